@@ -1,0 +1,49 @@
+# eduplan — one command for each routine. Everything installs into .venv from the package registries.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+DEMO_DB ?= eduplan.sqlite3
+PORT ?= 8000
+SEED ?= 1
+
+.PHONY: install demo test test-sqlite test-postgres lint bench clean
+
+$(BIN)/eduplan: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(BIN)/eduplan
+
+install: $(BIN)/eduplan
+
+demo: install
+	DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(BIN)/eduplan demo --scale city --seed $(SEED) --db $(DEMO_DB) --port $(PORT)
+
+test: install test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest -n 2 -q
+
+# Database tests again on PostgreSQL. In CI a missing server is an error; elsewhere it is skipped loudly.
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q -m django_db; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL at $(PG_URL) is not reachable: CI requires it." >&2; exit 1; \
+	else \
+		echo "############################################################"; \
+		echo "# SKIPPED: PostgreSQL tests (no server at $(PG_URL))"; \
+		echo "############################################################"; \
+	fi
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+
+bench: install
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

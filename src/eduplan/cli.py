@@ -1,0 +1,40 @@
+"""The ``eduplan`` console script: Django's management commands under one entry point.
+
+``eduplan --help`` lists every command. A ``--db PATH`` option anywhere on the command line
+selects a SQLite file for that run (it sets ``DATABASE_URL`` before Django starts), so that
+``eduplan demo --db /tmp/x.sqlite3`` writes there.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def _apply_db_option(argv: list[str]) -> None:
+    for i, arg in enumerate(argv):
+        path = None
+        if arg == "--db" and i + 1 < len(argv):
+            path = argv[i + 1]
+        elif arg.startswith("--db="):
+            path = arg.split("=", 1)[1]
+        if path:
+            os.environ["DATABASE_URL"] = f"sqlite:///{Path(path).expanduser().resolve()}"
+            return
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "eduplan"
+    _apply_db_option(argv[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
+    from django.core.management import execute_from_command_line
+
+    if len(argv) == 1:
+        argv.append("help")
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

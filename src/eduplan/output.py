@@ -1,0 +1,161 @@
+"""One way to print or save a list of records: table (rich, for a terminal), json, csv or xlsx.
+
+Every command with a ``--format`` option goes through :func:`write_records`, so the same rows look
+the same everywhere and JSON field names stay the contract users' scripts rely on.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import io
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+class OutputError(ValueError):
+    """A user-facing problem with the requested output (format, missing ``--out``)."""
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+
+
+def _columns(records: Sequence[Mapping[str, Any]], columns: Sequence[str] | None) -> list[str]:
+    if columns:
+        return list(columns)
+    seen: dict[str, None] = {}
+    for r in records:
+        for k in r:
+            seen.setdefault(k, None)
+    return list(seen)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple, set, dict)):
+        return to_json(value if not isinstance(value, set) else sorted(value)).replace("\n", "")
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def write_records(
+    records: Iterable[Mapping[str, Any]],
+    fmt: str = "table",
+    out: str | Path | None = None,
+    *,
+    columns: Sequence[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    title: str = "",
+    sheets: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    stream: TextIO | None = None,
+) -> None:
+    """Write ``records`` as ``fmt`` to ``out`` (a path) or ``stream`` (default stdout).
+
+    ``headers`` maps a column key to its display label (e.g. ``"name_zh": "名称"``) for table and
+    xlsx; json and csv keep the keys. ``sheets`` (xlsx only) writes several named sheets instead.
+    """
+    if fmt not in FORMATS:
+        raise OutputError(f"未知格式 unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    rows = list(records)
+    stream = stream or sys.stdout
+    if fmt == "xlsx":
+        if out is None:
+            raise OutputError("xlsx 格式需要 --out 文件路径 / the xlsx format needs --out FILE.xlsx")
+        write_xlsx(Path(out), sheets or {title or "data": rows}, columns=columns, headers=headers)
+        return
+    if fmt == "json":
+        text = to_json(rows) + "\n"
+    elif fmt == "csv":
+        buf = io.StringIO()
+        cols = _columns(rows, columns)
+        writer = csv.writer(buf)
+        writer.writerow(cols)
+        for r in rows:
+            writer.writerow([_cell(r.get(c)) for c in cols])
+        text = buf.getvalue()
+    else:
+        text = render_table(rows, columns=columns, headers=headers, title=title)
+    if out is not None:
+        Path(out).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+    else:
+        stream.write(text)
+
+
+def render_table(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    columns: Sequence[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    title: str = "",
+) -> str:
+    """A terminal table; rich measures East Asian wide characters so Chinese columns align."""
+    from rich.console import Console
+    from rich.table import Table
+
+    cols = _columns(rows, columns)
+    table = Table(title=title or None, show_lines=False)
+    for c in cols:
+        table.add_column((headers or {}).get(c, c), overflow="fold")
+    for r in rows:
+        table.add_row(*[str(_cell(r.get(c))) for c in cols])
+    buf = io.StringIO()
+    Console(file=buf, width=200, force_terminal=False, color_system=None).print(table)
+    return buf.getvalue()
+
+
+def write_xlsx(
+    path: Path,
+    sheets: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    columns: Sequence[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """One sheet per entry; a bold header row of display labels, a frozen header, sane widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(_sheet_title(name))
+        cols = _columns(rows, columns)
+        ws.append([(headers or {}).get(c, c) for c in cols])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for r in rows:
+            ws.append([_cell(r.get(c)) for c in cols])
+        ws.freeze_panes = "A2"
+        for i, c in enumerate(cols, start=1):
+            label = str((headers or {}).get(c, c))
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, min(40, len(label) * 2 + 2))
+    if not wb.sheetnames:
+        wb.create_sheet("data")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+def _sheet_title(name: str) -> str:
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, "_")
+    return name[:31] or "data"

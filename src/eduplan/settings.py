@@ -1,0 +1,132 @@
+"""Django settings, all configuration from environment variables.
+
+- ``DATABASE_URL``: the database for every command (default: ``eduplan.sqlite3`` in the
+  working directory). ``postgres://postgres@127.0.0.1:5432/test`` for PostgreSQL.
+- ``EDUPLAN_SECRET_KEY``: Django's secret key (a development key is used when unset).
+- ``EDUPLAN_ID_HASH_KEY``: the key for hashing staff identity numbers (defaults to the secret key).
+- ``EDUPLAN_DEBUG``: ``1``/``true`` for debug pages.
+- ``EDUPLAN_ALLOWED_HOSTS``: comma-separated host names.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _flag("EDUPLAN_DEBUG", False)
+SECRET_KEY = os.environ.get("EDUPLAN_SECRET_KEY", "eduplan-development-key-change-me-in-production")
+ID_HASH_KEY = os.environ.get("EDUPLAN_ID_HASH_KEY", SECRET_KEY)
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("EDUPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
+
+DEFAULT_DATABASE_URL = f"sqlite:///{Path.cwd() / 'eduplan.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web app read while an import or the demo generator writes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30}
+    )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "simple_history",
+    "eduplan.registry",
+    "eduplan.accounts",
+    "eduplan.demo",
+    "eduplan.metrics",
+    "eduplan.plans",
+    "eduplan.rules",
+    "eduplan.planning",
+    "eduplan.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "eduplan.urls"
+WSGI_APPLICATION = "eduplan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("EDUPLAN_STATIC_ROOT", Path.cwd() / "staticfiles"))
+MEDIA_ROOT = Path(os.environ.get("EDUPLAN_MEDIA_ROOT", Path.cwd() / "media"))
+MEDIA_URL = "/media/"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LOGIN_URL = "/office/login/"
+LOGIN_REDIRECT_URL = "/office/"
+
+# Where the plan and standards files live (see plans/). Overridable for another city's plan.
+PLAN_DIR = Path(os.environ.get("EDUPLAN_PLAN_DIR", PROJECT_DIR / "plan"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("EDUPLAN_LOG_LEVEL", "WARNING")},
+}

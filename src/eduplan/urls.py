@@ -1,0 +1,15 @@
+"""URL layout: public portal at ``/``, officers' app under ``/office/``, JSON API under ``/api/``,
+Django admin under ``/admin/``."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "eduplan 教育发展行动计划管理平台"
+admin.site.site_title = "eduplan 管理后台"
+admin.site.index_title = "数据管理 Data management"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("eduplan.web.urls")),
+]
