@@ -30,15 +30,14 @@ DEBUG = _flag("EDUPLAN_DEBUG", False)
 SECRET_KEY = os.environ.get("EDUPLAN_SECRET_KEY", "eduplan-development-key-change-me-in-production")
 ID_HASH_KEY = os.environ.get("EDUPLAN_ID_HASH_KEY", SECRET_KEY)
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("EDUPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    h.strip()
+    for h in os.environ.get("EDUPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
     if h.strip()
 ]
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path.cwd() / 'eduplan.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60
-    )
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web app read while an import or the demo generator writes.

@@ -1,0 +1,116 @@
+"""The one scoping function. Every read and write for a user goes through :func:`scope`.
+
+A model says how it reaches the registry's tree with a ``SCOPE`` attribute:
+
+- ``county``: the lookup path to the county Division (``""`` when the model *is* a county-level
+  Division lookup, e.g. ``"county"`` for Institution, ``"institution__county"`` for a class);
+- ``institution``: lookup paths to the institution(s) the row belongs to (``"pk"`` for
+  Institution itself); rows reached through any of them are in an institution-bound user's scope;
+  empty for division-level data (population, management posts), which institution-bound users see
+  for the counties of their institutions;
+- ``principal_writes``: whether a principal may change such rows of their own institution.
+
+A county officer never sees another county's rows, whatever page, API call, export or report asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+
+from eduplan.registry.choices import DivisionLevel, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    county: str
+    institution: tuple[str, ...] = field(default_factory=tuple)
+    principal_writes: bool = False
+
+
+def registry_scopes() -> dict[str, Scope]:
+    """How each registry model reaches a county and an institution, in one table to audit."""
+    inst = ("institution",)
+    return {
+        "Division": Scope(county=""),
+        "PopulationCount": Scope(county="division__county"),
+        "Births": Scope(county="division__county"),
+        "Institution": Scope(county="county", institution=("pk",)),
+        "InstitutionYear": Scope(county="institution__county", institution=inst, principal_writes=True),
+        "FeeStandard": Scope(county="institution__county", institution=inst, principal_writes=True),
+        "SafetyRecord": Scope(county="institution__county", institution=inst, principal_writes=True),
+        "NameChange": Scope(county="institution__county", institution=inst),
+        "SchoolClass": Scope(county="institution__county", institution=inst, principal_writes=True),
+        "StaffMember": Scope(county="institution__county", institution=inst, principal_writes=True),
+        "ManagementAppointment": Scope(county="county"),
+        "Pairing": Scope(county="supported__county", institution=("supported", "supporter")),
+    }
+
+
+def model_scope(model: type[Model]) -> Scope:
+    """A registry model's entry in :func:`registry_scopes`, or a later model's own ``SCOPE``."""
+    if model._meta.app_label == "registry":
+        spec = registry_scopes().get(model.__name__)
+    else:
+        spec = getattr(model, "SCOPE", None)
+    if spec is None:
+        raise TypeError(f"{model.__name__} declares no scope: it cannot be shown to users")
+    return spec
+
+
+def profile_of(user: Any):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "profile", None)
+
+
+def scope(user: Any, queryset: QuerySet, *, write: bool = False) -> QuerySet:
+    """Restrict ``queryset`` to what ``user`` may see (or, with ``write=True``, change)."""
+    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        return queryset
+    profile = profile_of(user)
+    if profile is None or not user.is_active:
+        return queryset.none()
+    spec = model_scope(queryset.model)
+    role = profile.role
+    if write and role in (Role.VIEWER, Role.SUPERVISOR):
+        return queryset.none()
+    if role in (Role.CITY_OFFICER, Role.COUNTY_OFFICER, Role.VIEWER):
+        division = profile.division
+        if division is None:
+            return queryset.none()
+        level_field = "city" if division.level == DivisionLevel.CITY else "county"
+        prefix = f"{spec.county}__" if spec.county else ""
+        return queryset.filter(**{f"{prefix}{level_field}_id": division.pk})
+    if role in (Role.PRINCIPAL, Role.SUPERVISOR):
+        if role == Role.PRINCIPAL:
+            ids = [profile.institution_id] if profile.institution_id else []
+        else:
+            ids = list(profile.supervised.values_list("pk", flat=True))
+        if not ids:
+            return queryset.none()
+        if spec.institution:
+            if write and not spec.principal_writes:
+                return queryset.none()
+            condition = Q()
+            for path in spec.institution:
+                condition |= Q(**{f"{path}__in": ids})
+            return queryset.filter(condition)
+        if write:
+            return queryset.none()
+        from eduplan.registry.models import Institution
+
+        counties = Institution.objects.filter(pk__in=ids).values("county_id")
+        prefix = f"{spec.county}__" if spec.county else ""
+        return queryset.filter(**{f"{prefix}county_id__in": counties})
+    return queryset.none()
+
+
+def can_see(user: Any, obj: Model) -> bool:
+    return scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def can_change(user: Any, obj: Model) -> bool:
+    return scope(user, type(obj)._default_manager.filter(pk=obj.pk), write=True).exists()

@@ -1,0 +1,221 @@
+"""Every write to the registry that carries meaning. Views, the API, imports, the demo and tests
+call these; nothing else saves registry models.
+
+Each action validates with ``full_clean`` (so bad data is refused the same way everywhere), checks
+the acting user's write scope when a user is given, and leaves a history entry with who and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+
+from . import identity
+from .choices import DivisionLevel, ManagementPost, PairingKind
+from .models import (
+    Births,
+    Division,
+    FeeStandard,
+    Institution,
+    ManagementAppointment,
+    NameChange,
+    Pairing,
+    PopulationCount,
+    SafetyRecord,
+    SchoolClass,
+    StaffMember,
+)
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _check_write(user: Any, obj: models.Model) -> None:
+    if user is None:
+        return
+    from eduplan.accounts.scoping import scope
+
+    manager = type(obj)._default_manager
+    if obj.pk is None:
+        # A new row: it must fall in the user's scope through its parent rows.
+        parent = (
+            getattr(obj, "institution", None)
+            or getattr(obj, "division", None)
+            or getattr(obj, "county", None)
+        )
+        if (
+            parent is None
+            or not scope(user, type(parent)._default_manager.filter(pk=parent.pk), write=True).exists()
+        ):
+            if not (getattr(user, "is_superuser", False)):
+                raise PermissionDenied("无权在此范围内新增数据 / you may not add data here")
+        return
+    if not scope(user, manager.filter(pk=obj.pk), write=True).exists():
+        raise PermissionDenied("无权修改此数据 / you may not change this record")
+
+
+def save_validated(obj: M, *, user: Any = None, reason: str = "") -> M:
+    """Validate, check the user's scope, save, and record who and why in the history."""
+    _check_write(user, obj)
+    obj.full_clean()
+    if user is not None and getattr(user, "is_authenticated", False):
+        obj._history_user = user  # type: ignore[attr-defined]
+    if reason:
+        obj._change_reason = reason  # type: ignore[attr-defined]
+    obj.save()
+    return obj
+
+
+def update_fields(obj: M, changes: dict[str, Any], *, user: Any = None, reason: str = "") -> M:
+    """Change some fields of a record; the old values stay in its history."""
+    _check_write(user, obj)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    return save_validated(obj, user=user, reason=reason)
+
+
+def create_division(
+    *, code: str, name: str, level: str, parent: Division | None = None, user: Any = None, **fields: Any
+) -> Division:
+    return save_validated(Division(code=code, name=name, level=level, parent=parent, **fields), user=user)
+
+
+def retire_division(
+    division: Division, *, on: dt.date, successors: list[dict[str, Any]], user: Any = None
+) -> list[Division]:
+    """Split or merge: the old division ends the day before ``on`` and successors start on ``on``,
+    so earlier years still aggregate to the old boundary (unlike DHIS2, which rewrites history)."""
+    with transaction.atomic():
+        update_fields(division, {"valid_to": on}, user=user, reason="区划调整 boundary change")
+        return [
+            create_division(parent=division.parent, valid_from=on, user=user, **spec) for spec in successors
+        ]
+
+
+def create_institution(*, user: Any = None, **fields: Any) -> Institution:
+    return save_validated(Institution(**fields), user=user, reason="新建 created")
+
+
+def rename_institution(
+    institution: Institution, new_name: str, *, on: dt.date, reason: str = "", user: Any = None
+) -> Institution:
+    """Rename and publish old → new (PRE-4.2.4: non-compliant names are changed and re-licensed)."""
+    with transaction.atomic():
+        old = institution.name
+        update_fields(institution, {"name": new_name}, user=user, reason=reason or "更名 renamed")
+        NameChange.objects.create(
+            institution=institution, old_name=old, new_name=new_name, changed_on=on, reason=reason
+        )
+    return institution
+
+
+def add_staff_member(
+    institution: Institution, *, identity_number: str, user: Any = None, **fields: Any
+) -> StaffMember:
+    """Add a staff member; the identity number is validated (GB 11643) and only its keyed hash and
+    last four characters are kept."""
+    member = StaffMember(
+        institution=institution,
+        id_hash=identity.hash_number(identity_number),
+        id_last4=identity.last4(identity_number),
+        **fields,
+    )
+    return save_validated(member, user=user, reason="新增 added")
+
+
+def end_staff_appointment(
+    member: StaffMember, *, on: dt.date, filed_on: dt.date | None = None, user: Any = None
+) -> StaffMember:
+    return update_fields(member, {"end_date": on, "change_filed_on": filed_on}, user=user, reason="离职 left")
+
+
+def record_class(institution: Institution, *, user: Any = None, **fields: Any) -> SchoolClass:
+    return save_validated(SchoolClass(institution=institution, **fields), user=user)
+
+
+def set_population(
+    division: Division,
+    *,
+    year: int,
+    age_min: int,
+    age_max: int | None,
+    sex: str,
+    basis: str,
+    count: int,
+    user: Any = None,
+) -> PopulationCount:
+    row = PopulationCount.objects.filter(
+        division=division, year=year, basis=basis, sex=sex, age_min=age_min
+    ).first() or PopulationCount(division=division, year=year, basis=basis, sex=sex, age_min=age_min)
+    row.age_max = age_max
+    row.count = count
+    return save_validated(row, user=user)
+
+
+def set_births(
+    division: Division, *, year: int, count: int, basis: str = "resident", user: Any = None
+) -> Births:
+    row = Births.objects.filter(division=division, year=year, basis=basis).first() or Births(
+        division=division, year=year, basis=basis
+    )
+    row.count = count
+    return save_validated(row, user=user)
+
+
+def record_safety_check(
+    institution: Institution, *, checked_on: dt.date, user: Any = None, **items: bool
+) -> SafetyRecord:
+    return save_validated(SafetyRecord(institution=institution, checked_on=checked_on, **items), user=user)
+
+
+def file_fee_standard(
+    institution: Institution,
+    *,
+    monthly_fee: Any,
+    effective_on: dt.date,
+    filed_on: dt.date | None,
+    user: Any = None,
+) -> FeeStandard:
+    fee = FeeStandard(
+        institution=institution, monthly_fee=monthly_fee, effective_on=effective_on, filed_on=filed_on
+    )
+    return save_validated(fee, user=user, reason="收费备案 fee filed")
+
+
+def create_pairing(
+    *,
+    kind: str,
+    supported: Institution,
+    start_date: dt.date,
+    supporter: Institution | None = None,
+    supporter_name: str = "",
+    user: Any = None,
+    **fields: Any,
+) -> Pairing:
+    if kind not in PairingKind.values:
+        raise ValueError(f"未知结对类型 unknown pairing kind {kind!r}")
+    pairing = Pairing(
+        kind=kind,
+        supported=supported,
+        supporter=supporter,
+        supporter_name=supporter_name,
+        start_date=start_date,
+        **fields,
+    )
+    return save_validated(pairing, user=user)
+
+
+def appoint_management_post(
+    county: Division, *, post: str, person_name: str, start_date: dt.date, user: Any = None, **fields: Any
+) -> ManagementAppointment:
+    """PRE-4.2.1: each county names a preschool administrator and a preschool researcher."""
+    if county.level != DivisionLevel.COUNTY:
+        raise ValueError(f"{county} 不是县级区划 / is not a county")
+    if post not in ManagementPost.values:
+        raise ValueError(f"未知岗位 unknown post {post!r}")
+    appointment = ManagementAppointment(
+        county=county, post=post, person_name=person_name, start_date=start_date, **fields
+    )
+    return save_validated(appointment, user=user)

@@ -1,0 +1,22 @@
+"""The registry: the source of truth every indicator, rule and workflow reads."""
+
+from .divisions import Births, Division, PopulationCount
+from .institutions import FeeStandard, Institution, InstitutionYear, NameChange, SafetyRecord
+from .network import ManagementAppointment, Pairing
+from .staff import StaffMember
+from .teaching import SchoolClass
+
+__all__ = [
+    "Births",
+    "Division",
+    "FeeStandard",
+    "Institution",
+    "InstitutionYear",
+    "ManagementAppointment",
+    "NameChange",
+    "Pairing",
+    "PopulationCount",
+    "SafetyRecord",
+    "SchoolClass",
+    "StaffMember",
+]

@@ -1,0 +1,35 @@
+"""Reads of the registry that need care (the selectors). Every read for a user goes through
+``eduplan.accounts.scoping.scope``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from eduplan.accounts.scoping import scope
+
+from .models import Division, Institution, StaffMember
+
+
+def institutions_for(user: Any) -> QuerySet[Institution]:
+    return scope(user, Institution.objects.select_related("division", "county"))
+
+
+def staff_for(user: Any) -> QuerySet[StaffMember]:
+    return scope(user, StaffMember.objects.select_related("institution"))
+
+
+def counties_for(user: Any) -> QuerySet[Division]:
+    return scope(user, Division.objects.counties())
+
+
+def registry_counts() -> dict[str, int]:
+    """Row counts of every registry table (the demo prints them; tests compare two runs)."""
+    from django.apps import apps
+
+    return {
+        model.__name__: model._default_manager.count()
+        for model in apps.get_app_config("registry").get_models()
+        if not model.__name__.startswith("Historical")
+    }

@@ -1,0 +1,41 @@
+"""``eduplan serve``: a production-style server (gunicorn, static files by WhiteNoise) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = "运行Web服务 Serve the web app with gunicorn on 127.0.0.1 (--port, --workers)"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
+        parser.add_argument("--threads", type=int, default=4)
+
+    def handle(self, *args, **options) -> None:
+        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
+        if gunicorn is None:
+            raise CommandError("找不到 gunicorn / gunicorn is not installed (pip install gunicorn)")
+        bind = f"{options['host']}:{options['port']}"
+        self.stdout.write(f"eduplan 服务地址 serving at http://{bind}/  (Ctrl+C 停止 to stop)")
+        self.stdout.flush()
+        argv = [
+            gunicorn,
+            "eduplan.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--access-logfile",
+            "-",
+        ]
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
+        os.execv(gunicorn, argv)
