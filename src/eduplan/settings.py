@@ -46,6 +46,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not memory, so other engines (Ibis, DuckDB) can read what Django wrote.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path.cwd() / ".test-eduplan.sqlite3")}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
