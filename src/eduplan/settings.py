@@ -47,7 +47,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file, not memory, so other engines (Ibis, DuckDB) can read what Django wrote.
-    DATABASES["default"]["TEST"] = {"NAME": str(Path.cwd() / ".test-eduplan.sqlite3")}
+    # One per process, so concurrent test runs on one machine don't share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path.cwd() / f".test-eduplan-{os.getpid()}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_eduplan_{os.getpid()}"}
 
 INSTALLED_APPS = [
     "django.contrib.admin",

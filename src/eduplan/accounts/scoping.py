@@ -108,6 +108,28 @@ def scope(user: Any, queryset: QuerySet, *, write: bool = False) -> QuerySet:
     return queryset.none()
 
 
+def can_add(user: Any, obj: Model) -> bool:
+    """May ``user`` create the unsaved row ``obj``? It must hang from a parent row the user sees
+    (an institution, a division, a county), and the role must be allowed to write such rows."""
+    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    profile = profile_of(user)
+    if profile is None or not user.is_active or profile.role in (Role.VIEWER, Role.SUPERVISOR):
+        return False
+    spec = model_scope(type(obj))
+    if profile.role == Role.PRINCIPAL and not spec.principal_writes:
+        return False
+    link = (spec.institution[0] if spec.institution and spec.institution[0] != "pk" else "") or (
+        spec.county.split("__")[0] if spec.county else "parent"
+    )
+    if type(obj).__name__ == "Institution":
+        link = "division"
+    parent = getattr(obj, link, None)
+    if parent is None:
+        return False
+    return scope(user, type(parent)._default_manager.filter(pk=parent.pk)).exists()
+
+
 def can_see(user: Any, obj: Model) -> bool:
     return scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 

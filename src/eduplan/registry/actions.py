@@ -35,22 +35,12 @@ M = TypeVar("M", bound=models.Model)
 def _check_write(user: Any, obj: models.Model) -> None:
     if user is None:
         return
-    from eduplan.accounts.scoping import scope
+    from eduplan.accounts.scoping import can_add, scope
 
     manager = type(obj)._default_manager
     if obj.pk is None:
-        # A new row: it must fall in the user's scope through its parent rows.
-        parent = (
-            getattr(obj, "institution", None)
-            or getattr(obj, "division", None)
-            or getattr(obj, "county", None)
-        )
-        if (
-            parent is None
-            or not scope(user, type(parent)._default_manager.filter(pk=parent.pk), write=True).exists()
-        ):
-            if not (getattr(user, "is_superuser", False)):
-                raise PermissionDenied("无权在此范围内新增数据 / you may not add data here")
+        if not can_add(user, obj):
+            raise PermissionDenied("无权在此范围内新增数据 / you may not add data here")
         return
     if not scope(user, manager.filter(pk=obj.pk), write=True).exists():
         raise PermissionDenied("无权修改此数据 / you may not change this record")

@@ -95,9 +95,10 @@ class Division(models.Model):
         return None
 
     def derive_ancestors(self) -> None:
-        """Set ``county`` and ``city`` from the parent chain."""
-        self.county = self.ancestor_at(DivisionLevel.COUNTY)
-        self.city = self.ancestor_at(DivisionLevel.CITY)
+        """Set ``county`` and ``city`` from the parent chain (a node's own level is set on save)."""
+        parent = self.parent
+        self.county = parent.ancestor_at(DivisionLevel.COUNTY) if parent else None
+        self.city = parent.ancestor_at(DivisionLevel.CITY) if parent else None
 
     def clean(self) -> None:
         order = [c.value for c in DivisionLevel]
