@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "eduplan.web.context.demo_label",
             ]
         },
     }
@@ -119,6 +121,8 @@ STATIC_ROOT = Path(os.environ.get("EDUPLAN_STATIC_ROOT", Path.cwd() / "staticfil
 MEDIA_ROOT = Path(os.environ.get("EDUPLAN_MEDIA_ROOT", Path.cwd() / "media"))
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = True
+# Static files are served from the installed apps (finders); collectstatic is optional.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,9 +1,13 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
 
-app_name = "web"
-
 urlpatterns = [
     path("", views.home, name="home"),
+    path("office/", views.office, name="office"),
+    path("office/login/", views.LoginView.as_view(), name="login"),
+    path("office/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("office/institutions/", views.institution_list, name="institution-list"),
+    path("office/institutions/<str:code>/", views.institution_detail, name="institution-detail"),
 ]

@@ -1,8 +1,64 @@
-"""Public home page. The officers' app (``/office/``) and the portal are built on top of this."""
+"""Officers' app views: thin — parse the request, call a query or action, render.
 
-from django.http import HttpRequest, HttpResponse
+Every read goes through ``accounts.scoping.scope``: an institution outside the user's scope is a
+404, whether reached by link or by typing its URL."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from eduplan.accounts.scoping import scope
+from eduplan.registry.choices import DivisionLevel, InstitutionKind
+from eduplan.registry.models import Division, Institution
+
+from . import pages
+from .search import search_institutions
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {})
+    counts = {
+        "counties": Division.objects.filter(level=DivisionLevel.COUNTY, valid_to__isnull=True).count(),
+        "kindergartens": Institution.objects.filter(kind=InstitutionKind.KINDERGARTEN).count(),
+        "high_schools": Institution.objects.filter(kind=InstitutionKind.HIGH_SCHOOL).count(),
+    }
+    return render(request, "web/home.html", {"counts": counts})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def office(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/office.html", pages.office_overview(request.user))
+
+
+@login_required
+def institution_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    kind = request.GET.get("kind", "")
+    qs = scope(request.user, Institution.objects.select_related("county", "division"))
+    if kind in InstitutionKind.values:
+        qs = qs.filter(kind=kind)
+    results = search_institutions(qs.order_by("county__code", "code"), q)
+    return render(
+        request,
+        "web/institution_list.html",
+        {"results": results, "q": q, "kind": kind, "kinds": InstitutionKind.choices},
+    )
+
+
+@login_required
+def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
+    inst = (
+        scope(request.user, Institution.objects.select_related("county", "division"))
+        .filter(code=code)
+        .first()
+    )
+    if inst is None:
+        raise Http404("没有这个机构，或您无权查看 / no such institution in your scope")
+    return render(request, "web/institution_detail.html", pages.institution_page(request.user, inst))

@@ -1,0 +1,15 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from eduplan.registry.models import Institution
+
+DEMO_LABEL = "演示数据：本系统中的学校、幼儿园、人口与人员均为合成数据 · Demo data: all institutions, population and staff shown are synthetic"
+
+
+def demo_label(request: HttpRequest) -> dict[str, str]:
+    """Demo data is labelled synthetic everywhere it shows."""
+    synthetic = Institution.objects.filter(synthetic=True).exists()
+    return {"demo_label": DEMO_LABEL if synthetic else ""}

@@ -1,0 +1,41 @@
+"""What each page shows, assembled from queries (kept out of the views so they stay thin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, Sum
+
+from eduplan.accounts.scoping import scope
+from eduplan.registry.models import Institution, SchoolClass, StaffMember
+
+
+def office_overview(user: Any) -> dict[str, Any]:
+    institutions = scope(user, Institution.objects.all())
+    by_kind = institutions.values("kind").annotate(n=Count("pk")).order_by("kind")
+    return {"by_kind": list(by_kind), "institution_count": institutions.count()}
+
+
+def institution_page(user: Any, inst: Institution) -> dict[str, Any]:
+    """The record of one institution: classes of the latest school year, staff (masked identity
+    numbers), safety, fees, pairings, renames and the history of changes."""
+    classes = scope(user, SchoolClass.objects.filter(institution=inst))
+    latest = classes.aggregate(y=Max("school_year"))["y"]
+    year_classes = list(classes.filter(school_year=latest)) if latest is not None else []
+    totals = classes.filter(school_year=latest).aggregate(boys=Sum("boys"), girls=Sum("girls"))
+    staff = scope(user, StaffMember.objects.filter(institution=inst, end_date__isnull=True))
+    history = list(inst.history.select_related("history_user").order_by("-history_date")[:50])
+    return {
+        "inst": inst,
+        "school_year": latest,
+        "classes": year_classes,
+        "children": (totals["boys"] or 0) + (totals["girls"] or 0),
+        "staff": list(staff.order_by("role", "name")),
+        "safety": inst.safety_records.order_by("-checked_on").first(),
+        "fees": list(inst.fees.order_by("-effective_on")[:10]),
+        "supporting": list(inst.supporting.select_related("supported")),
+        "supported_by": list(inst.supported_by.select_related("supporter")),
+        "renames": list(inst.name_changes.all()),
+        "years": list(inst.years.order_by("-school_year")[:6]),
+        "history": history,
+    }
