@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "eduplan.plans",
     "eduplan.rules",
     "eduplan.planning",
+    "eduplan.intake",
+    "eduplan.supervision",
+    "eduplan.portal",
+    "eduplan.api",
     "eduplan.web",
 ]
 

@@ -11,5 +11,6 @@ admin.site.index_title = "数据管理 Data management"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("eduplan.api.urls")),
     path("", include("eduplan.web.urls")),
 ]

@@ -1,0 +1,3 @@
+"""The JSON API under /api/ (django-ninja); endpoints are added by the intake/API work."""
+
+urlpatterns: list = []
