@@ -7,7 +7,17 @@ DEMO_DB ?= eduplan.sqlite3
 PORT ?= 8000
 SEED ?= 1
 
-.PHONY: install demo test test-sqlite test-postgres lint bench clean
+.PHONY: install system-deps demo test test-sqlite test-postgres lint bench screenshots clean
+
+# Debian packages for browser tests, Chinese fonts and document rendering (never a downloaded browser).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-writer-nogui
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 $(BIN)/eduplan: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,7 +30,7 @@ install: $(BIN)/eduplan
 demo: install
 	DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(BIN)/eduplan demo --scale city --seed $(SEED) --db $(DEMO_DB) --port $(PORT)
 
-test: install test-sqlite test-postgres
+test: install system-deps test-sqlite test-postgres
 
 test-sqlite: install
 	$(BIN)/pytest -n 2 -q
@@ -41,6 +51,9 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src
+
+screenshots: install system-deps
+	$(BIN)/python -m eduplan.web.screenshots docs/images
 
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
