@@ -124,9 +124,23 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("EDUPLAN_STATIC_ROOT", Path.cwd() / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("EDUPLAN_MEDIA_ROOT", Path.cwd() / "media"))
 MEDIA_URL = "/media/"
+
+def _vendor_static_dirs() -> list[tuple[str, str]]:
+    """Front-end libraries that ship inside Python packages (no CDN: intranets are closed)."""
+    dirs = []
+    try:
+        import plotly
+
+        dirs.append(("vendor/plotly", str(Path(plotly.__file__).parent / "package_data")))
+    except ImportError:  # pragma: no cover - plotly is a dependency
+        pass
+    return dirs
+
+
+STATICFILES_DIRS = _vendor_static_dirs()
 WHITENOISE_USE_FINDERS = True
 # Static files are served from the installed apps (finders); collectstatic is optional.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
