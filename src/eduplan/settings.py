@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -52,6 +54,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(Path.cwd() / f".test-eduplan-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_eduplan_{os.getpid()}"}
+
+# Derived results (indicators, findings) are cached under the registry's data version; the key
+# prefix names the database so two databases never share entries. File-based: shared by all
+# gunicorn workers with no extra service.
+_db_key = hashlib.sha1(str(DATABASES["default"].get("NAME", "")).encode()).hexdigest()[:12]
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("EDUPLAN_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
+        "LOCATION": os.environ.get("EDUPLAN_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"eduplan-cache-{_db_key}")),
+        "KEY_PREFIX": _db_key,
+        "TIMEOUT": 3600,
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -27,6 +27,7 @@ from .models import (
     SafetyRecord,
     SchoolClass,
     StaffMember,
+    bump_version,
 )
 
 M = TypeVar("M", bound=models.Model)
@@ -54,7 +55,9 @@ def save_validated(obj: M, *, user: Any = None, reason: str = "") -> M:
         obj._history_user = user  # type: ignore[attr-defined]
     if reason:
         obj._change_reason = reason  # type: ignore[attr-defined]
-    obj.save()
+    with transaction.atomic():
+        obj.save()
+        bump_version()
     return obj
 
 

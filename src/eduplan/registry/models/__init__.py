@@ -5,9 +5,13 @@ from .institutions import FeeStandard, Institution, InstitutionYear, NameChange,
 from .network import ManagementAppointment, Pairing
 from .staff import StaffMember
 from .teaching import SchoolClass
+from .version import DataVersion, bump_version, current_version
 
 __all__ = [
     "Births",
+    "DataVersion",
+    "bump_version",
+    "current_version",
     "Division",
     "FeeStandard",
     "Institution",
