@@ -11,23 +11,32 @@ import os
 import sys
 from pathlib import Path
 
+# Commands that declare ``--db`` themselves (they need the path, e.g. to replace the file).
+_COMMANDS_WITH_DB_OPTION = {"demo"}
 
-def _apply_db_option(argv: list[str]) -> None:
+
+def _apply_db_option(argv: list[str]) -> list[str]:
+    """Point ``DATABASE_URL`` at the ``--db`` file and return the arguments without the option
+    (unless the command declares it)."""
+    command = next((a for a in argv if not a.startswith("-")), "")
     for i, arg in enumerate(argv):
-        path = None
+        path, width = None, 0
         if arg == "--db" and i + 1 < len(argv):
-            path = argv[i + 1]
+            path, width = argv[i + 1], 2
         elif arg.startswith("--db="):
-            path = arg.split("=", 1)[1]
+            path, width = arg.split("=", 1)[1], 1
         if path:
             os.environ["DATABASE_URL"] = f"sqlite:///{Path(path).expanduser().resolve()}"
-            return
+            if command not in _COMMANDS_WITH_DB_OPTION:
+                return argv[:i] + argv[i + width :]
+            return argv
+    return argv
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "eduplan"
-    _apply_db_option(argv[1:])
+    argv = argv[:1] + _apply_db_option(argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
     from django.core.management import execute_from_command_line
 

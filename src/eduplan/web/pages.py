@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Max, Sum
 
 from eduplan.accounts.scoping import scope
 from eduplan.registry.models import Institution, SchoolClass, StaffMember
-
-
-def office_overview(user: Any) -> dict[str, Any]:
-    institutions = scope(user, Institution.objects.all())
-    by_kind = institutions.values("kind").annotate(n=Count("pk")).order_by("kind")
-    return {"by_kind": list(by_kind), "institution_count": institutions.count()}
 
 
 def institution_page(user: Any, inst: Institution) -> dict[str, Any]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("office/", views.office, name="office"),
     path("office/login/", views.LoginView.as_view(), name="login"),
     path("office/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("office/county/<str:code>/", views.county_dashboard, name="county-dashboard"),
     path("office/institutions/", views.institution_list, name="institution-list"),
     path("office/institutions/<str:code>/", views.institution_detail, name="institution-detail"),
 ]

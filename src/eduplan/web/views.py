@@ -8,13 +8,15 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from eduplan.accounts.scoping import scope
 from eduplan.registry.choices import DivisionLevel, InstitutionKind
 from eduplan.registry.models import Division, Institution
 
 from . import pages
+from .dashboard import dashboard
+from .results import visible_county_codes
 from .search import search_institutions
 
 
@@ -34,7 +36,27 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def office(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/office.html", pages.office_overview(request.user))
+    """City officers land on the city dashboard; county-bound users on their county's."""
+    counties = visible_county_codes(request.user)
+    if counties is not None and len(counties) == 1:
+        return redirect("county-dashboard", code=next(iter(counties)))
+    return render(request, "web/dashboard.html", dashboard(request.user, year=_year(request)))
+
+
+@login_required
+def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    counties = visible_county_codes(request.user)
+    if counties is not None and code not in counties:
+        raise Http404("没有这个县，或您无权查看 / no such county in your scope")
+    context = dashboard(request.user, division=code, year=_year(request))
+    if not context["cards"] and not context["years"]:
+        raise Http404("没有这个县的指标 / no indicators for this county")
+    return render(request, "web/dashboard.html", context)
+
+
+def _year(request: HttpRequest) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() else None
 
 
 @login_required

@@ -1,0 +1,65 @@
+"""Indicator records for pages, computed once per registry data version and shared by every
+worker through the cache, then cut to what the user may see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+
+from eduplan.accounts.scoping import profile_of
+from eduplan.registry.choices import DivisionLevel, Role
+from eduplan.registry.models import Institution, current_version
+
+
+def cached(name: str, build: Callable[[], Any]) -> Any:
+    """``build()`` once per data version: any registry write makes the entry stale."""
+    key = f"eduplan:{name}:v{current_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value)
+    return value
+
+
+def all_indicator_records() -> list[dict[str, Any]]:
+    from eduplan.metrics.indicators import compute_indicators
+
+    return cached("indicators", compute_indicators)
+
+
+def visible_county_codes(user: Any) -> set[str] | None:
+    """County codes whose figures the user may see; ``None`` means every county of their city.
+
+    City-level figures (aggregates) are visible to every signed-in role as a reference."""
+    if getattr(user, "is_superuser", False):
+        return None
+    profile = profile_of(user)
+    if profile is None:
+        return set()
+    if (
+        profile.role in (Role.CITY_OFFICER, Role.VIEWER)
+        and profile.division
+        and (profile.division.level == DivisionLevel.CITY)
+    ):
+        return None
+    if profile.role in (Role.COUNTY_OFFICER, Role.VIEWER) and profile.division:
+        return {profile.division.code}
+    if profile.role == Role.PRINCIPAL and profile.institution_id:
+        return {profile.institution.county.code}
+    if profile.role == Role.SUPERVISOR:
+        return set(
+            Institution.objects.filter(pk__in=profile.supervised.values("pk")).values_list(
+                "county__code", flat=True
+            )
+        )
+    return set()
+
+
+def indicator_records_for(user: Any) -> list[dict[str, Any]]:
+    counties = visible_county_codes(user)
+    records = all_indicator_records()
+    if counties is None:
+        return records
+    return [r for r in records if r["level"] != "county" or r["division"] in counties]

@@ -1,0 +1,103 @@
+"""``make screenshots``: build the demo city, serve it, and capture the main pages with Debian's
+chromium into ``docs/images/`` (python -m eduplan.web.screenshots OUTDIR)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "eduplan-demo"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(url: str, seconds: float = 60) -> None:
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"server at {url} did not answer")
+
+
+def main(outdir: str = "docs/images") -> None:
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    eduplan = str(Path(sys.executable).parent / "eduplan")
+    db = Path(tempfile.gettempdir()) / "eduplan-screenshots.sqlite3"
+    subprocess.run(
+        [eduplan, "demo", "--scale", "city", "--seed", "1", "--no-serve", "--db", str(db)], check=True
+    )
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    server = subprocess.Popen(
+        [eduplan, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(base + "/")
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+            page.set_default_timeout(180_000)
+            page.goto(base + "/office/login/")
+            page.fill("#id_username", "city")
+            page.fill("#id_password", PASSWORD)
+            page.click("form.login button[type=submit]")
+            page.wait_for_url(base + "/office/")
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / "city-dashboard.png"), full_page=True)
+            tile = page.locator("a.tile").first
+            county_url = tile.get_attribute("href") if tile.count() else "/office/county/530402/"
+            page.goto(base + county_url)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / "county-dashboard.png"), full_page=True)
+            page.goto(base + "/office/institutions/?kind=kindergarten")
+            link = page.locator("table.data a").first
+            page.goto(base + link.get_attribute("href"))
+            page.screenshot(path=str(out / "institution.png"), full_page=True)
+            for extra in _extra_pages():
+                page.goto(base + extra["url"])
+                page.wait_for_timeout(1000)
+                page.screenshot(path=str(out / extra["file"]), full_page=True)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    print(f"screenshots written to {out}/")
+
+
+def _extra_pages() -> list[dict[str, str]]:
+    """Pages added by other modules (planning, supervision …) that are worth a picture."""
+    return []
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:2])
