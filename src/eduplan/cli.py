@@ -33,10 +33,24 @@ def _apply_db_option(argv: list[str]) -> list[str]:
     return argv
 
 
+def _settings_file_option(argv: list[str]) -> list[str]:
+    """``--settings FILE.toml`` names a settings *file* for commands such as ``admissions run``;
+    Django would read it as its settings module, so it is passed on as ``--config``."""
+    out = []
+    for i, arg in enumerate(argv):
+        if arg == "--settings" and i + 1 < len(argv) and argv[i + 1].endswith(".toml"):
+            out.append("--config")
+        elif arg.startswith("--settings=") and arg.endswith(".toml"):
+            out.append("--config=" + arg.split("=", 1)[1])
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "eduplan"
-    argv = argv[:1] + _apply_db_option(argv[1:])
+    argv = argv[:1] + _settings_file_option(_apply_db_option(argv[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
     from django.core.management import execute_from_command_line
 

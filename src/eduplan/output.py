@@ -97,7 +97,7 @@ def write_records(
     else:
         text = render_table(rows, columns=columns, headers=headers, title=title)
     if out is not None:
-        Path(out).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        Path(out).write_text(text, encoding="utf-8")
     else:
         stream.write(text)
 

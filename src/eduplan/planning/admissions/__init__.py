@@ -1,0 +1,31 @@
+"""High school admissions: quota-to-school seats (指标到校) and parallel preferences (平行志愿).
+
+HS-2.1 (玉教体联〔2022〕26号 二(一)) asks that public and private high schools admit in the same round
+and within their own area, that quality high schools' places be allocated to junior middle schools,
+that no school cherry-picks across areas or sets a minimum score line in advance, and that
+"everyone who can be admitted is admitted". This package computes such an admission exactly and
+fast enough for a province (see ``docs/admissions.md``):
+
+- :mod:`.mechanism` — the mechanism as pure functions over numpy arrays;
+- :mod:`.reference` — the same mechanism written plainly in Python, the definition tests check against;
+- :mod:`.settings` — every choice of the mechanism as a documented setting, loadable from TOML;
+- :mod:`.io` — reading and validating the CSV files, writing the result;
+- :mod:`.checks` and :mod:`.summary` — the HS-2.1 checks and the per-school / per-junior-school summary;
+- :mod:`.demo` — a seeded synthetic province for trials and benchmarks.
+"""
+
+CLAUSES = ("HS-2.1",)
+
+from eduplan.planning.admissions.errors import AdmissionsInputError  # noqa: E402
+from eduplan.planning.admissions.mechanism import Instance, Outcome, admit  # noqa: E402
+from eduplan.planning.admissions.settings import AdmissionSettings, load_settings  # noqa: E402
+
+__all__ = [
+    "CLAUSES",
+    "AdmissionSettings",
+    "AdmissionsInputError",
+    "Instance",
+    "Outcome",
+    "admit",
+    "load_settings",
+]
