@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("office/login/", views.LoginView.as_view(), name="login"),
     path("office/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("office/county/<str:code>/", views.county_dashboard, name="county-dashboard"),
+    path("office/planning/", include("eduplan.planning.urls")),
     path("office/institutions/", views.institution_list, name="institution-list"),
     path("office/institutions/<str:code>/", views.institution_detail, name="institution-detail"),
 ]
