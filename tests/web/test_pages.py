@@ -59,3 +59,12 @@ def test_search_by_pinyin_initials(client, city):
     client.login(username="cityo", password="pw-123456")
     page = client.get("/office/institutions/", {"q": "jczzx"}).content.decode()  # 江城镇中心… = j c z z x
     assert "江城镇中心幼儿园" in page and "玉兴街道中心幼儿园" not in page
+
+
+def test_chinese_first_and_english_on_request(client, city):
+    # A browser asking for English still gets Chinese until the user switches.
+    page = client.get("/office/login/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert "工作人员登录" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/office/login/"})
+    page = client.get("/office/login/").content.decode()
+    assert "Staff login" in page and "工作人员登录" not in page
