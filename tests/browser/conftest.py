@@ -40,7 +40,7 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     p = context.new_page()
-    p.set_default_timeout(15_000)
+    p.set_default_timeout(60_000)
     yield p
     context.close()
 
@@ -50,4 +50,4 @@ def login(page, live_server, username, password="pw-123456"):
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("form.login button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/office/")
+    page.wait_for_url(f"{live_server.url}/office/", timeout=90_000)

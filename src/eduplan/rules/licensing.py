@@ -1,0 +1,254 @@
+"""Licensing and supply (PRE-4.1.2): every unlicensed kindergarten (无证园), classified as the plan
+asks; residential supporting kindergartens delivered with their housing (四同步).
+
+- meets the kindergarten standard → rectify and license (整改后颁发办园许可证);
+- meets the county's 办园点 standard → approve as a teaching point (审批为办园点);
+- neither → close (取缔).
+
+The standards are the county's: ``[licensing]`` in ``plan/standards.toml`` holds default criteria
+(seats, classes, teachers per class, certified share, safety items) and a county overrides any of
+them in ``[licensing.counties."CODE"]``. Measured values come from the registry: seats of the
+school year (or the institution's), classes, teachers in post and their certificates, the latest
+safety record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q
+
+from eduplan.plans import standards
+from eduplan.registry.choices import InstitutionKind, LicenceStatus, StaffRole
+
+from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
+from .findings import Finding, FindingKind, Severity
+from .safety import item_labels, latest_records
+
+LEVELS = ("kindergarten", "teaching_point")
+OUTCOMES = {
+    "license": (
+        "符合幼儿园标准:整改后颁发办园许可证",
+        "meets the kindergarten standard: rectify and license",
+    ),
+    "teaching_point": (
+        "符合办园点标准:审批为办园点",
+        "meets the 办园点 standard: approve as a teaching point",
+    ),
+    "close": ("两项标准均不符合:予以取缔", "meets neither standard: close"),
+}
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """One level's criteria as a county sets them."""
+
+    min_seats: int
+    min_classes: int
+    min_teachers_per_class: float
+    min_certified_share: float
+    safety_items: tuple[str, ...]
+
+    @classmethod
+    def for_county(cls, level: str, county_code: str) -> Criteria:
+        sec = standards.section("licensing")
+        override = dict(sec.get("counties", {}).get(county_code, {}))
+
+        def get(key: str) -> Any:
+            name = f"{level}_{key}"
+            return override[name] if name in override else sec[name]
+
+        return cls(
+            min_seats=int(get("min_seats")),
+            min_classes=int(get("min_classes")),
+            min_teachers_per_class=float(get("min_teachers_per_class")),
+            min_certified_share=float(get("min_certified_share")),
+            safety_items=tuple(get("safety_items")),
+        )
+
+    def unmet(self, m: dict[str, Any]) -> list[tuple[str, str]]:
+        """(Chinese, English) descriptions of the criteria that ``m`` (measured values) fails."""
+        out: list[tuple[str, str]] = []
+        if m["seats"] < self.min_seats:
+            out.append((f"学位{m['seats']}<{self.min_seats}", f"seats {m['seats']} < {self.min_seats}"))
+        if m["classes"] < self.min_classes:
+            out.append(
+                (f"班数{m['classes']}<{self.min_classes}", f"classes {m['classes']} < {self.min_classes}")
+            )
+        need = self.min_teachers_per_class * max(m["classes"], self.min_classes)
+        if m["teachers"] < need:
+            out.append((f"专任教师{m['teachers']}<{need:g}", f"teachers {m['teachers']} < {need:g}"))
+        share = m["certified"] / m["teachers"] if m["teachers"] else 0.0
+        if share < self.min_certified_share:
+            out.append(
+                (
+                    f"持证教师占比{share:.0%}<{self.min_certified_share:.0%}",
+                    f"certified teachers {share:.0%} < {self.min_certified_share:.0%}",
+                )
+            )
+        for item in self.safety_items:
+            if not m["safety"].get(item):
+                zh, en = item_labels(item)
+                out.append((f"缺{zh}", f"no {en}"))
+        return out
+
+
+def classify(measured: dict[str, Any], county_code: str) -> tuple[str, dict[str, list[tuple[str, str]]]]:
+    """The outcome for one unlicensed kindergarten and the unmet criteria of each level."""
+    unmet = {level: Criteria.for_county(level, county_code).unmet(measured) for level in LEVELS}
+    if not unmet["kindergarten"]:
+        return "license", unmet
+    if not unmet["teaching_point"]:
+        return "teaching_point", unmet
+    return "close", unmet
+
+
+def _measure(ctx: RuleContext, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Seats, classes, teachers, certified teachers and safety items of the given kindergartens."""
+    from eduplan.registry.models import Institution
+
+    measured: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"seats": 0, "classes": 0, "teachers": 0, "certified": 0, "safety": {}}
+    )
+    targets = Institution.objects.filter(pk__in=ids)
+    for pk, seats in targets.values_list("pk", "seats"):
+        measured[pk]["seats"] = seats
+    for pk, seats in (
+        ctx.years().filter(institution__in=targets, seats__gt=0).values_list("institution_id", "seats")
+    ):
+        measured[pk]["seats"] = seats
+    classes = ctx.classes().filter(institution__in=targets).values("institution_id").order_by()
+    for r in classes.annotate(n=Count("pk")):
+        measured[r["institution_id"]]["classes"] = r["n"]
+    accepted = list(ctx.param("certificates.kindergarten_teacher"))
+    teachers = (
+        ctx.staff()
+        .filter(institution__in=targets, role=StaffRole.TEACHER)
+        .values("institution_id")
+        .order_by()
+    )
+    for r in teachers.annotate(n=Count("pk"), certified=Count("pk", filter=Q(certificate__in=accepted))):
+        measured[r["institution_id"]]["teachers"] = r["n"]
+        measured[r["institution_id"]]["certified"] = r["certified"]
+    items = sorted({i for level in LEVELS for i in standards.value("licensing", f"{level}_safety_items")})
+    records = latest_records(ctx, [InstitutionKind.KINDERGARTEN]).filter(institution__in=targets)
+    for r in records.values("institution_id", *items):
+        measured[r["institution_id"]]["safety"] = {i: r[i] for i in items}
+    return measured
+
+
+def _measured_text(m: dict[str, Any]) -> str:
+    safety = m["safety"]
+    items = f"{sum(map(bool, safety.values()))}/{len(safety)}" if safety else "无记录 no record"
+    return (
+        f"学位 seats {m['seats']}; 班 classes {m['classes']}; 教师 teachers {m['teachers']}"
+        f" (持证 certified {m['certified']}); 安全项 safety items {items}"
+    )
+
+
+@rule(
+    "KG-UNLICENSED",
+    clauses=("PRE-4.1.2",),
+    severity=Severity.HIGH,
+    title_zh="无证幼儿园分类治理(整改颁证/审批为办园点/取缔)",
+    title_en="Unlicensed kindergartens, classified: rectify and license / approve as 办园点 / close",
+    params=(
+        "licensing.kindergarten_min_seats",
+        "licensing.kindergarten_min_classes",
+        "licensing.kindergarten_min_teachers_per_class",
+        "licensing.kindergarten_min_certified_share",
+        "licensing.kindergarten_safety_items",
+        "licensing.teaching_point_min_seats",
+        "licensing.teaching_point_min_classes",
+        "licensing.teaching_point_min_teachers_per_class",
+        "licensing.teaching_point_min_certified_share",
+        "licensing.teaching_point_safety_items",
+        "licensing.counties",
+    ),
+)
+def unlicensed(ctx: RuleContext) -> Iterator[Finding]:
+    """PRE-4.1.2: review every unlicensed kindergarten against the county's standards. A
+    kindergarten whose licence status is not recorded is reported as not checkable."""
+    base = ctx.open_institutions().filter(kind=InstitutionKind.KINDERGARTEN)
+    rows = list(base.filter(licence_status=LicenceStatus.UNLICENSED).values("pk", *INSTITUTION_FIELDS))
+    measured = _measure(ctx, [r["pk"] for r in rows]) if rows else {}
+    for row in rows:
+        m = measured[row["pk"]]
+        outcome, unmet = classify(m, row["county__code"])
+        zh, en = OUTCOMES[outcome]
+        gaps = unmet["kindergarten"] if outcome != "close" else unmet["teaching_point"]
+        gap_zh = ";".join(g[0] for g in gaps)
+        gap_en = "; ".join(g[1] for g in gaps)
+        yield ctx.at_institution(
+            row,
+            subject=zh.split(":")[-1],
+            measured=_measured_text(m),
+            required="取得办学许可 licensed",
+            message_zh=f"无证办园。{zh}" + (f"(差距:{gap_zh})" if gap_zh else ""),
+            message_en=f"unlicensed. {en}" + (f" (gaps: {gap_en})" if gap_en else ""),
+            details={
+                "outcome": outcome,
+                "measured": m,
+                "unmet_kindergarten": [g[1] for g in unmet["kindergarten"]],
+                "unmet_teaching_point": [g[1] for g in unmet["teaching_point"]],
+            },
+        )
+    for row in base.filter(licence_status="").values(*INSTITUTION_FIELDS):
+        yield ctx.at_institution(
+            row,
+            kind=FindingKind.NO_DATA,
+            message_zh="办学许可状态未登记,无法核查",
+            message_en="licence status not recorded: licensing cannot be checked",
+        )
+
+
+@rule(
+    "KG-SUPPORTING-SYNC",
+    clauses=("PRE-4.1.2",),
+    severity=Severity.MEDIUM,
+    title_zh="城镇小区配套园未与住宅同步交付(四同步)",
+    title_en="Residential supporting kindergartens not delivered with the housing (四同步)",
+)
+def supporting_delivery(ctx: RuleContext) -> Iterator[Finding]:
+    """PRE-4.1.2: a residential supporting kindergarten is planned, approved, built and delivered
+    together with the housing. A kindergarten delivered after the housing, or not delivered while
+    the housing is, breaks 同步交付; one whose housing date is unknown is reported as not checkable."""
+    base = (
+        ctx.institutions()
+        .filter(kind=InstitutionKind.KINDERGARTEN, is_residential_supporting=True)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.as_of))
+    )
+    late = base.filter(supporting_delivered_on__gt=F("housing_delivered_on"))
+    missing = base.filter(supporting_delivered_on__isnull=True, housing_delivered_on__lte=ctx.as_of)
+    fields = (*INSTITUTION_FIELDS, "supporting_delivered_on", "housing_delivered_on")
+    for row in late.values(*fields):
+        days = (row["supporting_delivered_on"] - row["housing_delivered_on"]).days
+        yield ctx.at_institution(
+            row,
+            measured=f"{row['supporting_delivered_on']}",
+            required=f"≤ {row['housing_delivered_on']}",
+            message_zh=f"小区{row['housing_delivered_on']}交付,配套园{row['supporting_delivered_on']}才交付,晚{days}天",
+            message_en=(
+                f"delivered on {row['supporting_delivered_on']}, {days} days after the housing "
+                f"({row['housing_delivered_on']})"
+            ),
+            details={"days_late": days},
+        )
+    for row in missing.values(*fields):
+        yield ctx.at_institution(
+            row,
+            measured="未交付 not delivered",
+            required=f"≤ {row['housing_delivered_on']}",
+            message_zh=f"小区已于{row['housing_delivered_on']}交付,配套园尚未交付",
+            message_en=f"the housing was delivered on {row['housing_delivered_on']}; the kindergarten is not",
+        )
+    for row in base.filter(housing_delivered_on__isnull=True).values(*INSTITUTION_FIELDS):
+        yield ctx.at_institution(
+            row,
+            kind=FindingKind.NO_DATA,
+            message_zh="配套园未登记小区交付日期,无法核查同步交付",
+            message_en="the housing delivery date is not recorded: 同步交付 cannot be checked",
+        )

@@ -1,0 +1,255 @@
+"""The management network, pairing and coverage: county preschool posts (PRE-4.2.1), first-level
+kindergartens supporting 1–2 others (PRE-4.5.2), county high schools in trusteeship (HS-2.5,
+HS-T10), kindergartens inside quality evaluation (PRE-4.5.1), rating of every kindergarten before
+2023 (PRE-T6), every high school on the education network (HS-T8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.db.models import Count, Q
+
+from eduplan.registry.choices import InstitutionKind, ManagementPost, PairingKind
+
+from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
+from .findings import EntityType, Finding, Severity
+
+
+def _active(ctx: RuleContext, prefix: str = "") -> Q:
+    """Appointments and pairings running on ``as_of``."""
+    return Q(**{f"{prefix}start_date__lte": ctx.as_of}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": ctx.as_of})
+    )
+
+
+@rule(
+    "COUNTY-PRESCHOOL-POSTS",
+    clauses=("PRE-4.2.1",),
+    severity=Severity.MEDIUM,
+    entity=EntityType.COUNTY,
+    title_zh="县级教育部门未配备学前管理专干或幼教专职教研员",
+    title_en="County without a dedicated preschool administrator or preschool researcher",
+)
+def county_posts(ctx: RuleContext) -> Iterator[Finding]:
+    """PRE-4.2.1: each county bureau has at least one dedicated preschool administrator and one
+    dedicated preschool researcher. A post held only part-time is reported as low."""
+    from eduplan.registry.models import ManagementAppointment
+
+    held = {
+        (r["county__code"], r["post"]): r
+        for r in ctx.records(ManagementAppointment)
+        .filter(_active(ctx))
+        .values("county__code", "post")
+        .order_by()
+        .annotate(total=Count("pk"), dedicated=Count("pk", filter=Q(is_dedicated=True)))
+    }
+    for county in ctx.counties():
+        for post, label in ManagementPost.choices:
+            zh, _, en = label.partition(" ")
+            row = held.get((county["code"], post))
+            if row is None:
+                yield ctx.at_county(
+                    county,
+                    subject=zh,
+                    measured=0,
+                    required="≥ 1 专职 dedicated",
+                    message_zh=f"未配备{zh}",
+                    message_en=f"no {en.lower()} in post",
+                    details={"post": post},
+                )
+            elif row["dedicated"] == 0:
+                yield ctx.at_county(
+                    county,
+                    severity=Severity.LOW,
+                    subject=zh,
+                    measured=f"{row['total']} 兼职 part-time",
+                    required="≥ 1 专职 dedicated",
+                    message_zh=f"{zh}均为兼职,未配备专职人员",
+                    message_en=f"the {en.lower()} post is held part-time only",
+                    details={"post": post},
+                )
+
+
+@rule(
+    "KG-PAIRING",
+    clauses=("PRE-4.5.2",),
+    severity=Severity.LOW,
+    title_zh="一级幼儿园帮扶幼儿园数不在1–2所之间",
+    title_en="First-level kindergartens supporting fewer than 1 or more than 2 kindergartens",
+    params=("pairing.kg_support_min", "pairing.kg_support_max", "kindergarten_grades.first_level"),
+)
+def kindergarten_pairing(ctx: RuleContext) -> Iterator[Finding]:
+    """PRE-4.5.2: every first-level kindergarten supports 1–2 kindergartens below first level;
+    pairings running on ``as_of`` are counted, supported first-level kindergartens are not."""
+    low, high = int(ctx.param("pairing.kg_support_min")), int(ctx.param("pairing.kg_support_max"))
+    first = list(ctx.param("kindergarten_grades.first_level"))
+    counted = (
+        Q(supporting__kind=PairingKind.KG_SUPPORT)
+        & _active(ctx, "supporting__")
+        & ~Q(supporting__supported__grade__in=first)
+    )
+    rows = (
+        ctx.open_institutions()
+        .filter(kind=InstitutionKind.KINDERGARTEN, grade__in=first)
+        .annotate(supported=Count("supporting__supported", filter=counted, distinct=True))
+        .filter(Q(supported__lt=low) | Q(supported__gt=high))
+        .values(*INSTITUTION_FIELDS, "supported")
+    )
+    for row in rows:
+        n = row["supported"]
+        yield ctx.at_institution(
+            row,
+            measured=n,
+            required=f"{low}–{high}",
+            message_zh=f"一级园帮扶{n}所幼儿园,应为{low}至{high}所",
+            message_en=f"a first-level kindergarten supporting {n} kindergartens; {low}–{high} required",
+        )
+
+
+@rule(
+    "HS-TRUSTEESHIP",
+    clauses=("HS-2.5", "HS-T10"),
+    severity=Severity.MEDIUM,
+    title_zh="县中未实现托管帮扶(或未签订帮扶协议)",
+    title_en="County high schools without a trusteeship partner (or without a signed agreement)",
+)
+def trusteeship(ctx: RuleContext) -> Iterator[Finding]:
+    """HS-T10: every 县中 is in trusteeship/assistance; HS-2.5: with an agreement between the parties."""
+    running = Q(supported_by__kind=PairingKind.HS_TRUSTEESHIP) & _active(ctx, "supported_by__")
+    rows = (
+        ctx.open_institutions()
+        .filter(kind=InstitutionKind.HIGH_SCHOOL, is_county_high_school=True)
+        .annotate(
+            partners=Count("supported_by", filter=running, distinct=True),
+            signed=Count(
+                "supported_by", filter=running & Q(supported_by__agreement_signed=True), distinct=True
+            ),
+        )
+        .filter(Q(partners=0) | Q(signed=0))
+        .values(*INSTITUTION_FIELDS, "partners", "signed")
+    )
+    for row in rows:
+        if row["partners"] == 0:
+            yield ctx.at_institution(
+                row,
+                measured=0,
+                required="≥ 1",
+                message_zh="县中没有托管帮扶学校",
+                message_en="county high school without a trusteeship partner",
+            )
+        else:
+            yield ctx.at_institution(
+                row,
+                severity=Severity.LOW,
+                measured="未签协议 no agreement",
+                required="签订协议 agreement signed",
+                message_zh="托管帮扶未签订协议",
+                message_en="trusteeship without a signed agreement",
+            )
+
+
+@rule(
+    "KG-QUALITY-EVAL",
+    clauses=("PRE-4.5.1",),
+    severity=Severity.LOW,
+    title_zh="幼儿园未纳入保教质量评估",
+    title_en="Kindergartens outside the quality evaluation (保教质量评估)",
+)
+def quality_evaluation(ctx: RuleContext) -> Iterator[Finding]:
+    """PRE-4.5.1: every kindergarten is inside the quality evaluation scope."""
+    rows = (
+        ctx.open_institutions()
+        .filter(kind=InstitutionKind.KINDERGARTEN, in_quality_evaluation=False)
+        .values(*INSTITUTION_FIELDS)
+    )
+    for row in rows:
+        yield ctx.at_institution(
+            row,
+            measured="未纳入 outside",
+            required="纳入 inside",
+            message_zh="未纳入保教质量评估范围",
+            message_en="not inside the quality evaluation",
+        )
+
+
+@rule(
+    "KG-UNRATED",
+    clauses=("PRE-T6", "PRE-4.5.3"),
+    severity=Severity.MEDIUM,
+    title_zh="2023年前应完成评级定等而仍未评级的幼儿园",
+    title_en="Kindergartens still unrated after the 2022 rating deadline",
+    params=("kindergarten_grades.rating_deadline",),
+)
+def unrated(ctx: RuleContext) -> Iterator[Finding]:
+    """PRE-T6: every kindergarten rated before 2023. Judged once the deadline has passed, for
+    kindergartens that existed by then (a newer one is not late under PRE-T6)."""
+    deadline = dt.date.fromisoformat(str(ctx.param("kindergarten_grades.rating_deadline")))
+    if ctx.as_of <= deadline:
+        return
+    rows = (
+        ctx.open_institutions()
+        .filter(kind=InstitutionKind.KINDERGARTEN, grade="")
+        .filter(Q(established_on__isnull=True) | Q(established_on__lte=deadline))
+        .values(*INSTITUTION_FIELDS)
+    )
+    for row in rows:
+        yield ctx.at_institution(
+            row,
+            measured="未评级 unrated",
+            required=f"{deadline}前评级 rated by {deadline}",
+            message_zh=f"截至{ctx.as_of}仍未评级定等(应于{deadline}前完成)",
+            message_en=f"still unrated on {ctx.as_of} (due by {deadline})",
+        )
+
+
+@rule(
+    "HS-NETWORK",
+    clauses=("HS-T8", "HS-2.2"),
+    severity=Severity.LOW,
+    title_zh="普通高中未接入教育专网",
+    title_en="High schools not on the education private network",
+)
+def education_network(ctx: RuleContext) -> Iterator[Finding]:
+    """HS-T8: the education private network covers every general high school."""
+    rows = (
+        ctx.open_institutions()
+        .filter(kind=InstitutionKind.HIGH_SCHOOL, network_connected=False)
+        .values(*INSTITUTION_FIELDS)
+    )
+    for row in rows:
+        yield ctx.at_institution(
+            row,
+            measured="未接入 not connected",
+            required="接入 connected",
+            message_zh="未接入教育专网",
+            message_en="not connected to the education network",
+        )
+
+
+@rule(
+    "COUNTY-FIRST-LEVEL-HS",
+    clauses=("HS-T3",),
+    severity=Severity.MEDIUM,
+    entity=EntityType.COUNTY,
+    title_zh="县域没有省一级高(完)中",
+    title_en="County without a provincial first-level high school",
+    params=("high_school_ratings.first_level",),
+)
+def county_first_level_high_school(ctx: RuleContext) -> Iterator[Finding]:
+    """HS-T3: every county has at least one provincial first-level (省一级) high school."""
+    first = list(ctx.param("high_school_ratings.first_level"))
+    having = set(
+        ctx.open_institutions()
+        .filter(kind=InstitutionKind.HIGH_SCHOOL, rating__in=first)
+        .values_list("county__code", flat=True)
+    )
+    for county in ctx.counties():
+        if county["code"] not in having:
+            yield ctx.at_county(
+                county,
+                measured=0,
+                required="≥ 1",
+                message_zh="县域内没有省一级高(完)中",
+                message_en="no provincial first-level high school in the county",
+            )

@@ -1,0 +1,153 @@
+"""Safety (PRE-4.2.3, HS-2.10): the "three defences" items on each institution's latest safety
+record, and major hazards left open past their rectification deadline.
+
+Hazards are recorded by the supervision loop (inspections → findings → rectification), which is
+not written yet. The rule for overdue hazards is in the catalogue now and reads them through a
+documented hook: a module ``eduplan.supervision.hazards`` defining
+
+    overdue_major_hazards(ctx: RuleContext) -> Iterable[Mapping[str, Any]]
+
+whose rows carry the institution's ``code``, ``name``, ``county__code``, ``county__name`` and the
+hazard's ``hazard`` (description), ``found_on`` and ``deadline`` (dates), reading through
+``ctx.scoped(...)`` so a user's scope holds. Until that module exists the rule reports, per county,
+that overdue hazards cannot be checked yet (an ``info`` / ``no_data`` finding), never a pass.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+
+from eduplan.registry.choices import InstitutionKind
+from eduplan.registry.models import SafetyRecord
+
+from .catalogue import INSTITUTION_FIELDS, RuleContext, any_of, inst_fields, rule
+from .findings import Finding, FindingKind, Severity
+
+HAZARD_MODULE = "eduplan.supervision.hazards"
+HAZARD_FUNCTION = "overdue_major_hazards"
+
+
+def item_labels(item: str) -> tuple[str, str]:
+    """(Chinese, English) label of a SafetyRecord item from its field's verbose name."""
+    verbose = str(getattr(SafetyRecord._meta.get_field(item), "verbose_name", item))
+    zh, _, en = verbose.partition(" ")
+    return zh, en or item
+
+
+def required_items(ctx: RuleContext) -> list[str]:
+    items = list(ctx.param("safety.required_items"))
+    known = {f.name for f in SafetyRecord._meta.get_fields()}
+    unknown = [i for i in items if i not in known]
+    if unknown:
+        raise ValueError(
+            f"[safety] required_items 含未知项目 {unknown} / unknown safety items {unknown}: "
+            "use field names of SafetyRecord"
+        )
+    return items
+
+
+def latest_records(ctx: RuleContext, kinds: Iterable[str]) -> Any:
+    """Each open institution's latest safety record checked on or before ``as_of``."""
+    latest = (
+        SafetyRecord.objects.filter(institution=OuterRef("institution"), checked_on__lte=ctx.as_of)
+        .order_by("-checked_on")
+        .values("checked_on")[:1]
+    )
+    institutions = ctx.open_institutions().filter(kind__in=list(kinds)).values("pk")
+    return ctx.records(SafetyRecord).filter(institution__in=institutions, checked_on=Subquery(latest))
+
+
+def without_record(ctx: RuleContext, kinds: Iterable[str]) -> Any:
+    """Open institutions with no safety record at all up to ``as_of``."""
+    any_record = SafetyRecord.objects.filter(institution=OuterRef("pk"), checked_on__lte=ctx.as_of)
+    return ctx.open_institutions().filter(kind__in=list(kinds)).filter(~Exists(any_record))
+
+
+@rule(
+    "SAFETY-ITEMS",
+    clauses=("PRE-4.2.3", "HS-2.10"),
+    severity=Severity.HIGH,
+    title_zh="人防物防技防不达标(专职保安、封闭管理、一键报警、视频监控联网公安、防冲撞设施)",
+    title_en="Safety items missing (guard, closed campus, one-key 110 alarm, video linked to police, "
+    "anti-collision barriers)",
+    params=("safety.required_items",),
+)
+def safety_items(ctx: RuleContext) -> Iterator[Finding]:
+    """PRE-4.2.3 requires every kindergarten to have all five items (HS-2.10 puts schools under the
+    same campus-safety regime), judged on each institution's latest record. An institution without
+    any safety record is reported as not checkable (no data)."""
+    items = required_items(ctx)
+    kinds = [k.value for k in InstitutionKind]
+    missing = any_of(Q(**{item: False}) for item in items)
+    rows = latest_records(ctx, kinds).filter(missing).values(*inst_fields(), "checked_on", *items)
+    for row in rows:
+        for item in items:
+            if row[item]:
+                continue
+            zh, en = item_labels(item)
+            yield ctx.at_institution(
+                row,
+                prefix="institution__",
+                subject=zh,
+                measured="无 no",
+                required="有 yes",
+                message_zh=f"{row['checked_on']}安全检查:缺少{zh}",
+                message_en=f"safety check of {row['checked_on']}: no {en}",
+                details={"item": item, "checked_on": row["checked_on"]},
+            )
+    for row in without_record(ctx, kinds).values(*INSTITUTION_FIELDS):
+        yield ctx.at_institution(
+            row,
+            kind=FindingKind.NO_DATA,
+            message_zh="登记册中没有安全检查记录,无法核查人防物防技防",
+            message_en="no safety record in the registry: the safety items cannot be checked",
+        )
+
+
+def hazard_source() -> Callable[[RuleContext], Iterable[Mapping[str, Any]]] | None:
+    """The supervision module's overdue-hazard reader, once it exists (see the module docstring)."""
+    try:
+        module = importlib.import_module(HAZARD_MODULE)
+    except ImportError:
+        return None
+    return getattr(module, HAZARD_FUNCTION, None)
+
+
+@rule(
+    "SAFETY-HAZARD-OVERDUE",
+    clauses=("PRE-4.2.3", "PRE-4.2.4"),
+    severity=Severity.HIGH,
+    title_zh="重大安全隐患逾期未整改(重大隐患督办)",
+    title_en="Major safety hazards still open past their rectification deadline",
+    checkable=lambda: hazard_source() is not None,
+    note=f"读取 {HAZARD_MODULE}.{HAZARD_FUNCTION}(督导模块尚未接入时报告“无法核查”) / reads "
+    f"{HAZARD_MODULE}.{HAZARD_FUNCTION}; until the supervision module provides it, reports 'not checkable'",
+)
+def overdue_hazards(ctx: RuleContext) -> Iterator[Finding]:
+    """PRE-4.2.3 重大隐患督办 and PRE-4.2.4 rectification within a deadline."""
+    source = hazard_source()
+    if source is None:
+        for county in ctx.counties():
+            yield ctx.at_county(
+                county,
+                kind=FindingKind.NO_DATA,
+                message_zh="重大安全隐患及整改期限尚未录入(督导模块待接入),无法核查逾期隐患",
+                message_en="major hazards and their deadlines are not recorded yet (supervision module "
+                "pending): overdue hazards cannot be checked",
+            )
+        return
+    for row in source(ctx):
+        yield ctx.at_institution(
+            row,
+            subject=str(row.get("hazard", "")),
+            measured=f"期限 deadline {row.get('deadline')}",
+            required="按期整改 rectified by the deadline",
+            message_zh=f"重大隐患“{row.get('hazard', '')}”({row.get('found_on')}发现)逾期未整改,期限{row.get('deadline')}",
+            message_en=f"major hazard “{row.get('hazard', '')}” found {row.get('found_on')} is still open "
+            f"past its deadline {row.get('deadline')}",
+            details={"found_on": row.get("found_on"), "deadline": row.get("deadline")},
+        )

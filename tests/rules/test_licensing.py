@@ -1,0 +1,88 @@
+"""Unlicensed kindergartens classified by the county's standards (PRE-4.1.2), and residential
+supporting kindergartens delivered with their housing (四同步)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from eduplan.plans import standards
+from eduplan.registry.models import SafetyRecord, StaffMember
+from eduplan.rules.licensing import Criteria
+
+from .builders import clean_kindergarten, codes, run, violations
+
+pytestmark = pytest.mark.django_db
+PRIVATE = {
+    "ownership": "private_forprofit",
+    "sponsor": "private",
+    "licence_status": "unlicensed",
+    "grade": "",
+}
+
+
+def outcome_of(code):
+    (finding,) = [f for f in violations("KG-UNLICENSED") if f.entity_code == code]
+    return finding.details["outcome"]
+
+
+def test_meets_the_kindergarten_standard_rectify_and_license(city):
+    clean_kindergarten(city, "K-X", "甲幼儿园", seats=120, **PRIVATE)
+    assert outcome_of("K-X") == "license"
+
+
+def test_meets_the_teaching_point_standard_approve_as_teaching_point(city):
+    kg = clean_kindergarten(city, "K-X", "甲幼儿园", seats=30, classes=(("mixed", 25),), **PRIVATE)
+    SafetyRecord.objects.filter(institution=kg).update(anti_collision=False, full_time_guard=False)
+    assert outcome_of("K-X") == "teaching_point"
+    (finding,) = violations("KG-UNLICENSED")
+    assert "seats 30 < 90" in finding.details["unmet_kindergarten"]
+    assert finding.severity == "high" and finding.clause == "PRE-4.1.2"
+
+
+def test_meets_neither_close(city):
+    kg = clean_kindergarten(city, "K-X", "甲幼儿园", seats=30, classes=(("mixed", 25),), **PRIVATE)
+    StaffMember.objects.filter(institution=kg, role="teacher").update(certificate="")
+    assert outcome_of("K-X") == "close"
+    kg.safety_records.all().delete()  # no record: the safety items count as missing
+    assert outcome_of("K-X") == "close"
+
+
+def test_licensed_and_teaching_points_are_not_findings(city):
+    clean_kindergarten(
+        city, "K-T", "村办园点", licence_status="teaching_point", seats=30, classes=(("mixed", 20),)
+    )
+    assert violations("KG-UNLICENSED") == []
+
+
+def test_unknown_licence_status_is_no_data(city):
+    clean_kindergarten(city, "K-X", "甲幼儿园", licence_status="")
+    found = run(rule_ids=["KG-UNLICENSED"])
+    assert [(f.entity_code, f.kind) for f in found] == [("K-X", "no_data")]
+
+
+def test_a_county_overrides_the_default_criteria(city, monkeypatch):
+    clean_kindergarten(city, "K-X", "甲幼儿园", seats=120, **PRIVATE)
+    section = dict(standards.section("licensing"))
+    section["counties"] = {"530402": {"kindergarten_min_seats": 150}}
+    monkeypatch.setitem(standards.standards(), "licensing", section)
+    assert Criteria.for_county("kindergarten", "530402").min_seats == 150
+    assert Criteria.for_county("kindergarten", "530423").min_seats == 90
+    assert outcome_of("K-X") == "teaching_point"
+
+
+def test_supporting_kindergartens_delivered_after_the_housing(city):
+    D = dt.date
+    common = {"is_residential_supporting": True, "housing_delivered_on": D(2023, 6, 1)}
+    clean_kindergarten(city, "K-S", "同步幼儿园", supporting_delivered_on=D(2023, 6, 1), **common)
+    clean_kindergarten(city, "K-L", "迟交幼儿园", supporting_delivered_on=D(2024, 3, 1), **common)
+    clean_kindergarten(city, "K-N", "未交幼儿园", **common)
+    clean_kindergarten(city, "K-U", "无日期幼儿园", is_residential_supporting=True)
+    found = run(rule_ids=["KG-SUPPORTING-SYNC"])
+    assert {(f.entity_code, f.kind) for f in found} == {
+        ("K-L", "violation"),
+        ("K-N", "violation"),
+        ("K-U", "no_data"),
+    }
+    assert codes(violations("KG-SUPPORTING-SYNC")) == {"K-L", "K-N"}
