@@ -8,7 +8,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from .results import indicator_records_for
+from .findings import pivot_by_rule_and_county
+from .results import findings_for, indicator_records_for
 
 COMPARISON_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
 
@@ -70,7 +71,15 @@ def dashboard(user: Any, division: str | None = None, year: int | None = None) -
         "rankings": rankings,
         "tiles": _tiles(records, year) if level == "city" else [],
         "status_labels": STATUS_LABELS,
+        "findings": _findings_pivot(user, division, level),
     }
+
+
+def _findings_pivot(user: Any, division: str | None, level: str) -> dict[str, Any]:
+    rows = findings_for(user)
+    if level == "county":
+        rows = [f for f in rows if f["division"] == division]
+    return pivot_by_rule_and_county(rows)
 
 
 def _rankings(records: list[dict[str, Any]], city: str | None, year: int | None) -> list[dict[str, Any]]:

@@ -9,6 +9,8 @@ from django.db.models import Max, Sum
 from eduplan.accounts.scoping import scope
 from eduplan.registry.models import Institution, SchoolClass, StaffMember
 
+from .results import findings_for
+
 
 def institution_page(user: Any, inst: Institution) -> dict[str, Any]:
     """The record of one institution: classes of the latest school year, staff (masked identity
@@ -32,4 +34,9 @@ def institution_page(user: Any, inst: Institution) -> dict[str, Any]:
         "renames": list(inst.name_changes.all()),
         "years": list(inst.years.order_by("-school_year")[:6]),
         "history": history,
+        "findings": [
+            f
+            for f in findings_for(user)
+            if f["entity_type"] == "institution" and f["entity_code"] == inst.code
+        ],
     }

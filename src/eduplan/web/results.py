@@ -63,3 +63,29 @@ def indicator_records_for(user: Any) -> list[dict[str, Any]]:
     if counties is None:
         return records
     return [r for r in records if r["level"] != "county" or r["division"] in counties]
+
+
+def all_findings() -> list[dict[str, Any]]:
+    """Every current finding of the rules catalogue, as dicts, once per data version."""
+    from eduplan.rules.catalogue import run_rules
+
+    return cached("findings", lambda: [f.as_dict() for f in run_rules()])
+
+
+def findings_for(user: Any) -> list[dict[str, Any]]:
+    """Findings on institutions the user sees, and on counties whose figures they see."""
+    findings = all_findings()
+    counties = visible_county_codes(user)
+    if counties is None:
+        return findings
+    from eduplan.accounts.scoping import scope
+
+    codes = set(scope(user, Institution.objects.all()).values_list("code", flat=True))
+    profile = profile_of(user)
+    county_level_ok = profile is not None and profile.role in (Role.COUNTY_OFFICER, Role.VIEWER)
+    return [
+        f
+        for f in findings
+        if (f["entity_type"] == "institution" and f["entity_code"] in codes)
+        or (f["entity_type"] == "county" and county_level_ok and f["entity_code"] in counties)
+    ]

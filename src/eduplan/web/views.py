@@ -14,7 +14,7 @@ from eduplan.accounts.scoping import scope
 from eduplan.registry.choices import DivisionLevel, InstitutionKind
 from eduplan.registry.models import Division, Institution
 
-from . import pages
+from . import findings, pages
 from .dashboard import dashboard
 from .results import visible_county_codes
 from .search import search_institutions
@@ -84,3 +84,53 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
     if inst is None:
         raise Http404("没有这个机构，或您无权查看 / no such institution in your scope")
     return render(request, "web/institution_detail.html", pages.institution_page(request.user, inst))
+
+
+@login_required
+def findings_list(request: HttpRequest) -> HttpResponse:
+    params = request.GET.dict()
+    rows = findings.filtered_findings(request.user, params)
+    if params.get("format") == "xlsx":
+        return _xlsx_response(rows, "findings.xlsx")
+    return render(
+        request,
+        "web/findings.html",
+        {
+            "rows": rows[:1000],
+            "count": len(rows),
+            "params": params,
+            "choices": findings.filter_choices(request.user),
+        },
+    )
+
+
+def _xlsx_response(rows: list[dict], filename: str) -> HttpResponse:
+    import tempfile
+    from pathlib import Path
+
+    from eduplan.output import write_xlsx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / filename
+        write_xlsx(path, {"findings": rows}, columns=findings.EXPORT_COLUMNS)
+        data = path.read_bytes()
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def name_check(request: HttpRequest) -> HttpResponse:
+    """Type a proposed kindergarten name, see the verdict and why (PRE-4.2.4)."""
+    from eduplan.rules.naming import check_name
+
+    name = request.GET.get("name", "").strip()[:100]
+    ownership = request.GET.get("ownership", "private")
+    verdict = (
+        check_name(name, ownership if ownership in ("public", "private") else None).as_dict()
+        if name
+        else None
+    )
+    return render(request, "web/name_check.html", {"name": name, "ownership": ownership, "verdict": verdict})

@@ -1,0 +1,54 @@
+"""Findings list, its export and the name-check page, within the user's scope."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from eduplan.accounts.actions import create_user_with_role
+from eduplan.registry import actions
+from eduplan.registry.choices import Role
+from tests.factories import mini_city
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def city():
+    m = mini_city()
+    # An oversize small class (limit 25) in each county's kindergarten.
+    actions.record_class(m.kg_a, school_year=2024, name="小一班", age_group="small", boys=20, girls=12)
+    actions.record_class(m.kg_b, school_year=2024, name="小一班", age_group="small", boys=20, girls=13)
+    create_user_with_role("ca", "pw-123456", Role.COUNTY_OFFICER, division=m.county_a)
+    create_user_with_role("cityo", "pw-123456", Role.CITY_OFFICER, division=m.city)
+    return m
+
+
+def test_findings_list_is_scoped_and_exports_what_is_shown(client, city):
+    client.login(username="ca", password="pw-123456")
+    page = client.get("/office/findings/").content.decode()
+    assert "玉兴街道中心幼儿园" in page and "江城镇中心幼儿园" not in page
+    response = client.get("/office/findings/", {"format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    codes = {r[header.index("entity_code")] for r in body}
+    assert "K1" in codes and "K2" not in codes
+    assert any("32" in str(r[header.index("message_zh")]) for r in body)  # the 32-child class
+
+
+def test_findings_filter_by_rule_and_county(client, city):
+    client.login(username="cityo", password="pw-123456")
+    page = client.get("/office/findings/", {"division": "530403"}).content.decode()
+    assert "江城镇中心幼儿园" in page and "玉兴街道中心幼儿园" not in page
+
+
+def test_name_check_page_explains_the_verdict(client, city):
+    client.login(username="cityo", password="pw-123456")
+    page = client.get(
+        "/office/name-check/", {"name": "阳光国际幼儿园", "ownership": "private"}
+    ).content.decode()
+    assert "国际" in page and "PRE-4.2.4" in page and "需更名" in page
+    ok = client.get("/office/name-check/", {"name": "阳光幼儿园"}).content.decode()
+    assert "未发现不规范用语" in ok
