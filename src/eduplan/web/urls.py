@@ -10,6 +10,7 @@ urlpatterns = [
     path("office/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("office/county/<str:code>/", views.county_dashboard, name="county-dashboard"),
     path("office/planning/", include("eduplan.planning.urls")),
+    path("office/supervision/", include("eduplan.supervision.urls")),
     path("office/findings/", views.findings_list, name="findings"),
     path("office/name-check/", views.name_check, name="name-check"),
     path("office/institutions/", views.institution_list, name="institution-list"),

@@ -5,10 +5,13 @@ Every read goes through ``accounts.scoping.scope``: an institution outside the u
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from eduplan.accounts.scoping import scope
 from eduplan.registry.choices import DivisionLevel, InstitutionKind
@@ -40,7 +43,8 @@ def office(request: HttpRequest) -> HttpResponse:
     counties = visible_county_codes(request.user)
     if counties is not None and len(counties) == 1:
         return redirect("county-dashboard", code=next(iter(counties)))
-    return render(request, "web/dashboard.html", dashboard(request.user, year=_year(request)))
+    context = dashboard(request.user, year=_year(request))
+    return render(request, "web/dashboard.html", {**context, **_work_items(request)})
 
 
 @login_required
@@ -51,7 +55,21 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     context = dashboard(request.user, division=code, year=_year(request))
     if not context["cards"] and not context["years"]:
         raise Http404("没有这个县的指标 / no indicators for this county")
-    return render(request, "web/dashboard.html", context)
+    return render(request, "web/dashboard.html", {**context, **_work_items(request)})
+
+
+def _work_items(request: HttpRequest) -> dict:
+    """The user's to-do list (deadlines of reports, rectification orders …) and, for city
+    officers, this month's notice (通报)."""
+    from eduplan.supervision.reminders import todo_for
+
+    profile = getattr(request.user, "profile", None)
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    return {
+        "todos": todo_for(request.user, today),
+        "notice_month": last_month if profile is not None and profile.role == "city_officer" else None,
+    }
 
 
 def _year(request: HttpRequest) -> int | None:

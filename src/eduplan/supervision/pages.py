@@ -1,0 +1,108 @@
+"""What each supervision page shows, assembled from queries (so the views stay thin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from eduplan.accounts.scoping import scope
+from eduplan.registry.models import Division
+
+from . import periods
+from .incidents import banned_counties, incidents_for
+from .inspections import automatic_findings, finding_key, rules_available
+from .models import MonthlyReport, OrderState, RectificationOrder
+from .monthly_form import load_form
+from .rectification import allowed_actions as order_actions
+from .rectification import overdue_orders
+from .reminders import todo_for
+from .reports import (
+    TIMELINESS_LABELS,
+    allowed_actions,
+    check_monthly_report,
+    clause_titles,
+    completeness,
+    due_date,
+    previous_approved,
+    report_status,
+    reporting_status,
+)
+
+
+def last_period(today: dt.date) -> dt.date:
+    """The month whose report is being collected now (the previous calendar month)."""
+    return periods.add_months(periods.month_start(today), -1)
+
+
+def dashboard(user: Any, today: dt.date) -> dict[str, Any]:
+    period = last_period(today)
+    status = reporting_status(period, user=user, as_of=today)
+    for row in status:
+        row["timeliness_label"] = TIMELINESS_LABELS[row["timeliness"]]
+    year_months = periods.months_between(dt.date(today.year, 1, 1), periods.month_start(today))
+    visible = {c.code for c in scope(user, Division.objects.counties())}
+    return {
+        "today": today,
+        "period": period,
+        "todos": todo_for(user, today),
+        "status": status,
+        "rates": completeness(year_months, user=user, as_of=today),
+        "overdue": list(overdue_orders(user, today)[:50]),
+        "banned": sorted((k, v) for k, v in banned_counties(today).items() if k in visible),
+        "incidents": list(incidents_for(user).filter(withdrawn=False)[:10]),
+    }
+
+
+def report_page(user: Any, report: MonthlyReport, today: dt.date) -> dict[str, Any]:
+    form = load_form()
+    prev = previous_approved(report)
+    due = due_date(report.county, report.period)
+    titles = clause_titles()
+    items = [
+        {
+            "item": item,
+            "value": report.values.get(item.key),
+            "comment": report.comments.get(item.key, ""),
+            "previous": prev.values.get(item.key) if prev else None,
+        }
+        for item in form.items
+    ]
+    tasks = [{"row": t, "title": titles.get(t.clause, "")} for t in report.tasks.all()]
+    problems = check_monthly_report(report, form) if report.editable else []
+    status = report_status(report, due, today)
+    return {
+        "report": report,
+        "form": form,
+        "items": items,
+        "tasks": tasks,
+        "due_on": due,
+        "timeliness": TIMELINESS_LABELS[status["timeliness"]],
+        "problems": problems,
+        "actions": allowed_actions(report, user),
+        "editing": "edit" in allowed_actions(report, user),
+        "events": list(report.events.select_related("actor")),
+        "previous": prev,
+    }
+
+
+def inspection_page(user: Any, inspection: Any) -> dict[str, Any]:
+    auto = automatic_findings(inspection, user=user) if inspection.state == "open" else []
+    return {
+        "inspection": inspection,
+        "checklist": list(inspection.checklist.all()),
+        "findings": list(inspection.findings.select_related("checklist_item").prefetch_related("order")),
+        "automatic": [{"key": finding_key(f), "finding": f} for f in auto],
+        "rules_available": rules_available(),
+    }
+
+
+def order_page(user: Any, order: RectificationOrder, today: dt.date) -> dict[str, Any]:
+    return {
+        "order": order,
+        "overdue": order.is_overdue(today),
+        "days_overdue": order.days_overdue(today),
+        "reports": list(order.reports.prefetch_related("attachments").select_related("submitted_by")),
+        "events": list(order.events.select_related("actor")),
+        "actions": order_actions(order, user),
+        "closed": order.state in (OrderState.CLOSED, OrderState.CANCELLED),
+    }

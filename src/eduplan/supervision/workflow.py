@@ -1,0 +1,137 @@
+"""What every supervision workflow shares: state-machine tables, refusal messages a user can act
+on (Chinese and English), who-may-act checks built on the one scoping function, and saving with
+history (who and why).
+
+A workflow declares its transitions as a table ``{(state, action): new_state}``; an action not in
+the table for the current state is refused with :class:`TransitionError` — approving a draft,
+closing an order nobody has reported on — whoever asks. *Who* may take an action is checked
+separately: the user must see the record through ``accounts.scoping.scope`` and hold a role the
+action allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+
+from eduplan.accounts.scoping import profile_of, scope
+from eduplan.registry.choices import Role
+
+M = TypeVar("M", bound=models.Model)
+
+#: Role codes; "superuser" and "system" (no user: the daily job, the demo, imports) are added.
+SUPERUSER = "superuser"
+SYSTEM = "system"
+
+
+class TransitionError(Exception):
+    """An action the record's current state does not allow. ``str()`` is bilingual."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
+
+
+def refuse(zh: str, en: str) -> PermissionDenied:
+    """A permission refusal with a bilingual message (raise the result)."""
+    return PermissionDenied(f"{zh} / {en}")
+
+
+def next_state(
+    table: Mapping[tuple[str, str], str],
+    state: str,
+    action: str,
+    labels: Mapping[str, str],
+    action_labels: Mapping[str, str],
+) -> str:
+    """The state ``action`` leads to from ``state``, or a :class:`TransitionError` naming what is
+    possible instead."""
+    target = table.get((state, action))
+    if target is not None:
+        return target
+    allowed = [action_labels.get(a, a) for (s, a) in table if s == state]
+    here = labels.get(state, state)
+    what = action_labels.get(action, action)
+    zh_allowed = "、".join(x.split(" ", 1)[0] for x in allowed) or "无"
+    en_allowed = ", ".join(x.split(" ", 1)[-1] for x in allowed) or "none"
+    raise TransitionError(
+        f"当前状态“{here.split(' ', 1)[0]}”下不能{what.split(' ', 1)[0]}(可进行:{zh_allowed})",
+        f"cannot {what.split(' ', 1)[-1].lower()} in state {here.split(' ', 1)[-1]!r} (possible: {en_allowed})",
+    )
+
+
+def role_of(user: Any) -> str:
+    """The acting role: a registry ``Role`` code, ``superuser``, ``system`` (no user) or ``""``."""
+    if user is None:
+        return SYSTEM
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return SUPERUSER
+    profile = profile_of(user)
+    return profile.role if profile is not None and user.is_active else ""
+
+
+def actor(user: Any) -> Any:
+    """The user to record on an event (``None`` for the system)."""
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def sees(user: Any, obj: models.Model) -> bool:
+    """Whether ``user`` sees ``obj`` through the one scoping function (the system sees all)."""
+    if user is None:
+        return True
+    return scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def writes(user: Any, obj: models.Model) -> bool:
+    """Whether ``user``'s write scope covers ``obj`` (officers of its county or city)."""
+    if user is None:
+        return True
+    return scope(user, type(obj)._default_manager.filter(pk=obj.pk), write=True).exists()
+
+
+def require_role(user: Any, roles: Iterable[str], zh: str, en: str) -> str:
+    """Refuse unless the user acts in one of ``roles`` (superuser and system always may)."""
+    role = role_of(user)
+    if role in (SUPERUSER, SYSTEM) or role in set(roles):
+        return role
+    raise refuse(zh, en)
+
+
+def require_scope(user: Any, obj: models.Model, *, write: bool = False) -> None:
+    ok = writes(user, obj) if write else sees(user, obj)
+    if not ok:
+        raise refuse("该记录不在您的管辖范围内", "this record is outside your area")
+
+
+def save_with_history(obj: M, *, user: Any = None, reason: str = "") -> M:
+    """Validate with ``full_clean`` and save, recording the user and the reason in the history."""
+    obj.full_clean()
+    if actor(user) is not None:
+        obj._history_user = user  # type: ignore[attr-defined]
+    if reason:
+        obj._change_reason = reason[:100]  # type: ignore[attr-defined]
+    obj.save()
+    return obj
+
+
+def now_or(at: dt.datetime | None) -> dt.datetime:
+    """``at`` (imports, the demo and tests replay the past) or the current time."""
+    return at if at is not None else timezone.now()
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The calendar day of ``moment`` in the configured time zone (Asia/Shanghai)."""
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
+def is_role(user: Any, *roles: str) -> bool:
+    return role_of(user) in roles
+
+
+COUNTY_OR_CITY = (Role.COUNTY_OFFICER, Role.CITY_OFFICER)
