@@ -229,3 +229,29 @@ def test_county_and_files_together_are_refused(files):
     demand, sites = files
     with pytest.raises(SitingInputError, match="either --county or files"):
         plancmd_site._instance({"county": "530402", "year": 2026, "demand": demand, "sites": sites})
+
+
+def test_command_with_a_road_matrix_and_no_seats(tmp_path):
+    """A wide road-distance matrix replaces coordinates; without seats D1 and D2 both go to their
+    nearest kindergarten, K1 (3 + 5 km by road, whatever the straight line says)."""
+    demand = write(tmp_path, "d.csv", "id,children\nD1,10\nD2,5\n")
+    sites = write(tmp_path, "s.csv", "id,existing\nK1,1\nK2,1\n")
+    matrix = write(tmp_path, "m.csv", "id,K1,K2\nD1,3,9\nD2,5,6\n")
+    data = json.loads(
+        run(
+            "--demand", demand, "--sites", sites, "--distances", matrix,
+            "--model", "pmedian", "--p", "1", "--uncapacitated", "--radius", "4", "--format", "json",
+        )
+    )  # fmt: skip
+    assert data["open_sites"] == ["K1"]
+    assert data["objective"] == pytest.approx(10 * 3 + 5 * 5)
+    assert data["uncovered"] == ["D2"]  # 5 km > 4 km
+    assert data["assignment"] == {"D1": "K1", "D2": "K1"}
+
+
+def test_capacity_column_required_unless_uncapacitated(tmp_path):
+    demand = write(tmp_path, "d.csv", "id,lat,lon,children\nD1,24.35,102.54,10\n")
+    sites = write(tmp_path, "s.csv", "id,lat,lon,existing\nK1,24.36,102.55,1\n")
+    with pytest.raises(SitingInputError, match="missing column 'capacity'"):
+        load_files(demand, sites)
+    assert np.isinf(load_files(demand, sites, capacitated=False).capacity).all()

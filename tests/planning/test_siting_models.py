@@ -294,3 +294,38 @@ def test_unreachable_demand_is_refused_for_capacitated_models():
 
 def test_great_circle_one_degree_of_latitude():
     assert float(great_circle_km(24.0, 102.5, 25.0, 102.5)) == pytest.approx(111.19, abs=0.01)
+
+
+# ---- the second process ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_heuristic_in_one_or_two_processes(monkeypatch, parallel):
+    """The bound may run in a forked process; the answer has the same guarantees either way."""
+    from eduplan.planning.siting import pmedian
+
+    monkeypatch.setattr(pmedian, "PARALLEL_MIN_PAIRS", 0)
+    inst = make([10, 10, 10], PM_KM, [10, 30, 10])
+    res = solve(inst, "pmedian", p=2, method="heuristic", settings=replace(FAST, parallel=parallel))
+    assert res.objective == pytest.approx(60)
+    assert res.lower_bound <= 60 + 1e-6
+    expected = 2 if parallel and pmedian._can_fork() else 1
+    assert res.stats["processes"] == expected
+
+
+def test_a_failing_bound_process_falls_back_to_one(monkeypatch):
+    """If the bound's process dies, the heuristic computes the bound itself."""
+    from eduplan.planning.siting import pmedian
+
+    if not pmedian._can_fork():
+        pytest.skip("no fork on this platform")
+
+    def die(*args: object) -> None:
+        args[1].close()  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(pmedian, "PARALLEL_MIN_PAIRS", 0)
+    monkeypatch.setattr(pmedian, "_bound_child", die)
+    inst = make([10, 10, 10], PM_KM, [10, 30, 10])
+    res = solve(inst, "pmedian", p=2, method="heuristic", settings=FAST)
+    assert res.objective == pytest.approx(60)
+    assert 0 < res.lower_bound <= 60 + 1e-6

@@ -26,11 +26,15 @@ class SitingSettings:
     candidates_per_demand
         K: each demand point may only be served by its K nearest candidate sites in the solvers.
         Restricting to nearby sites cuts the model by ~85% at little cost (ANCHORS.md, Siting). The
-        lower bound stays valid for the unrestricted problem (see ``pmedian.lagrangian_bound``).
+        lower bound stays valid for the unrestricted problem (see ``lagrangian.lagrangian_bound``).
     exact_max_pairs
         ``method="auto"`` runs the exact HiGHS model when demand points × sites is at most this,
         and the heuristic above it. HiGHS proves 200 × 60 in about 15 s of CPU and 700 × 150 in
         about 2.5 minutes on the benchmark's county, so "auto" stays exact only where it is quick.
+    exact_max_cover_pairs
+        The same for the covering models, counted in (point, site) pairs within the radius: they are
+        small integer programs (one variable per site and per point), and HiGHS proves 3,000 × 400
+        (≈ 30,000 pairs within 2 km) in 1–3 s, better than their greedy heuristics.
     exact_time_limit_s
         Wall-clock limit handed to HiGHS; at the limit the best solution and HiGHS's bound are
         reported with their gap (the heuristic's answer is used when it is better).
@@ -46,14 +50,20 @@ class SitingSettings:
         In vertex interchange, how many closed sites near an open site are tried in its place.
     seed
         Seed for the tie-breaking order of local search, so runs are reproducible.
+    parallel
+        Let the heuristic compute its lower bound in a second process beside the local search
+        (on platforms that can fork, and instances big enough to gain): the issue's machines have
+        two cores.
     """
 
     radius_km: float = 2.0
     candidates_per_demand: int = 30
     exact_max_pairs: int = 10_000
+    exact_max_cover_pairs: int = 1_000_000
     exact_time_limit_s: float = 60.0
     heuristic_time_limit_s: float = 8.0
     target_gap: float = 0.005
     lagrangian_iterations: int = 400
     swap_neighbours: int = 8
     seed: int = 0
+    parallel: bool = True

@@ -126,6 +126,8 @@ def solve(
         site_map = np.flatnonzero(kept)
     else:
         work, site_map = instance, np.arange(instance.m)
+    if p is not None and model in ("lscp", "zones"):
+        notes.append(f"模型 {model} 不使用 --p / the {model} model does not use --p (ignored)")
     forced = _forced(work, model, keep_existing)
     p_open = _sites_to_open(work, model, p, forced)
     caps = work.capacity.astype(float) if capacitated else np.full(work.m, np.inf)
@@ -226,10 +228,8 @@ def _forced(work: Instance, model: str, keep_existing: bool) -> np.ndarray:
 
 
 def _sites_to_open(work: Instance, model: str, p: int | None, forced: np.ndarray) -> int:
-    if model == "lscp":
-        return int(forced.sum())
-    if model == "zones":
-        return work.m
+    if model in ("lscp", "zones"):
+        return int(forced.sum()) if model == "lscp" else work.m
     if p is None:
         what = (
             "要撤并的幼儿园数 kindergartens to close" if model == "close" else "要开设的园址数 sites to open"
@@ -372,7 +372,10 @@ def _solve_pmedian(
         lower_bound=min(bound, best.objective),
         method="exact+heuristic",
         proven_optimal=best.objective <= bound * (1 + pmedian.EXACT_MIP_GAP),
-        stats={"exact": str(sol.stats), "heuristic": str(heur.stats)},
+        stats={
+            **{f"exact_{k}": v for k, v in sol.stats.items()},
+            **{f"heuristic_{k}": v for k, v in heur.stats.items()},
+        },
     )
 
 
@@ -384,6 +387,7 @@ def _heuristic(prob: pmedian.Problem, settings: SitingSettings) -> pmedian.Solut
         iterations=settings.lagrangian_iterations,
         swap_neighbours=settings.swap_neighbours,
         seed=settings.seed,
+        parallel=settings.parallel,
     )
 
 
@@ -401,7 +405,7 @@ def _open_without_demand(prob: pmedian.Problem) -> np.ndarray:
 def _solve_mclp(
     w: np.ndarray, a: Any, p: int, forced: np.ndarray, method: str, settings: SitingSettings
 ) -> coverage.CoverSolution:
-    exact = method == "exact" or (method == "auto" and a.shape[0] * a.shape[1] <= settings.exact_max_pairs)
+    exact = method == "exact" or (method == "auto" and a.nnz <= settings.exact_max_cover_pairs)
     if exact:
         sol = coverage.mclp_exact(w, a, p, forced, settings.exact_time_limit_s)
         if sol.proven_optimal:
@@ -415,7 +419,7 @@ def _solve_mclp(
 
 
 def _solve_lscp(a: Any, forced: np.ndarray, method: str, settings: SitingSettings) -> coverage.CoverSolution:
-    exact = method == "exact" or (method == "auto" and a.shape[0] * a.shape[1] <= settings.exact_max_pairs)
+    exact = method == "exact" or (method == "auto" and a.nnz <= settings.exact_max_cover_pairs)
     if exact:
         sol = coverage.lscp_exact(a, forced, settings.exact_time_limit_s)
         if sol.proven_optimal:
