@@ -149,7 +149,19 @@ def _vendor_static_dirs() -> list[tuple[str, str]]:
         dirs.append(("vendor/plotly", str(Path(plotly.__file__).parent / "package_data")))
     except ImportError:  # pragma: no cover - plotly is a dependency
         pass
+    try:
+        import xstatic.pkg.leaflet as leaflet
+
+        dirs.append(("vendor/leaflet", leaflet.BASE_DIR))
+    except ImportError:  # pragma: no cover - xstatic-leaflet is a dependency
+        pass
     return dirs
+
+
+# Map tiles: an intranet serves its own (e.g. http://tiles.example.gov/{z}/{x}/{y}.png). Empty:
+# maps draw points and outlines on a blank background, still useful with no tile server.
+MAP_TILE_URL = os.environ.get("EDUPLAN_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("EDUPLAN_MAP_TILE_ATTRIBUTION", "")
 
 
 STATICFILES_DIRS = _vendor_static_dirs()
