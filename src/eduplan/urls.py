@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("eduplan.api.urls")),
+    path("office/", include("eduplan.intake.urls")),
     path("", include("eduplan.web.urls")),
 ]

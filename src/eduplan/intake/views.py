@@ -1,0 +1,99 @@
+"""Officers' import and export pages: thin — parse the request, call the importer or exporter,
+render. Imports are held to the user's write scope and exports to their read scope by the same
+scoping function as every other page (a county officer imports and exports only their county)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .exporter import export_csv, export_workbook, resolve_kinds
+from .forms import ExportForm, UploadForm
+from .importer import import_file
+from .kinds import KINDS, UnknownKind, get_kind
+from .models import ImportBatch
+from .templates import template_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        suffix = Path(upload_file.name).suffix[:10]
+        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+            for chunk in upload_file.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            result = import_file(
+                tmp.name,
+                kind=form.cleaned_data["kind"] or None,
+                user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                file_name=upload_file.name,
+                source="web",
+            )
+        assert result.batch is not None
+        return redirect("intake-batch", pk=result.batch.pk)
+    batches = ImportBatch.objects.filter(user_id=request.user.pk or 0).defer("error_workbook", "errors")[:20]
+    return render(request, "intake/upload.html", {"form": form, "kinds": KINDS.values(), "batches": batches})
+
+
+def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
+    batch = ImportBatch.objects.filter(pk=pk).first()
+    if batch is None or (batch.user_id != request.user.pk and not request.user.is_superuser):
+        raise Http404("没有这个导入批次 / no such import batch")
+    return batch
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _own_batch(request, pk)
+    return render(request, "intake/batch.html", {"batch": batch, "errors": batch.errors})
+
+
+@login_required
+def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _own_batch(request, pk)
+    if not batch.error_workbook:
+        raise Http404("这个批次没有错误工作簿 / this batch has no error workbook")
+    stem = Path(batch.file_name).stem or "import"
+    return _download(bytes(batch.error_workbook), f"{stem}-errors.xlsx", XLSX)
+
+
+@login_required
+def template(request: HttpRequest, kind: str) -> HttpResponse:
+    try:
+        keys = ["all"] if kind == "all" else [get_kind(kind).key]
+    except UnknownKind as exc:
+        raise Http404(str(exc)) from exc
+    return _download(template_workbook(keys), f"{keys[0]}-template.xlsx", XLSX)
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.GET or None)
+    if request.GET and form.is_valid():
+        kind_name, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
+        stamp = dt.date.today().strftime("%Y%m%d")
+        if fmt == "csv":
+            data, _ = export_csv(get_kind(kind_name), request.user)
+            return _download(data, f"{kind_name}-{stamp}.csv", "text/csv; charset=utf-8")
+        data, _ = export_workbook(resolve_kinds(kind_name), request.user)
+        return _download(data, f"{kind_name}-{stamp}.xlsx", XLSX)
+    return render(request, "intake/export.html", {"form": form})
