@@ -1,9 +1,11 @@
 """``eduplan plan site``: kindergarten siting and service zones (PRE-4.1.1).
 
 Two sources of demand and sites: CSV files (``--demand``, ``--sites``, optional ``--distances``),
-usable outside the registry; or the registry (``--county CODE --year Y``), through the adapter
-``eduplan.planning.siting_registry.load_county_instance`` once it exists. Models and methods are
-described in ``docs/siting.md``.
+usable outside the registry; or the registry (``--county CODE --year Y``, optionally with a saved
+planning scenario ``--scenario NAME`` and proposed sites ``--new-sites``), through the adapter
+``eduplan.planning.siting_registry.load_county_instance``. In registry mode the output also follows
+each service zone's children through the projected years (``trends``: which kindergartens empty out,
+which zones need seats). Models and methods are described in ``docs/siting.md``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from eduplan.output import FORMATS, OutputError, render_table, to_json, write_records, write_xlsx
+from eduplan.plans import standards
 from eduplan.plans.coverage import implements
 
 from .siting import (
@@ -25,6 +28,7 @@ from .siting import (
     load_files,
     solve,
 )
+from .siting.trends import YearlyInstance, flat_trend_rows, result_trends, trend_records
 
 NAME = "site"
 HELP = "幼儿园布局与服务区 Kindergarten siting (p-median, covering, closing) and service zones"
@@ -54,6 +58,14 @@ DEMAND_HEADERS = {
     "km": "距离 km",
     "status": "状态 status",
 }
+TREND_HEADERS = {
+    "name": "名称 name",
+    "utilisation_end": "终年使用率 utilisation at the end",
+    "flags": "提示 flags",
+    "first_year_short": "首次学位不足 first year short",
+    "max_shortfall": "最大缺口 max shortfall",
+    "empty_from": "生源萎缩起 empty from",
+}
 #: Ids listed in the terminal table before "…" (JSON and xlsx always carry all of them).
 TABLE_ID_LIMIT = 30
 
@@ -78,6 +90,18 @@ def add_arguments(parser: Any) -> None:
         "--year",
         type=int,
         help="年份:登记库模式必填;文件模式选 children_<year> 列 / year (registry; or file column)",
+    )
+    src.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="规划情景(本县或本市保存的出生假设)/ a saved planning scenario of the county or its city "
+        "(registry mode): its births assumption sets the children by year",
+    )
+    src.add_argument(
+        "--new-sites",
+        action="store_true",
+        help="在每个没有幼儿园的需求点设一处拟建园址 / propose a new kindergarten at every demand point "
+        "without one (registry mode)",
     )
     parser.add_argument("--model", required=True, choices=MODELS, help="模型 model")
     parser.add_argument(
@@ -127,6 +151,10 @@ def add_arguments(parser: Any) -> None:
 
 def handle(options: dict[str, Any], stdout: Any) -> None:
     settings = _settings(options)
+    if options.get("county"):
+        # county instances are small integer programs HiGHS proves in seconds ([siting])
+        limit = int(standards.value("siting", "registry_exact_max_pairs"))
+        settings = replace(settings, exact_max_pairs=max(settings.exact_max_pairs, limit))
     instance = _instance(options)
     result = solve(
         instance,
@@ -137,7 +165,7 @@ def handle(options: dict[str, Any], stdout: Any) -> None:
         keep_existing=bool(options.get("keep_existing")),
         settings=settings,
     )
-    emit(result, options.get("format") or "table", options.get("out"), stdout)
+    emit(result, options.get("format") or "table", options.get("out"), stdout, instance=instance)
 
 
 def _settings(options: dict[str, Any]) -> SitingSettings:
@@ -163,10 +191,15 @@ def _instance(options: dict[str, Any]) -> Instance:
         raise SitingInputError(
             "--county 与 --demand/--sites 只能选一种 / give either --county or files, not both"
         )
+    if not county and (options.get("scenario") or options.get("new_sites")):
+        raise SitingInputError(
+            "--scenario 与 --new-sites 只用于登记库模式 / --scenario and --new-sites work only with --county"
+        )
     if county:
         if options.get("year") is None:
             raise SitingInputError("登记库模式需要 --year / the registry mode needs --year Y")
-        return registry_instance(county, options["year"])
+        extra = {k: options[k] for k in ("scenario", "new_sites") if options.get(k)}
+        return registry_instance(county, options["year"], **extra)
     if not (options.get("demand") and options.get("sites")):
         raise SitingInputError(
             "请给出 --demand D.csv 和 --sites S.csv,或 --county CODE --year Y / give --demand and --sites "
@@ -181,8 +214,9 @@ def _instance(options: dict[str, Any]) -> Instance:
     )
 
 
-def registry_instance(county: str, year: int) -> Instance:
-    """Demand and sites of one county from the registry and the projections (separate adapter)."""
+def registry_instance(county: str, year: int, **options: Any) -> Instance:
+    """Demand and sites of one county from the registry and the projections (separate adapter);
+    ``options`` (``scenario``, ``new_sites``) are passed on only when given."""
     try:
         from eduplan.planning.siting_registry import load_county_instance
     except ImportError as exc:
@@ -191,10 +225,10 @@ def registry_instance(county: str, year: int) -> Instance:
             "登记库模式(--county)尚未提供,请先用 --demand/--sites 文件 / the registry mode (--county) is not "
             "available yet: use --demand and --sites files" + detail
         ) from None
-    return load_county_instance(county, year)
+    return load_county_instance(county, year, **options)
 
 
-def summary_rows(result: SitingResult) -> list[dict[str, Any]]:
+def summary_rows(result: SitingResult, instance: YearlyInstance | None = None) -> list[dict[str, Any]]:
     data = result.as_dict()
     keys = [
         "model",
@@ -212,6 +246,16 @@ def summary_rows(result: SitingResult) -> list[dict[str, Any]]:
         "added_objective",
     ]
     rows = [{"item": k, "value": data[k]} for k in keys if k in data]
+    if instance is not None:
+        rows = [
+            {"item": "county", "value": f"{instance.area_name} {instance.area_code}"},
+            {"item": "year", "value": instance.year},
+            {"item": "base_year", "value": instance.base_year},
+            {"item": "scenario", "value": instance.scenario or "—"},
+            {"item": "births", "value": instance.births},
+            *rows,
+        ]
+    rows.append({"item": "seconds", "value": data["stats"].get("seconds")})
     for key in ("open_sites", "new_sites", "closed_existing", "uncovered", "unassigned"):
         ids = data.get(key, [])
         shown = ", ".join(ids[:TABLE_ID_LIMIT]) + (" …" if len(ids) > TABLE_ID_LIMIT else "")
@@ -219,11 +263,23 @@ def summary_rows(result: SitingResult) -> list[dict[str, Any]]:
     return rows
 
 
-def emit(result: SitingResult, fmt: str, out: str | None, stdout: Any) -> None:
+def emit(
+    result: SitingResult, fmt: str, out: str | None, stdout: Any, *, instance: Instance | None = None
+) -> None:
     """json: the whole result; csv: one row per demand point; xlsx: summary, zones, demand, notes
-    sheets; table: summary and zones for the terminal."""
+    sheets; table: summary and zones for the terminal. With a registry instance (children by year)
+    json adds the county, the years and ``trends``, xlsx a ``trends`` sheet and table its table."""
+    yearly = (
+        instance if isinstance(instance, YearlyInstance) and instance.children_by_year is not None else None
+    )
+    trends = trend_records(yearly, result_trends(yearly, result, _trend_settings())) if yearly else None
     if fmt == "json":
-        text = to_json(result.as_dict()) + "\n"
+        data = result.as_dict()
+        if yearly is not None and trends is not None:
+            from .siting_registry import registry_fields
+
+            data.update(registry_fields(yearly, trends))
+        text = to_json(data) + "\n"
         if out:
             Path(out).write_text(text, encoding="utf-8")
             stdout.write(f"已写入 written: {out}")
@@ -237,24 +293,59 @@ def emit(result: SitingResult, fmt: str, out: str | None, stdout: Any) -> None:
         if not out:
             raise OutputError("xlsx 格式需要 --out 文件路径 / the xlsx format needs --out FILE.xlsx")
         sheets = {
-            "summary": summary_rows(result),
+            "summary": summary_rows(result, yearly),
             "zones": result.zones,
             "demand": result.demand,
-            "notes": [{"note": n} for n in result.notes],
         }
-        write_xlsx(Path(out), sheets, headers={**SUMMARY_HEADERS, **ZONE_HEADERS, **DEMAND_HEADERS})
+        if trends is not None:
+            sheets["trends"] = flat_trend_rows(trends)
+        sheets["notes"] = [{"note": n} for n in result.notes]
+        write_xlsx(
+            Path(out),
+            sheets,
+            headers={
+                **SUMMARY_HEADERS,
+                **ZONE_HEADERS,
+                **DEMAND_HEADERS,
+                **TREND_HEADERS,
+                **_year_headers(yearly),
+            },
+        )
         stdout.write(f"已写入 written: {out}")
     else:
         parts = [
-            _table(summary_rows(result), SUMMARY_HEADERS, "结果 result"),
+            _table(summary_rows(result, yearly), SUMMARY_HEADERS, "结果 result"),
             _table(result.zones, ZONE_HEADERS, "服务区 service zones"),
         ]
+        if trends is not None and yearly is not None:
+            parts.append(
+                _table(
+                    flat_trend_rows(trends),
+                    {**ZONE_HEADERS, **TREND_HEADERS, **_year_headers(yearly)},
+                    "服务区逐年儿童数 children of each zone by year",
+                )
+            )
         text = "".join(parts) + "".join(f"- {n}\n" for n in result.notes)
         if out:
             Path(out).write_text(text, encoding="utf-8")
             stdout.write(f"已写入 written: {out}")
         else:
             stdout.write(text, ending="")
+
+
+def _trend_settings() -> Any:
+    from .siting_registry import siting_defaults
+
+    return siting_defaults().trend
+
+
+def _year_headers(instance: YearlyInstance | None) -> dict[str, str]:
+    if instance is None:
+        return {}
+    return {
+        f"children_{y}": f"{y}{'*' if instance.base_year is not None and y > instance.base_year else ''}"
+        for y in instance.years
+    }
 
 
 def _table(rows: list[dict[str, Any]], headers: dict[str, str], title: str) -> str:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.population, name="population"),
     path("seats/", views.seats, name="seats"),
     path("allocation/", views.allocation, name="allocation"),
+    path("siting/", views.siting, name="siting"),
 ]

@@ -1,9 +1,11 @@
 """Planning pages for city and county officers (PRE-4.1.1): population pyramids by county, seats
-against demand, and the allocation of the city target with a choice of method.
+against demand, the allocation of the city target with a choice of method, and kindergarten siting
+with service zones on a map.
 
 Thin: check the user, build the page from :mod:`eduplan.planning.pages`, render. City officers see
 every county of their city and county officers their own (the one scoping function decides);
-anyone else gets 403, and an anonymous visitor is sent to the login page.
+anyone else gets 403, and an anonymous visitor is sent to the login page. Asking the siting page
+for a county outside one's scope is "not found" (404).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import pages
+from . import pages, siting_page
 from .projection import PlanningInputError
 
 CLAUSES = ("PRE-4.1.1",)
@@ -75,4 +77,14 @@ def allocation(request: HttpRequest) -> HttpResponse:
         "planning/allocation.html",
         lambda: pages.allocation_page(request.user, request.GET),
         "allocation",
+    )
+
+
+@planning_officer
+def siting(request: HttpRequest) -> HttpResponse:
+    return _render(
+        request,
+        "planning/siting.html",
+        lambda: siting_page.siting_page(request.user, request.GET),
+        "siting",
     )

@@ -13,9 +13,13 @@ births fall. This package answers the location–allocation questions behind tha
 
 Layout: :mod:`.instance` (arrays, distances, candidate lists), :mod:`.pmedian` and
 :mod:`.coverage` (pure solvers over numpy arrays), :mod:`.solve` (checks, models, service
-zones), :mod:`.files` (CSV input). The registry adapter lives elsewhere and has this contract::
+zones), :mod:`.files` (CSV input), :mod:`.trends` (an instance with children by year, and each
+service zone's children followed through the years). The registry adapter lives elsewhere and has
+this contract::
 
-    eduplan.planning.siting_registry.load_county_instance(county_code: str, year: int) -> Instance
+    eduplan.planning.siting_registry.load_county_instance(
+        county_code: str, year: int, *, user=None, scenario=None, new_sites=False
+    ) -> trends.YearlyInstance  # an Instance
 
 See ``docs/siting.md``.
 """

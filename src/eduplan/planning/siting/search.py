@@ -127,11 +127,17 @@ class LocalSearch:
     def set_open(self, opened: np.ndarray) -> None:
         """Open these sites and seat everyone by the regret rule."""
         self._clear(opened)
-        moves = self._regret(list(range(self.prob.n)), None)
+        self._commit(self._regret(list(range(self.prob.n)), None))
+
+    def _commit(self, moves: list[tuple[int, int, float]]) -> None:
+        """Make the regret rule's moves; the points it left without a site look farther only
+        afterwards, so that they cannot take seats the rule had already given to others."""
         for i, j, km in moves:
+            if j >= 0:
+                self._move(i, j, km)
+        for i, j, _km in moves:
             if j < 0:
-                j, km = self._far_site(i)
-            self._move(i, j, km)
+                self._move(i, *self._far_site(i))
 
     # -- assignment --------------------------------------------------------------------------------
     def _regret(self, points: list[int], undo: dict[int, float] | None) -> list[tuple[int, int, float]]:
@@ -265,10 +271,7 @@ class LocalSearch:
         for i, _, _ in moves:
             self._move(i, -1, 0.0)
         self.open[out], self.open[inn] = False, True
-        for i, j, km in moves:
-            if j < 0:
-                j, km = self._far_site(i)
-            self._move(i, j, km)
+        self._commit(moves)
 
     def interchange(
         self,

@@ -1,0 +1,392 @@
+"""The plan file (``plan/<plan-id>.toml``): clauses, indicators, targets, departments and settings.
+
+The plan is data so that another city, or the next five-year plan, reuses the code unchanged
+(ARCHITECTURE.md, "plan and standards as data files"). This module reads and checks the file's
+*shape* — required keys, known comparisons and scopes, clause ids that exist, thresholds resolved
+from ``standards.toml`` with their citation — and reports every mistake with the file and the
+indicator it is in, in Chinese and English. Whether a formula's measures exist is checked by
+:mod:`eduplan.metrics.indicators`, which owns the measures.
+
+Which file: ``EDUPLAN_PLAN`` (a path) when set, otherwise the one ``*.toml`` in ``PLAN_DIR`` that is
+not ``standards.toml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from eduplan.plans import standards
+
+COMPARISONS = (">=", ">", "<=", "<", "==")
+SCOPES = ("city", "county")
+TARGETS_SET = "targets"
+ASSESSMENT_SET = "assessment"
+
+
+class PlanError(ValueError):
+    """A mistake in the plan file; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    title_zh: str
+    title_en: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target value with its comparison, deadline and scope.
+
+    ``scope`` is the plan's own scope (the city as a whole, or every county); ``compare`` lists the
+    division levels whose rows are compared with the value — a city-wide rate is also shown against
+    each county as a reference. ``source`` is the citation when the value comes from a standard.
+    """
+
+    value: float
+    comparison: str
+    deadline: dt.date
+    scope: str
+    compare: tuple[str, ...]
+    source: str = ""
+    verified: bool = True
+
+    def is_met(self, value: float) -> bool:
+        return compare(value, self.comparison, self.value)
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """One indicator as declared in the plan file (see docs/plans.md for every key)."""
+
+    id: str
+    set: str
+    group: str
+    name_zh: str
+    name_en: str
+    clause: str
+    also: tuple[str, ...]
+    formula: str
+    unit: str
+    lead: str
+    cooperating: tuple[str, ...]
+    target: Target | None
+    upper: float | None = None
+    note_zh: str = ""
+    note_en: str = ""
+
+    @property
+    def clauses(self) -> tuple[str, ...]:
+        return (self.clause, *self.also)
+
+
+@dataclass(frozen=True)
+class DerivedMeasure:
+    """A county-level measure computed from other measures of the same county (``formula``) or
+    from the county's readiness on an indicator set (``readiness``); higher levels sum it."""
+
+    name: str
+    name_zh: str
+    formula: str = ""
+    readiness: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class NotComputed:
+    clause: str
+    what_zh: str
+    what_en: str
+    reason_zh: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    path: Path
+    id: str
+    document: str
+    title_zh: str
+    title_en: str
+    city: str
+    deadline: dt.date
+    settings: Mapping[str, Any]
+    clauses: tuple[Clause, ...]
+    groups: tuple[Group, ...]
+    measures: tuple[DerivedMeasure, ...]
+    indicators: tuple[IndicatorSpec, ...]
+    not_computed: tuple[NotComputed, ...] = field(default_factory=tuple)
+
+    def clause_ids(self) -> set[str]:
+        return {c.id for c in self.clauses}
+
+    def clause(self, clause_id: str) -> Clause | None:
+        return next((c for c in self.clauses if c.id == clause_id), None)
+
+    def group(self, group_id: str) -> Group:
+        return next(g for g in self.groups if g.id == group_id)
+
+    def indicator_set(self, name: str) -> tuple[IndicatorSpec, ...]:
+        return tuple(i for i in self.indicators if i.set == name)
+
+    def setting(self, key: str) -> Any:
+        if key not in self.settings:
+            raise PlanError(f"{self.path}: [settings] 缺少 {key} / key {key!r} is missing")
+        return self.settings[key]
+
+
+def compare(value: float, comparison: str, target: float) -> bool:
+    """``value <comparison> target``; the one place comparisons of the plan are evaluated."""
+    if comparison == ">=":
+        return value >= target
+    if comparison == ">":
+        return value > target
+    if comparison == "<=":
+        return value <= target
+    if comparison == "<":
+        return value < target
+    if comparison == "==":
+        return value == target
+    raise PlanError(f"未知比较符 unknown comparison {comparison!r}: use one of {', '.join(COMPARISONS)}")
+
+
+def plan_path() -> Path:
+    """The plan file in use: ``EDUPLAN_PLAN`` or the single plan file in ``PLAN_DIR``."""
+    explicit = os.environ.get("EDUPLAN_PLAN")
+    if explicit:
+        return Path(explicit)
+    plan_dir = Path(settings.PLAN_DIR)
+    found = sorted(p for p in plan_dir.glob("*.toml") if p.name != standards.standards_path().name)
+    if len(found) != 1:
+        names = ", ".join(p.name for p in found) or "无 none"
+        raise PlanError(
+            f"{plan_dir}: 应有且只有一个规划文件(或设置 EDUPLAN_PLAN)/ expected exactly one plan file "
+            f"besides standards.toml (or set EDUPLAN_PLAN); found: {names}"
+        )
+    return found[0]
+
+
+def load_plan(path: str | Path | None = None) -> Plan:
+    """Read and check the plan file (``path``, default :func:`plan_path`). Parsed once per file
+    version: the cache key includes the file's modification time, so an edited plan is re-read."""
+    p = Path(path) if path is not None else plan_path()
+    try:
+        mtime = p.stat().st_mtime_ns
+    except FileNotFoundError as exc:
+        raise PlanError(f"{p}: 找不到规划文件 / plan file not found") from exc
+    return _load(str(p), mtime)
+
+
+@cache
+def _load(path: str, _mtime: int) -> Plan:
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"{p}: TOML 格式错误 / not valid TOML: {exc}") from exc
+    return _parse(p, data)
+
+
+def _require(where: str, table: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    if key not in table:
+        raise PlanError(f"{where}: 缺少 {key} / key {key!r} is missing")
+    value = table[key]
+    if not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise PlanError(f"{where}: {key} 类型错误 / {key!r} must be {names}, not {type(value).__name__}")
+    return value
+
+
+def _strings(where: str, table: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PlanError(f"{where}: {key} 应为字符串列表 / {key!r} must be a list of strings")
+    return tuple(value)
+
+
+def _parse(path: Path, data: Mapping[str, Any]) -> Plan:
+    head = _require(f"{path} [plan]", data, "plan", dict)
+    where = f"{path} [plan]"
+    deadline = _require(where, head, "deadline", dt.date)
+    clauses = tuple(_parse_clause(path, i, c) for i, c in enumerate(data.get("clauses", [])))
+    seen: set[str] = set()
+    for c in clauses:
+        if c.id in seen:
+            raise PlanError(f"{path} [[clauses]]: 条款 {c.id} 重复 / clause {c.id} is listed twice")
+        seen.add(c.id)
+    groups = tuple(
+        Group(
+            id=_require(f"{path} [[groups]] #{i + 1}", g, "id", str),
+            name_zh=_require(f"{path} [[groups]] #{i + 1}", g, "name_zh", str),
+            name_en=_require(f"{path} [[groups]] #{i + 1}", g, "name_en", str),
+        )
+        for i, g in enumerate(data.get("groups", []))
+    )
+    group_ids = {g.id for g in groups}
+    indicators = tuple(
+        _parse_indicator(path, raw, deadline, seen, group_ids) for raw in data.get("indicators", [])
+    )
+    ids = [i.id for i in indicators]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise PlanError(f"{path}: 指标 id 重复 / indicator ids used twice: {', '.join(duplicates)}")
+    measures = tuple(_parse_measure(path, raw, indicators) for raw in data.get("measures", []))
+    not_computed = tuple(
+        NotComputed(
+            clause=_require(f"{path} [[not_computed]]", n, "clause", str),
+            what_zh=n.get("what_zh", ""),
+            what_en=n.get("what_en", ""),
+            reason_zh=_require(f"{path} [[not_computed]]", n, "reason_zh", str),
+            reason_en=_require(f"{path} [[not_computed]]", n, "reason_en", str),
+        )
+        for n in data.get("not_computed", [])
+    )
+    for n in not_computed:
+        if n.clause not in seen:
+            raise PlanError(
+                f"{path} [[not_computed]]: 未知条款 {n.clause} / unknown clause id {n.clause!r} "
+                "(add it to [[clauses]])"
+            )
+    return Plan(
+        path=path,
+        id=_require(where, head, "id", str),
+        document=head.get("document", ""),
+        title_zh=head.get("title_zh", ""),
+        title_en=head.get("title_en", ""),
+        city=str(head.get("city", "")),
+        deadline=deadline,
+        settings=dict(data.get("settings", {})),
+        clauses=clauses,
+        groups=groups,
+        measures=measures,
+        indicators=indicators,
+        not_computed=not_computed,
+    )
+
+
+def _parse_clause(path: Path, index: int, raw: Mapping[str, Any]) -> Clause:
+    where = f"{path} [[clauses]] #{index + 1}"
+    return Clause(
+        id=_require(where, raw, "id", str),
+        title_zh=_require(where, raw, "title_zh", str),
+        title_en=_require(where, raw, "title_en", str),
+    )
+
+
+def _parse_measure(path: Path, raw: Mapping[str, Any], indicators: Sequence[IndicatorSpec]) -> DerivedMeasure:
+    name = _require(f"{path} [[measures]]", raw, "name", str)
+    where = f"{path} [[measures]] {name}"
+    formula = raw.get("formula", "")
+    readiness = raw.get("readiness", "")
+    if bool(formula) == bool(readiness):
+        raise PlanError(f"{where}: 需要 formula 或 readiness 之一 / give exactly one of formula or readiness")
+    if readiness and not any(i.set == readiness and i.target for i in indicators):
+        raise PlanError(
+            f"{where}: 指标集 {readiness} 中没有带目标的指标 / indicator set {readiness!r} has no "
+            "indicator with a target"
+        )
+    return DerivedMeasure(
+        name=name, name_zh=raw.get("name_zh", name), formula=str(formula), readiness=readiness
+    )
+
+
+def _parse_indicator(
+    path: Path, raw: Mapping[str, Any], default_deadline: dt.date, clause_ids: set[str], groups: set[str]
+) -> IndicatorSpec:
+    ident = _require(f"{path} [[indicators]]", raw, "id", str)
+    where = f"{path} 指标 indicator {ident}"
+    clause = _require(where, raw, "clause", str)
+    also = _strings(where, raw, "also")
+    for c in (clause, *also):
+        if c not in clause_ids:
+            raise PlanError(f"{where}: 未知条款 {c} / unknown clause id {c!r} (add it to [[clauses]])")
+    group = _require(where, raw, "group", str)
+    if group not in groups:
+        raise PlanError(f"{where}: 未知分组 {group} / unknown group {group!r} (add it to [[groups]])")
+    target_raw = raw.get("target")
+    target = _parse_target(where, target_raw, default_deadline) if target_raw is not None else None
+    upper = raw.get("upper")
+    if upper is not None and not isinstance(upper, (int, float)):
+        raise PlanError(f"{where}: upper 应为数值 / 'upper' must be a number")
+    return IndicatorSpec(
+        id=ident,
+        set=raw.get("set", TARGETS_SET),
+        group=group,
+        name_zh=_require(where, raw, "name_zh", str),
+        name_en=_require(where, raw, "name_en", str),
+        clause=clause,
+        also=also,
+        formula=_require(where, raw, "formula", str),
+        unit=raw.get("unit", ""),
+        lead=raw.get("lead", ""),
+        cooperating=_strings(where, raw, "cooperating"),
+        target=target,
+        upper=float(upper) if upper is not None else None,
+        note_zh=raw.get("note_zh", ""),
+        note_en=raw.get("note_en", ""),
+    )
+
+
+def _parse_target(where: str, raw: Any, default_deadline: dt.date) -> Target:
+    where = f"{where} target"
+    if not isinstance(raw, dict):
+        raise PlanError(f"{where}: target 应为表 / 'target' must be a table")
+    comparison = _require(where, raw, "comparison", str)
+    if comparison not in COMPARISONS:
+        raise PlanError(
+            f"{where}: 未知比较符 {comparison} / unknown comparison {comparison!r}; use one of "
+            + ", ".join(COMPARISONS)
+        )
+    scope = _require(where, raw, "scope", str)
+    if scope not in SCOPES:
+        raise PlanError(f"{where}: 未知范围 {scope} / unknown scope {scope!r}; use city or county")
+    levels = tuple(raw.get("compare", [scope]))
+    for level in levels:
+        if level not in SCOPES:
+            raise PlanError(f"{where}: compare 中的 {level} 未知 / unknown level {level!r} in 'compare'")
+    deadline = raw.get("deadline", default_deadline)
+    if not isinstance(deadline, dt.date):
+        raise PlanError(f"{where}: deadline 应为日期 / 'deadline' must be a date (YYYY-MM-DD)")
+    if ("value" in raw) == ("standard" in raw):
+        raise PlanError(f"{where}: 需要 value 或 standard 之一 / give exactly one of value or standard")
+    source, verified = "", True
+    if "standard" in raw:
+        ref = _require(where, raw, "standard", str)
+        section, _, key = ref.partition(".")
+        if not key:
+            raise PlanError(f"{where}: standard 应为 节.键 / 'standard' must be 'section.key', not {ref!r}")
+        try:
+            value = standards.value(section, key)
+        except standards.StandardsError as exc:
+            raise PlanError(f"{where}: {exc}") from exc
+        source = standards.source_of(section, key)
+        verified = standards.is_verified(section, key)
+    else:
+        value = raw["value"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PlanError(f"{where}: 目标值应为数值 / the target value must be a number, not {value!r}")
+    return Target(
+        value=float(value),
+        comparison=comparison,
+        deadline=deadline,
+        scope=scope,
+        compare=levels,
+        source=source,
+        verified=verified,
+    )
