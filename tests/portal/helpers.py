@@ -60,7 +60,12 @@ def portal_city() -> PortalCity:
         **private,
     )
     forprofit = make_kindergarten(
-        "K4", "阳光双语幼儿园", m.town_a, seats=90, ownership=Ownership.PRIVATE_FORPROFIT, sponsor=Sponsor.PRIVATE
+        "K4",
+        "阳光双语幼儿园",
+        m.town_a,
+        seats=90,
+        ownership=Ownership.PRIVATE_FORPROFIT,
+        sponsor=Sponsor.PRIVATE,
     )
     actions.rename_institution(forprofit, "阳光幼儿园", on=dt.date(2024, 3, 1), reason="名称清理")
     point = make_kindergarten("K5", "大营村办园点", m.town_b, licence_status="teaching_point", seats=30)
@@ -84,7 +89,9 @@ def portal_city() -> PortalCity:
     )
     officer_a = create_user_with_role("ca", PASSWORD, Role.COUNTY_OFFICER, division=m.county_a).user
     officer_b = create_user_with_role("cb", PASSWORD, Role.COUNTY_OFFICER, division=m.county_b).user
-    city = create_user_with_role("cityo", PASSWORD, Role.CITY_OFFICER, division=m.city, full_name="周局长").user
+    city = create_user_with_role(
+        "cityo", PASSWORD, Role.CITY_OFFICER, division=m.city, full_name="周局长"
+    ).user
     principal = create_user_with_role("pa", PASSWORD, Role.PRINCIPAL, institution=m.kg_a).user
     row = annual.record_annual_result(m.kg_a, 2024, "pass", reasons="各项合格", user=officer_a)
     annual.publish_annual_result(row, user=officer_a)

@@ -49,7 +49,7 @@ def test_filing_gives_an_unguessable_code_and_a_deadline(city, portal_settings):
 
 
 def test_filing_refuses_bad_input_with_bilingual_messages(city):
-    with pytest.raises(ValidationError, match="匿名投诉不留联系方式.*anonymous"):
+    with pytest.raises(ValidationError, match=r"匿名投诉不留联系方式.*anonymous"):
         file(city, anonymous=True, contact="13800001111")
     with pytest.raises(ValidationError, match="至少"):
         file(city, description="太贵")
@@ -123,13 +123,21 @@ def test_statistics_per_county(city, portal_settings):
     a1 = file(city, at=at("2025-03-01"))
     a2 = file(city, at=at("2025-03-02"))
     file(city, at=at("2025-03-03"))
-    b1 = actions.file_complaint(city.m.kg_b, category="safety", description="大门无人值守,孩子可随意进出。", at=at("2025-03-01"))
+    b1 = actions.file_complaint(
+        city.m.kg_b, category="safety", description="大门无人值守,孩子可随意进出。", at=at("2025-03-01")
+    )
     actions.answer_complaint(a1, "已处理", user=city.officer_a, at=at("2025-03-03"))  # 2 days, on time
     actions.answer_complaint(a2, "已处理", user=city.officer_a, at=at("2025-03-12"))  # 10 days, late
     stats = queries.complaint_statistics(directory().counties, today=dt.date(2025, 3, 20))
     rows = {r["code"]: r for r in stats["rows"]}
     a, b = rows["530402"], rows["530403"]
-    assert (a["received"], a["answered"], a["on_time"], a["on_time_share"], a["average_days"]) == (3, 2, 1, 50.0, 6.0)
+    assert (a["received"], a["answered"], a["on_time"], a["on_time_share"], a["average_days"]) == (
+        3,
+        2,
+        1,
+        50.0,
+        6.0,
+    )
     assert (a["open"], a["overdue"]) == (1, 1)
     assert (b["received"], b["answered"], b["overdue"]) == (1, 0, 1) and b["average_days"] is None
     assert stats["total"]["received"] == 4 and stats["years"] == [2025]
@@ -174,9 +182,13 @@ def test_officer_pages_are_scoped_and_show_the_contact_to_officers_only(client, 
     response = client.post(f"/office/complaints/{c.pk}/", {"action": "answer", "response": "已核实并处理。"})
     assert response.status_code == 302
     assert Complaint.objects.get(pk=c.pk).status == ComplaintStatus.ANSWERED
-    response = client.post(f"/office/complaints/{c.pk}/", {"action": "answer", "response": "again"}, follow=True)
+    response = client.post(
+        f"/office/complaints/{c.pk}/", {"action": "answer", "response": "again"}, follow=True
+    )
     assert "已答复,不能再次答复" in response.content.decode()
-    response = client.post(f"/office/complaints/{c.pk}/", {"action": "convert", "message_zh": "收费未公示", "severity": "medium"})
+    response = client.post(
+        f"/office/complaints/{c.pk}/", {"action": "convert", "message_zh": "收费未公示", "severity": "medium"}
+    )
     assert response.status_code == 302 and Complaint.objects.get(pk=c.pk).finding is not None
     assert client.get("/office/complaints/", {"status": "answered"}).status_code == 200
 

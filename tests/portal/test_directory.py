@@ -26,7 +26,13 @@ def names(params):
 
 def test_lists_licensed_kindergartens_and_teaching_points_only(city):
     listed = names({})
-    assert set(listed) == {"玉兴街道中心幼儿园", "江城镇中心幼儿园", "春蕾幼儿园", "阳光幼儿园", "大营村办园点"}
+    assert set(listed) == {
+        "玉兴街道中心幼儿园",
+        "江城镇中心幼儿园",
+        "春蕾幼儿园",
+        "阳光幼儿园",
+        "大营村办园点",
+    }
     assert "无证看护点" not in listed and "玉溪第一中学" not in listed
 
 
@@ -106,8 +112,17 @@ def test_a_registry_write_shows_up_at_once(client, city):
 
 
 def test_markup_in_registry_data_is_escaped(client, city):
-    actions.update_fields(city.kg_inclusive, {"name": "<script>alert(1)</script>幼儿园", "address": "<b>x</b>"})
+    actions.update_fields(
+        city.kg_inclusive, {"name": "<script>alert(1)</script>幼儿园", "address": "<b>x</b>"}
+    )
     for url in ("/", "/kindergartens/K3/", "/lists/530402/"):
         page = client.get(url).content.decode()
         assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
         assert "<b>x</b>" not in page
+
+
+def test_english_is_available(client, city):
+    client.cookies["django_language"] = "en"
+    page = client.get("/", {"q": "春蕾"}).content.decode()
+    assert "Kindergarten directory" in page and "1 kindergarten found" in page and "Inclusive" in page
+    assert "Staff" in client.get("/kindergartens/K1/").content.decode()

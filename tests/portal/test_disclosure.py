@@ -47,9 +47,9 @@ def test_downloads(client, city):
 
 
 def test_downloads_cannot_carry_spreadsheet_formulas(client, city):
-    actions.update_fields(city.kg_inclusive, {"address": "=HYPERLINK(\"http://x\")"})
+    actions.update_fields(city.kg_inclusive, {"address": '=HYPERLINK("http://x")'})
     text = client.get("/lists/530402/inclusive.csv").content.decode("utf-8-sig")
-    assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
     book = openpyxl.load_workbook(io.BytesIO(client.get("/lists/530402/inclusive.xlsx").content))
     assert all(c.data_type != "f" for row in book.active.iter_rows() for c in row)
 
@@ -81,14 +81,18 @@ def test_indicator_sentences():
     assert s.en.endswith("target at least 96% by end of 2025: behind schedule")
     met = disclosure.statement({**RECORD, "value": 97.04, "met": True, "status": "on_track"})
     assert met.zh.endswith("97.0%,目标不低于96%(2025年底):已达到目标")
-    count = disclosure.statement({**RECORD, "unit": "个", "value": 3, "target": 0, "comparison": "<=", "deadline": "2025-06-30"})
+    count = disclosure.statement(
+        {**RECORD, "unit": "个", "value": 3, "target": 0, "comparison": "<=", "deadline": "2025-06-30"}
+    )
     assert "3个,目标不超过0个(2025年6月30日)" in count.zh
     plain = disclosure.statement({**RECORD, "target": None, "unit": "所", "value": 2})
     assert plain.zh == "2024–2025学年 红塔区 学前三年毛入园率 2所"
 
 
 def test_county_page_shows_indicators_and_survives_their_failure(client, city, monkeypatch):
-    monkeypatch.setattr("eduplan.web.results.all_indicator_records", lambda: [RECORD, {**RECORD, "year": 2023, "value": 90}])
+    monkeypatch.setattr(
+        "eduplan.web.results.all_indicator_records", lambda: [RECORD, {**RECORD, "year": 2023, "value": 90}]
+    )
     page = client.get("/lists/530402/").content.decode()
     assert "学前三年毛入园率 93.5%" in page and "90%" not in page  # the latest year only
 

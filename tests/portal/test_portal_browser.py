@@ -21,7 +21,9 @@ def city():
 @pytest.fixture
 def phone(browser):  # noqa: F811
     """A small screen with JavaScript disabled: everything a parent needs must still work."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740}, java_script_enabled=False)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 740}, java_script_enabled=False
+    )
     p = context.new_page()
     p.set_default_timeout(60_000)
     yield p
@@ -98,7 +100,9 @@ def test_map_draws_kindergartens_from_local_files(city, live_server, page):  # n
     page.wait_for_selector("#map .leaflet-interactive")
     page.wait_for_function("document.querySelectorAll('#map .leaflet-interactive').length === 2")
     assert not page.is_visible("#map .leaflet-tile")  # no tile server configured: a plain background
-    assert all(u.startswith(live_server.url) for u in requests), [u for u in requests if not u.startswith(live_server.url)]
+    assert all(u.startswith(live_server.url) for u in requests), [
+        u for u in requests if not u.startswith(live_server.url)
+    ]
     # A click on the map searches near that point.
     page.click("#map", position={"x": 200, "y": 150})
     page.wait_for_url(re.compile(r".*lat=.*lon=.*"))

@@ -40,7 +40,9 @@ def demo(django_db_setup, django_db_blocker):
             officer = create_user_with_role(
                 "privacy-officer", "pw-123456", Role.COUNTY_OFFICER, division=county, full_name="欧阳办理员"
             ).user
-            kgs = list(Institution.objects.filter(county=county, kind="kindergarten", licence_status="licensed")[:12])
+            kgs = list(
+                Institution.objects.filter(county=county, kind="kindergarten", licence_status="licensed")[:12]
+            )
             for inst in kgs:
                 annual.record_annual_result(inst, 2024, "pass", reasons="合格")
             annual.publish_annual_results(2024)

@@ -127,7 +127,9 @@ def test_invalid_utf8_and_control_characters_are_refused(client, city):
     data = complaint_post(client, "K1")
     body = "&".join(f"{k}={v}" for k, v in data.items() if k != "description").encode()
     body += b"&description=%FF%FE%E6%94%B6%E8%B4%B9abcdefghijk"
-    response = client.generic("POST", "/complaints/new/", body, content_type="application/x-www-form-urlencoded")
+    response = client.generic(
+        "POST", "/complaints/new/", body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 400 and "UTF-8" in response.content.decode()
     nul = complaint_post(client, "K1", description="收费问题\x00说明如下,请核查处理。")
     assert client.post("/complaints/new/", nul).status_code == 400
@@ -138,10 +140,15 @@ def test_invalid_utf8_and_control_characters_are_refused(client, city):
 
 
 def test_clean_text_rules():
-    ok = protection.clean_text(" 您好\n第二行 ", label_zh="内容", label_en="text", max_chars=20, multiline=True)
+    ok = protection.clean_text(
+        " 您好\n第二行 ", label_zh="内容", label_en="text", max_chars=20, multiline=True
+    )
     assert ok == "您好\n第二行"
     for bad in ("a\x07b", "<a href=x>", "</b>", "a\u202eb"):
         with pytest.raises(ValidationError):
             protection.clean_text(bad, label_zh="内容", label_en="text", max_chars=20, multiline=True)
-    assert protection.clean_text("1 < 2 and 3 > 2", label_zh="内容", label_en="text", max_chars=40) == "1 < 2 and 3 > 2"
+    assert (
+        protection.clean_text("1 < 2 and 3 > 2", label_zh="内容", label_en="text", max_chars=40)
+        == "1 < 2 and 3 > 2"
+    )
     assert protection.clean_query("ｙｘ\x00 \t 园", 10) == "yx 园"

@@ -47,9 +47,11 @@ implements("workflow", "complaints", ["PRE-4.2.2"])
 #: Crockford's base32 without the letters people confuse (I, L, O, U): 12 characters ≈ 60 bits.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12
+#: Letters people type for the digits and letters the alphabet leaves out.
+TYPO_FIXES = str.maketrans("OILU", "011V")
 OFFICERS = (Role.COUNTY_OFFICER, Role.CITY_OFFICER)
 #: How a complaint's category becomes a finding's category when converted.
-FINDING_CATEGORY = {
+FINDING_CATEGORY: dict[str, str] = {
     ComplaintCategory.ABUSE: FindingCategory.ABUSE,
     ComplaintCategory.SAFETY: FindingCategory.SAFETY,
     ComplaintCategory.FOOD_HEALTH: FindingCategory.SAFETY,
@@ -64,7 +66,7 @@ def new_tracking_code() -> str:
 def normalise_code(text: str) -> str:
     """What a person typed back into the code (spaces, dashes, lower case, O for 0, I/L for 1)."""
     raw = "".join(ch for ch in (text or "").upper() if ch.isalnum())
-    return raw.translate(str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"}))[: CODE_LENGTH + 4]
+    return raw.translate(TYPO_FIXES)[: CODE_LENGTH + 4]
 
 
 def format_code(code: str) -> str:

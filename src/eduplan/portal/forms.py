@@ -50,7 +50,7 @@ class ComplaintForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("website"):
             raise ValidationError(
                 "无法提交,请刷新页面后重试 / the form could not be sent: reload the page and try again"

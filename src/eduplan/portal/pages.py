@@ -25,7 +25,7 @@ from .directory import Directory, Entry
 AGE_LABELS = dict(AgeGroup.choices)
 ROLE_LABELS = dict(StaffRole.choices)
 #: Institution kind → the prefix of its accepted certificates in ``[certificates]``.
-CERTIFICATE_PREFIX = {
+CERTIFICATE_PREFIX: dict[str, str] = {
     InstitutionKind.KINDERGARTEN: "kindergarten",
     InstitutionKind.ATTACHED_CLASS: "attached",
 }
