@@ -203,3 +203,11 @@ def test_todos_for_county_and_city(city, portal_settings):
     actions.escalate_overdue_complaints(dt.date(2025, 3, 7))
     assert len(queries.complaint_todos(city.city, dt.date(2025, 3, 7))) == 1
     assert queries.complaint_todos(city.principal) == []
+
+
+def test_admin_shows_complaints_read_only_without_contacts(client, city, django_user_model):
+    c = file(city, contact="13800008888")
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "pw"))
+    assert c.reference in client.get("/admin/portal/complaint/").content.decode()
+    page = client.get(f"/admin/portal/complaint/{c.pk}/change/").content.decode()
+    assert "收取了未公示的费用" in page and "13800008888" not in page and c.tracking_code not in page

@@ -4,7 +4,6 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("office/", views.office, name="office"),
     path("office/login/", views.LoginView.as_view(), name="login"),
     path("office/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),

@@ -14,22 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from eduplan.accounts.scoping import scope
-from eduplan.registry.choices import DivisionLevel, InstitutionKind
-from eduplan.registry.models import Division, Institution
+from eduplan.registry.choices import InstitutionKind
+from eduplan.registry.models import Institution
 
 from . import findings, pages
 from .dashboard import dashboard
 from .results import visible_county_codes
 from .search import search_institutions
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    counts = {
-        "counties": Division.objects.filter(level=DivisionLevel.COUNTY, valid_to__isnull=True).count(),
-        "kindergartens": Institution.objects.filter(kind=InstitutionKind.KINDERGARTEN).count(),
-        "high_schools": Institution.objects.filter(kind=InstitutionKind.HIGH_SCHOOL).count(),
-    }
-    return render(request, "web/home.html", {"counts": counts})
 
 
 class LoginView(auth_views.LoginView):
@@ -61,13 +52,17 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 def _work_items(request: HttpRequest) -> dict:
     """The user's to-do list (deadlines of reports, rectification orders …) and, for city
     officers, this month's notice (通报)."""
+    from eduplan.portal.queries import complaint_todos
     from eduplan.supervision.reminders import todo_for
 
     profile = getattr(request.user, "profile", None)
     today = timezone.localdate()
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     return {
-        "todos": todo_for(request.user, today),
+        "todos": sorted(
+            [*todo_for(request.user, today), *complaint_todos(request.user, today)],
+            key=lambda t: (not t.overdue, t.due_on or dt.date.max),
+        ),
         "notice_month": last_month if profile is not None and profile.role == "city_officer" else None,
     }
 

@@ -52,7 +52,11 @@
         bounds.push([p[2], p[3]]);
       });
       if (bounds.length) { map.fitBounds(bounds, { maxZoom: 15, padding: [20, 20] }); }
-      else { el.insertAdjacentHTML("afterend", '<p class="map-note">地图上没有可显示的位置 / no locations to show</p>'); }
+      else if (!el.dataset.near) {
+        // Nothing located to show: give the room back to the list.
+        el.style.display = "none";
+        el.insertAdjacentHTML("afterend", '<p class="map-note">这些幼儿园尚无位置坐标,无法在地图上显示 / these kindergartens have no coordinates to map</p>');
+      }
     })
     .catch(function () { /* the list above is the page; the map is an extra */ });
 
