@@ -5,8 +5,11 @@ marked tests again on PostgreSQL.
 """
 
 import os
+import shutil
 
 import pytest
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 
 def pytest_report_header(config):
@@ -27,3 +30,30 @@ def _private_cache(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+# Browser fixtures live here, once, so every test module shares one Playwright per process.
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is missing: `make system-deps` installs it")
+        pytest.skip("SKIPPED browser tests: /usr/bin/chromium not installed (make system-deps)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+    # (fixtures) are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    p.set_default_timeout(60_000)
+    yield p
+    context.close()

@@ -2,11 +2,7 @@
 browser) against the live test server. Outside CI a missing chromium skips them with a message; in
 CI it is an error."""
 
-import os
 import re
-import shutil
-
-import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -18,32 +14,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing: `make system-deps` installs it")
-        pytest.skip("SKIPPED browser tests: /usr/bin/chromium not installed (make system-deps)")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-    # (fixtures) are still synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    p.set_default_timeout(60_000)
-    yield p
-    context.close()
 
 
 def login(page, live_server, username, password="pw-123456"):

@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401
 from tests.portal.helpers import PASSWORD, portal_city
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +18,7 @@ def city():
 
 
 @pytest.fixture
-def phone(browser):  # noqa: F811
+def phone(browser):
     """A small screen with JavaScript disabled: everything a parent needs must still work."""
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 375, "height": 740}, java_script_enabled=False
@@ -35,7 +34,7 @@ def stats_row(p, base, county="530402"):
     return [c.strip() for c in p.inner_text(f'#complaint-stats tr[data-county="{county}"]').split("\t")]
 
 
-def test_parent_files_and_follows_a_complaint_and_the_officer_answers(city, live_server, phone, page):  # noqa: F811
+def test_parent_files_and_follows_a_complaint_and_the_officer_answers(city, live_server, phone, page):
     base = live_server.url
     assert stats_row(phone, base)[1:4] == ["0", "0", "0"]
     # Search by pinyin initials, then filter.
@@ -93,7 +92,7 @@ def test_parent_files_and_follows_a_complaint_and_the_officer_answers(city, live
     assert stats_row(phone, base)[1:5] == ["1", "1", "1", "100.0%"]
 
 
-def test_map_draws_kindergartens_from_local_files(city, live_server, page):  # noqa: F811
+def test_map_draws_kindergartens_from_local_files(city, live_server, page):
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(f"{live_server.url}/?public=1")
