@@ -61,8 +61,12 @@ else:
 _db_key = hashlib.sha1(str(DATABASES["default"].get("NAME", "")).encode()).hexdigest()[:12]
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("EDUPLAN_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
-        "LOCATION": os.environ.get("EDUPLAN_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"eduplan-cache-{_db_key}")),
+        "BACKEND": os.environ.get(
+            "EDUPLAN_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+        ),
+        "LOCATION": os.environ.get(
+            "EDUPLAN_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"eduplan-cache-{_db_key}")
+        ),
         "KEY_PREFIX": _db_key,
         "TIMEOUT": 3600,
     }
@@ -139,6 +143,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("EDUPLAN_STATIC_ROOT", Path.cwd() / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("EDUPLAN_MEDIA_ROOT", Path.cwd() / "media"))
 MEDIA_URL = "/media/"
+
 
 def _vendor_static_dirs() -> list[tuple[str, str]]:
     """Front-end libraries that ship inside Python packages (no CDN: intranets are closed)."""

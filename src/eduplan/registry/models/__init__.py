@@ -10,8 +10,6 @@ from .version import DataVersion, bump_version, current_version
 __all__ = [
     "Births",
     "DataVersion",
-    "bump_version",
-    "current_version",
     "Division",
     "FeeStandard",
     "Institution",
@@ -23,4 +21,6 @@ __all__ = [
     "SafetyRecord",
     "SchoolClass",
     "StaffMember",
+    "bump_version",
+    "current_version",
 ]
