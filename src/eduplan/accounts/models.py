@@ -40,7 +40,7 @@ class Profile(models.Model):
         return f"{self.user.get_username()} ({self.get_role_display()})"
 
     def clean(self) -> None:
-        needs = {
+        needs: dict[str, tuple[str, ...]] = {
             Role.CITY_OFFICER: (DivisionLevel.CITY,),
             Role.COUNTY_OFFICER: (DivisionLevel.COUNTY,),
             Role.VIEWER: (DivisionLevel.CITY, DivisionLevel.COUNTY),

@@ -23,6 +23,12 @@ ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "eduplan-demo"
+# Further pages worth a picture (top of the page only).
+EXTRA_PAGES = [
+    ("/office/supervision/", "supervision.png"),
+    ("/office/planning/", "planning.png"),
+    ("/", "portal.png"),
+]
 
 
 def _free_port() -> int:
@@ -75,28 +81,23 @@ def main(outdir: str = "docs/images") -> None:
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / "city-dashboard.png"), full_page=True)
             tile = page.locator("a.tile").first
-            county_url = tile.get_attribute("href") if tile.count() else "/office/county/530402/"
+            county_url = (tile.get_attribute("href") if tile.count() else None) or "/office/"
             page.goto(base + county_url)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / "county-dashboard.png"), full_page=True)
             page.goto(base + "/office/institutions/?kind=kindergarten")
             link = page.locator("table.data a").first
-            page.goto(base + link.get_attribute("href"))
+            page.goto(base + (link.get_attribute("href") or "/office/institutions/"))
             page.screenshot(path=str(out / "institution.png"), full_page=True)
-            for extra in _extra_pages():
-                page.goto(base + extra["url"])
+            for url, name in EXTRA_PAGES:
+                page.goto(base + url)
                 page.wait_for_timeout(1000)
-                page.screenshot(path=str(out / extra["file"]), full_page=True)
+                page.screenshot(path=str(out / name), full_page=False)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=20)
     print(f"screenshots written to {out}/")
-
-
-def _extra_pages() -> list[dict[str, str]]:
-    """Pages added by other modules (planning, supervision …) that are worth a picture."""
-    return []
 
 
 if __name__ == "__main__":
