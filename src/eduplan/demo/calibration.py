@@ -50,7 +50,7 @@ class ScaleSpec:
     population_level: str
     #: Multiplies every population count (``tiny`` keeps Yuxi's real divisions with fewer people).
     population_factor: float = 1.0
-    #: Multiplies the typical size of an institution (China's kindergartens are larger on average).
+    #: Multiplies the typical size of an institution (China's are larger than Yunnan's on average).
     institution_size_factor: float = 1.0
     #: Synthetic villages per town/township (min, max); subdistricts get none.
     villages_per_township: tuple[int, int] = (3, 8)
@@ -101,8 +101,9 @@ SCALES: dict[str, ScaleSpec] = {
             population_years=(2024,),
             birth_years=_BIRTH_YEARS,
             population_level="county",
-            # 35.84 M children in 253,300 kindergartens (2024) — larger than Yunnan's on average.
-            institution_size_factor=1.35,
+            # 35.84 M children in 253,300 kindergartens, 29.22 M students in 15,755 general high
+            # schools (2024): institutions are larger than Yunnan's on average.
+            institution_size_factor=1.2,
         ),
     )
 }

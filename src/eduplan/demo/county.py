@@ -757,7 +757,10 @@ class CountyBuilder:
         short = short_name(county.name) if looks_clean(short_name(county.name)) else ""
         # 县中: the public high schools of counties and county-level cities (not of districts).
         county_hs = county.type in (DivisionType.COUNTY, DivisionType.COUNTY_CITY)
-        typical = min(cal.typical_hs_students, cal.typical_share_of_cap * cal.hs_max_students)
+        typical = min(
+            cal.typical_hs_students * self.spec.institution_size_factor,
+            cal.typical_share_of_cap * cal.hs_max_students,
+        )
 
         def established(role: str) -> dt.date:
             lo, hi = cal.established_years[role]

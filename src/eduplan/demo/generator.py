@@ -213,6 +213,10 @@ class Generator:
         logins = create_demo_users(self.seed, self.manifest) if users else []
         from eduplan.registry.queries import registry_counts
 
+        with transaction.atomic():
+            # A bulk write like an import: derived results cached under the data version go stale.
+            bump_version()
+            DataVersion.objects.filter(pk=1).update(changed_at=reference_moment())
         counts = registry_counts()
         manifest = self.manifest.as_json(
             header={
@@ -224,17 +228,13 @@ class Generator:
                 "latest_school_year": self.spec.school_years[-1],
             }
         )
-        with transaction.atomic():
-            DemoRun.objects.create(
-                generator_version=GENERATOR_VERSION,
-                scale=self.scale,
-                seed=self.seed,
-                manifest=manifest,
-                counts=counts,
-            )
-            # A bulk write like an import: derived results cached under the data version go stale.
-            bump_version()
-            DataVersion.objects.filter(pk=1).update(changed_at=reference_moment())
+        DemoRun.objects.create(
+            generator_version=GENERATOR_VERSION,
+            scale=self.scale,
+            seed=self.seed,
+            manifest=manifest,
+            counts=counts,
+        )
         # A regenerated demo restarts the version count in a new file: drop what was cached for
         # the database this replaces, whatever its version.
         cache.clear()

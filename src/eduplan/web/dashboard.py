@@ -125,3 +125,33 @@ def _tiles(records: list[dict[str, Any]], year: int | None) -> list[dict[str, An
         )
     tiles.sort(key=lambda t: t["division"])
     return tiles
+
+
+def indicator_breakdown(user: Any, indicator: str, division: str, year: int) -> dict[str, Any] | None:
+    """An indicator value with its numerator and denominator, and the same for each county below
+    it (the city numerator is the sum of the county numerators)."""
+    records = indicator_records_for(user)
+    own = next(
+        (
+            r
+            for r in records
+            if r["indicator"] == indicator and r["division"] == division and r["year"] == year
+        ),
+        None,
+    )
+    if own is None:
+        return None
+    parts = [
+        r
+        for r in records
+        if r["indicator"] == indicator
+        and r["year"] == year
+        and r["level"] == "county"
+        and own["level"] == "city"
+    ]
+    parts.sort(key=lambda r: r["division"])
+    history = sorted(
+        (r for r in records if r["indicator"] == indicator and r["division"] == division),
+        key=lambda r: r["year"],
+    )
+    return {"record": own, "parts": parts, "history": history}

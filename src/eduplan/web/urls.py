@@ -10,6 +10,11 @@ urlpatterns = [
     path("office/county/<str:code>/", views.county_dashboard, name="county-dashboard"),
     path("office/planning/", include("eduplan.planning.urls")),
     path("office/supervision/", include("eduplan.supervision.urls")),
+    path(
+        "office/indicators/<str:indicator>/<str:division>/<int:year>/",
+        views.indicator_detail,
+        name="indicator",
+    ),
     path("office/findings/", views.findings_list, name="findings"),
     path("office/name-check/", views.name_check, name="name-check"),
     path("office/institutions/", views.institution_list, name="institution-list"),

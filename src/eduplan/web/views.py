@@ -18,8 +18,8 @@ from eduplan.registry.choices import InstitutionKind
 from eduplan.registry.models import Institution
 
 from . import findings, pages
-from .dashboard import dashboard
-from .results import visible_county_codes
+from .dashboard import dashboard, indicator_breakdown
+from .results import indicator_records_for, visible_county_codes
 from .search import search_institutions
 
 
@@ -147,3 +147,20 @@ def name_check(request: HttpRequest) -> HttpResponse:
         else None
     )
     return render(request, "web/name_check.html", {"name": name, "ownership": ownership, "verdict": verdict})
+
+
+@login_required
+def indicator_detail(request: HttpRequest, indicator: str, division: str, year: int) -> HttpResponse:
+    """Drill-down from a card: the value's numerator and denominator, by county."""
+    if division not in (visible_county_codes(request.user) or {division}) and division not in _city_codes(
+        request.user
+    ):
+        raise Http404("没有该指标，或您无权查看 / no such indicator in your scope")
+    context = indicator_breakdown(request.user, indicator, division, year)
+    if context is None:
+        raise Http404("没有该指标数据 / no value for this indicator, division and year")
+    return render(request, "web/indicator_detail.html", context)
+
+
+def _city_codes(user) -> set[str]:
+    return {r["division"] for r in indicator_records_for(user) if r["level"] == "city"}
