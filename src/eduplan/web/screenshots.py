@@ -23,6 +23,9 @@ ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "eduplan-demo"
+# The demo's supervision records end in this month (supervision.demo.DEFAULT_TODAY).
+NOTICE_MONTH = "2025-05"
+NOTICE_AS_OF = "2025-06-30"
 # Further pages worth a picture (top of the page only).
 EXTRA_PAGES = [
     ("/office/supervision/", "supervision.png"),
@@ -55,6 +58,28 @@ def main(outdir: str = "docs/images") -> None:
     db = Path(tempfile.gettempdir()) / "eduplan-screenshots.sqlite3"
     subprocess.run(
         [eduplan, "demo", "--scale", "city", "--seed", "1", "--no-serve", "--db", str(db)], check=True
+    )
+    subprocess.run([eduplan, "report", "demo", "--db", str(db)], check=True)
+    # The monthly notice (通报) as Word, rendered by LibreOffice to PDF and PNG pages.
+    notice = out / "notice"
+    notice.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            eduplan,
+            "report",
+            "monthly",
+            "--month",
+            NOTICE_MONTH,
+            "--as-of",
+            NOTICE_AS_OF,
+            "--out",
+            str(notice / "notice.docx"),
+            "--pdf",
+            str(notice),
+            "--db",
+            str(db),
+        ],
+        check=True,
     )
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
