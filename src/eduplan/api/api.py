@@ -19,6 +19,9 @@ from .auth import AUTH
 from .docs import LocalSwagger
 from .records import router as records_router
 from .registry import router as registry_router
+from eduplan.programmes.api import router as programmes_router
+from eduplan.tasks.api import router as tasks_router
+from eduplan.workforce.api import router as workforce_router
 
 api = NinjaAPI(
     title="eduplan API",
@@ -82,3 +85,6 @@ def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 api.add_router("", registry_router)
 api.add_router("", records_router)
 api.add_router("", analysis_router)
+api.add_router("", tasks_router)
+api.add_router("", programmes_router)
+api.add_router("", workforce_router)

@@ -38,6 +38,9 @@ RULE_MODULES = (
     "licensing",
     "network",
     "funding",
+    "tasks",
+    "programmes",
+    "workforce",
 )
 
 _CATALOGUE: dict[str, Rule] = {}

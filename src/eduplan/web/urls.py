@@ -10,6 +10,9 @@ urlpatterns = [
     path("office/county/<str:code>/", views.county_dashboard, name="county-dashboard"),
     path("office/planning/", include("eduplan.planning.urls")),
     path("office/supervision/", include("eduplan.supervision.urls")),
+    path("office/tasks/", include("eduplan.tasks.urls")),
+    path("office/programmes/", include("eduplan.programmes.urls")),
+    path("office/workforce/", include("eduplan.workforce.urls")),
     path(
         "office/indicators/<str:indicator>/<str:division>/<int:year>/",
         views.indicator_detail,

@@ -1,0 +1,1 @@
+"""Rules over the programmes registers (filled in by the programmes app's work)."""

@@ -1,0 +1,1 @@
+"""Rules over the tasks registers (filled in by the tasks app's work)."""

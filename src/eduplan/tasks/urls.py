@@ -1,0 +1,7 @@
+"""Pages mounted under ``/office/tasks/``."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "tasks"
+
+urlpatterns: list = []

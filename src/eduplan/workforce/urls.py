@@ -1,0 +1,7 @@
+"""Pages mounted under ``/office/workforce/``."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "workforce"
+
+urlpatterns: list = []
