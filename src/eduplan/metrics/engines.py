@@ -97,6 +97,14 @@ TABLES: dict[str, dict[str, str]] = {
         "start_date": "date",
         "end_date": "date",
     },
+    # Programme registers (eduplan.programmes) behind the PRE-T7 and HS-T9 designation counts.
+    "programmes_designation": {
+        "institution_id": "int64",
+        "kind": "string",
+        "designated_on": "date",
+        "revoked_on": "date",
+    },
+    "programmes_demonstrationarea": {"division_id": "int64", "designated_on": "date", "revoked_on": "date"},
 }
 
 

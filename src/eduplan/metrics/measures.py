@@ -248,11 +248,41 @@ def births_by_county(t: Tables, p: MeasureParams) -> ir.Table:
     return rows.group_by(county_id=rows.dcounty, year=rows.year).aggregate(births=rows["count"].sum())
 
 
+def designation_rows(t: Tables, p: MeasureParams) -> ir.Table:
+    """Designations of the programme registers in force on each school year's census day
+    (``designated_on`` inclusive to ``revoked_on`` exclusive): institution designations (HS-2.9,
+    HS-T9, PRE-T7) in the institution's county that year, and demonstration areas (PRE-T7, a county
+    or a township) in their division's county, with ``kind = "demo_area"``."""
+    d = t["programmes_designation"]
+    iy = t["institution_county"]
+    inst = d.join(iy, d.institution_id == iy.institution_id).select(
+        kind=d.kind,
+        county_id=iy.county_id,
+        school_year=iy.school_year,
+        designated_on=d.designated_on,
+        revoked_on=d.revoked_on,
+    )
+    a = t["programmes_demonstrationarea"]
+    div = t["registry_division"]
+    dv = div.select(did=div.id, dcounty=div.county_id)
+    areas = a.join(dv, a.division_id == dv.did).cross_join(school_years(t))
+    areas = areas.select(
+        kind=ibis.literal("demo_area", "string"),
+        county_id=areas.dcounty,
+        school_year=areas.school_year,
+        designated_on=areas.designated_on,
+        revoked_on=areas.revoked_on,
+    )
+    rows = inst.union(areas)
+    return rows.filter(_valid_on(rows.designated_on, rows.revoked_on, _census(rows.school_year, p)))
+
+
 SOURCES: dict[str, Callable[[Tables, MeasureParams], ir.Table]] = {
     "classes": class_rows,
     "institution_years": institution_year_rows,
     "staff": staff_rows,
     "population": population_rows,
+    "designations": designation_rows,
 }
 
 
@@ -532,6 +562,13 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         "所",
     )
     add("vocational_schools", iy, lambda r: _flag(r.kind == VOCATIONAL), "中等职业学校数", "所")
+
+    # Programme designations in force on the census day (eduplan.programmes).
+    dg = "designations"
+    add("demonstration_areas", dg, lambda r: _flag(r.kind == "demo_area"), "课程游戏化示范区数", "个")
+    add("online_classrooms", dg, lambda r: _flag(r.kind == "online_classroom"), "名校网络课堂数", "个")
+    add("subject_bases", dg, lambda r: _flag(r.kind == "subject_base"), "市级学科基地数", "个")
+    add("characteristic_schools", dg, lambda r: _flag(r.kind == "characteristic"), "特色学校数", "所")
 
     # Staff in post on the census day (preschool).
     st = "staff"

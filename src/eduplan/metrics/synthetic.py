@@ -293,6 +293,10 @@ def generate(scale: str | Scale, seed: int = 1) -> dict[str, pa.Table]:
             "end_date": _date_array(np.zeros(len(chosen), int), np.zeros(len(chosen), bool)),
         },
     )
+    # Tables the generator does not fill (the programme registers) are present and empty.
+    for name in TABLES:
+        if name not in tables:
+            tables[name] = _table(name, {c: [] for c in TABLES[name]})
     return tables
 
 

@@ -1,1 +1,567 @@
-from django.db import models  # noqa: F401
+"""Programme registers: the plan's qualitative measures that are records rather than numbers.
+
+- standardisation projects, one plan per high school (一校一案, HS-2.2);
+- designations: subject bases and characteristic schools (双创建, HS-2.9), "名校网络课堂" online
+  classrooms (HS-T9), play-based curriculum demonstration kindergartens (PRE-T7) — and the
+  demonstration *areas* (a county or a township, PRE-T7) in their own table, since they hang from a
+  division, not an institution;
+- school groups (集团化办学, HS-2.6): a group is named by its lead school, members hang from it;
+- subsidy disbursements to inclusive private kindergartens with the county's standard per child
+  (PRE-4.1.4);
+- parent committees and parent volunteer duty (PRE-4.2.2);
+- county certifications (普及普惠县), the second half of the incentives rule (PRE-5.2).
+
+Every model keeps a full history, validates in ``clean`` (the same refusal from the admin, the API,
+an import and a test) and declares its ``SCOPE`` for ``accounts.scoping.scope``. Writes go through
+``programmes.actions``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from eduplan.accounts.scoping import Scope
+from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership
+from eduplan.registry.models import Division, Institution
+
+_INST = ("institution",)
+
+
+def _dates_ordered(start: str, end: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)}), name=name
+    )
+
+
+def _require_kind(institution: Institution | None, kinds: tuple[str, ...], zh: str, en: str) -> dict:
+    if institution is not None and institution.kind not in kinds:
+        return {"institution": f"应为{zh} / must be a {en}"}
+    return {}
+
+
+# -- HS-2.2 standardisation (一校一案) --------------------------------------------------------------
+
+
+class ProjectStage(models.TextChoices):
+    DRAFTING = "drafting", "方案编制 Drafting"
+    APPROVED = "approved", "方案批复 Approved"
+    BUILDING = "building", "实施中 Under way"
+    ACCEPTED = "accepted", "已验收 Accepted"
+
+
+class StandardisationProject(models.Model):
+    """A high school's standardisation plan (一校一案): what it covers, its budget and timetable,
+    where it stands. HS-2.2 asks for one per school, "with a timetable and route"."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name="学校 school", on_delete=models.PROTECT, related_name="standardisation"
+    )
+    title = models.CharField("项目名称 title", max_length=100)
+    scope = models.CharField(
+        "建设内容 scope",
+        max_length=300,
+        help_text="学科教室、创新实验室、智慧校园等 subject rooms, labs, ICT…",
+    )
+    budget = models.DecimalField(
+        "预算(万元) budget (10k yuan)", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    starts_on = models.DateField("开始日期 starts")
+    ends_on = models.DateField("计划完成日期 planned end")
+    stage = models.CharField(
+        "阶段 stage", max_length=10, choices=ProjectStage.choices, default=ProjectStage.DRAFTING
+    )
+    completion = models.PositiveSmallIntegerField(
+        "完成度(%) completion (%)", default=0, validators=[MaxValueValidator(100)]
+    )
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
+
+    class Meta:
+        verbose_name = "标准化建设项目 standardisation project"
+        verbose_name_plural = "标准化建设项目 standardisation projects"
+        ordering = ["institution__code", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "title"], name="prog_project_unique"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="prog_project_dates"),
+            models.CheckConstraint(condition=Q(completion__lte=100), name="prog_project_completion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.title}"
+
+    def clean(self) -> None:
+        errors = _require_kind(
+            self.institution if self.institution_id else None,
+            (InstitutionKind.HIGH_SCHOOL,),
+            "普通高中",
+            "general high school",
+        )
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "计划完成日期早于开始日期 / the planned end is before the start"
+        if self.stage == ProjectStage.ACCEPTED and self.completion != 100:
+            errors["completion"] = "已验收的项目完成度应为100% / an accepted project is 100% complete"
+        if errors:
+            raise ValidationError(errors)
+
+
+# -- designations: HS-2.9, HS-T9, PRE-T7 ---------------------------------------------------------
+
+
+class DesignationKind(models.TextChoices):
+    SUBJECT_BASE = "subject_base", "学科基地 Subject base"
+    CHARACTERISTIC = "characteristic", "特色学校 Characteristic school"
+    ONLINE_CLASSROOM = "online_classroom", "名校网络课堂 Online classroom"
+    DEMO_KINDERGARTEN = "demo_kindergarten", "课程游戏化示范园 Demonstration kindergarten"
+
+
+HIGH_SCHOOL_DESIGNATIONS = (
+    DesignationKind.SUBJECT_BASE,
+    DesignationKind.CHARACTERISTIC,
+    DesignationKind.ONLINE_CLASSROOM,
+)
+
+
+class Subject(models.TextChoices):
+    """HS-2.9 names politics, Chinese, mathematics, English, physics, history "…"."""
+
+    POLITICS = "politics", "思想政治 Politics"
+    CHINESE = "chinese", "语文 Chinese"
+    MATHEMATICS = "mathematics", "数学 Mathematics"
+    ENGLISH = "english", "英语 English"
+    PHYSICS = "physics", "物理 Physics"
+    CHEMISTRY = "chemistry", "化学 Chemistry"
+    BIOLOGY = "biology", "生物 Biology"
+    HISTORY = "history", "历史 History"
+    GEOGRAPHY = "geography", "地理 Geography"
+    OTHER = "other", "其他 Other"
+
+
+class DesignationLevel(models.TextChoices):
+    CITY = "city", "市级 City"
+    PROVINCE = "province", "省级 Province"
+
+
+class Designation(models.Model):
+    """A school or kindergarten designated by the city (or recommended on to the province)."""
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name="学校/幼儿园 institution",
+        on_delete=models.PROTECT,
+        related_name="designations",
+    )
+    kind = models.CharField("类别 kind", max_length=20, choices=DesignationKind.choices)
+    subject = models.CharField(
+        "学科 subject",
+        max_length=12,
+        choices=Subject.choices,
+        blank=True,
+        default="",
+        help_text="学科基地必填 required for a subject base",
+    )
+    level = models.CharField(
+        "级别 level", max_length=10, choices=DesignationLevel.choices, default=DesignationLevel.CITY
+    )
+    designated_on = models.DateField("认定日期 designated on")
+    revoked_on = models.DateField("撤销日期 revoked on", null=True, blank=True)
+    document = models.CharField("认定文号 document", max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="institution__county", institution=_INST)
+
+    class Meta:
+        verbose_name = "认定 designation"
+        verbose_name_plural = "认定 designations"
+        ordering = ["kind", "institution__code", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "institution", "subject"], name="prog_designation_unique"
+            ),
+            _dates_ordered("designated_on", "revoked_on", "prog_designation_dates"),
+            models.CheckConstraint(
+                condition=Q(kind=DesignationKind.SUBJECT_BASE, subject__gt="")
+                | (~Q(kind=DesignationKind.SUBJECT_BASE) & Q(subject="")),
+                name="prog_designation_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.get_kind_display()
+        return f"{self.institution} · {what}{f' ({self.get_subject_display()})' if self.subject else ''}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        inst = self.institution if self.institution_id else None
+        if self.kind in HIGH_SCHOOL_DESIGNATIONS:
+            errors |= _require_kind(inst, (InstitutionKind.HIGH_SCHOOL,), "普通高中", "general high school")
+        elif self.kind == DesignationKind.DEMO_KINDERGARTEN:
+            errors |= _require_kind(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
+        if self.kind == DesignationKind.SUBJECT_BASE and not self.subject:
+            errors["subject"] = "学科基地须注明学科 / a subject base names its subject"
+        if self.kind != DesignationKind.SUBJECT_BASE and self.subject:
+            errors["subject"] = "只有学科基地填写学科 / only subject bases have a subject"
+        if self.revoked_on and self.designated_on and self.revoked_on < self.designated_on:
+            errors["revoked_on"] = "撤销日期早于认定日期 / revoked before it was designated"
+        if errors:
+            raise ValidationError(errors)
+
+    def in_force_on(self, day) -> bool:
+        return self.designated_on <= day and (self.revoked_on is None or self.revoked_on > day)
+
+
+class DemonstrationArea(models.Model):
+    """A play-based curriculum demonstration area (课程游戏化示范区, PRE-T7): a county or a township."""
+
+    division = models.ForeignKey(
+        Division,
+        verbose_name="区划 county or township",
+        on_delete=models.PROTECT,
+        related_name="demonstration_areas",
+    )
+    level = models.CharField(
+        "级别 level", max_length=10, choices=DesignationLevel.choices, default=DesignationLevel.CITY
+    )
+    designated_on = models.DateField("认定日期 designated on")
+    revoked_on = models.DateField("撤销日期 revoked on", null=True, blank=True)
+    document = models.CharField("认定文号 document", max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="division__county")
+
+    class Meta:
+        verbose_name = "课程游戏化示范区 demonstration area"
+        verbose_name_plural = "课程游戏化示范区 demonstration areas"
+        ordering = ["division__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["division"], name="prog_area_unique"),
+            _dates_ordered("designated_on", "revoked_on", "prog_area_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.division} 课程游戏化示范区"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.division_id and self.division.level not in (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP):
+            errors["division"] = "示范区应为县或乡镇 / a demonstration area is a county or a township"
+        if self.revoked_on and self.designated_on and self.revoked_on < self.designated_on:
+            errors["revoked_on"] = "撤销日期早于认定日期 / revoked before it was designated"
+        if errors:
+            raise ValidationError(errors)
+
+
+# -- HS-2.6 group schooling (集团化办学) --------------------------------------------------------
+
+
+class GroupKind(models.TextChoices):
+    ONE_PLUS_N = "one_plus_n", "1+N 集团 1+N group"
+    AFFILIATED = "affiliated", "高校附属学校 University-affiliated school"
+    MODEL = "model", "模式合作(如会泽模式) Model partnership"
+    OTHER = "other", "其他 Other"
+
+
+class SchoolGroup(models.Model):
+    """An education group, named by its lead school (one group per lead school)."""
+
+    lead = models.ForeignKey(
+        Institution, verbose_name="牵头学校 lead school", on_delete=models.PROTECT, related_name="led_groups"
+    )
+    name = models.CharField("集团名称 name", max_length=100)
+    kind = models.CharField(
+        "类型 kind", max_length=12, choices=GroupKind.choices, default=GroupKind.ONE_PLUS_N
+    )
+    partner = models.CharField(
+        "合作方 partner", max_length=100, blank=True, help_text="如玉溪师范学院 e.g. the university"
+    )
+    started_on = models.DateField("成立日期 started on")
+    ended_on = models.DateField("解散日期 ended on", null=True, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="lead__county", institution=("lead",))
+
+    class Meta:
+        verbose_name = "教育集团 school group"
+        verbose_name_plural = "教育集团 school groups"
+        ordering = ["lead__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["lead"], name="prog_group_unique_lead"),
+            _dates_ordered("started_on", "ended_on", "prog_group_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == GroupKind.AFFILIATED and not self.partner:
+            errors["partner"] = "附属学校须注明合作高校 / an affiliated school names its university"
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "解散日期早于成立日期 / ends before it starts"
+        if errors:
+            raise ValidationError(errors)
+
+
+class SchoolGroupMember(models.Model):
+    """A member school of the group led by ``lead`` (the N of "1+N")."""
+
+    lead = models.ForeignKey(
+        Institution,
+        verbose_name="牵头学校 lead school",
+        on_delete=models.PROTECT,
+        related_name="group_member_rows",
+    )
+    member = models.ForeignKey(
+        Institution,
+        verbose_name="成员学校 member school",
+        on_delete=models.PROTECT,
+        related_name="group_memberships",
+    )
+    joined_on = models.DateField("加入日期 joined on")
+    left_on = models.DateField("退出日期 left on", null=True, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="lead__county", institution=("lead", "member"))
+
+    class Meta:
+        verbose_name = "集团成员 group member"
+        verbose_name_plural = "集团成员 group members"
+        ordering = ["lead__code", "member__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "member"], name="prog_member_unique"),
+            models.CheckConstraint(condition=~Q(lead=F("member")), name="prog_member_not_lead"),
+            _dates_ordered("joined_on", "left_on", "prog_member_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} → {self.member}"
+
+    def clean(self) -> None:
+        if self.lead_id and self.lead_id == self.member_id:
+            raise ValidationError(
+                {"member": "牵头学校不能是自己的成员 / the lead school is not its own member"}
+            )
+
+
+# -- PRE-4.1.4 subsidies to inclusive private kindergartens ------------------------------------
+
+
+class SubsidyStandard(models.Model):
+    """A county's subsidy per child and school year for inclusive private kindergartens (奖补标准)."""
+
+    county = models.ForeignKey(
+        Division, verbose_name="县(市、区) county", on_delete=models.PROTECT, related_name="subsidy_standards"
+    )
+    school_year = models.PositiveSmallIntegerField("学年(起始年) school year starting")
+    per_child = models.DecimalField(
+        "生均奖补标准(元/生·年) per child (yuan a year)",
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    document = models.CharField("依据文件 document", max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="county")
+
+    class Meta:
+        verbose_name = "普惠性民办园奖补标准 subsidy standard"
+        verbose_name_plural = "普惠性民办园奖补标准 subsidy standards"
+        ordering = ["county__code", "school_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "school_year"], name="prog_standard_unique"),
+            models.CheckConstraint(condition=Q(per_child__gte=0), name="prog_standard_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.school_year}: {self.per_child}"
+
+    def clean(self) -> None:
+        if self.county_id and self.county.level != DivisionLevel.COUNTY:
+            raise ValidationError({"county": "应为县级区划 / must be a county"})
+
+
+class SubsidyDisbursement(models.Model):
+    """One school year's subsidy to one inclusive private kindergarten: what was paid and when.
+    What is *due* is the county's standard × ``children`` (``queries.due_amount``), not stored, so a
+    corrected standard corrects every disbursement at once."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name="幼儿园 kindergarten", on_delete=models.PROTECT, related_name="subsidies"
+    )
+    school_year = models.PositiveSmallIntegerField("学年(起始年) school year starting")
+    children = models.PositiveIntegerField("核定幼儿数 children counted")
+    due_on = models.DateField("应拨付日期 due on")
+    paid_amount = models.DecimalField(
+        "实拨金额(元) paid (yuan)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    paid_on = models.DateField("拨付日期 paid on", null=True, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="institution__county", institution=_INST)
+
+    class Meta:
+        verbose_name = "奖补资金拨付 subsidy disbursement"
+        verbose_name_plural = "奖补资金拨付 subsidy disbursements"
+        ordering = ["institution__code", "school_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "school_year"], name="prog_subsidy_unique"),
+            models.CheckConstraint(condition=Q(paid_amount__gte=0), name="prog_subsidy_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=False) | Q(paid_amount=0), name="prog_subsidy_paid_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.school_year}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.institution_id:
+            inst = self.institution
+            if (
+                inst.kind != InstitutionKind.KINDERGARTEN
+                or inst.ownership == Ownership.PUBLIC
+                or not inst.inclusive
+            ):
+                errors["institution"] = (
+                    "奖补对象应为普惠性民办幼儿园 / subsidies go to inclusive private kindergartens"
+                )
+        if self.paid_amount and not self.paid_on:
+            errors["paid_on"] = "已拨付金额须填写拨付日期 / give the date of the payment"
+        if errors:
+            raise ValidationError(errors)
+
+
+# -- PRE-4.2.2 parent committees and volunteers ---------------------------------------------------
+
+
+class ParentCommittee(models.Model):
+    """A kindergarten's parent committee (家长委员会). Members are a count: no personal data."""
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name="幼儿园 kindergarten",
+        on_delete=models.PROTECT,
+        related_name="parent_committees",
+    )
+    established_on = models.DateField("成立日期 established on")
+    members = models.PositiveSmallIntegerField("委员人数 members", validators=[MinValueValidator(1)])
+    dissolved_on = models.DateField("撤销日期 dissolved on", null=True, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
+
+    class Meta:
+        verbose_name = "家长委员会 parent committee"
+        verbose_name_plural = "家长委员会 parent committees"
+        ordering = ["institution__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "established_on"], name="prog_committee_unique"),
+            models.CheckConstraint(condition=Q(members__gte=1), name="prog_committee_members"),
+            _dates_ordered("established_on", "dissolved_on", "prog_committee_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} 家长委员会"
+
+    def clean(self) -> None:
+        errors = _require_kind(
+            self.institution if self.institution_id else None,
+            (InstitutionKind.KINDERGARTEN,),
+            "幼儿园",
+            "kindergarten",
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class DutyKind(models.TextChoices):
+    GATE = "gate", "护学岗(入离园) Gate duty"
+    ACTIVITY = "activity", "活动协助 Activities"
+    MEALS = "meals", "膳食监督 Meals"
+    OTHER = "other", "其他 Other"
+
+
+class VolunteerDuty(models.Model):
+    """Parent volunteers on duty one day (家长志愿者值守), as a count."""
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name="幼儿园 kindergarten",
+        on_delete=models.PROTECT,
+        related_name="volunteer_duties",
+    )
+    on = models.DateField("值守日期 date")
+    duty = models.CharField("内容 duty", max_length=10, choices=DutyKind.choices, default=DutyKind.GATE)
+    volunteers = models.PositiveSmallIntegerField("志愿者人数 volunteers", validators=[MinValueValidator(1)])
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
+
+    class Meta:
+        verbose_name = "家长志愿者值守 volunteer duty"
+        verbose_name_plural = "家长志愿者值守 volunteer duties"
+        ordering = ["institution__code", "-on"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "on", "duty"], name="prog_duty_unique"),
+            models.CheckConstraint(condition=Q(volunteers__gte=1), name="prog_duty_volunteers"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.on} {self.get_duty_display()}"
+
+    def clean(self) -> None:
+        errors = _require_kind(
+            self.institution if self.institution_id else None,
+            (InstitutionKind.KINDERGARTEN,),
+            "幼儿园",
+            "kindergarten",
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+# -- PRE-5.2 incentives: certification ---------------------------------------------------------
+
+
+class CertificationKind(models.TextChoices):
+    PROVINCIAL = "provincial", "省级普及普惠县 Provincial"
+    NATIONAL = "national", "国家级普及普惠县 National"
+
+
+class CountyCertification(models.Model):
+    """A county certified 普及普惠 (the first certified are rewarded, PRE-5.2)."""
+
+    county = models.ForeignKey(
+        Division, verbose_name="县(市、区) county", on_delete=models.PROTECT, related_name="certifications"
+    )
+    kind = models.CharField("类别 kind", max_length=12, choices=CertificationKind.choices)
+    certified_on = models.DateField("认定日期 certified on")
+    document = models.CharField("认定文号 document", max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="county")
+
+    class Meta:
+        verbose_name = "普及普惠县认定 county certification"
+        verbose_name_plural = "普及普惠县认定 county certifications"
+        ordering = ["certified_on", "county__code"]
+        constraints = [models.UniqueConstraint(fields=["county", "kind"], name="prog_certification_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.get_kind_display()} {self.certified_on}"
+
+    def clean(self) -> None:
+        if self.county_id and self.county.level != DivisionLevel.COUNTY:
+            raise ValidationError({"county": "应为县级区划 / must be a county"})

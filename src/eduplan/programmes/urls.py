@@ -1,7 +1,14 @@
 """Pages mounted under ``/office/programmes/``."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "programmes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("incentives/", views.incentives, name="incentives"),
+    path("export/", views.export_all, name="export"),
+    path("<str:name>/", views.register, name="register"),
+]

@@ -1,0 +1,240 @@
+"""Every write to the programme registers. Views, the API, imports, the demo and tests call these.
+
+Each action goes through ``registry.actions.save_validated``: ``full_clean``, the acting user's
+write scope (``accounts.scoping``), a history entry with who and why, and a bump of the data
+version (designations feed the plan's indicators, whose cached values must go stale).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+
+from eduplan.registry import actions as registry_actions
+from eduplan.registry.models import Division, Institution
+
+from .models import (
+    CountyCertification,
+    DemonstrationArea,
+    Designation,
+    DesignationKind,
+    ParentCommittee,
+    SchoolGroup,
+    SchoolGroupMember,
+    StandardisationProject,
+    SubsidyDisbursement,
+    SubsidyStandard,
+    VolunteerDuty,
+)
+
+save_record = registry_actions.save_validated
+
+
+def _upsert(
+    model: type[models.Model], key: dict[str, Any], fields: dict[str, Any], *, user: Any, reason: str
+) -> Any:
+    obj = model._default_manager.filter(**key).first() or model(**key)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return save_record(obj, user=user, reason=reason)
+
+
+# -- HS-2.2 -------------------------------------------------------------------------------------
+
+
+def record_project(
+    institution: Institution, *, title: str, user: Any = None, reason: str = "", **fields: Any
+) -> StandardisationProject:
+    """Create or update a high school's standardisation project (HS-2.2 一校一案)."""
+    return _upsert(
+        StandardisationProject,
+        {"institution": institution, "title": title},
+        fields,
+        user=user,
+        reason=reason or "标准化建设项目 standardisation project",
+    )
+
+
+def report_project_progress(
+    project: StandardisationProject, *, stage: str, completion: int, user: Any = None
+) -> StandardisationProject:
+    return registry_actions.update_fields(
+        project, {"stage": stage, "completion": completion}, user=user, reason="进度更新 progress"
+    )
+
+
+# -- HS-2.9, HS-T9, PRE-T7 ------------------------------------------------------------------------
+
+
+def designate(
+    institution: Institution,
+    kind: str,
+    *,
+    designated_on: dt.date,
+    subject: str = "",
+    user: Any = None,
+    **fields: Any,
+) -> Designation:
+    """Record a designation. A demonstration kindergarten is also marked on the registry record
+    (``Institution.is_demonstration``), which the PRE-T7 kindergarten indicator counts, so the two
+    cannot drift apart through this action (rule PROG-DEMO-KG-SYNC catches other paths)."""
+    with transaction.atomic():
+        obj = _upsert(
+            Designation,
+            {"institution": institution, "kind": kind, "subject": subject},
+            {"designated_on": designated_on, **fields},
+            user=user,
+            reason="认定 designation",
+        )
+        if kind == DesignationKind.DEMO_KINDERGARTEN:
+            _sync_demonstration_flag(institution)
+    return obj
+
+
+def revoke_designation(designation: Designation, *, on: dt.date, user: Any = None) -> Designation:
+    with transaction.atomic():
+        obj = registry_actions.update_fields(
+            designation, {"revoked_on": on}, user=user, reason="撤销 revoked"
+        )
+        if designation.kind == DesignationKind.DEMO_KINDERGARTEN:
+            _sync_demonstration_flag(designation.institution)
+    return obj
+
+
+def _sync_demonstration_flag(institution: Institution) -> None:
+    in_force = Designation.objects.filter(
+        institution=institution, kind=DesignationKind.DEMO_KINDERGARTEN, revoked_on__isnull=True
+    ).exists()
+    institution.refresh_from_db()
+    if institution.is_demonstration != in_force:
+        registry_actions.update_fields(
+            institution, {"is_demonstration": in_force}, reason="课程游戏化示范园认定 PRE-T7 designation"
+        )
+
+
+def designate_area(
+    division: Division, *, designated_on: dt.date, user: Any = None, **fields: Any
+) -> DemonstrationArea:
+    return _upsert(
+        DemonstrationArea,
+        {"division": division},
+        {"designated_on": designated_on, **fields},
+        user=user,
+        reason="课程游戏化示范区 demonstration area",
+    )
+
+
+# -- HS-2.6 -----------------------------------------------------------------------------------------
+
+
+def create_group(
+    lead: Institution, *, name: str, started_on: dt.date, user: Any = None, **fields: Any
+) -> SchoolGroup:
+    return _upsert(
+        SchoolGroup,
+        {"lead": lead},
+        {"name": name, "started_on": started_on, **fields},
+        user=user,
+        reason="教育集团 school group",
+    )
+
+
+def add_group_member(
+    lead: Institution, member: Institution, *, joined_on: dt.date, user: Any = None, **fields: Any
+) -> SchoolGroupMember:
+    return _upsert(
+        SchoolGroupMember,
+        {"lead": lead, "member": member},
+        {"joined_on": joined_on, **fields},
+        user=user,
+        reason="集团成员 group member",
+    )
+
+
+# -- PRE-4.1.4 --------------------------------------------------------------------------------------
+
+
+def set_subsidy_standard(
+    county: Division,
+    school_year: int,
+    per_child: Decimal | str | int,
+    *,
+    user: Any = None,
+    document: str = "",
+) -> SubsidyStandard:
+    return _upsert(
+        SubsidyStandard,
+        {"county": county, "school_year": school_year},
+        {"per_child": Decimal(str(per_child)), "document": document},
+        user=user,
+        reason="奖补标准 subsidy standard",
+    )
+
+
+def record_disbursement(
+    institution: Institution,
+    school_year: int,
+    *,
+    children: int,
+    due_on: dt.date,
+    paid_amount: Decimal | str | int = 0,
+    paid_on: dt.date | None = None,
+    user: Any = None,
+) -> SubsidyDisbursement:
+    return _upsert(
+        SubsidyDisbursement,
+        {"institution": institution, "school_year": school_year},
+        {
+            "children": children,
+            "due_on": due_on,
+            "paid_amount": Decimal(str(paid_amount)),
+            "paid_on": paid_on,
+        },
+        user=user,
+        reason="奖补资金拨付 subsidy disbursement",
+    )
+
+
+# -- PRE-4.2.2 --------------------------------------------------------------------------------------
+
+
+def establish_committee(
+    institution: Institution, *, established_on: dt.date, members: int, user: Any = None, **fields: Any
+) -> ParentCommittee:
+    return _upsert(
+        ParentCommittee,
+        {"institution": institution, "established_on": established_on},
+        {"members": members, **fields},
+        user=user,
+        reason="家长委员会 parent committee",
+    )
+
+
+def record_volunteer_duty(
+    institution: Institution, *, on: dt.date, volunteers: int, duty: str = "gate", user: Any = None
+) -> VolunteerDuty:
+    return _upsert(
+        VolunteerDuty,
+        {"institution": institution, "on": on, "duty": duty},
+        {"volunteers": volunteers},
+        user=user,
+        reason="家长志愿者值守 volunteer duty",
+    )
+
+
+# -- PRE-5.2 ----------------------------------------------------------------------------------------
+
+
+def certify_county(
+    county: Division, *, kind: str, certified_on: dt.date, document: str = "", user: Any = None
+) -> CountyCertification:
+    return _upsert(
+        CountyCertification,
+        {"county": county, "kind": kind},
+        {"certified_on": certified_on, "document": document},
+        user=user,
+        reason="普及普惠县认定 certification",
+    )

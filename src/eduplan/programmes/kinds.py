@@ -1,0 +1,303 @@
+"""The programme registers as intake *kinds* (``eduplan.intake.kinds``): one column spec per
+register drives its Excel template, import, export and API list, exactly as for the registry.
+
+The kinds are deliberately **not** added to ``intake.kinds.KINDS`` for good: that dict is the
+registry workbook ("export all", the round-trip tests, the generated record endpoints), and the
+programme registers are not registry data. The intake importer looks kinds up in ``KINDS`` while it
+runs, so :func:`registered` lends them to it for the duration of one import (see
+``programmes.transfer``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from eduplan.intake import kinds as intake_kinds
+from eduplan.intake.kinds import Kind, UnknownKind, field_column, normalise_text
+from eduplan.plans.coverage import implements
+from eduplan.registry.choices import DivisionLevel, InstitutionKind
+
+from .models import (
+    CountyCertification,
+    DemonstrationArea,
+    Designation,
+    ParentCommittee,
+    SchoolGroup,
+    SchoolGroupMember,
+    StandardisationProject,
+    SubsidyDisbursement,
+    SubsidyStandard,
+    VolunteerDuty,
+)
+
+_D = dt.date
+HS = (InstitutionKind.HIGH_SCHOOL.value,)
+KG = (InstitutionKind.KINDERGARTEN.value,)
+ORDER = 5  # after every registry kind: programme rows hang from institutions and divisions
+
+
+def _inst(
+    model,
+    example: str,
+    kinds: tuple[str, ...] = (),
+    field: str = "institution",
+    key: str = "institution_code",
+    label: str = "机构代码",
+):  # type: ignore[no-untyped-def]
+    return field_column(model, field, key, label=label, example=example, institution_kinds=kinds)
+
+
+def _county(model, example: str = "530402"):  # type: ignore[no-untyped-def]
+    return field_column(
+        model, "county", "county_code", label="县代码", example=example, levels=(DivisionLevel.COUNTY.value,)
+    )
+
+
+PROJECTS = Kind(
+    key="hs_projects",
+    label="高中标准化建设",
+    model=StandardisationProject,
+    order=ORDER,
+    description="普通高中标准化建设一校一案(HS-2.2) one standardisation plan per high school",
+    columns=(
+        _inst(StandardisationProject, "H1", HS),
+        field_column(StandardisationProject, "title", example="一校一案(2023-2025)"),
+        field_column(StandardisationProject, "scope", example="学科教室、创新实验室、智慧校园"),
+        field_column(StandardisationProject, "budget", example="1200.00"),
+        field_column(StandardisationProject, "starts_on", example=_D(2023, 3, 1)),
+        field_column(StandardisationProject, "ends_on", example=_D(2025, 12, 31)),
+        field_column(StandardisationProject, "stage", example="building"),
+        field_column(StandardisationProject, "completion", example=60),
+    ),
+    natural_key=("institution", "title"),
+    link="institution_code",
+    export_order=("institution_code", "title"),
+)
+
+DESIGNATIONS = Kind(
+    key="designations",
+    label="学科基地与示范认定",
+    model=Designation,
+    order=ORDER,
+    description=(
+        "学科基地、特色学校(HS-2.9),名校网络课堂(HS-T9),课程游戏化示范园(PRE-T7) "
+        "subject bases, characteristic schools, online classrooms, demonstration kindergartens"
+    ),
+    columns=(
+        _inst(Designation, "H1"),
+        field_column(Designation, "kind", example="subject_base"),
+        field_column(Designation, "subject", example="mathematics"),
+        field_column(Designation, "level", example="city"),
+        field_column(Designation, "designated_on", example=_D(2023, 9, 1)),
+        field_column(Designation, "revoked_on"),
+        field_column(Designation, "document", example="玉教体〔2023〕12号"),
+    ),
+    natural_key=("institution", "kind", "subject"),
+    link="institution_code",
+    export_order=("kind", "institution_code", "subject"),
+)
+
+AREAS = Kind(
+    key="demo_areas",
+    label="课程游戏化示范区",
+    model=DemonstrationArea,
+    order=ORDER,
+    description="课程游戏化示范区(PRE-T7):县或乡镇 play-based curriculum demonstration areas",
+    columns=(
+        field_column(
+            DemonstrationArea,
+            "division",
+            "division_code",
+            label="区划代码",
+            example="530402",
+            levels=(DivisionLevel.COUNTY.value, DivisionLevel.TOWNSHIP.value),
+        ),
+        field_column(DemonstrationArea, "level", example="city"),
+        field_column(DemonstrationArea, "designated_on", example=_D(2024, 6, 1)),
+        field_column(DemonstrationArea, "revoked_on"),
+        field_column(DemonstrationArea, "document", example="玉教体〔2024〕8号"),
+    ),
+    natural_key=("division",),
+    link="division_code",
+    export_order=("division_code",),
+)
+
+GROUPS = Kind(
+    key="school_groups",
+    label="教育集团",
+    model=SchoolGroup,
+    order=ORDER,
+    description="集团化办学(HS-2.6),以牵头学校标识 school groups, named by their lead school",
+    columns=(
+        _inst(SchoolGroup, "H1", field="lead", key="lead_code", label="牵头学校代码"),
+        field_column(SchoolGroup, "name", example="玉溪一中教育集团"),
+        field_column(SchoolGroup, "kind", example="one_plus_n"),
+        field_column(SchoolGroup, "partner"),
+        field_column(SchoolGroup, "started_on", example=_D(2023, 9, 1)),
+        field_column(SchoolGroup, "ended_on"),
+    ),
+    natural_key=("lead",),
+    link="lead_code",
+    export_order=("lead_code",),
+)
+
+MEMBERS = Kind(
+    key="group_members",
+    label="集团成员",
+    model=SchoolGroupMember,
+    order=ORDER + 1,
+    description="教育集团成员学校(HS-2.6) member schools of each group",
+    columns=(
+        _inst(SchoolGroupMember, "H1", field="lead", key="lead_code", label="牵头学校代码"),
+        _inst(SchoolGroupMember, "H2", field="member", key="member_code", label="成员学校代码"),
+        field_column(SchoolGroupMember, "joined_on", example=_D(2023, 9, 1)),
+        field_column(SchoolGroupMember, "left_on"),
+    ),
+    natural_key=("lead", "member"),
+    link="lead_code",
+    export_order=("lead_code", "member_code"),
+)
+
+STANDARDS = Kind(
+    key="subsidy_standards",
+    label="普惠民办园奖补标准",
+    model=SubsidyStandard,
+    order=ORDER,
+    description="各县普惠性民办园生均奖补标准(PRE-4.1.4) each county's subsidy per child",
+    columns=(
+        _county(SubsidyStandard),
+        field_column(SubsidyStandard, "school_year", min_value=1949, max_value=2100, example=2024),
+        field_column(SubsidyStandard, "per_child", example="600.00"),
+        field_column(SubsidyStandard, "document"),
+    ),
+    natural_key=("county", "school_year"),
+    link="county_code",
+    export_order=("county_code", "school_year"),
+    year_column="school_year",
+)
+
+SUBSIDIES = Kind(
+    key="subsidies",
+    label="奖补资金拨付",
+    model=SubsidyDisbursement,
+    order=ORDER + 1,
+    description="普惠性民办园奖补资金拨付(PRE-4.1.4) subsidies paid to inclusive private kindergartens",
+    columns=(
+        _inst(SubsidyDisbursement, "K9", KG),
+        field_column(SubsidyDisbursement, "school_year", min_value=1949, max_value=2100, example=2024),
+        field_column(SubsidyDisbursement, "children", example=120),
+        field_column(SubsidyDisbursement, "due_on", example=_D(2024, 12, 31)),
+        field_column(SubsidyDisbursement, "paid_amount", example="72000.00"),
+        field_column(SubsidyDisbursement, "paid_on", example=_D(2024, 12, 20)),
+    ),
+    natural_key=("institution", "school_year"),
+    link="institution_code",
+    export_order=("institution_code", "school_year"),
+    year_column="school_year",
+)
+
+COMMITTEES = Kind(
+    key="parent_committees",
+    label="家长委员会",
+    model=ParentCommittee,
+    order=ORDER,
+    description="幼儿园家长委员会(PRE-4.2.2) parent committees",
+    columns=(
+        _inst(ParentCommittee, "K1", KG),
+        field_column(ParentCommittee, "established_on", example=_D(2023, 10, 1)),
+        field_column(ParentCommittee, "members", example=7),
+        field_column(ParentCommittee, "dissolved_on"),
+    ),
+    natural_key=("institution", "established_on"),
+    link="institution_code",
+    export_order=("institution_code", "established_on"),
+)
+
+DUTIES = Kind(
+    key="volunteer_duties",
+    label="家长志愿者值守",
+    model=VolunteerDuty,
+    order=ORDER,
+    description="家长志愿者值守记录(PRE-4.2.2) parent volunteer duty",
+    columns=(
+        _inst(VolunteerDuty, "K1", KG),
+        field_column(VolunteerDuty, "on", example=_D(2024, 10, 8)),
+        field_column(VolunteerDuty, "duty", example="gate"),
+        field_column(VolunteerDuty, "volunteers", example=4),
+    ),
+    natural_key=("institution", "on", "duty"),
+    link="institution_code",
+    export_order=("institution_code", "on", "duty"),
+)
+
+CERTIFICATIONS = Kind(
+    key="certifications",
+    label="普及普惠县认定",
+    model=CountyCertification,
+    order=ORDER,
+    description="学前教育普及普惠县认定(PRE-5.2 率先认定) county certifications",
+    columns=(
+        _county(CountyCertification),
+        field_column(CountyCertification, "kind", example="provincial"),
+        field_column(CountyCertification, "certified_on", example=_D(2024, 11, 1)),
+        field_column(CountyCertification, "document"),
+    ),
+    natural_key=("county", "kind"),
+    link="county_code",
+    export_order=("certified_on", "county_code"),
+)
+
+PROGRAMME_KINDS: dict[str, Kind] = {
+    k.key: k
+    for k in (
+        PROJECTS,
+        DESIGNATIONS,
+        AREAS,
+        GROUPS,
+        MEMBERS,
+        STANDARDS,
+        SUBSIDIES,
+        COMMITTEES,
+        DUTIES,
+        CERTIFICATIONS,
+    )
+}
+
+
+def get_programme_kind(name: str) -> Kind:
+    norm = normalise_text(name).lower().replace("-", "_")
+    for kind in PROGRAMME_KINDS.values():
+        if norm in (kind.key, kind.label.lower(), kind.sheet.lower().replace("-", "_")):
+            return kind
+    choices = ", ".join(PROGRAMME_KINDS)
+    raise UnknownKind(
+        f"未知登记册「{name}」,可选: {choices} / unknown register {name!r}: choose one of {choices}"
+    )
+
+
+_LOCK = threading.Lock()
+
+
+@contextmanager
+def registered() -> Iterator[None]:
+    """Lend the programme kinds to ``intake.kinds.KINDS`` while one import runs (the importer
+    orders sheets and writes kinds through that dict). Serialised by a lock; the dict is restored
+    even when the import fails."""
+    with _LOCK:
+        added = [k for k in PROGRAMME_KINDS if k not in intake_kinds.KINDS]
+        intake_kinds.KINDS.update({k: PROGRAMME_KINDS[k] for k in added})
+        try:
+            yield
+        finally:
+            for k in added:
+                intake_kinds.KINDS.pop(k, None)
+
+
+implements("register", "programmes.standardisation", ["HS-2.2"])
+implements("register", "programmes.designations", ["HS-2.9", "HS-T9", "PRE-T7"])
+implements("register", "programmes.school_groups", ["HS-2.6"])
+implements("register", "programmes.subsidies", ["PRE-4.1.4"])
+implements("register", "programmes.parent_committees", ["PRE-4.2.2"])
