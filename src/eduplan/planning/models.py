@@ -118,3 +118,77 @@ class PlanningScenario(models.Model):
             errors["target"] = "目标应为正的百分比(如 96)/ the target is a positive percentage (e.g. 96)"
         if errors:
             raise ValidationError(errors)
+
+
+class AdmissionsRunStatus(models.TextChoices):
+    QUEUED = "queued", "排队中 queued"
+    RUNNING = "running", "运行中 running"
+    DONE = "done", "已完成 done"
+    REFUSED = "refused", "输入有误, 未运行 input refused, nothing run"
+    FAILED = "failed", "失败 failed"
+
+
+class AdmissionsRun(models.Model):
+    """One high school admission run from the officers' page (HS-2.1): the uploaded files, the
+    background job's progress, and where its result files are.
+
+    Files live under ``MEDIA_ROOT/<directory>/`` and are served only through the page's scoped
+    download view, never from a public URL. ``division`` is the city of the officer who started it
+    (empty for a superuser without one); with ``SCOPE = Scope(county="division")`` a city officer
+    sees their city's runs and nobody else's.
+    """
+
+    SCOPE = Scope(county="division")
+
+    division = models.ForeignKey(
+        Division,
+        verbose_name="所属市 city",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人 started by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("提交时间 started", auto_now_add=True)
+    started_at = models.DateTimeField("开始运行 running from", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间 finished", null=True, blank=True)
+    updated_at = models.DateTimeField("最近进度 last progress", null=True, blank=True)
+    status = models.CharField(
+        "状态 status",
+        max_length=10,
+        choices=AdmissionsRunStatus.choices,
+        default=AdmissionsRunStatus.QUEUED,
+    )
+    stage = models.CharField("阶段 stage", max_length=20, default="queued")
+    percent = models.PositiveSmallIntegerField("进度(%) percent", default=0)
+    directory = models.CharField("文件目录 directory (under MEDIA_ROOT)", max_length=200, unique=True)
+    inputs = models.JSONField("上传文件 uploaded files", default=dict, help_text="{kind: {name, path, size}}")
+    results = models.JSONField("结果文件 result files", default=dict, blank=True, help_text="{kind: path}")
+    totals = models.JSONField("录取汇总 totals", default=dict, blank=True)
+    checks = models.JSONField("HS-2.1 检查 checks", default=list, blank=True)
+    error = models.TextField("错误信息 error", blank=True)
+    pid = models.IntegerField("工作进程 worker process id", null=True, blank=True)
+    host = models.CharField("工作主机 worker host", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "高中招生录取运行 admissions run"
+        verbose_name_plural = "高中招生录取运行 admissions runs"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"admissions run {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (
+            AdmissionsRunStatus.DONE,
+            AdmissionsRunStatus.REFUSED,
+            AdmissionsRunStatus.FAILED,
+        )

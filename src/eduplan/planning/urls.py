@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import admissions_views, views
 
 app_name = "planning"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("seats/", views.seats, name="seats"),
     path("allocation/", views.allocation, name="allocation"),
     path("siting/", views.siting, name="siting"),
+    path("admissions/", admissions_views.admissions, name="admissions"),
+    path("admissions/<int:pk>/", admissions_views.admissions_run, name="admissions_run"),
+    path("admissions/<int:pk>/status/", admissions_views.admissions_status, name="admissions_status"),
+    path(
+        "admissions/<int:pk>/download/<str:kind>/",
+        admissions_views.admissions_download,
+        name="admissions_download",
+    ),
 ]

@@ -70,12 +70,21 @@ class Command(BaseCommand):
             "--out", default="admissions-demo", help="output directory (default ./admissions-demo)"
         )
 
+        job = sub.add_parser(
+            "job",
+            help="后台运行网页提交的录取 run an admission submitted on the web page (the page starts it)",
+            description="Run the queued admissions run ID from the officers' page, recording progress on it.",
+        )
+        job.add_argument("run_id", type=int, metavar="ID", help="the run's id")
+
     def handle(self, *args: Any, **options: Any) -> None:
         name = options.get("subcommand")
-        if name not in ("run", "demo"):
+        if name not in ("run", "demo", "job"):
             raise CommandError("请给出子命令 run 或 demo / give a subcommand: run or demo")
         try:
-            if name == "run":
+            if name == "job":
+                self._job(options["run_id"])
+            elif name == "run":
                 self._run(options)
             else:
                 self._demo(options)
@@ -143,6 +152,18 @@ class Command(BaseCommand):
             raise CommandError(
                 "HS-2.1 检查未通过 checks failed: " + ", ".join(f"{c.check} ({c.count})" for c in failed)
             )
+
+    def _job(self, run_id: int) -> None:
+        from eduplan.planning.admissions_jobs import execute_run
+        from eduplan.planning.models import AdmissionsRun
+
+        try:
+            run = execute_run(run_id)
+        except AdmissionsRun.DoesNotExist:
+            raise CommandError(f"没有编号为 {run_id} 的运行 / no admissions run {run_id}") from None
+        self.stdout.write(f"admissions run {run.pk}: {run.status}")
+        if run.error:
+            self.stdout.write(run.error)
 
     def _stream(self) -> TextIO:
         """Django's stdout wrapper, which write_records can write to like a file."""

@@ -1,0 +1,457 @@
+"""Admission runs started from the officers' page, executed by a background worker (HS-2.1).
+
+A city officer uploads the exam authority's candidates file and the schools file (optionally the
+junior schools file and a settings TOML — the formats of ``eduplan admissions run``), and downloads
+the result and summary. A province's run (1.3 M candidates, ≈ 60 MB) takes tens of seconds of
+reading, checking and writing, longer than a web request should wait, so:
+
+- :func:`start_run` stores the files under ``MEDIA_ROOT/admissions/<token>/`` (never public),
+  checks them with the command's own readers (small uploads in the request, so bad input is refused
+  on the form with file, row and column and no run is created), records an :class:`AdmissionsRun`,
+  and after the transaction commits starts the worker;
+- the worker is a separate process, ``eduplan admissions job <run-id>`` started with
+  ``start_new_session=True`` (:func:`launch`). A process rather than a thread: it has its own
+  memory (a province run peaks at several hundred MB, which a thread would leave in a gunicorn
+  worker), its own CPU (no GIL shared with the pages), and it survives the gunicorn worker that
+  started it being recycled or restarted (``--max-requests``, a deploy, a timeout). It works the same
+  under ``eduplan serve`` and under the test live server, because it is given the database and
+  ``MEDIA_ROOT`` of the process that launched it;
+- :func:`execute_run` (in the worker) runs exactly what ``eduplan admissions run`` runs, stage by
+  stage, writing the stage and percent to the row; the result CSV is byte-identical to the
+  command's for the same inputs;
+- :func:`refresh_stale` turns a queued or running run whose worker is gone (killed, crashed, machine
+  restarted) into "failed", so the page never spins forever.
+
+Reading and checking the files is one call of the command's reader, and the quota batch and the
+general batch are one call of the mechanism (neither is changed here); the progress shows each as
+one stage, and the result file — the slowest step at province scale — row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from eduplan.accounts.scoping import profile_of
+from eduplan.plans.coverage import implements
+from eduplan.registry.choices import Role
+
+from .admissions.errors import AdmissionsInputError
+from .models import AdmissionsRun, AdmissionsRunStatus
+
+CLAUSES = ("HS-2.1",)
+
+implements("planning", "admissions web page (upload, run, download)", ["HS-2.1"])
+
+log = logging.getLogger(__name__)
+
+#: Uploaded files, in the order of the command's options (``--candidates`` …).
+INPUT_KINDS = ("candidates", "schools", "junior_schools", "settings")
+#: Files a finished run offers for download, with the name the browser saves them under.
+RESULT_FILES = {
+    "result": "result.csv",
+    "summary_json": "result.summary.json",
+    "summary_xlsx": "result.summary.xlsx",
+}
+#: Uploads up to this many bytes in all are checked in the request (refused on the form, no run);
+#: larger ones are checked by the worker, and bad input ends the run as "refused" with the same
+#: located message. Override with ``ADMISSIONS_CHECK_IN_REQUEST_MAX_BYTES`` in Django settings.
+CHECK_IN_REQUEST_MAX_BYTES = 25 * 1024 * 1024
+#: The largest single upload accepted (a province's candidates file is ≈ 60 MB).
+#: Override with ``ADMISSIONS_MAX_UPLOAD_BYTES``.
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+#: A run queued this long without a worker, or (on another host) with no progress for
+#: ``STALE_AFTER``, is failed.
+LAUNCH_GRACE = dt.timedelta(minutes=2)
+STALE_AFTER = dt.timedelta(minutes=15)
+
+#: Progress stages: (Chinese, English).
+STAGES = {
+    "queued": ("排队等待", "waiting for the worker"),
+    "settings": ("读取设置", "reading the settings"),
+    "reading": ("读取并检查文件", "reading and checking the files"),
+    "admitting": ("录取:指标到校批次, 然后统招批次", "admitting: quota batch, then general batch"),
+    "checking": ("HS-2.1 检查与汇总", "HS-2.1 checks and summary"),
+    "writing_result": ("写出录取结果", "writing the result CSV"),
+    "writing_summary": ("写出汇总 JSON 与 xlsx", "writing the summary JSON and xlsx"),
+    "done": ("完成", "done"),
+    "refused": ("输入有误, 未运行", "input refused, nothing run"),
+    "failed": ("失败", "failed"),
+}
+#: Percent reached when each stage starts, from the province benchmark's wall-clock shares
+#: (docs/admissions.md: reading ≈ 7.5 s, admitting < 2 s, checks ≈ 1.4 s, result CSV ≈ 9.6 s).
+STAGE_START = {
+    "settings": 1,
+    "reading": 2,
+    "admitting": 38,
+    "checking": 45,
+    "writing_result": 52,
+    "writing_summary": 94,
+}
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(django_settings, name, default)
+
+
+def may_run_admissions(user: Any) -> bool:
+    """City officers run the city's admission (and superusers); county officers, principals,
+    supervisors and viewers do not: the admission is the city's decision across every county."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    profile = profile_of(user)
+    return profile is not None and profile.role == Role.CITY_OFFICER
+
+
+def media_root() -> Path:
+    return Path(django_settings.MEDIA_ROOT)
+
+
+def run_directory(run: AdmissionsRun) -> Path:
+    return media_root() / run.directory
+
+
+def clean_message(message: str, directory: Path) -> str:
+    """The reader's message with the server's storage path taken out: the officer sees the names
+    of the files they uploaded."""
+    return message.replace(f"{directory}{os.sep}", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting a run (in the request)
+
+
+@dataclass
+class StoredInputs:
+    directory: str  # relative to MEDIA_ROOT
+    inputs: dict[str, dict[str, Any]]
+
+    @property
+    def path(self) -> Path:
+        return media_root() / self.directory
+
+    def file(self, kind: str) -> Path | None:
+        item = self.inputs.get(kind)
+        return self.path / item["path"] if item else None
+
+    @property
+    def size(self) -> int:
+        return sum(int(item["size"]) for item in self.inputs.values())
+
+
+def _safe_name(kind: str, name: str, taken: set[str]) -> str:
+    base = get_valid_filename(Path(name).name)[-100:] or f"{kind}.csv"
+    if base in taken or base in ("job.log", *RESULT_FILES.values()):
+        base = f"{kind}-{base}"
+    return base
+
+
+def store_uploads(files: Mapping[str, UploadedFile]) -> StoredInputs:
+    """Copy the uploads (Django has them in temporary files, not memory) under a fresh directory,
+    keeping each file's own name so messages name the file the officer chose."""
+    token = f"admissions/{timezone.now():%Y%m%d}-{secrets.token_hex(8)}"
+    directory = media_root() / token
+    directory.mkdir(parents=True, exist_ok=False)
+    inputs: dict[str, dict[str, Any]] = {}
+    taken: set[str] = set()
+    for kind in INPUT_KINDS:
+        upload = files.get(kind)
+        if upload is None:
+            continue
+        original = upload.name or kind
+        name = _safe_name(kind, original, taken)
+        taken.add(name)
+        with (directory / name).open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        inputs[kind] = {"name": original, "path": name, "size": upload.size}
+    return StoredInputs(token, inputs)
+
+
+def check_inputs(stored: StoredInputs) -> None:
+    """Read and check the files exactly as ``eduplan admissions run`` does; raise its error (with
+    the storage path removed) if anything is wrong."""
+    from .admissions.io import load_admission
+    from .admissions.settings import load_settings
+
+    try:
+        config = load_settings(stored.file("settings"))
+        load_admission(
+            stored.file("candidates"),  # type: ignore[arg-type]
+            stored.file("schools"),  # type: ignore[arg-type]
+            stored.file("junior_schools"),
+            config,
+        )
+    except AdmissionsInputError as exc:
+        raise AdmissionsInputError(clean_message(str(exc), stored.path)) from None
+
+
+def check_sizes(files: Mapping[str, UploadedFile]) -> None:
+    limit = int(_setting("ADMISSIONS_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES))
+    for kind, upload in files.items():
+        if upload is not None and upload.size is not None and upload.size > limit:
+            mb = limit // (1024 * 1024)
+            raise AdmissionsInputError(
+                f"{upload.name}: 文件超过 {mb} MB / the file is larger than {mb} MB ({kind})"
+            )
+
+
+def start_run(user: Any, files: Mapping[str, UploadedFile]) -> AdmissionsRun:
+    """Store the uploads, check them (small ones here), record the run and start its worker once
+    the transaction commits. Bad input raises :class:`AdmissionsInputError` and leaves nothing."""
+    check_sizes(files)
+    stored = store_uploads(files)
+    try:
+        if stored.size <= int(_setting("ADMISSIONS_CHECK_IN_REQUEST_MAX_BYTES", CHECK_IN_REQUEST_MAX_BYTES)):
+            check_inputs(stored)
+    except AdmissionsInputError:
+        shutil.rmtree(stored.path, ignore_errors=True)
+        raise
+    profile = profile_of(user)
+    run = AdmissionsRun.objects.create(
+        division=profile.division if profile is not None else None,
+        created_by=user,
+        directory=stored.directory,
+        inputs=stored.inputs,
+        updated_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: launch(run.pk))
+    return run
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker process
+
+
+def _database_url() -> str | None:
+    """The database this process uses, as a URL for the worker — under tests the test database,
+    whose name differs from ``DATABASE_URL``'s."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(name).resolve()}"
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return None
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def worker_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    url = _database_url()
+    if url:
+        env["DATABASE_URL"] = url
+    env["EDUPLAN_MEDIA_ROOT"] = str(media_root())
+    env["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE") or str(
+        django_settings.SETTINGS_MODULE
+    )
+    return env
+
+
+def worker_command(run_id: int) -> list[str]:
+    return [sys.executable, "-m", "eduplan.cli", "admissions", "job", str(run_id)]
+
+
+def launch(run_id: int) -> subprocess.Popen[bytes] | None:
+    """Start ``eduplan admissions job <id>`` in its own session (it outlives the request and the
+    web worker); a thread waits for it so it never lingers as a zombie of the web worker."""
+    run = AdmissionsRun.objects.get(pk=run_id)
+    directory = run_directory(run)
+    try:
+        with (directory / "job.log").open("ab") as logfile:
+            proc = subprocess.Popen(
+                worker_command(run_id),
+                stdin=subprocess.DEVNULL,
+                stdout=logfile,
+                stderr=subprocess.STDOUT,
+                env=worker_environment(),
+                start_new_session=True,
+                close_fds=True,
+            )
+    except OSError as exc:
+        log.exception("admissions run %s: cannot start the worker", run_id)
+        _finish(
+            run_id, AdmissionsRunStatus.FAILED, error=f"无法启动后台进程 / cannot start the worker: {exc}"
+        )
+        return None
+    AdmissionsRun.objects.filter(pk=run_id, pid__isnull=True).update(pid=proc.pid, host=socket.gethostname())
+    threading.Thread(target=proc.wait, name=f"admissions-run-{run_id}", daemon=True).start()
+    return proc
+
+
+def _progress(run_id: int, stage: str, percent: int) -> None:
+    AdmissionsRun.objects.filter(pk=run_id).update(stage=stage, percent=percent, updated_at=timezone.now())
+
+
+def _finish(run_id: int, status: str, **fields: Any) -> None:
+    now = timezone.now()
+    AdmissionsRun.objects.filter(pk=run_id).update(
+        status=status,
+        stage=status,
+        finished_at=now,
+        updated_at=now,
+        **({"percent": 100} if status == AdmissionsRunStatus.DONE else {}),
+        **fields,
+    )
+
+
+def _counting(rows: Iterator[dict[str, str]], total: int, run_id: int) -> Iterator[dict[str, str]]:
+    """Pass the result rows through, moving the percent on every 5% of them."""
+    start, end = STAGE_START["writing_result"], STAGE_START["writing_summary"]
+    step = max(total // 20, 1)
+    for i, row in enumerate(rows, start=1):
+        yield row
+        if i % step == 0 and i < total:
+            _progress(run_id, "writing_result", start + (end - start) * i // total)
+
+
+def execute_run(run_id: int) -> AdmissionsRun:
+    """Run one queued admission in this process, as ``eduplan admissions run`` does, recording
+    progress, the result files, the totals and the HS-2.1 checks on the row."""
+    from eduplan.output import OutputError, write_records
+
+    from .admissions.checks import run_checks
+    from .admissions.io import RESULT_COLUMNS, load_admission, result_records
+    from .admissions.labels import Labels
+    from .admissions.mechanism import admit
+    from .admissions.settings import load_settings
+    from .admissions.summary import build_summary, write_summary
+
+    now = timezone.now()
+    claimed = AdmissionsRun.objects.filter(pk=run_id, status=AdmissionsRunStatus.QUEUED).update(
+        status=AdmissionsRunStatus.RUNNING,
+        stage="settings",
+        percent=STAGE_START["settings"],
+        started_at=now,
+        updated_at=now,
+        pid=os.getpid(),
+        host=socket.gethostname(),
+    )
+    run = AdmissionsRun.objects.get(pk=run_id)
+    if not claimed:
+        raise AdmissionsInputError(
+            f"运行 {run_id} 的状态为 {run.status}, 不能再次运行 / run {run_id} is {run.status}, not queued"
+        )
+    stored = StoredInputs(run.directory, run.inputs)
+    directory = stored.path
+    try:
+        config = load_settings(stored.file("settings"))
+        _progress(run_id, "reading", STAGE_START["reading"])
+        data = load_admission(
+            stored.file("candidates"),  # type: ignore[arg-type]
+            stored.file("schools"),  # type: ignore[arg-type]
+            stored.file("junior_schools"),
+            config,
+        )
+        _progress(run_id, "admitting", STAGE_START["admitting"])
+        outcome = admit(data.instance, config)
+        _progress(run_id, "checking", STAGE_START["checking"])
+        labels = Labels(
+            data.school_ids, data.junior_ids, data.area_ids, data.candidate_ids, data.school_names
+        )
+        checks = run_checks(data.instance, outcome, labels, config)
+        names = {kind: item["name"] for kind, item in run.inputs.items() if kind != "settings"}
+        summary = build_summary(data.instance, outcome, config, labels, checks, names)
+        _progress(run_id, "writing_result", STAGE_START["writing_result"])
+        # As io.write_result, with the rows counted for the progress bar.
+        rows = _counting(result_records(data, outcome), data.instance.n, run_id)
+        write_records(rows, "csv", directory / RESULT_FILES["result"], columns=RESULT_COLUMNS)
+        _progress(run_id, "writing_summary", STAGE_START["writing_summary"])
+        write_summary(
+            summary, directory / RESULT_FILES["summary_json"], directory / RESULT_FILES["summary_xlsx"]
+        )
+    except AdmissionsInputError as exc:
+        _finish(run_id, AdmissionsRunStatus.REFUSED, error=clean_message(str(exc), directory))
+    except OutputError as exc:
+        _finish(run_id, AdmissionsRunStatus.FAILED, error=clean_message(str(exc), directory))
+    except Exception as exc:  # any failure must end the run, not leave it running
+        log.exception("admissions run %s failed", run_id)
+        _finish(
+            run_id,
+            AdmissionsRunStatus.FAILED,
+            error=f"内部错误 / internal error: {type(exc).__name__}: {clean_message(str(exc), directory)}",
+        )
+    else:
+        _finish(
+            run_id,
+            AdmissionsRunStatus.DONE,
+            results=dict(RESULT_FILES),
+            totals=summary["totals"],
+            checks=[{k: v for k, v in c.items() if k != "examples"} for c in summary["checks"]],
+        )
+    return AdmissionsRun.objects.get(pk=run_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs whose worker is gone
+
+
+def worker_alive(pid: int, run_id: int) -> bool:
+    """Is process ``pid`` still the worker of run ``run_id``? A reaped or zombie process is not,
+    nor is an unrelated process that reused the number."""
+    try:
+        reaped, _ = os.waitpid(pid, os.WNOHANG)
+        if reaped == pid:
+            return False
+    except ChildProcessError:
+        pass  # not our child: ask the system
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    proc = Path(f"/proc/{pid}")
+    try:
+        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state in ("Z", "X"):
+            return False
+        argv = (proc / "cmdline").read_bytes().split(b"\0")
+    except (OSError, IndexError):
+        return True  # no /proc here: the process exists, trust it
+    return b"job" in argv and str(run_id).encode() in argv
+
+
+def refresh_stale(run: AdmissionsRun) -> AdmissionsRun:
+    """A queued or running run whose worker is gone is failed (and saved so), with a message."""
+    if run.finished:
+        return run
+    now = timezone.now()
+    if run.pid is None:
+        stale = now - run.created_at > LAUNCH_GRACE
+    elif run.host and run.host != socket.gethostname():
+        stale = run.updated_at is None or now - run.updated_at > STALE_AFTER
+    else:
+        stale = not worker_alive(run.pid, run.pk)
+    if stale:
+        AdmissionsRun.objects.filter(
+            pk=run.pk, status__in=(AdmissionsRunStatus.QUEUED, AdmissionsRunStatus.RUNNING)
+        ).update(
+            status=AdmissionsRunStatus.FAILED,
+            stage=AdmissionsRunStatus.FAILED,
+            finished_at=now,
+            error="后台进程已结束但未完成运行(被停止或崩溃), 请重新提交 / the worker stopped before "
+            "finishing (killed or crashed); please start the run again",
+        )
+        run.refresh_from_db()
+    return run

@@ -1,0 +1,89 @@
+"""The officers' high school admissions pages (HS-2.1): upload, run in the background, download.
+
+Thin: check the user, call :mod:`.admissions_jobs` (writes) or :mod:`.admissions_page` (reads),
+render. City officers (and superusers) only: county officers, principals, supervisors and viewers
+get 403, an anonymous visitor the login page; a run outside one's scope is "not found".
+Bad input is refused on the form with the reader's located message and no run is created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import admissions_page as pages
+from .admissions.errors import AdmissionsInputError
+from .admissions_jobs import may_run_admissions, start_run
+
+CLAUSES = ("HS-2.1",)
+
+View = Callable[..., HttpResponseBase]
+
+
+def city_officer(view: View) -> View:
+    """Login required; then city officers and superusers only (403 for every other role)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not may_run_admissions(request.user):
+            raise PermissionDenied("高中招生录取仅供市教育局干部使用 / admissions are for city officers")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_http_methods(["GET", "POST"])
+@city_officer
+def admissions(request: HttpRequest) -> HttpResponse:
+    """The upload form and the list of past runs; a good upload starts a run and opens its page."""
+    if request.method != "POST":
+        return render(
+            request,
+            "planning/admissions.html",
+            pages.index_context(request.user, pages.AdmissionsUploadForm()),
+        )
+    form = pages.AdmissionsUploadForm(request.POST, request.FILES)
+    error = ""
+    if form.is_valid():
+        try:
+            run = start_run(request.user, form.uploads())
+        except AdmissionsInputError as exc:
+            error = str(exc)
+        else:
+            return redirect("planning:admissions_run", pk=run.pk)
+    context = pages.index_context(request.user, form, error)
+    return render(request, "planning/admissions.html", context, status=400)
+
+
+@require_GET
+@city_officer
+def admissions_run(request: HttpRequest, pk: int) -> HttpResponse:
+    run = pages.get_run(request.user, pk)
+    return render(request, "planning/admissions_run.html", pages.run_context(run))
+
+
+@require_GET
+@city_officer
+def admissions_status(request: HttpRequest, pk: int) -> JsonResponse:
+    run = pages.get_run(request.user, pk)
+    response = JsonResponse(pages.status_data(run), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@city_officer
+def admissions_download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """Result files are served only here, to users who see the run (never from a public URL)."""
+    run = pages.get_run(request.user, pk)
+    path, name = pages.download_path(run, kind)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
