@@ -7,7 +7,7 @@ DEMO_DB ?= eduplan.sqlite3
 PORT ?= 8000
 SEED ?= 1
 
-.PHONY: install system-deps demo test test-sqlite test-postgres lint bench screenshots clean
+.PHONY: install system-deps demo test test-sqlite test-postgres lint bench bench-deps screenshots clean
 
 # Debian packages for browser tests, Chinese fonts and document rendering (never a downloaded browser).
 SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-writer-nogui
@@ -60,7 +60,12 @@ lint: install
 screenshots: install system-deps
 	$(BIN)/python -m eduplan.web.screenshots docs/images
 
-bench: install
+# The load tool of bench/web.py (Debian's wrk).
+bench-deps:
+	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+bench: install bench-deps
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:

@@ -29,7 +29,10 @@ def _private_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
+    from eduplan.web.results import forget_local
+
     cache.clear()
+    forget_local()
 
 
 # Browser fixtures live here, once, so every test module shares one Playwright per process.

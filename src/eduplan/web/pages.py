@@ -14,13 +14,12 @@ from .results import findings_for
 
 def institution_page(user: Any, inst: Institution) -> dict[str, Any]:
     """The record of one institution: classes of the latest school year, staff (masked identity
-    numbers), safety, fees, pairings, renames and the history of changes."""
+    numbers), safety, fees, pairings, renames (the history of changes is ``edit.page_extras``)."""
     classes = scope(user, SchoolClass.objects.filter(institution=inst))
     latest = classes.aggregate(y=Max("school_year"))["y"]
     year_classes = list(classes.filter(school_year=latest)) if latest is not None else []
     totals = classes.filter(school_year=latest).aggregate(boys=Sum("boys"), girls=Sum("girls"))
     staff = scope(user, StaffMember.objects.filter(institution=inst, end_date__isnull=True))
-    history = list(inst.history.select_related("history_user").order_by("-history_date")[:50])
     return {
         "inst": inst,
         "school_year": latest,
@@ -33,7 +32,6 @@ def institution_page(user: Any, inst: Institution) -> dict[str, Any]:
         "supported_by": list(inst.supported_by.select_related("supporter")),
         "renames": list(inst.name_changes.all()),
         "years": list(inst.years.order_by("-school_year")[:6]),
-        "history": history,
         "findings": [
             f
             for f in findings_for(user)

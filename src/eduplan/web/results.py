@@ -12,14 +12,31 @@ from eduplan.accounts.scoping import profile_of
 from eduplan.registry.choices import DivisionLevel, Role
 from eduplan.registry.models import Institution, current_version
 
+#: This process's copy of each cached value, with the data version it belongs to: reading the
+#: shared cache means unpickling thousands of records, which would dominate a page's time.
+_LOCAL: dict[str, tuple[int, Any]] = {}
 
-def cached(name: str, build: Callable[[], Any]) -> Any:
-    """``build()`` once per data version: any registry write makes the entry stale."""
-    key = f"eduplan:{name}:v{current_version()}"
+
+def forget_local() -> None:
+    """Drop this process's copies (after the shared cache is cleared, e.g. between tests)."""
+    _LOCAL.clear()
+
+
+def cached(name: str, build: Callable[[], Any], version: int | None = None) -> Any:
+    """``build()`` once per data version (shared by every worker through the cache, kept in this
+    process too): any registry write makes the entry stale."""
+    version = current_version() if version is None else version
+    local = _LOCAL.get(name)
+    if local is not None and local[0] == version:
+        return local[1]
+    key = f"eduplan:{name}:v{version}"
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value)
+    if len(_LOCAL) > 256:
+        _LOCAL.clear()
+    _LOCAL[name] = (version, value)
     return value
 
 

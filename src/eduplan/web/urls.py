@@ -22,4 +22,12 @@ urlpatterns = [
     path("office/name-check/", views.name_check, name="name-check"),
     path("office/institutions/", views.institution_list, name="institution-list"),
     path("office/institutions/<str:code>/", views.institution_detail, name="institution-detail"),
+    path("office/institutions/<str:code>/edit/", views.institution_edit, name="institution-edit"),
+    path("office/institutions/<str:code>/rename/", views.institution_rename, name="institution-rename"),
+    path("office/institutions/<str:code>/<str:kind>/add/", views.institution_record, name="record-add"),
+    path(
+        "office/institutions/<str:code>/<str:kind>/<int:pk>/edit/",
+        views.institution_record,
+        name="record-edit",
+    ),
 ]

@@ -9,16 +9,20 @@ import datetime as dt
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from eduplan.accounts.scoping import scope
 from eduplan.registry.choices import InstitutionKind
 from eduplan.registry.models import Institution
 
-from . import findings, pages
+from . import drilldown, edit, findings, pages, worklist
 from .dashboard import dashboard, indicator_breakdown
+from .pagecache import cached_part
 from .results import indicator_records_for, visible_county_codes
 from .search import search_institutions
 
@@ -34,8 +38,7 @@ def office(request: HttpRequest) -> HttpResponse:
     counties = visible_county_codes(request.user)
     if counties is not None and len(counties) == 1:
         return redirect("county-dashboard", code=next(iter(counties)))
-    context = dashboard(request.user, year=_year(request))
-    return render(request, "web/dashboard.html", {**context, **_work_items(request)})
+    return _dashboard_page(request, None)
 
 
 @login_required
@@ -43,26 +46,38 @@ def county_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     counties = visible_county_codes(request.user)
     if counties is not None and code not in counties:
         raise Http404("没有这个县，或您无权查看 / no such county in your scope")
-    context = dashboard(request.user, division=code, year=_year(request))
-    if not context["cards"] and not context["years"]:
+    return _dashboard_page(request, code)
+
+
+def _dashboard_page(request: HttpRequest, division: str | None) -> HttpResponse:
+    """The dashboard: its figures rendered once per scope and data version (``pagecache``), the
+    user's to-do list on every request."""
+    year = _year(request)
+
+    def build() -> dict:
+        context = dashboard(request.user, division=division, year=year)
+        return {
+            "body": render_to_string("web/_dashboard_body.html", context, request=request),
+            "empty": not context["cards"] and not context["years"],
+            **{k: context[k] for k in ("division", "division_name", "level", "year", "years")},
+        }
+
+    part = cached_part(request.user, f"dashboard:{division or ''}:{year or ''}", build)
+    if division is not None and part["empty"]:
         raise Http404("没有这个县的指标 / no indicators for this county")
-    return render(request, "web/dashboard.html", {**context, **_work_items(request)})
+    return render(
+        request, "web/dashboard.html", {**part, "body": mark_safe(part["body"]), **_work_items(request)}
+    )
 
 
 def _work_items(request: HttpRequest) -> dict:
     """The user's to-do list (deadlines of reports, rectification orders …) and, for city
     officers, this month's notice (通报)."""
-    from eduplan.portal.queries import complaint_todos
-    from eduplan.supervision.reminders import todo_for
-
     profile = getattr(request.user, "profile", None)
     today = timezone.localdate()
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     return {
-        "todos": sorted(
-            [*todo_for(request.user, today), *complaint_todos(request.user, today)],
-            key=lambda t: (not t.overdue, t.due_on or dt.date.max),
-        ),
+        **worklist.rendered(request.user, today),
         "notice_month": last_month if profile is not None and profile.role == "city_officer" else None,
     }
 
@@ -96,7 +111,59 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     if inst is None:
         raise Http404("没有这个机构，或您无权查看 / no such institution in your scope")
-    return render(request, "web/institution_detail.html", pages.institution_page(request.user, inst))
+    context = {**pages.institution_page(request.user, inst), **edit.page_extras(request.user, inst)}
+    return render(request, "web/institution_detail.html", context)
+
+
+def _visible_institution(request: HttpRequest, code: str) -> Institution:
+    inst = (
+        scope(request.user, Institution.objects.select_related("county", "division"))
+        .filter(code=code)
+        .first()
+    )
+    if inst is None:
+        raise Http404("没有这个机构，或您无权查看 / no such institution in your scope")
+    return inst
+
+
+@login_required
+def institution_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """The institution's own fields (not its name: see :func:`institution_rename`)."""
+    inst = _visible_institution(request, code)
+    outcome = edit.edit_institution(request.user, inst, request.POST if request.method == "POST" else None)
+    return _edit_response(request, inst, outcome, "机构信息", "institution")
+
+
+@login_required
+def institution_rename(request: HttpRequest, code: str) -> HttpResponse:
+    """Renames go through the rename action, which publishes old → new (PRE-4.2.4)."""
+    inst = _visible_institution(request, code)
+    outcome = edit.rename(request.user, inst, request.POST if request.method == "POST" else None)
+    return _edit_response(request, inst, outcome, "更名", "rename")
+
+
+@login_required
+def institution_record(request: HttpRequest, code: str, kind: str, pk: int | None = None) -> HttpResponse:
+    """Add (no ``pk``) or edit a class, staff member, safety record or fee standard."""
+    inst = _visible_institution(request, code)
+    spec = edit.KINDS.get(kind)
+    if spec is None:
+        raise Http404("没有这类记录 / no such kind of record")
+    data = request.POST if request.method == "POST" else None
+    try:
+        outcome = edit.edit_record(request.user, inst, spec, pk, data)
+    except ObjectDoesNotExist as exc:
+        raise Http404("没有这条记录 / no such record") from exc
+    title = f"{'新增' if pk is None else '修改'}{spec.title}"
+    return _edit_response(request, inst, outcome, title, kind)
+
+
+def _edit_response(request: HttpRequest, inst: Institution, outcome, title: str, kind: str) -> HttpResponse:
+    if outcome.saved:
+        return redirect(f"/office/institutions/{inst.code}/#history")
+    status = 409 if outcome.stale else (400 if request.method == "POST" else 200)
+    context = {"inst": inst, "form": outcome.form, "title": title, "kind": kind, "stale": outcome.stale}
+    return render(request, "web/institution_edit.html", context, status=status)
 
 
 @login_required
@@ -151,7 +218,10 @@ def name_check(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def indicator_detail(request: HttpRequest, indicator: str, division: str, year: int) -> HttpResponse:
-    """Drill-down from a card: the value's numerator and denominator, by county."""
+    """Drill-down from a card: the value's numerator and denominator, by county; for a county (or
+    one of its townships) also by township and institution (:mod:`.drilldown`)."""
+    if drilldown.is_township(division):
+        return indicator_township(request, indicator, division, year)
     if division not in (visible_county_codes(request.user) or {division}) and division not in _city_codes(
         request.user
     ):
@@ -159,7 +229,57 @@ def indicator_detail(request: HttpRequest, indicator: str, division: str, year: 
     context = indicator_breakdown(request.user, indicator, division, year)
     if context is None:
         raise Http404("没有该指标数据 / no value for this indicator, division and year")
+    if context["record"]["level"] == "county":
+        context["drill"] = drilldown.drilldown(request.user, indicator, division, year)
+        if request.GET.get("format") in ("xlsx", "csv") and context["drill"] is not None:
+            return _drill_export(request, context["drill"], f"{indicator}-{division}-{year}")
     return render(request, "web/indicator_detail.html", context)
+
+
+@login_required
+def indicator_township(request: HttpRequest, indicator: str, division: str, year: int) -> HttpResponse:
+    """One township of a county: the indicator's numerator and denominator by institution."""
+    context = drilldown.township_page(request.user, indicator, division, year)
+    if context is None:
+        raise Http404("没有该乡镇的数据，或您无权查看 / no such township in your scope")
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return _drill_export(request, context, f"{indicator}-{division}-{year}")
+    return render(request, "web/indicator_township.html", {**context, "drill": context})
+
+
+def _drill_export(request: HttpRequest, context: dict, stem: str) -> HttpResponse:
+    """The breakdown rows the user sees, as xlsx or csv (through ``eduplan.output``)."""
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from eduplan.output import write_records
+
+    fmt = request.GET["format"]
+    by = "township" if request.GET.get("by") == "township" and context["by_township"] else "institution"
+    rows = drilldown.export_rows(context, by)
+    filename = f"{stem}-{by}.{fmt}"
+    if fmt == "csv":
+        buf = io.StringIO()
+        write_records(rows, "csv", columns=drilldown.EXPORT_COLUMNS, stream=buf)
+        response = HttpResponse(buf.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / filename
+            write_records(
+                rows,
+                "xlsx",
+                path,
+                columns=drilldown.EXPORT_COLUMNS,
+                headers=drilldown.EXPORT_HEADERS,
+                title=by,
+            )
+            data = path.read_bytes()
+        response = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _city_codes(user) -> set[str]:

@@ -5,7 +5,7 @@ from .institutions import FeeStandard, Institution, InstitutionYear, NameChange,
 from .network import ManagementAppointment, Pairing
 from .staff import StaffMember
 from .teaching import SchoolClass
-from .version import DataVersion, bump_version, current_version
+from .version import DataVersion, bump_version, current_version, current_versions
 
 __all__ = [
     "Births",
@@ -23,4 +23,5 @@ __all__ = [
     "StaffMember",
     "bump_version",
     "current_version",
+    "current_versions",
 ]

@@ -19,12 +19,24 @@ class DataVersion(models.Model):
         return f"v{self.version}"
 
 
+#: Row 1 counts registry writes; row 2 counts writes to the work records around it (reports,
+#: orders, complaints, tasks …), which change users' to-do lists but not the indicators.
+REGISTRY, WORK = 1, 2
+
+
 def current_version() -> int:
-    row = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    row = DataVersion.objects.filter(pk=REGISTRY).values_list("version", flat=True).first()
     return int(row or 0)
 
 
-def bump_version() -> None:
-    """Called by every registry action and bulk import (inside their transaction)."""
-    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
-        DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+def current_versions() -> tuple[int, int]:
+    """(registry version, work version) in one query."""
+    rows = dict(DataVersion.objects.filter(pk__in=(REGISTRY, WORK)).values_list("pk", "version"))
+    return int(rows.get(REGISTRY, 0)), int(rows.get(WORK, 0))
+
+
+def bump_version(counter: int = REGISTRY) -> None:
+    """Called by every registry action and bulk import (inside their transaction); with
+    ``counter=WORK`` by every write to the work records (``eduplan.web.apps``)."""
+    if not DataVersion.objects.filter(pk=counter).update(version=F("version") + 1):
+        DataVersion.objects.get_or_create(pk=counter, defaults={"version": 1})
