@@ -28,6 +28,9 @@ class Scope:
     county: str
     institution: tuple[str, ...] = field(default_factory=tuple)
     principal_writes: bool = False
+    #: Roles that may see such rows at all (``None``: every role). Restricted records, e.g. teacher
+    #: ethics (HS-2.4), list the roles allowed; for any other role :func:`scope` returns nothing.
+    roles: tuple[str, ...] | None = None
 
 
 def registry_scopes() -> dict[str, Scope]:
@@ -77,6 +80,8 @@ def scope(user: Any, queryset: QuerySet, *, write: bool = False) -> QuerySet:
         return queryset.none()
     spec = model_scope(queryset.model)
     role = profile.role
+    if spec.roles is not None and role not in spec.roles:
+        return queryset.none()
     if write and role in (Role.VIEWER, Role.SUPERVISOR):
         return queryset.none()
     if role in (Role.CITY_OFFICER, Role.COUNTY_OFFICER, Role.VIEWER):
@@ -119,6 +124,8 @@ def can_add(user: Any, obj: Model) -> bool:
     if profile is None or not user.is_active or profile.role in (Role.VIEWER, Role.SUPERVISOR):
         return False
     spec = model_scope(type(obj))
+    if spec.roles is not None and profile.role not in spec.roles:
+        return False
     if profile.role == Role.PRINCIPAL and not spec.principal_writes:
         return False
     link = (spec.institution[0] if spec.institution and spec.institution[0] != "pk" else "") or (

@@ -1,7 +1,12 @@
 """Pages mounted under ``/office/workforce/``."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "workforce"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("<str:key>/", views.register_list, name="register"),
+]
