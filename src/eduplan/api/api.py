@@ -13,15 +13,15 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from eduplan.intake.validate import model_errors
+from eduplan.programmes.api import router as programmes_router
+from eduplan.tasks.api import router as tasks_router
+from eduplan.workforce.api import router as workforce_router
 
 from .analysis import router as analysis_router
 from .auth import AUTH
 from .docs import LocalSwagger
 from .records import router as records_router
 from .registry import router as registry_router
-from eduplan.programmes.api import router as programmes_router
-from eduplan.tasks.api import router as tasks_router
-from eduplan.workforce.api import router as workforce_router
 
 api = NinjaAPI(
     title="eduplan API",

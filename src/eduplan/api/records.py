@@ -6,6 +6,7 @@ do nothing an upload could not."""
 # No ``from __future__ import annotations``: django-ninja reads these functions' annotations, which
 # name schemas built at import time.
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -61,12 +62,24 @@ def import_response(result: ImportResult) -> Status:
     )
 
 
-def _add_routes(kind: Kind) -> None:
+def add_routes(
+    router: Router,
+    kind: Kind,
+    *,
+    prefix: str = "",
+    write: Callable[..., ImportResult] | None = None,
+) -> None:
+    """``GET`` and ``POST`` at ``/<prefix><kind.url_name>`` on ``router``. ``write(kind, rows,
+    user=…, dry_run=…)`` stores rows all or nothing (default: the registry import); other apps'
+    registers pass their own with a ``prefix`` such as ``"programmes/"``."""
+    name = prefix.strip("/").replace("/", "_")
     Item = item_schema(kind)
-    Page = page_schema("".join(p.capitalize() for p in kind.key.split("_")), Item)
+    Page = page_schema("".join(p.capitalize() for p in (*name.split("_"), *kind.key.split("_")) if p), Item)
     Filters = filter_schema(kind)
     Upsert = rows_schema(kind, row_schema(kind))
-    path = f"/{kind.url_name}"
+    path = f"/{prefix}{kind.url_name}"
+    op = f"{name}_{kind.key}" if name else kind.key
+    store = write or (lambda kind, rows, **kw: import_rows(kind, rows, source="api", **kw))
 
     def list_records(request: HttpRequest, filters: Query[Filters]) -> Any:  # type: ignore[valid-type]
         f = filters.model_dump()  # type: ignore[attr-defined]
@@ -81,7 +94,7 @@ def _add_routes(kind: Kind) -> None:
 
     def upsert_records(request: HttpRequest, payload: Upsert) -> Any:  # type: ignore[valid-type]
         rows = [r.model_dump(exclude_unset=True) for r in payload.rows]  # type: ignore[attr-defined]
-        result = import_rows(kind, rows, user=caller(request), dry_run=payload.dry_run, source="api")  # type: ignore[attr-defined]
+        result = store(kind, rows, user=caller(request), dry_run=payload.dry_run)  # type: ignore[attr-defined]
         return import_response(result)
 
     router.add_api_operation(
@@ -89,7 +102,7 @@ def _add_routes(kind: Kind) -> None:
         ["GET"],
         list_records,
         response=Page,
-        operation_id=f"list_{kind.key}",
+        operation_id=f"list_{op}",
         summary=f"{kind.label} {kind.key}: list",
         description=kind.description,
     )
@@ -98,7 +111,7 @@ def _add_routes(kind: Kind) -> None:
         ["POST"],
         upsert_records,
         response={200: ImportOut, 403: ProblemsOut, 422: ProblemsOut},
-        operation_id=f"upsert_{kind.key}",
+        operation_id=f"upsert_{op}",
         summary=f"{kind.label} {kind.key}: create or update (all or nothing)",
         description=(
             "按键新增或更新,全部或全不;字段未给出则不变 "
@@ -109,4 +122,4 @@ def _add_routes(kind: Kind) -> None:
 
 
 for _kind in KINDS.values():
-    _add_routes(_kind)
+    add_routes(router, _kind)

@@ -117,6 +117,28 @@ class NotComputed:
 
 
 @dataclass(frozen=True)
+class MilestoneSpec:
+    title_zh: str
+    title_en: str
+    due: dt.date
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One task of the plan (``[[tasks]]``): a qualitative measure with its lead and cooperating
+    departments and deadline, which the city assigns to the counties (see docs/tasks.md)."""
+
+    id: str
+    clause: str
+    title_zh: str
+    title_en: str
+    lead: str
+    cooperating: tuple[str, ...]
+    deadline: dt.date
+    milestones: tuple[MilestoneSpec, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
 class Plan:
     path: Path
     id: str
@@ -131,6 +153,7 @@ class Plan:
     measures: tuple[DerivedMeasure, ...]
     indicators: tuple[IndicatorSpec, ...]
     not_computed: tuple[NotComputed, ...] = field(default_factory=tuple)
+    tasks: tuple[TaskSpec, ...] = field(default_factory=tuple)
 
     def clause_ids(self) -> set[str]:
         return {c.id for c in self.clauses}
@@ -277,6 +300,7 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Plan:
         measures=measures,
         indicators=indicators,
         not_computed=not_computed,
+        tasks=_parse_tasks(path, data.get("tasks", []), deadline, seen),
     )
 
 
@@ -390,3 +414,67 @@ def _parse_target(where: str, raw: Any, default_deadline: dt.date) -> Target:
         source=source,
         verified=verified,
     )
+
+
+def _parse_tasks(
+    path: Path, raw_tasks: Any, default_deadline: dt.date, clause_ids: set[str]
+) -> tuple[TaskSpec, ...]:
+    """``[[tasks]]``: every entry names a known clause, a lead department and (or inherits) a
+    deadline; milestones fall on or before the task's deadline; ids are unique."""
+    if not isinstance(raw_tasks, list):
+        raise PlanError(f"{path} [[tasks]]: 应为表数组 / 'tasks' must be an array of tables")
+    tasks: list[TaskSpec] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_tasks):
+        if not isinstance(raw, dict):
+            raise PlanError(f"{path} [[tasks]] #{index + 1}: 应为表 / each task must be a table")
+        ident = _require(f"{path} [[tasks]] #{index + 1}", raw, "id", str)
+        where = f"{path} 任务 task {ident}"
+        if ident in seen:
+            raise PlanError(f"{where}: 任务 id 重复 / task id {ident!r} is used twice")
+        seen.add(ident)
+        clause = _require(where, raw, "clause", str)
+        if clause not in clause_ids:
+            raise PlanError(
+                f"{where}: 未知条款 {clause} / unknown clause id {clause!r} (add it to [[clauses]])"
+            )
+        lead = _require(where, raw, "lead", str)
+        if not lead.strip():
+            raise PlanError(f"{where}: 须写明牵头单位 / 'lead' (the lead department) must not be empty")
+        deadline = raw.get("deadline", default_deadline)
+        if not isinstance(deadline, dt.date):
+            raise PlanError(f"{where}: deadline 应为日期 / 'deadline' must be a date (YYYY-MM-DD)")
+        milestones = []
+        raw_milestones = raw.get("milestones", [])
+        if not isinstance(raw_milestones, list):
+            raise PlanError(f"{where}: milestones 应为表数组 / 'milestones' must be a list of tables")
+        for m_index, m in enumerate(raw_milestones):
+            m_where = f"{where} milestone #{m_index + 1}"
+            if not isinstance(m, dict):
+                raise PlanError(f"{m_where}: 应为表 / each milestone must be a table")
+            due = _require(m_where, m, "due", dt.date)
+            if due > deadline:
+                raise PlanError(
+                    f"{m_where}: 节点日期 {due} 晚于任务期限 {deadline} / the milestone is due after the "
+                    "task's deadline"
+                )
+            milestones.append(
+                MilestoneSpec(
+                    title_zh=_require(m_where, m, "title_zh", str),
+                    title_en=str(m.get("title_en", "")),
+                    due=due,
+                )
+            )
+        tasks.append(
+            TaskSpec(
+                id=ident,
+                clause=clause,
+                title_zh=_require(where, raw, "title_zh", str),
+                title_en=_require(where, raw, "title_en", str),
+                lead=lead.strip(),
+                cooperating=_strings(where, raw, "cooperating"),
+                deadline=deadline,
+                milestones=tuple(milestones),
+            )
+        )
+    return tuple(tasks)

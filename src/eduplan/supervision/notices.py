@@ -95,6 +95,7 @@ class NoticeData:
     overdue: list[dict[str, Any]] = field(default_factory=list)
     criticised: list[dict[str, Any]] = field(default_factory=list)
     incidents: list[dict[str, Any]] = field(default_factory=list)
+    overdue_tasks: list[dict[str, Any]] = field(default_factory=list)  # eduplan.tasks.notice
     banned: dict[str, dt.date] = field(default_factory=dict)
     rule_text: str = ""
     plan_document: str = ""
@@ -412,6 +413,7 @@ def collect_notice_data(
         overdue=overdue,
         criticised=criticised,
         incidents=incidents,
+        overdue_tasks=_tasks_notice().overdue_task_lines(city, as_of),
         banned=banned,
         rule_text=criticism_rule_text(),
         plan_document=document,
@@ -791,6 +793,7 @@ def build_notice_docx(data: NoticeData) -> Any:
         w.para("逾期未整改问题:" + ",".join(f"{k}{v}个" for k, v in per_county.items()) + "。清单见附表3。")
     else:
         w.para("本期无逾期未整改问题。")
+    _tasks_notice().write_notice_paragraph(w, data)
 
     # 五、通报批评
     w.heading(5, "通报批评")
@@ -913,7 +916,16 @@ def build_notice_docx(data: NoticeData) -> Any:
         )
     else:
         w.para("无。", indent=False)
+    _tasks_notice().write_notice_annex(w, data)
     return doc
+
+
+def _tasks_notice() -> Any:
+    """Overdue plan tasks (issue 12) are written by the tasks app (imported late: it imports
+    supervision)."""
+    from eduplan.tasks import notice
+
+    return notice
 
 
 def notice_bytes(data: NoticeData) -> bytes:

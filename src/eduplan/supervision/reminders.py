@@ -35,7 +35,7 @@ from .models import (
     RectificationOrder,
     ReportState,
 )
-from .reports import REPORTED_STATES, counties_in_scope, current_plan_id, due_date
+from .reports import REPORTED_STATES, counties_in_scope, current_plan_id, due_dates
 from .workflow import SUPERUSER, role_of
 
 implements("workflow", "reminders", ["PRE-5.4", "PRE-4.2.4"])
@@ -91,11 +91,13 @@ def _report_todos(user: Any, today: dt.date) -> list[Todo]:
         reports = {
             r.period: r for r in MonthlyReport.objects.filter(county=county, plan=plan, period__gte=first)
         }
-        for period in periods.months_between(first, periods.month_start(today)):
+        months = periods.months_between(first, periods.month_start(today))
+        due_on = due_dates(county, months)
+        for period in months:
             report = reports.get(period)
             if report is not None and report.state in REPORTED_STATES:
                 continue
-            due = due_date(county, period)
+            due = due_on[period]
             left = (due - today).days
             if left > remind:
                 continue
@@ -211,5 +213,8 @@ def todo_for(user: Any, today: dt.date | None = None) -> list[Todo]:
                     o, today, verb_zh="报送整改情况", verb_en="Report the rectification", kind="order_report"
                 )
             )
+    from eduplan.tasks.queries import task_todos  # plan tasks due or overdue (issue 12)
+
+    todos += task_todos(user, today)
     todos.sort(key=lambda t: (not t.overdue, t.days_left if t.days_left is not None else 10**6, t.title_zh))
     return todos

@@ -134,8 +134,18 @@ def due_date(county: Division, period: dt.date) -> dt.date:
     """When ``county``'s report for ``period`` is due: the month's own deadline set by the city, or
     the default day of the following month (``[monthly_report] deadline_day``)."""
     period = periods.month_start(period)
-    override = ReportingDeadline.objects.filter(city_id=county.city_id, period=period).first()
-    return override.due_on if override else periods.default_due_date(period)
+    return due_dates(county, [period])[period]
+
+
+def due_dates(county: Division, months: Iterable[dt.date]) -> dict[dt.date, dt.date]:
+    """:func:`due_date` for many months at once, in one query (the to-do list asks for a year)."""
+    months = [periods.month_start(m) for m in months]
+    overrides = dict(
+        ReportingDeadline.objects.filter(city_id=county.city_id, period__in=months).values_list(
+            "period", "due_on"
+        )
+    )
+    return {m: overrides.get(m) or periods.default_due_date(m) for m in months}
 
 
 @transaction.atomic

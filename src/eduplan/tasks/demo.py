@@ -1,0 +1,73 @@
+"""Demo assignments and progress for the synthetic city (``eduplan tasks demo``): every plan task
+assigned to every county, deterministic progress so the board, the timeline and the notice show a
+mix of not started, in progress, done and overdue tasks, and draft or adopted county plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from eduplan.plans.loader import load_plan
+from eduplan.registry.models import Division, Institution
+
+from . import actions
+from .models import CountyPlan, CountyTask, PlanTask, TaskState
+
+STAGES = ("方案制定 planning", "组织实施 implementing", "检查验收 checking")
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, 10))
+
+
+def demo_tasks(today: dt.date, *, seed: int = 12) -> dict[str, int]:
+    """Only on a demo database (a synthetic city or its synthetic institutions, as the notice
+    judges it): refuses to invent progress for a real city."""
+    plan = load_plan()
+    city = Division.objects.filter(code=plan.city).first()
+    synthetic = city is not None and (
+        city.synthetic or Institution.objects.filter(county__city=city, synthetic=True).exists()
+    )
+    if city is None or not synthetic:
+        raise ValidationError(
+            "演示任务只能写入演示数据库(合成的市)/ demo tasks are only written to a demo database "
+            "(a synthetic city): run `eduplan demo` first"
+        )
+    rng = random.Random(seed)
+    start = _moment(dt.date(2023, 1, 10))
+    actions.sync_plan_tasks(plan, at=start)
+    counties = list(Division.objects.counties().filter(city=city).order_by("code"))
+    created = actions.assign_to_counties(
+        list(PlanTask.objects.filter(plan=plan.id, active=True)), counties, at=start
+    )
+    updates = 0
+    for task in CountyTask.objects.filter(
+        county__in=counties, state=TaskState.NOT_STARTED, pk__in=[t.pk for t in created]
+    ):
+        roll = rng.random()
+        if roll < 0.25:
+            continue  # not started (overdue if its deadline has passed)
+        day = min(today, task.deadline) - dt.timedelta(days=rng.randint(5, 60))
+        percent = rng.choice((20, 40, 60, 80, 100))
+        actions.record_progress(
+            task,
+            text=f"{task.lead}按计划推进,已完成{percent}%。",
+            percent=percent,
+            stage=STAGES[min(2, percent // 40)],
+            at=_moment(max(day, dt.date(2023, 1, 11))),
+        )
+        updates += 1
+        if percent == 100 and roll > 0.4:
+            actions.complete_task(task, at=_moment(max(day, dt.date(2023, 1, 11))))
+    plans = 0
+    for i, county in enumerate(counties):
+        if CountyPlan.objects.filter(county=county, plan=plan.id).exists():
+            continue
+        row = actions.derive_county_plan(county, plan=plan, allocated={}, at=start)
+        plans += 1
+        if i % 3 != 2:
+            actions.adopt_county_plan(row, dt.date(2023, 3, 20 + i % 5))
+    return {"assigned": len(created), "progress_updates": updates, "county_plans": plans}
