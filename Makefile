@@ -27,10 +27,12 @@ $(BIN)/eduplan: pyproject.toml
 
 install: $(BIN)/eduplan
 
-# The demo city, its supervision records (reports, inspections, annual results), then the server.
+# The demo city, its supervision records (reports, inspections, annual results) and plan-task
+# progress, then the server.
 demo: install
 	$(BIN)/eduplan demo --scale city --seed $(SEED) --db $(DEMO_DB) --no-serve
 	$(BIN)/eduplan report demo --db $(DEMO_DB)
+	$(BIN)/eduplan tasks demo --db $(DEMO_DB)
 	@echo "演示账号 logins: city / county / supervisor / principal / viewer / admin — 密码 password: eduplan-demo"
 	@echo "打开 open http://127.0.0.1:$(PORT)/   (officers: http://127.0.0.1:$(PORT)/office/)"
 	DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(BIN)/eduplan serve --port $(PORT)

@@ -56,8 +56,6 @@ from eduplan.registry.choices import Role
 from .admissions.errors import AdmissionsInputError
 from .models import AdmissionsRun, AdmissionsRunStatus
 
-CLAUSES = ("HS-2.1",)
-
 implements("planning", "admissions web page (upload, run, download)", ["HS-2.1"])
 
 log = logging.getLogger(__name__)

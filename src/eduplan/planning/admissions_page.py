@@ -18,6 +18,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from eduplan.accounts.scoping import scope
+from eduplan.plans.coverage import implements
 
 from .admissions_jobs import (
     CHECK_IN_REQUEST_MAX_BYTES,
@@ -30,7 +31,7 @@ from .admissions_jobs import (
 )
 from .models import AdmissionsRun, AdmissionsRunStatus
 
-CLAUSES = ("HS-2.1",)
+implements("page", "admissions_runs", ["HS-2.1"])
 
 #: How many past runs the index lists.
 RUNS_LISTED = 50

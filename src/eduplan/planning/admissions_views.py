@@ -23,8 +23,6 @@ from . import admissions_page as pages
 from .admissions.errors import AdmissionsInputError
 from .admissions_jobs import may_run_admissions, start_run
 
-CLAUSES = ("HS-2.1",)
-
 View = Callable[..., HttpResponseBase]
 
 

@@ -29,8 +29,9 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from eduplan.planning.projection import PlanningInputError
+from eduplan.plans.coverage import implements
 
-CLAUSES = ("PRE-4.1.1",)
+implements("planning_tool", "target_allocation", ["PRE-4.1.1"])
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

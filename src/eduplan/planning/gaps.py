@@ -23,8 +23,9 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from eduplan.planning.projection import PlanningInputError
+from eduplan.plans.coverage import implements
 
-CLAUSES = ("PRE-4.1.1",)
+implements("planning_tool", "seat_gaps", ["PRE-4.1.1"])
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

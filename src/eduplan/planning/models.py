@@ -18,8 +18,6 @@ from eduplan.registry.models import Division
 
 from .allocation import METHODS
 
-CLAUSES = ("PRE-4.1.1",)
-
 
 class BirthsAssumption(models.TextChoices):
     CONSTANT = "constant", "出生不变 Constant (last observed year held)"

@@ -20,8 +20,6 @@ from .projection import HIGH_SCHOOL_AGES, KINDERGARTEN_AGES, PlanningInputError
 from .runs import BANDS, defaults, plan_target, run_allocation, run_gaps, run_projection
 from .scenarios import allocation_year
 
-CLAUSES = ("PRE-4.1.1",)
-
 PLANNING_ROLES = (Role.CITY_OFFICER, Role.COUNTY_OFFICER)
 
 LABELS = {

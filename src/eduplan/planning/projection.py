@@ -32,7 +32,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-CLAUSES = ("PRE-4.1.1",)
+from eduplan.plans.coverage import implements
+
+implements("planning_tool", "projection", ["PRE-4.1.1"])
 
 FloatArray = NDArray[np.float64]
 

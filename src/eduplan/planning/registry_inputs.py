@@ -73,8 +73,6 @@ from eduplan.registry.models import (
 
 from .projection import N_SEXES, AgeBand, PlanningInputError
 
-CLAUSES = ("PRE-4.1.1",)
-
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 

@@ -49,8 +49,6 @@ from .projection import (
     rake_to_parent,
 )
 
-CLAUSES = ("PRE-4.1.1",)
-
 BIRTH_SCENARIOS = ("constant", "trend", "series")
 BANDS = (KINDERGARTEN_AGES, HIGH_SCHOOL_AGES)
 

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from eduplan.accounts.scoping import can_add, scope
+from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
 
@@ -26,7 +27,7 @@ from .models import PlanningScenario
 from .projection import KINDERGARTEN_AGES, PlanningInputError
 from .runs import AllocationRun, ProjectionRun, defaults, resolve_target, run_allocation, run_projection
 
-CLAUSES = ("PRE-4.1.1",)
+implements("planning_tool", "scenarios", ["PRE-4.1.1"])
 
 
 def _validation_message(exc: ValidationError) -> str:

@@ -29,8 +29,6 @@ from .siting.solve import MODEL_NAMES, UNITS
 from .siting.trends import FLAG_LABELS, flat_trend_rows
 from .siting_registry import CountySitingRun, page_settings, run_county_siting, siting_defaults
 
-CLAUSES = ("PRE-4.1.1",)
-
 #: Models offered on the page, "zones" (the existing kindergartens' service zones) first.
 PAGE_MODELS = ("zones", *(m for m in MODELS if m != "zones"))
 #: Models that need ``p`` (sites to open, or for ``close`` kindergartens to close).

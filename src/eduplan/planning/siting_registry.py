@@ -43,6 +43,7 @@ from django.db.models import QuerySet
 
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
+from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, LicenceStatus
 from eduplan.registry.models import Division, Institution, PopulationCount
 
@@ -53,7 +54,7 @@ from .projection import KINDERGARTEN_AGES, PlanningInputError, rake_to_parent
 from .siting import SitingInputError, SitingResult, SitingSettings, solve
 from .siting.trends import TrendSettings, YearlyInstance, ZoneTrends, result_trends, trend_records
 
-CLAUSES = ("PRE-4.1.1",)
+implements("planning_tool", "siting_registry", ["PRE-4.1.1"])
 
 #: Ages whose share places a township's children in its villages (the children of the next years
 #: too, so that a village of toddlers is not left at zero).

@@ -19,10 +19,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from eduplan.plans.coverage import implements
+
 from . import pages, siting_page
 from .projection import PlanningInputError
 
-CLAUSES = ("PRE-4.1.1",)
+implements("page", "planning", ["PRE-4.1.1"])
 
 View = Callable[..., HttpResponse]
 

@@ -12,9 +12,6 @@ declarations run, then lists each clause of the plan file with what implements i
 nothing implements yet, and any declared clause id the plan does not know (checked only then, so a
 declaration never fails at import time).
 
-Transitional: modules that still carry a module constant ``CLAUSES = (...)`` are collected too, with
-kind = their app (``planning``) and id = the module's short name, until they switch to
-:func:`implements`.
 """
 
 from __future__ import annotations
@@ -24,7 +21,6 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
 
 from eduplan.plans.loader import Plan, load_plan
 
@@ -104,24 +100,6 @@ def import_all(package: str = "eduplan") -> list[ImportProblem]:
     return problems
 
 
-def _module_constants(package: str = "eduplan") -> list[Implementation]:
-    """Module-level ``CLAUSES`` constants (transitional), one per defining module."""
-    found: dict[tuple[str, str, tuple[str, ...]], Implementation] = {}
-    for name, module in sorted(sys.modules.items()):
-        if not name.startswith(f"{package}.") or not isinstance(module, ModuleType):
-            continue
-        value = module.__dict__.get("CLAUSES")
-        if not isinstance(value, (tuple, list)) or not all(isinstance(c, str) for c in value):
-            continue
-        parts = name.split(".")
-        kind = parts[1] if len(parts) > 1 else package
-        # id: the module's short name within its app (planning.siting.pmedian → siting), so a
-        # package and the submodules re-exporting its constant are declared once.
-        short = parts[2] if len(parts) > 2 else parts[-1]
-        found.setdefault((kind, short, tuple(value)), Implementation(kind, short, tuple(value), name))
-    return list(found.values())
-
-
 def _plan_indicators(plan: Plan) -> list[Implementation]:
     return [Implementation("indicator", i.id, i.clauses, str(plan.path)) for i in plan.indicators]
 
@@ -130,7 +108,7 @@ def coverage(plan: Plan | None = None, *, import_modules: bool = True) -> Report
     """Every clause of ``plan`` with what implements it (sorted by kind, id)."""
     plan = plan or load_plan()
     problems = import_all() if import_modules else []
-    impls = _plan_indicators(plan) + registered() + _module_constants()
+    impls = _plan_indicators(plan) + registered()
     by_clause: dict[str, list[dict]] = {c.id: [] for c in plan.clauses}
     report = Report(plan=plan, import_problems=problems)
     for impl in impls:

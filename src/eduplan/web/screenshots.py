@@ -30,6 +30,11 @@ NOTICE_AS_OF = "2025-06-30"
 EXTRA_PAGES = [
     ("/office/supervision/", "supervision.png"),
     ("/office/planning/", "planning.png"),
+    ("/office/tasks/", "tasks-board.png"),
+    ("/office/tasks/timeline/", "tasks-timeline.png"),
+    ("/office/tasks/plans/", "county-plans.png"),
+    ("/office/programmes/", "programmes.png"),
+    ("/office/workforce/", "workforce.png"),
     ("/", "portal.png"),
 ]
 
@@ -60,6 +65,7 @@ def main(outdir: str = "docs/images") -> None:
         [eduplan, "demo", "--scale", "city", "--seed", "1", "--no-serve", "--db", str(db)], check=True
     )
     subprocess.run([eduplan, "report", "demo", "--db", str(db)], check=True)
+    subprocess.run([eduplan, "tasks", "demo", "--db", str(db)], check=True)
     # The monthly notice (通报) as Word, rendered by LibreOffice to PDF and PNG pages.
     notice = out / "notice"
     notice.mkdir(exist_ok=True)

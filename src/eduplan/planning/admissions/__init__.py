@@ -14,14 +14,14 @@ fast enough for a province (see ``docs/admissions.md``):
 - :mod:`.demo` — a seeded synthetic province for trials and benchmarks.
 """
 
-CLAUSES = ("HS-2.1",)
+from eduplan.planning.admissions.errors import AdmissionsInputError
+from eduplan.planning.admissions.mechanism import Instance, Outcome, admit
+from eduplan.planning.admissions.settings import AdmissionSettings, load_settings
+from eduplan.plans.coverage import implements
 
-from eduplan.planning.admissions.errors import AdmissionsInputError  # noqa: E402
-from eduplan.planning.admissions.mechanism import Instance, Outcome, admit  # noqa: E402
-from eduplan.planning.admissions.settings import AdmissionSettings, load_settings  # noqa: E402
+implements("planning_tool", "admissions", ["HS-2.1"])
 
 __all__ = [
-    "CLAUSES",
     "AdmissionSettings",
     "AdmissionsInputError",
     "Instance",

@@ -26,15 +26,16 @@ See ``docs/siting.md``.
 
 from __future__ import annotations
 
+from eduplan.plans.coverage import implements
+
 from .config import SitingSettings
 from .files import load_files
 from .instance import Instance, SitingInputError
 from .solve import METHODS, MODELS, SitingResult, solve
 
-CLAUSES = ("PRE-4.1.1",)
+implements("planning_tool", "siting", ["PRE-4.1.1"])
 
 __all__ = [
-    "CLAUSES",
     "METHODS",
     "MODELS",
     "Instance",

@@ -1,0 +1,66 @@
+"""Template helpers for Chinese-first pages with an English switch (``{% load bilingual %}``).
+
+- ``{{ obj|local:"title" }}``: data kept in two fields (``title_zh``/``title_en``, ``name_zh``/
+  ``name_en``): the English field when the page is English and the object has it, else the Chinese.
+- ``{{ label|bilabel }}``: a label written in Python as ``"中文 English"`` or ``"中文 / English"`` (choice labels, form
+  labels): unchanged on Chinese pages; on English pages its catalogue translation if there is one,
+  else the English half.
+- ``{% gloss " passed" %}``: an English gloss shown next to Chinese text on Chinese pages only (the
+  Chinese itself is translated on English pages, so the gloss would repeat it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language, gettext
+
+register = template.Library()
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_ZH_THEN_EN = re.compile(rf"^[{_CJK}\w()()、·\-]*[{_CJK}][{_CJK}\w()()、·\-]*\s+([^{_CJK}]+)$")
+
+
+def english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _field(obj: Any, name: str) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+@register.filter
+def local(obj: Any, base: str) -> Any:
+    """``obj.<base>_en`` on English pages when it is not empty, else ``obj.<base>_zh``."""
+    if english():
+        value = _field(obj, f"{base}_en")
+        if value:
+            return value
+    return _field(obj, f"{base}_zh") or ""
+
+
+@register.filter
+def bilabel(label: Any) -> Any:
+    """A ``"中文 English"`` label: as is in Chinese, its English on English pages."""
+    if label is None or not english():
+        return label
+    text = str(label)
+    translated = gettext(text)
+    if translated != text:
+        return translated
+    if " / " in text:
+        english_half = text.rsplit(" / ", 1)[1].strip()
+        if not re.search(f"[{_CJK}]", english_half):
+            return english_half
+    match = _ZH_THEN_EN.match(text.strip())
+    return match.group(1).strip() if match else text
+
+
+@register.simple_tag
+def gloss(text: str) -> str:
+    """``text`` on Chinese pages, nothing on English pages."""
+    return "" if english() else text
