@@ -34,6 +34,7 @@ from .workflow import (
     next_state,
     now_or,
     refuse,
+    require_reason,
     require_role,
     require_scope,
     save_with_history,
@@ -149,10 +150,9 @@ def retract_annual_result(
     target = next_state(TRANSITIONS, row.state, "retract", dict(AnnualState.choices), ACTIONS)
     _officer(user)
     require_scope(user, row, write=True)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写原因 / give a reason"})
+    reason = require_reason(reason)
     row.state = target
-    row.retract_reason = reason.strip()
+    row.retract_reason = reason
     row.published_at = None
     row.published_by = None
     return save_with_history(row, user=user, reason="撤回公布 retracted")

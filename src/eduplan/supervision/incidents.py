@@ -28,6 +28,7 @@ from .workflow import (
     local_day,
     now_or,
     refuse,
+    require_reason,
     require_role,
     require_scope,
     save_with_history,
@@ -95,10 +96,9 @@ def withdraw_incident(
     require_scope(user, incident, write=True)
     if incident.withdrawn:
         raise ValidationError({"withdrawn": "该事件已撤销 / already withdrawn"})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写原因 / give a reason"})
+    reason = require_reason(reason)
     incident.withdrawn = True
-    incident.withdrawn_reason = reason.strip()
+    incident.withdrawn_reason = reason
     incident.withdrawn_by = actor(user)
     incident.withdrawn_at = now_or(at)
     return save_with_history(incident, user=user, reason="撤销 withdrawn")

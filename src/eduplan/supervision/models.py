@@ -23,6 +23,8 @@ from eduplan.accounts.scoping import Scope
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division, Institution
 
+from .evidence import EvidenceFile
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -456,14 +458,11 @@ def _evidence_path(instance: Attachment, filename: str) -> str:
     return f"supervision/rectification/{order.county.code}/{order.code}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(EvidenceFile):
     """A photo or file attached to a rectification report; served only through a scoped view."""
 
     report = models.ForeignKey(RectificationReport, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("文件 file", upload_to=_evidence_path, max_length=300)
-    name = models.CharField("原文件名 original name", max_length=200)
-    size = models.PositiveIntegerField("大小(字节) size")
-    uploaded_at = models.DateTimeField("上传时间 uploaded", auto_now_add=True)
 
     SCOPE = Scope(
         county="report__order__county", institution=("report__order__institution",), principal_writes=True
@@ -472,13 +471,6 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = "整改佐证 evidence file"
         verbose_name_plural = "整改佐证 evidence files"
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def is_image(self) -> bool:
-        return self.name.lower().rsplit(".", 1)[-1] in {"jpg", "jpeg", "png", "gif", "webp"}
 
 
 class OrderEvent(models.Model):

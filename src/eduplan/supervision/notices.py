@@ -500,6 +500,11 @@ class _Writer:
     def subheading(self, n: int, text: str) -> Any:
         return self.para(f"({NUMERALS[n - 1]}){text}", ea=self.sub_font, keep=True)
 
+    def annex_title(self, number: str, title: str) -> None:
+        """An annex's number (附表N) and its centred title, kept with the table below them."""
+        self.para(number, ea=self.heading_font, indent=False, keep=True)
+        self.para(title, ea=self.title_font, size=18, align="center", indent=False, exact=False, keep=True)
+
     def table(
         self,
         header: Sequence[str],
@@ -825,16 +830,7 @@ def build_notice_docx(data: NoticeData) -> Any:
     annex.page_width, annex.page_height = Cm(29.7), Cm(21.0)
     annex.top_margin, annex.bottom_margin = Cm(2.6), Cm(2.4)
     annex.left_margin, annex.right_margin = Cm(3.0), Cm(2.8)
-    w.para("附表1", ea=w.heading_font, indent=False, keep=True)
-    w.para(
-        f"各县(市、区)主要指标进展情况({year_text})",
-        ea=w.title_font,
-        size=18,
-        align="center",
-        indent=False,
-        exact=False,
-        keep=True,
-    )
+    w.annex_title("附表1", f"各县(市、区)主要指标进展情况({year_text})")
     per_table = 7
     for start in range(0, max(1, len(indicators)), per_table):
         chunk = indicators[start : start + per_table]
@@ -861,16 +857,7 @@ def build_notice_docx(data: NoticeData) -> Any:
         )
     else:
         w.para("暂无可绘制的指标数据。", indent=False)
-    w.para("附表2", ea=w.heading_font, indent=False, keep=True)
-    w.para(
-        f"{periods.label_zh(data.period)}月报报送情况",
-        ea=w.title_font,
-        size=18,
-        align="center",
-        indent=False,
-        exact=False,
-        keep=True,
-    )
+    w.annex_title("附表2", f"{periods.label_zh(data.period)}月报报送情况")
     w.table(
         ["县(市、区)", "截止日期", "首次报送日期", "状态", "报送情况"],
         [
@@ -891,10 +878,7 @@ def build_notice_docx(data: NoticeData) -> Any:
         ],
     )
     w.para()
-    w.para("附表3", ea=w.heading_font, indent=False, keep=True)
-    w.para(
-        "逾期未整改问题清单", ea=w.title_font, size=18, align="center", indent=False, exact=False, keep=True
-    )
+    w.annex_title("附表3", "逾期未整改问题清单")
     if data.overdue:
         w.table(
             ["编号", "县(市、区)", "单位", "问题", "整改期限", "逾期天数", "督办层级", "责任人"],

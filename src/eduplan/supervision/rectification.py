@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max, QuerySet
 
@@ -35,11 +33,11 @@ from eduplan.plans import standards
 from eduplan.plans.coverage import implements
 from eduplan.registry.choices import Role
 
+from .evidence import check_files, store_files
 from .models import (
     AWAITING_INSTITUTION,
     Attachment,
     Finding,
-    OrderEvent,
     OrderLevel,
     OrderState,
     RectificationOrder,
@@ -47,12 +45,19 @@ from .models import (
 )
 from .workflow import (
     actor,
+    escalate_overdue,
+    escalate_to_city,
+    extend_deadline,
     local_day,
     next_state,
     now_or,
+    offered_actions,
+    record_transition,
     refuse,
+    require_reason,
     require_role,
     require_scope,
+    role_of,
     save_with_history,
 )
 
@@ -91,23 +96,7 @@ def _next(order: RectificationOrder, action: str) -> str:
 def _record(
     order: RectificationOrder, action: str, before: str, user: Any, at: dt.datetime, note: str = ""
 ) -> None:
-    OrderEvent.objects.create(
-        order=order,
-        action=action,
-        from_state=before,
-        to_state=order.state,
-        level=order.level,
-        actor=actor(user),
-        at=at,
-        note=note,
-    )
-
-
-def _reason(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"reason": "请填写原因 / give a reason"})
-    return text
+    record_transition(order, action, before, user, at, level=order.level, note=note)
 
 
 def default_deadline(finding: Finding, issued_on: dt.date) -> dt.date:
@@ -180,27 +169,6 @@ def issue_rectification_order(
     return order
 
 
-def _check_files(files: Iterable[Any]) -> list[Any]:
-    files = list(files)
-    limit = float(standards.value("rectification", "max_attachment_mb")) * 1024 * 1024
-    allowed = {e.lower() for e in standards.value("rectification", "attachment_extensions")}
-    errors = []
-    for f in files:
-        name = PurePath(getattr(f, "name", "") or "").name
-        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if ext not in allowed:
-            errors.append(
-                f"{name}: 不支持的文件类型(可用 {', '.join(sorted(allowed))}) / file type not accepted (use {', '.join(sorted(allowed))})"
-            )
-        elif (getattr(f, "size", 0) or 0) > limit:
-            errors.append(
-                f"{name}: 文件过大(上限 {limit / 1048576:g} MB) / file too large (limit {limit / 1048576:g} MB)"
-            )
-    if errors:
-        raise ValidationError(errors)
-    return files
-
-
 @transaction.atomic
 def report_rectification(
     order: RectificationOrder,
@@ -222,16 +190,12 @@ def report_rectification(
     require_scope(user, order, write=True)
     if not (text or "").strip():
         raise ValidationError({"text": "请说明整改措施和结果 / say what was done"})
-    checked = _check_files(files)
+    checked = check_files(files)
     moment = now_or(at)
     report = RectificationReport.objects.create(
         order=order, text=text.strip(), submitted_by=actor(user), submitted_at=moment
     )
-    for f in checked:
-        name = PurePath(f.name).name
-        attachment = Attachment(report=report, name=name[:200], size=getattr(f, "size", 0) or 0)
-        attachment.file.save(name, f if isinstance(f, File) else File(f, name=name), save=False)
-        attachment.save()
+    store_files(Attachment, checked, report=report)
     order.state = target
     save_with_history(order, user=user, reason="报送整改 reported")
     _record(order, "report", before, user, moment, text.strip()[:500])
@@ -277,7 +241,7 @@ def reject_rectification(
     before = order.state
     target = _next(order, "reject")
     _verifier(order, user)
-    reason = _reason(reason)
+    reason = require_reason(reason)
     moment = now_or(at)
     order.state = target
     order.verification_note = reason
@@ -297,7 +261,7 @@ def cancel_rectification_order(
         user, OFFICERS, "整改通知由县、市教育体育局撤销", "only a county or city officer cancels an order"
     )
     require_scope(user, order, write=True)
-    reason = _reason(reason)
+    reason = require_reason(reason)
     moment = now_or(at)
     order.state = target
     save_with_history(order, user=user, reason="撤销 cancelled")
@@ -316,23 +280,12 @@ def extend_rectification_deadline(
 ) -> RectificationOrder:
     """Give more time (a county or city officer, with a reason); the old deadline stays in the
     history and the event log."""
-    before = order.state
     _next(order, "extend")
     require_role(
         user, OFFICERS, "整改期限由县、市教育体育局调整", "only a county or city officer extends a deadline"
     )
     require_scope(user, order, write=True)
-    reason = _reason(reason)
-    if new_deadline <= order.deadline:
-        raise ValidationError(
-            {"deadline": "新期限须晚于原期限 / the new deadline must be later than the old one"}
-        )
-    moment = now_or(at)
-    old = order.deadline
-    order.deadline = new_deadline
-    save_with_history(order, user=user, reason="延期 extended")
-    _record(order, "extend", before, user, moment, f"{old} → {new_deadline}: {reason}")
-    return order
+    return extend_deadline(order, new_deadline, reason, user=user, at=at)
 
 
 @transaction.atomic
@@ -341,45 +294,18 @@ def escalate_rectification_order(
 ) -> RectificationOrder:
     """Raise an open order from county to city tracking (督办). The daily job does this for
     overdue orders; a city officer may do it by hand."""
-    before = order.state
     _next(order, "escalate")
     require_role(user, (Role.CITY_OFFICER,), "升级督办由市教育体育局决定", "only the city escalates an order")
     require_scope(user, order)
-    if order.level == OrderLevel.CITY:
-        raise ValidationError({"level": "该整改已由市级督办 / the city already tracks this order"})
-    moment = now_or(at)
-    order.level = OrderLevel.CITY
-    order.escalated_at = moment
-    save_with_history(order, user=user, reason="升级督办 escalated")
-    _record(
-        order,
-        "escalate",
-        before,
-        user,
-        moment,
-        reason or "逾期未整改,升级市级督办 overdue: escalated to the city",
-    )
-    return order
+    note = reason or "逾期未整改,升级市级督办 overdue: escalated to the city"
+    return escalate_to_city(order, OrderLevel.CITY, note, noun=("整改", "order"), user=user, at=at)
 
 
 def escalate_overdue_orders(today: dt.date, *, at: dt.datetime | None = None) -> list[RectificationOrder]:
     """The daily job: every county-level order still awaiting the institution more than
     ``[rectification] escalate_after_days`` after its deadline goes to the city."""
-    grace = int(standards.value("rectification", "escalate_after_days"))
-    due = RectificationOrder.objects.filter(
-        state__in=AWAITING_INSTITUTION, level=OrderLevel.COUNTY, deadline__lt=today - dt.timedelta(days=grace)
-    )
-    done = []
-    for order in due.order_by("deadline", "pk"):
-        days = (today - order.deadline).days
-        done.append(
-            escalate_rectification_order(
-                order,
-                reason=f"逾期 {days} 天未整改,升级市级督办 / {days} days overdue: escalated to the city",
-                at=at,
-            )
-        )
-    return done
+    waiting = RectificationOrder.objects.filter(state__in=AWAITING_INSTITUTION, level=OrderLevel.COUNTY)
+    return escalate_overdue(waiting, today, escalate_rectification_order, undone_zh="未整改", at=at)
 
 
 # -- queries ------------------------------------------------------------------------------------
@@ -400,9 +326,6 @@ def overdue_orders(user: Any, today: dt.date) -> QuerySet[RectificationOrder]:
 
 def allowed_actions(order: RectificationOrder, user: Any) -> list[str]:
     """Actions to offer as buttons (each action re-checks everything)."""
-    from .workflow import role_of
-
-    role = role_of(user)
     offers = {
         "report": (Role.PRINCIPAL, Role.COUNTY_OFFICER),
         "verify": VERIFIERS,
@@ -411,12 +334,5 @@ def allowed_actions(order: RectificationOrder, user: Any) -> list[str]:
         "extend": OFFICERS,
         "escalate": (Role.CITY_OFFICER,),
     }
-    out = []
-    for (state, action), _ in TRANSITIONS.items():
-        if state != order.state:
-            continue
-        if role == "superuser" or role in offers[action]:
-            if action == "escalate" and order.level == OrderLevel.CITY:
-                continue
-            out.append(action)
-    return out
+    offered = offered_actions(TRANSITIONS, order.state, role_of(user), offers)
+    return [a for a in offered if not (a == "escalate" and order.level == OrderLevel.CITY)]

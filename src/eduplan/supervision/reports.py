@@ -31,14 +31,16 @@ from eduplan.registry.choices import DivisionLevel, Role
 from eduplan.registry.models import Division
 
 from . import periods
-from .models import MonthlyReport, ReportEvent, ReportingDeadline, ReportState, TaskProgress, TaskStatus
+from .models import MonthlyReport, ReportingDeadline, ReportState, TaskProgress, TaskStatus
 from .monthly_form import Form, load_form, parse_values, validate_submission
 from .workflow import (
     actor,
     local_day,
     next_state,
     now_or,
+    record_transition,
     refuse,
+    require_reason,
     require_role,
     require_scope,
     role_of,
@@ -76,15 +78,7 @@ def _next(report: MonthlyReport, action: str) -> str:
 def _record(
     report: MonthlyReport, action: str, before: str, user: Any, at: dt.datetime, reason: str = ""
 ) -> None:
-    ReportEvent.objects.create(
-        report=report,
-        action=action,
-        from_state=before,
-        to_state=report.state,
-        actor=actor(user),
-        at=at,
-        reason=reason,
-    )
+    record_transition(report, action, before, user, at, reason=reason)
 
 
 def _county_bureau(user: Any) -> str:
@@ -315,13 +309,6 @@ def approve_monthly_report(
     return report
 
 
-def _reason_required(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "请填写原因 / give a reason"})
-    return reason
-
-
 @transaction.atomic
 def return_monthly_report(
     report: MonthlyReport, reason: str, *, user: Any = None, at: dt.datetime | None = None
@@ -331,7 +318,7 @@ def return_monthly_report(
     target = _next(report, "return")
     _city_bureau(user)
     require_scope(user, report, write=True)
-    reason = _reason_required(reason)
+    reason = require_reason(reason)
     moment = now_or(at)
     report.state = target
     report.return_reason = reason
@@ -350,7 +337,7 @@ def unlock_monthly_report(
     target = _next(report, "unlock")
     _city_bureau(user)
     require_scope(user, report, write=True)
-    reason = _reason_required(reason)
+    reason = require_reason(reason)
     moment = now_or(at)
     report.state = target
     report.approved_at = None

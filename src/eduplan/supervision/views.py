@@ -6,12 +6,12 @@ Chinese and English, never as a traceback."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from eduplan.registry.choices import PRESCHOOL_KINDS
 from eduplan.registry.models import Division, Institution
 
 from . import annual, incidents, inspections, notices, pages, periods, rectification, reports
+from .evidence import file_response
 from .forms import (
     AnnualForm,
     DeadlineForm,
@@ -44,27 +45,16 @@ from .models import (
     RectificationOrder,
     TaskStatus,
 )
-from .workflow import TransitionError, role_of
+from .pageactions import run_action
+from .workflow import role_of
 
 
 def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _act(request: HttpRequest, fn: Callable[..., Any], *args: Any, ok: str = "", **kwargs: Any) -> Any:
-    """Run one action; a refusal becomes a message on the page (returns ``None``)."""
-    try:
-        result = fn(*args, **kwargs)
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-        return None
-    except (PermissionDenied, TransitionError, periods.PeriodError, notices.NoticeError) as exc:
-        messages.error(request, str(exc))
-        return None
-    if ok:
-        messages.success(request, ok)
-    return result if result is not None else True
+#: Run one action; a refusal becomes a message on the page (returns ``None``).
+_act = partial(run_action, refusals=(periods.PeriodError, notices.NoticeError))
 
 
 def _get(user: Any, qs: Any, pk: int) -> Any:
@@ -480,11 +470,7 @@ def _order_post(request: HttpRequest, order: RectificationOrder) -> None:
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence files are served only to users who see the order (never from a public URL)."""
     item = _get(request.user, Attachment.objects.all(), pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件不存在 / the file is missing") from exc
-    return FileResponse(handle, as_attachment=not item.is_image, filename=item.name)
+    return file_response(item, inline=item.is_image)
 
 
 # -- annual inspection ----------------------------------------------------------------------

@@ -12,14 +12,16 @@ action allows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from eduplan.accounts.scoping import profile_of, scope
+from eduplan.plans import standards
 from eduplan.registry.choices import Role
 
 M = TypeVar("M", bound=models.Model)
@@ -132,6 +134,98 @@ def local_day(moment: dt.datetime) -> dt.date:
 
 def is_role(user: Any, *roles: str) -> bool:
     return role_of(user) in roles
+
+
+def require_reason(text: str) -> str:
+    """The reason, stripped; refusing, cancelling, extending or retracting must say why."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"reason": "请填写原因 / give a reason"})
+    return text
+
+
+def record_transition(obj: Any, action: str, before: str, user: Any, at: dt.datetime, **fields: Any) -> Any:
+    """One line of ``obj``'s event log (its ``events``): who moved it by ``action`` from ``before``
+    to its current state, and when; ``fields`` are the log's own columns (``note``, ``level`` …)."""
+    return obj.events.create(
+        action=action, from_state=before, to_state=obj.state, actor=actor(user), at=at, **fields
+    )
+
+
+def offered_actions(
+    table: Mapping[tuple[str, str], str], state: str, role: str, offers: Mapping[str, Iterable[str]]
+) -> list[str]:
+    """The actions to offer as buttons: those the table allows from ``state`` that ``role`` may
+    take (``offers``: action → roles; a superuser may take them all). Each action re-checks."""
+    out: list[str] = []
+    for s, action in table:
+        if s == state and action not in out and (role == SUPERUSER or role in offers[action]):
+            out.append(action)
+    return out
+
+
+# -- deadlines and escalation -----------------------------------------------------------------------
+# Rectification orders and plan tasks are both tracked against a ``deadline`` at a ``level``
+# (county or city 督办, with ``escalated_at``), and log ``extend`` and ``escalate`` events with the
+# level and a note. The caller has checked the transition and who acts.
+
+
+def extend_deadline(
+    obj: M, new_deadline: dt.date, reason: str, *, user: Any = None, at: dt.datetime | None = None
+) -> M:
+    """Give ``obj`` a later deadline, saying why; the old one stays in the history and the log."""
+    reason = require_reason(reason)
+    old = obj.deadline  # type: ignore[attr-defined]
+    if new_deadline <= old:
+        raise ValidationError(
+            {"deadline": "新期限须晚于原期限 / the new deadline must be later than the old one"}
+        )
+    obj.deadline = new_deadline  # type: ignore[attr-defined]
+    save_with_history(obj, user=user, reason="延期 extended")
+    note = f"{old} → {new_deadline}: {reason}"
+    record_transition(obj, "extend", obj.state, user, now_or(at), level=obj.level, note=note)  # type: ignore[attr-defined]
+    return obj
+
+
+def escalate_to_city(
+    obj: M, city: str, note: str, *, noun: tuple[str, str], user: Any = None, at: dt.datetime | None = None
+) -> M:
+    """Raise ``obj`` from county to city tracking (督办: its level becomes ``city``); refused when
+    the city already tracks it (``noun``: what it is, in Chinese and English)."""
+    if obj.level == city:  # type: ignore[attr-defined]
+        raise ValidationError({"level": f"该{noun[0]}已由市级督办 / the city already tracks this {noun[1]}"})
+    moment = now_or(at)
+    obj.level = city  # type: ignore[attr-defined]
+    obj.escalated_at = moment  # type: ignore[attr-defined]
+    save_with_history(obj, user=user, reason="升级督办 escalated")
+    record_transition(obj, "escalate", obj.state, user, moment, level=city, note=note)  # type: ignore[attr-defined]
+    return obj
+
+
+def escalate_overdue(
+    open_at_county: QuerySet[M],
+    today: dt.date,
+    escalate: Callable[..., M],
+    *,
+    undone_zh: str,
+    at: dt.datetime | None = None,
+) -> list[M]:
+    """The daily sweep: each record of ``open_at_county`` more than ``[rectification]
+    escalate_after_days`` past its deadline is escalated, oldest deadline first, with a reason that
+    counts the days (``逾期 N 天{undone_zh},升级市级督办``)."""
+    grace = int(standards.value("rectification", "escalate_after_days"))
+    due = open_at_county.filter(deadline__lt=today - dt.timedelta(days=grace))
+    done = []
+    for obj in due.order_by("deadline", "pk"):
+        days = (today - obj.deadline).days  # type: ignore[attr-defined]
+        done.append(
+            escalate(
+                obj,
+                reason=f"逾期 {days} 天{undone_zh},升级市级督办 / {days} days overdue: escalated to the city",
+                at=at,
+            )
+        )
+    return done
 
 
 COUNTY_OR_CITY = (Role.COUNTY_OFFICER, Role.CITY_OFFICER)

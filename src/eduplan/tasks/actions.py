@@ -22,26 +22,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
 from django.db import transaction
 
-from eduplan.plans import standards
 from eduplan.plans.coverage import implements
 from eduplan.plans.loader import Plan, TaskSpec, load_plan
 from eduplan.registry.choices import DivisionLevel, Role
 from eduplan.registry.models import Division
+from eduplan.supervision.evidence import check_files, store_files
 from eduplan.supervision.workflow import (
     SUPERUSER,
     SYSTEM,
     actor,
+    escalate_overdue,
+    escalate_to_city,
+    extend_deadline,
     local_day,
     next_state,
     now_or,
+    record_transition,
     refuse,
+    require_reason,
     require_role,
     require_scope,
     role_of,
@@ -57,7 +60,6 @@ from .models import (
     Milestone,
     PlanTask,
     ProgressUpdate,
-    TaskEvent,
     TaskLevel,
     TaskState,
 )
@@ -144,23 +146,7 @@ def _next(task: CountyTask, action: str) -> str:
 
 
 def _record(task: CountyTask, action: str, before: str, user: Any, at: dt.datetime, note: str = "") -> None:
-    TaskEvent.objects.create(
-        task=task,
-        action=action,
-        from_state=before,
-        to_state=task.state,
-        level=task.level,
-        actor=actor(user),
-        at=at,
-        note=note,
-    )
-
-
-def _reason(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"reason": "请填写原因 / give a reason"})
-    return text
+    record_transition(task, action, before, user, at, level=task.level, note=note)
 
 
 def _county(division: Division) -> Division:
@@ -387,30 +373,6 @@ def start_task(task: CountyTask, *, user: Any = None, at: dt.datetime | None = N
     return task
 
 
-def _check_files(files: Iterable[Any]) -> list[Any]:
-    """Evidence files: the same size limit and file types as rectification evidence
-    (``[rectification] max_attachment_mb``, ``attachment_extensions``)."""
-    files = [f for f in files if f]
-    limit = float(standards.value("rectification", "max_attachment_mb")) * 1024 * 1024
-    allowed = {e.lower() for e in standards.value("rectification", "attachment_extensions")}
-    errors = []
-    for f in files:
-        name = PurePath(getattr(f, "name", "") or "").name
-        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if ext not in allowed:
-            errors.append(
-                f"{name}: 不支持的文件类型(可用 {', '.join(sorted(allowed))}) / file type not accepted "
-                f"(use {', '.join(sorted(allowed))})"
-            )
-        elif (getattr(f, "size", 0) or 0) > limit:
-            errors.append(
-                f"{name}: 文件过大(上限 {limit / 1048576:g} MB) / file too large (limit {limit / 1048576:g} MB)"
-            )
-    if errors:
-        raise ValidationError(errors)
-    return files
-
-
 @transaction.atomic
 def record_progress(
     task: CountyTask,
@@ -433,7 +395,8 @@ def record_progress(
         raise ValidationError({"text": "请说明进展情况 / say what was done"})
     if percent is not None and not 0 <= int(percent) <= 100:
         raise ValidationError({"percent": f"完成比例应在0到100之间 / percent must be 0–100, not {percent}"})
-    checked = _check_files(files)
+    # Evidence files follow the rectification evidence rules; empty file inputs are skipped.
+    checked = check_files(f for f in files if f)
     moment = now_or(at)
     update = ProgressUpdate(
         task=task,
@@ -445,11 +408,7 @@ def record_progress(
     )
     update.full_clean()
     update.save()
-    for f in checked:
-        name = PurePath(f.name).name
-        item = Evidence(update=update, name=name[:200], size=getattr(f, "size", 0) or 0)
-        item.file.save(name, f if isinstance(f, File) else File(f, name=name), save=False)
-        item.save()
+    store_files(Evidence, checked, update=update)
     if percent is not None:
         task.percent = int(percent)
     if update.stage:
@@ -487,7 +446,7 @@ def cancel_task(
     before = task.state
     target = _next(task, "cancel")
     _city_or_own(user, task, "下达的任务由市教育体育局取消", "only the city cancels a task it assigned")
-    reason = _reason(reason)
+    reason = require_reason(reason)
     moment = now_or(at)
     task.state = target
     task.cancel_reason = reason
@@ -501,20 +460,9 @@ def extend_task_deadline(
     task: CountyTask, new_deadline: dt.date, reason: str, *, user: Any = None, at: dt.datetime | None = None
 ) -> CountyTask:
     """Give more time, with a reason; the old deadline stays in the history and the event log."""
-    before = task.state
     _next(task, "extend")
     _city_or_own(user, task, "任务期限由市教育体育局调整", "only the city extends a task's deadline")
-    reason = _reason(reason)
-    if new_deadline <= task.deadline:
-        raise ValidationError(
-            {"deadline": "新期限须晚于原期限 / the new deadline must be later than the old one"}
-        )
-    moment = now_or(at)
-    old = task.deadline
-    task.deadline = new_deadline
-    save_with_history(task, user=user, reason="延期 extended")
-    _record(task, "extend", before, user, moment, f"{old} → {new_deadline}: {reason}")
-    return task
+    return extend_deadline(task, new_deadline, reason, user=user, at=at)
 
 
 @transaction.atomic
@@ -523,45 +471,20 @@ def escalate_task(
 ) -> CountyTask:
     """Raise an open task from county to city tracking (督办); the daily sweep does this for
     overdue tasks, a city officer may do it by hand."""
-    before = task.state
     _next(task, "escalate")
     require_role(user, CITY, "升级督办由市教育体育局决定", "only the city escalates a task")
     require_scope(user, task)
-    if task.level == TaskLevel.CITY:
-        raise ValidationError({"level": "该任务已由市级督办 / the city already tracks this task"})
-    moment = now_or(at)
-    task.level = TaskLevel.CITY
-    task.escalated_at = moment
-    save_with_history(task, user=user, reason="升级督办 escalated")
-    _record(
-        task,
-        "escalate",
-        before,
-        user,
-        moment,
-        reason or "逾期未完成,升级市级督办 overdue: escalated to the city",
-    )
-    return task
+    note = reason or "逾期未完成,升级市级督办 overdue: escalated to the city"
+    return escalate_to_city(task, TaskLevel.CITY, note, noun=("任务", "task"), user=user, at=at)
 
 
 def escalate_overdue_tasks(today: dt.date, *, at: dt.datetime | None = None) -> list[CountyTask]:
     """The daily sweep: every county-level open task more than ``[rectification]
     escalate_after_days`` past its deadline goes to the city (the same grace as rectification)."""
-    grace = int(standards.value("rectification", "escalate_after_days"))
-    due = CountyTask.objects.filter(
-        state__in=OPEN_TASK_STATES, level=TaskLevel.COUNTY, deadline__lt=today - dt.timedelta(days=grace)
+    open_at_county = CountyTask.objects.filter(
+        state__in=OPEN_TASK_STATES, level=TaskLevel.COUNTY
     ).select_related("county")
-    done = []
-    for task in due.order_by("deadline", "pk"):
-        days = (today - task.deadline).days
-        done.append(
-            escalate_task(
-                task,
-                reason=f"逾期 {days} 天未完成,升级市级督办 / {days} days overdue: escalated to the city",
-                at=at,
-            )
-        )
-    return done
+    return escalate_overdue(open_at_county, today, escalate_task, undone_zh="未完成", at=at)
 
 
 @transaction.atomic
@@ -707,7 +630,7 @@ def revise_county_plan(row: CountyPlan, reason: str, *, user: Any = None) -> Cou
     )
     if user is not None:
         require_scope(user, row, write=True)
-    reason = _reason(reason)
+    reason = require_reason(reason)
     row.state = target
     row.note = reason
     save_with_history(row, user=user, reason=f"修订 revised: {reason}")

@@ -27,6 +27,7 @@ from simple_history.models import HistoricalRecords
 from eduplan.accounts.scoping import Scope
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
+from eduplan.supervision.evidence import EvidenceFile
 
 USER = settings.AUTH_USER_MODEL
 
@@ -202,36 +203,18 @@ def _evidence_path(instance: Evidence, filename: str) -> str:
     return f"tasks/evidence/{task.county.code}/{task.pk}/{filename}"
 
 
-class Evidence(models.Model):
+class Evidence(EvidenceFile):
     """A photo or file attached to a progress update; stored under MEDIA_ROOT like supervision's
     rectification evidence and served only through a scoped view."""
 
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField("文件 file", upload_to=_evidence_path, max_length=300)
-    name = models.CharField("原文件名 original name", max_length=200)
-    size = models.PositiveIntegerField("大小(字节) size")
-    uploaded_at = models.DateTimeField("上传时间 uploaded", auto_now_add=True)
 
     SCOPE = Scope(county="update__task__county")
 
     class Meta:
         verbose_name = "任务佐证 evidence file"
         verbose_name_plural = "任务佐证 evidence files"
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def extension(self) -> str:
-        return self.name.lower().rsplit(".", 1)[-1] if "." in self.name else ""
-
-    @property
-    def is_image(self) -> bool:
-        return self.extension in {"jpg", "jpeg", "png", "gif", "webp"}
-
-    @property
-    def is_pdf(self) -> bool:
-        return self.extension == "pdf"
 
 
 class TaskEvent(models.Model):

@@ -65,16 +65,7 @@ def write_notice_paragraph(w: Any, data: Any) -> None:
 def write_notice_annex(w: Any, data: Any) -> None:
     """Annex table 4: the overdue tasks, one row each."""
     lines = _lines(data)
-    w.para("附表4", ea=w.heading_font, indent=False, keep=True)
-    w.para(
-        "逾期未完成计划任务清单",
-        ea=w.title_font,
-        size=18,
-        align="center",
-        indent=False,
-        exact=False,
-        keep=True,
-    )
+    w.annex_title("附表4", "逾期未完成计划任务清单")
     if not lines:
         w.para("无。", indent=False)
         return

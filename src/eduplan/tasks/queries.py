@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
 from eduplan.registry.choices import Role
-from eduplan.supervision.workflow import SUPERUSER, role_of
+from eduplan.supervision.workflow import SUPERUSER, offered_actions, role_of
 
 from .models import OPEN_TASK_STATES, CountyTask, TaskLevel, TaskState
 
@@ -181,7 +181,6 @@ def allowed_actions(task: CountyTask, user: Any) -> list[str]:
     """Buttons to offer (each action re-checks everything)."""
     from .actions import TRANSITIONS
 
-    role = role_of(user)
     own = task.plan_task_id is None
     offers = {
         "start": (Role.COUNTY_OFFICER,),
@@ -191,12 +190,5 @@ def allowed_actions(task: CountyTask, user: Any) -> list[str]:
         "extend": (Role.CITY_OFFICER, Role.COUNTY_OFFICER) if own else (Role.CITY_OFFICER,),
         "escalate": (Role.CITY_OFFICER,),
     }
-    out = []
-    for (state, action), _ in TRANSITIONS.items():
-        if state != task.state or action in out:
-            continue
-        if role == SUPERUSER or role in offers[action]:
-            if action == "escalate" and task.level == TaskLevel.CITY:
-                continue
-            out.append(action)
-    return out
+    offered = offered_actions(TRANSITIONS, task.state, role_of(user), offers)
+    return [a for a in offered if not (a == "escalate" and task.level == TaskLevel.CITY)]

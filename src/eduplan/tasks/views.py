@@ -5,12 +5,11 @@ comes back as a message on the page in Chinese and English, never a traceback.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +18,9 @@ from eduplan.accounts.scoping import scope
 from eduplan.plans.loader import PlanError, load_plan
 from eduplan.registry.choices import Role
 from eduplan.registry.models import Division
-from eduplan.supervision.workflow import SUPERUSER, TransitionError, role_of
+from eduplan.supervision.evidence import file_response
+from eduplan.supervision.pageactions import run_action
+from eduplan.supervision.workflow import SUPERUSER, role_of
 
 from . import actions, queries
 from .county_plans import county_plan_overview, plans_for
@@ -30,19 +31,8 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _act(request: HttpRequest, fn: Callable[..., Any], *args: Any, ok: str = "", **kwargs: Any) -> Any:
-    try:
-        result = fn(*args, **kwargs)
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-        return None
-    except (PermissionDenied, TransitionError, PlanError) as exc:
-        messages.error(request, str(exc))
-        return None
-    if ok:
-        messages.success(request, ok)
-    return result if result is not None else True
+#: Run one action; a refusal becomes a message on the page (returns ``None``).
+_act = partial(run_action, refusals=(PlanError,))
 
 
 def _date(request: HttpRequest, key: str) -> dt.date | None:
@@ -231,11 +221,7 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
     item = scope(request.user, Evidence.objects.all()).filter(pk=pk).first()
     if item is None:
         raise Http404("没有这个文件,或您无权查看 / no such file in your scope")
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件不存在 / the file is missing") from exc
-    return FileResponse(handle, as_attachment=not (item.is_image or item.is_pdf), filename=item.name)
+    return file_response(item, inline=item.is_image or item.is_pdf)
 
 
 @login_required

@@ -17,16 +17,15 @@ or cron) everything is visible.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from eduplan.intake.management.commands._common import date_option, user_named
 from eduplan.output import FORMATS, OutputError, write_records
 from eduplan.plans.loader import PlanError, load_plan
 from eduplan.registry.models import Division
@@ -49,17 +48,6 @@ HEADERS = {
     "level": "督办 level",
 }
 TABLE_COLUMNS = ["id", "county_name", "clause", "title_zh", "lead", "deadline", "status", "percent", "level"]
-
-
-def _date(text: str | None, what: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(
-            f"{what}: 日期格式应为 YYYY-MM-DD / a date is written YYYY-MM-DD: {text!r}"
-        ) from exc
 
 
 class Command(BaseCommand):
@@ -105,20 +93,12 @@ class Command(BaseCommand):
         p.add_argument("--today")
 
     def handle(self, *args: Any, **o: Any) -> None:
-        user = self._user(o.get("user"))
+        user = user_named(o.get("user"))
         try:
             getattr(self, f"do_{o['sub']}")(user, o)
         except (ValidationError, PermissionDenied, TransitionError, PlanError, OutputError) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise CommandError("; ".join(messages)) from exc
-
-    def _user(self, name: str | None) -> Any:
-        if not name:
-            return None
-        user = get_user_model().objects.filter(username=name).first()
-        if user is None:
-            raise CommandError(f"找不到用户 {name} / no such user")
-        return user
 
     def _write(
         self, rows: list[dict[str, Any]], o: dict[str, Any], title: str, columns: list[str] | None
@@ -153,12 +133,12 @@ class Command(BaseCommand):
             if counties.count() != len(set(o["county"])):
                 raise CommandError(f"未知县级区划 unknown county code(s) in {', '.join(o['county'])}")
         done = actions.assign_to_counties(
-            list(tasks), list(counties), deadline=_date(o.get("deadline"), "--deadline"), user=user
+            list(tasks), list(counties), deadline=date_option(o.get("deadline"), "--deadline"), user=user
         )
         self.stdout.write(f"已下达 assigned: {len(done)}")
 
     def do_list(self, user: Any, o: dict[str, Any]) -> None:
-        today = _date(o.get("today"), "--today") or timezone.localdate()
+        today = date_option(o.get("today"), "--today") or timezone.localdate()
         qs = queries.filter_tasks(queries.tasks_for(user), o, today)
         rows = [queries.task_record(t, today) for t in qs.order_by("county__code", "deadline", "pk")]
         self._write(rows, o, f"计划任务 plan tasks ({today})", TABLE_COLUMNS)
@@ -200,7 +180,7 @@ class Command(BaseCommand):
         )
 
     def do_overdue(self, user: Any, o: dict[str, Any]) -> None:
-        today = _date(o.get("today"), "--today") or timezone.localdate()
+        today = date_option(o.get("today"), "--today") or timezone.localdate()
         if o["escalate"]:
             if user is not None:
                 raise CommandError(
@@ -218,6 +198,6 @@ class Command(BaseCommand):
     def do_demo(self, user: Any, o: dict[str, Any]) -> None:
         from eduplan.tasks.demo import demo_tasks
 
-        today = _date(o.get("today"), "--today") or timezone.localdate()
+        today = date_option(o.get("today"), "--today") or timezone.localdate()
         counts = demo_tasks(today)
         self.stdout.write("演示数据 demo: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
