@@ -5,7 +5,8 @@ Targets (issue "The registry, a demo city, and the two-command start"): city < 2
 --no-serve --db FILE`` in its own process, timed from start to exit (Django start-up and
 migrations included); its peak memory is the child's maximum resident set size (``wait4``'s
 rusage, the per-child form of ``getrusage(RUSAGE_CHILDREN).ru_maxrss``), and its CPU time is
-reported too, since the machine may be shared. Row counts come from the run's DemoRun row.
+reported too, since the machine may be shared. Row counts (the registry and the programme and
+workforce registers) come from the run's DemoRun row.
 
     .venv/bin/python bench/demo.py            # city and province
     .venv/bin/python bench/demo.py --quick    # city only

@@ -92,7 +92,7 @@ ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 def wipe() -> None:
     """Delete every registry, demo and account row (inside the calling test's transaction)."""
     User = get_user_model()
-    labels = {"registry", "demo", "accounts"}
+    labels = {"registry", "demo", "accounts", "programmes", "workforce"}
     models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in labels]
     models += [User, User.groups.through, User.user_permissions.through]
     with connection.cursor() as cursor:
@@ -549,11 +549,11 @@ def test_full_clean_passes_on_a_sample_of_every_model(demo):
     models = [
         m for m in apps.get_app_config("registry").get_models() if not m.__name__.startswith("Historical")
     ]
-    models += [DemoRun, Profile]
+    models += [DemoRun, Profile, *REGISTER_MODELS]
     for model in models:
         pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
         if not pks:  # only a registry table the demo does not fill may be empty
-            assert model not in (*SNAPSHOT_MODELS, Profile), model.__name__
+            assert model not in (*SNAPSHOT_MODELS, Profile, *REGISTER_MODELS), model.__name__
             continue
         step = max(1, len(pks) // sample_size)
         for obj in model.objects.filter(pk__in=pks[::step]):
@@ -614,16 +614,32 @@ SNAPSHOT_MODELS = (
 )
 
 
+#: The programme and workforce registers the demo fills (eduplan.demo.registers).
+REGISTER_MODELS = [
+    m
+    for label in ("programmes", "workforce")
+    for m in apps.get_app_config(label).get_models()
+    if not m.__name__.startswith("Historical")
+]
+#: How a row naming a related row without a code is keyed (staff by institution and name).
+NATURAL_KEYS = {
+    "StaffMember": ("institution__code", "name"),
+    "EvaluationScheme": ("county__code", "year", "title"),
+}
+
+
 def snapshot() -> dict[str, list[str]]:
-    """Every row of the main tables, foreign keys by code, sorted (primary keys differ by run)."""
+    """Every row of the main tables and the registers, foreign keys by code (or natural key),
+    sorted (primary keys differ by run)."""
     out = {}
-    for model in (*SNAPSHOT_MODELS, get_user_model()):
+    for model in (*SNAPSHOT_MODELS, *REGISTER_MODELS, get_user_model()):
         names = []
         for f in model._meta.concrete_fields:
             if f.primary_key:
                 continue
             if f.is_relation:
-                names.append(f"{f.name}__code")
+                keys = NATURAL_KEYS.get(f.related_model.__name__, ("code",))
+                names += [f"{f.name}__{k}" for k in keys]
             else:
                 names.append(f.name)
         out[model.__name__] = sorted(repr(row) for row in model.objects.values_list(*names))
@@ -642,9 +658,17 @@ def test_same_seed_gives_the_same_rows_and_another_seed_different_ones(demo):
     generate("tiny", 8)
     other = snapshot()
     assert first["Institution"] and first["SchoolClass"] and first["StaffMember"]
+    assert first["TrainingRecord"] and first["ParentCommittee"] and first["PublicityItem"]
     for table in first:
         assert first[table] == again[table], table
-    for table in ("PopulationCount", "Institution", "SchoolClass", "StaffMember", "DemoRun"):
+    for table in (
+        "PopulationCount",
+        "Institution",
+        "SchoolClass",
+        "StaffMember",
+        "DemoRun",
+        "TrainingRecord",
+    ):
         assert first[table] != other[table], table
     # The real divisions do not depend on the seed.
     assert [r for r in first["Division"] if "'village'" not in r] == [

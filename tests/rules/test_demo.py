@@ -91,6 +91,31 @@ KINDS: dict[str, tuple[str, Key, Callable[[Finding], bool], bool]] = {
     "hs_funding_below_standard": ("HS-FUNDING", institution, everything, False),
     # The staffing shortfall breaks the per-class configuration and the 保教 ratio together.
     "kg_staffing_shortfall": ("KG-CLASS-STAFF", institution, everything, False),
+    # The programme registers (eduplan.demo.registers).
+    "hs_no_standardisation_plan": ("PROG-HS-NO-PLAN", institution, everything, False),
+    "hs_plan_behind": ("PROG-HS-PLAN-BEHIND", institution, everything, False),
+    "kg_demonstration_unrecorded": ("PROG-DEMO-KG-SYNC", institution, everything, False),
+    "hs_group_no_members": ("PROG-GROUP-NO-MEMBERS", institution, everything, False),
+    "kg_subsidy_short": ("PROG-SUBSIDY-SHORTFALL", institution, everything, False),
+    "kg_subsidy_late": ("PROG-SUBSIDY-LATE", institution, everything, False),
+    "kg_no_parent_committee": ("PROG-KG-NO-COMMITTEE", institution, everything, False),
+    # The workforce registers: training is judged per institution (staff_training_behind lists
+    # the institutions of the lagging staff) and per county.
+    "county_training_behind": ("TRAINING-COVERAGE-COUNTY", county, everything, False),
+    "staff_training_behind": ("TRAINING-COVERAGE-INSTITUTION", institution, everything, False),
+    "hs_pay_not_tilted": ("HS-PAY-TILT", institution, everything, False),
+    "hs_pay_class_teachers_not_above": ("HS-PAY-CLASS-TEACHER", institution, everything, False),
+    "county_eval_by_admission": ("HS-EVAL-ADMISSION", county, everything, False),
+    "hs_publicity_hype": ("HS-HYPE", institution, everything, False),
+}
+#: Staff kinds whose rule reports the institution: compared with the manifest's institutions.
+BY_INSTITUTION = {"staff_training_behind"}
+#: The ethics rules run only for a user allowed to see ethics records (rules/workforce.py): with
+#: no user they find nothing; for a superuser they find exactly these (kind → rule, key, and how a
+#: manifest staff code names the finding's entity).
+ETHICS_KINDS: dict[str, tuple[str, Key, Callable[[str], str]]] = {
+    "staff_award_during_ethics_bar": ("HS-ETHICS-BAR", institution, lambda code: code.split("/")[0]),
+    "staff_serious_ethics_unrecorded": ("HS-ETHICS-INCIDENT", county, lambda code: code[:6]),
 }
 
 #: Rules whose findings follow from a planted kind: they may only touch its entities (or their
@@ -166,7 +191,8 @@ def test_every_planted_imperfection_is_found_and_nothing_else():
 
     allowed: dict[str, set[str]] = defaultdict(set)
     for kind, (rule, key, counts, all_years) in KINDS.items():
-        planted = _in_rule_scope(kind, set(manifest["kinds"][kind]["codes"]))
+        entry = manifest["kinds"][kind]
+        planted = _in_rule_scope(kind, set(entry["institutions" if kind in BY_INSTITUTION else "codes"]))
         pool = every_year if all_years else latest
         found = {key(f) for f in pool if f.rule == rule and f.is_violation and counts(f)}
         missed, extra = planted - found, found - planted
@@ -196,9 +222,26 @@ def test_every_planted_imperfection_is_found_and_nothing_else():
     not_checkable = {(f.rule, f.entity_code) for f in latest if f.rule in NOT_CHECKABLE}
     counties = {f.entity_code for f in latest if f.rule == "COUNTY-SPENDING-TREND"}
     assert len(counties) == 9 and not_checkable == {(r, c) for r in NOT_CHECKABLE for c in counties}
-    assert set(catalogue()) <= {r for r, *_ in KINDS.values()} | set(CONSEQUENCES) | NOT_CHECKABLE | {
-        "KG-QUALITY-EVAL"
-    }
-    unknown = set(manifest["kinds"]) - set(KINDS) - NOT_RULES
+    ethics = {r for r, *_ in ETHICS_KINDS.values()}
+    assert not [f for fs in by_year.values() for f in fs if f.rule in ethics], (
+        "ethics findings without a user"
+    )
+    assert set(catalogue()) <= {r for r, *_ in KINDS.values()} | set(
+        CONSEQUENCES
+    ) | NOT_CHECKABLE | ethics | {"KG-QUALITY-EVAL"}
+    unknown = set(manifest["kinds"]) - set(KINDS) - set(ETHICS_KINDS) - NOT_RULES
     assert not unknown, f"the demo plants kinds no rule is mapped to: {sorted(unknown)}"
     assert not problems, "\n".join(problems)
+
+    # The ethics rules, for a user allowed to see ethics records.
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("ethics-admin", "", None)
+    reference = dt.date.fromisoformat(manifest["reference_date"])
+    found = run_rules(
+        year=manifest["latest_school_year"], as_of=reference, rule_ids=sorted(ethics), user=admin
+    )
+    for kind, (rule, key, entity) in ETHICS_KINDS.items():
+        planted = {entity(code) for code in manifest["kinds"][kind]["codes"]}
+        assert planted, kind
+        assert {key(f) for f in found if f.rule == rule} == planted, kind

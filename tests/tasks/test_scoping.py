@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -30,6 +31,10 @@ def test_board_shows_only_the_county_own_tasks(client):
     assert f'data-task="{tw.task_b.pk}"' not in page
     city = login(client, tw.w.city).get("/office/tasks/").content.decode()
     assert f'data-task="{tw.task_a.pk}"' in city and f'data-task="{tw.task_b.pk}"' in city
+    # Each county's heading counts its tasks by state, by the state's name (not its code).
+    heading = city[city.index("<h2>红塔区") : city.index("</h2>", city.index("<h2>红塔区"))]
+    text = re.sub(r"<[^>]+>", "", heading)
+    assert "逾期 Overdue 1" in text and not re.search(r"\b(overdue|not_started|in_progress) \d", text)
 
 
 def test_other_county_task_page_and_update_are_404(client):

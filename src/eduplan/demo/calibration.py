@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 #: Bump when a change to the generator changes the rows a given (scale, seed) produces.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 #: The demo's "today": end of the 2024–25 school year. Every date in the data derives from it and
 #: the seed, never from the clock, so two runs give the same rows.
@@ -481,6 +481,22 @@ class Rates:
     county_below_inclusive_target: float = 0.2
     county_below_public_share_target: float = 0.2
     county_no_first_level_hs: float = 0.1
+    # The programme and workforce registers (eduplan.demo.registers).
+    hs_no_standardisation_plan: float = 0.08
+    hs_plan_behind: float = 0.1
+    kg_demonstration_unrecorded: float = 0.1
+    hs_group_no_members: float = 0.1
+    kg_subsidy_short: float = 0.06
+    kg_subsidy_late: float = 0.06
+    kg_no_parent_committee: float = 0.05
+    county_training_behind: float = 0.2
+    staff_training_behind: float = 0.1
+    hs_pay_not_tilted: float = 0.1
+    hs_pay_class_teachers_not_above: float = 0.06
+    county_eval_by_admission: float = 0.2
+    staff_award_during_ethics_bar: float = 0.001
+    staff_serious_ethics_unrecorded: float = 0.0005
+    hs_publicity_hype: float = 0.1
     #: Not an imperfection: kindergartens renamed after the name clean-up (NameChange rows).
     renamed_kindergartens: float = 0.01
 

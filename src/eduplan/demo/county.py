@@ -51,7 +51,7 @@ from eduplan.registry.models import (
     StaffMember,
 )
 
-from . import staffing
+from . import geo, staffing
 from .allocation import allocate, even_split, largest_remainder
 from .calibration import RECENT_CHANGES_FROM
 from .gazetteer import LOCALITY_OF, County
@@ -310,6 +310,8 @@ class CountyBuilder:
         self.limit = gen.th.class_limit
         self.spec = gen.spec
         self.rng = np.random.default_rng([gen.seed, int(county.code)])
+        # Coordinates and registers draw from their own generators: the rest does not move.
+        self.places = geo.CountyPlaces(gen.seed, county.code, gen.county_seats[county.code])
         self.flags = gen.county_flags.get(county.code, set())
         self.insts: list[Inst] = []
         self.counters: dict[str, int] = {}
@@ -371,18 +373,28 @@ class CountyBuilder:
             self.write_staff()
             self.write_fees_and_safety()
             self.write_pairings_and_posts()
+            for model, n in self.gen.registers.fill_county(self.cdiv, last=self.last).items():
+                self.gen.register_counts[model] = self.gen.register_counts.get(model, 0) + n
         return self.counts
 
     # -- divisions --------------------------------------------------------------------------------------
 
     def write_divisions(self) -> None:
         county, city = self.county, self.gen.city_division(self.county)
+        seat = self.places.seat
         cdiv = Division(
-            code=county.code, name=county.name, level=DivisionLevel.COUNTY, type=county.type, parent=city
+            code=county.code,
+            name=county.name,
+            level=DivisionLevel.COUNTY,
+            type=county.type,
+            parent=city,
+            latitude=seat[0],
+            longitude=seat[1],
         )
         cdiv.skip_history_when_saving = True  # type: ignore[attr-defined]  # no wall-clock rows
         cdiv.save()  # save() sets county = itself and city from the parent chain
         self.cdiv = cdiv
+        self.tpoints = [self.places.township(t.type) for t in county.townships]
         self.tdivs = [
             Division(
                 code=t.code,
@@ -393,14 +405,16 @@ class CountyBuilder:
                 county=cdiv,
                 city=city,
                 locality=LOCALITY_OF.get(t.type, Locality.RURAL),
+                latitude=point[0],
+                longitude=point[1],
             )
-            for t in county.townships
+            for t, point in zip(county.townships, self.tpoints, strict=True)
         ]
         Division.objects.bulk_create(self.tdivs, batch_size=BATCH)
         self.villages: list[list[str]] = []
         vdivs = []
         lo, hi = self.spec.villages_per_township
-        for t, tdiv in zip(county.townships, self.tdivs, strict=True):
+        for t, tdiv, tpoint in zip(county.townships, self.tdivs, self.tpoints, strict=True):
             names: list[str] = []
             if t.type != DivisionType.SUBDISTRICT:
                 wanted = int(self.rng.integers(lo, hi + 1))
@@ -413,6 +427,7 @@ class CountyBuilder:
                     if name not in names:
                         names.append(name)
                 for i, name in enumerate(names):
+                    vpoint = self.places.village(tpoint)
                     vdivs.append(
                         Division(
                             code=f"{t.code}{200 + i + 1:03d}",
@@ -424,6 +439,8 @@ class CountyBuilder:
                             city=city,
                             locality=Locality.RURAL,
                             synthetic=True,
+                            latitude=vpoint[0],
+                            longitude=vpoint[1],
                         )
                     )
             self.villages.append(names)
@@ -1007,6 +1024,9 @@ class CountyBuilder:
     def institution_row(self, inst: Inst) -> Institution:
         tdiv = self.tdivs[inst.township]
         preschool = inst.preschool
+        lat, lon = self.places.institution(
+            self.tpoints[inst.township], urban=tdiv.type == DivisionType.SUBDISTRICT
+        )
         obj = Institution(
             code=inst.code,
             name=inst.name,
@@ -1014,6 +1034,8 @@ class CountyBuilder:
             division=tdiv,
             county=self.cdiv,
             address=f"{tdiv.name}{inst.village}",
+            latitude=lat,
+            longitude=lon,
             ownership=inst.ownership,
             sponsor=inst.sponsor,
             established_on=inst.established_on,

@@ -35,7 +35,7 @@ from django.utils import timezone
 from eduplan.registry.choices import DivisionLevel, DivisionType, InstitutionKind, PairingKind, Role
 from eduplan.registry.models import DataVersion, Division, Institution, Pairing, bump_version
 
-from . import gazetteer
+from . import gazetteer, geo, registers
 from .calibration import DEFAULT_SETTINGS, GENERATOR_VERSION, REFERENCE_DATE, SCALES, DemoSettings, ScaleSpec
 from .county import TRUSTEESHIP_COMPONENTS, CountyBuilder
 from .gazetteer import County
@@ -95,6 +95,15 @@ class Generator:
         self.city_high_schools: dict[str, list[tuple[str, Institution, bool, bool]]] = {}
         self.county_flags: dict[str, set[str]] = {}
         self._cities: dict[str, Division] = {}
+        self.county_seats: dict[str, tuple[float, float]] = {}
+        self.registers = registers.RegisterFiller(
+            self.seed,
+            self.manifest,
+            self.quota,
+            school_years=self.spec.school_years,
+            county_flags=self.county_flags,
+        )
+        self.register_counts: dict[str, int] = {}
         self._provinces: dict[str, Division] = {}
 
     def quota(self, kind: str) -> Quota:
@@ -161,23 +170,29 @@ class Generator:
     def write_upper_divisions(self, counties: list[County]) -> None:
         for county in counties:
             if county.province_code not in self._provinces:
+                centre = geo.province_centre(county.province_code)
                 province = Division(
                     code=gazetteer.province_division_code(county.province_code),
                     name=gazetteer.provinces()[county.province_code],
                     level=DivisionLevel.PROVINCE,
                     type=DivisionType.PROVINCE,
+                    latitude=centre[0] if centre else None,
+                    longitude=centre[1] if centre else None,
                 )
                 province.skip_history_when_saving = True  # type: ignore[attr-defined]
                 province.save()
                 self._provinces[county.province_code] = province
             if county.city_code not in self._cities:
                 name = gazetteer.cities()[county.city_code][0]
+                lat, lon = geo.city_centre(county.city_code, county.province_code)
                 city = Division(
                     code=gazetteer.city_division_code(county.city_code),
                     name=name,
                     level=DivisionLevel.CITY,
                     type=DivisionType.CITY,
                     parent=self._provinces[county.province_code],
+                    latitude=lat,
+                    longitude=lon,
                 )
                 city.skip_history_when_saving = True  # type: ignore[attr-defined]
                 city.save()  # a city is its own city
@@ -194,8 +209,12 @@ class Generator:
         counties = gazetteer.counties(self.spec.area_prefix)
         population = self.county_populations(counties)
         self.choose_county_kinds(counties, population)
+        registers.choose_county_kinds(
+            self.seed, [c.code for c in counties], self.settings.rates, self.manifest, self.county_flags
+        )
+        self.county_seats = geo.place_counties(counties)
         for kind in KINDS:
-            if kind not in COUNTY_KINDS:
+            if kind not in COUNTY_KINDS and kind not in registers.COUNTY_KINDS:
                 self.quota(kind)
         self.quota("renamed_kindergartens")
         with transaction.atomic():
@@ -216,8 +235,9 @@ class Generator:
         with transaction.atomic():
             # A bulk write like an import: derived results cached under the data version go stale.
             bump_version()
-            DataVersion.objects.filter(pk=1).update(changed_at=reference_moment())
-        counts = registry_counts()
+            # Both counters (the logins' profiles move the work counter): no wall clock.
+            DataVersion.objects.update(changed_at=reference_moment())
+        counts = {**registry_counts(), **dict(sorted(self.register_counts.items()))}
         manifest = self.manifest.as_json(
             header={
                 "generator_version": GENERATOR_VERSION,

@@ -296,6 +296,124 @@ KINDS: dict[str, Kind] = {
             "county without a provincial first-level (省一级) high school",
             "counties",
         ),
+        # -- the programme and workforce registers (eduplan.demo.registers) --------------------------
+        Kind(
+            "hs_no_standardisation_plan",
+            "institution",
+            "HS-2.2",
+            "general high school without a standardisation project (一校一案)",
+            "open general high schools",
+        ),
+        Kind(
+            "hs_plan_behind",
+            "institution",
+            "HS-2.2",
+            "standardisation project past its planned end (30–300 days before the reference date) "
+            "and 40–85% complete; clean projects end after it or are accepted at 100%",
+            "general high schools with a standardisation project",
+        ),
+        Kind(
+            "kg_demonstration_unrecorded",
+            "institution",
+            "PRE-T7",
+            "kindergarten marked as a demonstration kindergarten (is_demonstration) without a "
+            "designation record",
+            "demonstration kindergartens",
+        ),
+        Kind(
+            "hs_group_no_members",
+            "institution",
+            "HS-2.6",
+            "high school leading a school group formed in the reference year without a member yet",
+            "general high schools neither leading nor members of their county's group",
+        ),
+        Kind(
+            "kg_subsidy_short",
+            "institution",
+            "PRE-4.1.4",
+            "inclusive private kindergarten paid 70–90% of its subsidy (the county's standard × "
+            "children) in the latest school year, on time",
+            "inclusive private kindergartens with children in the latest school year",
+        ),
+        Kind(
+            "kg_subsidy_late",
+            "institution",
+            "PRE-4.1.4",
+            "inclusive private kindergarten paid its full subsidy 10–60 days after the due date "
+            "(31 December) in the latest school year; clean ones are paid 5–40 days before",
+            "inclusive private kindergartens with children in the latest school year, not short",
+        ),
+        Kind(
+            "kg_no_parent_committee",
+            "institution",
+            "PRE-4.2.2",
+            "kindergarten without a parent committee",
+            "open kindergartens that are not unlicensed",
+        ),
+        Kind(
+            "county_training_behind",
+            "county",
+            "PRE-4.3.2",
+            "county whose rotation-training coverage is below [workforce] coverage_min: some of its "
+            "staff (staff_training_behind) miss their last two years of training",
+            "counties",
+        ),
+        Kind(
+            "staff_training_behind",
+            "staff",
+            "PRE-4.3.2",
+            "staff member in a training role with no training record in the last two completed years "
+            "of the cycle (below the pro-rated hours; clean staff have 72–96 hours a year)",
+            "staff in training roles of county_training_behind counties, in post since before the "
+            "last two completed years",
+        ),
+        Kind(
+            "hs_pay_not_tilted",
+            "institution",
+            "HS-2.3",
+            "high school whose other staff earn 15–30% more performance pay on average than its "
+            "front-line and class teachers in the latest year (clean: 10–20% less)",
+            "open general high schools",
+        ),
+        Kind(
+            "hs_pay_class_teachers_not_above",
+            "institution",
+            "HS-2.3",
+            "high school whose class teachers earn 0–2,000 yuan less performance pay on average than "
+            "its other teachers in the latest year (clean: 6,000–9,000 more)",
+            "open general high schools not in hs_pay_not_tilted",
+        ),
+        Kind(
+            "county_eval_by_admission",
+            "county",
+            "HS-3.1",
+            "county whose evaluation scheme for the year after the latest school year gives "
+            "admission-rate criteria 60% of the weight (clean: 15%)",
+            "counties",
+        ),
+        Kind(
+            "staff_award_during_ethics_bar",
+            "staff",
+            "HS-2.4",
+            "high-school teacher given an award during a two-year ethics bar (no_promotion)",
+            "high-school teachers in post",
+        ),
+        Kind(
+            "staff_serious_ethics_unrecorded",
+            "staff",
+            "PRE-5.4",
+            "serious teacher-ethics case (negative-list entry marked serious) with no incident "
+            "recorded in its county (the finding is on the county)",
+            "high-school teachers in post, not staff_award_during_ethics_bar",
+        ),
+        Kind(
+            "hs_publicity_hype",
+            "institution",
+            "HS-3.4",
+            "high school with a publicity item hyping admission results (wordlists/hype.txt) in the "
+            "latest school year",
+            "open general high schools",
+        ),
     )
 }
 

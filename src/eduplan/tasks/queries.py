@@ -104,6 +104,12 @@ def board(qs: QuerySet[CountyTask], today: dt.date, group: str = "county") -> li
             }
         )
         g["counts"][status] = g["counts"].get(status, 0) + 1
+    for g in groups.values():
+        g["chips"] = [
+            (state, label, g["counts"][state])
+            for state, label in DISPLAY_STATES.items()
+            if state in g["counts"]
+        ]
     return sorted(groups.values(), key=lambda g: g["name"])
 
 

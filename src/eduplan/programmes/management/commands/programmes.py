@@ -56,7 +56,10 @@ class Command(BaseCommand):
         inc.add_argument("--year", type=int, help="学年 school year (default: the latest)")
         inc.add_argument("--format", choices=FORMATS, default="table")
         inc.add_argument("--out", help="输出文件 output file")
-        sub.add_parser("demo", help="演示数据 plausible register rows on a demo database")
+        sub.add_parser(
+            "demo",
+            help="演示数据(eduplan demo 已自动填充)/ demo rows for a registry without them (eduplan demo fills them itself)",
+        )
         for p in (ls, im, ex, inc, sub.choices["demo"]):
             add_db_option(p)
             p.add_argument("--user", help="以此用户身份 act as this user (held to their scope)")

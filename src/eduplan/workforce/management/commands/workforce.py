@@ -6,7 +6,8 @@
   incident);
 - ``eduplan workforce import REGISTER FILE.xlsx [--dry-run]`` imports a sheet, all rows or none;
 - ``eduplan workforce export REGISTER --out FILE.xlsx`` writes it back in the same layout;
-- ``eduplan workforce demo`` fills plausible records into a demo database.
+- ``eduplan workforce demo`` fills the demo's records into a registry that has none (``eduplan demo``
+  fills them itself).
 
 ``--user NAME`` holds the command to that user's scope (ethics registers need an allowed role);
 without it the command acts for whoever holds the database.
@@ -20,22 +21,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from eduplan.intake.management.commands._common import add_db_option, user_named
+from eduplan.intake.management.commands._common import add_db_option, date_option, user_named
 from eduplan.output import FORMATS, OutputError, write_records
 from eduplan.workforce import registers, training
 
 VIEWS = ("coverage", "ethics-conflicts")
-
-
-def _date(text: str | None) -> dt.date:
-    if not text:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(
-            f"日期格式应为 YYYY-MM-DD,收到“{text}” / a date is written YYYY-MM-DD, got {text!r}"
-        ) from exc
 
 
 class Command(BaseCommand):
@@ -64,7 +54,10 @@ class Command(BaseCommand):
         ex.add_argument("--county")
         ex.add_argument("--user")
         add_db_option(ex)
-        de = sub.add_parser("demo", help="演示数据 plausible records for a demo database")
+        de = sub.add_parser(
+            "demo",
+            help="演示数据(eduplan demo 已自动填充)/ demo records for a registry without them (eduplan demo fills them itself)",
+        )
         de.add_argument("--seed", type=int, default=1)
         de.add_argument("--today", help="the demo's reference day (default 2025-06-30)")
         add_db_option(de)
@@ -81,7 +74,7 @@ class Command(BaseCommand):
             elif name == "demo":
                 from eduplan.workforce.demo import DEFAULT_TODAY, populate
 
-                today = _date(options["today"]) if options.get("today") else DEFAULT_TODAY
+                today = date_option(options.get("today")) or DEFAULT_TODAY
                 try:
                     counts = populate(options["seed"], today=today)
                 except ValueError as exc:
@@ -96,7 +89,9 @@ class Command(BaseCommand):
         user = user_named(o.get("user"))
         key = o["register"]
         if key == "coverage":
-            cov = training.coverage(_date(o.get("as_of")), user, county=o.get("county"))
+            cov = training.coverage(
+                date_option(o.get("as_of")) or dt.date.today(), user, county=o.get("county")
+            )
             rows = [{"level": "county", **t.as_dict()} for t in cov.counties]
             rows += [{"level": "institution", **t.as_dict()} for t in cov.institutions]
             self.stderr.write(f"轮训周期 cycle {cov.cycle.label}, 截至 judged on {cov.cycle.judged_on}")
