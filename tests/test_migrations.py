@@ -14,4 +14,6 @@ def test_no_model_change_lacks_a_migration():
     try:
         call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
     except SystemExit as exc:
-        pytest.fail(f"models changed without a migration (`eduplan makemigrations`):\n{out.getvalue()}\n{exc}")
+        pytest.fail(
+            f"models changed without a migration (`eduplan makemigrations`):\n{out.getvalue()}\n{exc}"
+        )
