@@ -400,3 +400,28 @@ def test_cli_lists_and_exports_for_a_user(both_counties, tmp_path, capsys):
     call_command("programmes", "export", str(tmp_path / "x.xlsx"), "--user", "p_county_a")
     ws = load_workbook(tmp_path / "x.xlsx")[DESIGNATIONS.sheet]
     assert [r[0] for r in ws.iter_rows(min_row=3, values_only=True) if r[0]] == ["H1"]
+
+
+def test_the_monthly_notice_names_the_counties_eligible_for_incentives(city):
+    import docx
+    from openpyxl import load_workbook as open_xlsx
+
+    from eduplan.supervision import notices
+
+    actions.certify_county(city.county_b, kind="provincial", certified_on=D(2024, 11, 1))
+    records = [
+        {**_rec("530402", True), "division_name": "红塔区", "name_zh": "学前三年毛入园率", "value": 97.0},
+        {**_rec("530403", False), "division_name": "江川区", "name_zh": "学前三年毛入园率", "value": 90.0},
+    ]
+    data = notices.collect_notice_data(D(2025, 3, 1), city=city.city, records=records, as_of=D(2025, 4, 12))
+    assert {r["county"]: r["eligible"] for r in data.parts["incentives"]} == {"530402": True, "530403": True}
+    doc = docx.Document(io.BytesIO(notices.notice_bytes(data)))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    expected = "符合激励条件的县(市、区):江川区(率先通过普及普惠认定);红塔区(全部目标达标)"
+    assert notices.zh_punct(expected) in body, body[body.find("通报批评") : body.find("工作要求")]
+    assert "附表5" in body and notices.zh_punct("符合激励条件的县(市、区)") in body
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "2024-11-01" in cells
+    sheet = open_xlsx(io.BytesIO(notices.build_notice_xlsx(data)))["附表5 incentives"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("county", "county_name") and {r[0] for r in rows[1:]} == {"530402", "530403"}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from eduplan.programmes import actions as programmes
 from eduplan.registry import actions, identity
 from eduplan.registry.choices import (
     DivisionLevel,
@@ -192,6 +193,7 @@ def clean_kindergarten(
     actions.file_fee_standard(
         inst, monthly_fee=Decimal("400"), effective_on=dt.date(YEAR, 9, 1), filed_on=dt.date(YEAR, 7, 1)
     )
+    programmes.establish_committee(inst, established_on=dt.date(2020, 10, 1), members=7)  # PRE-4.2.2
     city.institutions[code] = inst
     return inst
 
@@ -230,6 +232,15 @@ def clean_high_school(
             start_date=dt.date(2023, 3, 1),
             agreement_signed=True,
         )
+    programmes.record_project(  # HS-2.2 一校一案, on schedule
+        inst,
+        title="一校一案",
+        scope="学科教室、创新实验室",
+        budget=Decimal("800"),
+        starts_on=dt.date(2023, 3, 1),
+        ends_on=dt.date(2026, 12, 31),
+        completion=50,
+    )
     city.institutions[code] = inst
     return inst
 

@@ -100,7 +100,7 @@ def test_notice_lists_overdue_tasks_by_county():
     actions.record_progress(tw.task_b, text="x", percent=100, user=tw.w.county_b)
     actions.complete_task(tw.task_b, user=tw.w.county_b)
     data, body, cells = _notice_text(tw, dt.date(2025, 4, 12))
-    assert [t["county"] for t in data.overdue_tasks] == ["530402"]
+    assert [t["county"] for t in data.parts["overdue_tasks"]] == ["530402"]
     assert "逾期未完成计划任务1项" in body and "红塔区1项" in body and "附表4" in body
     assert "普通高中标准化建设一校一案" in cells and "12" in cells
     assert "江川区" not in cells[cells.index("普通高中标准化建设一校一案") - 2 :]  # its task is done

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -95,7 +96,7 @@ class NoticeData:
     overdue: list[dict[str, Any]] = field(default_factory=list)
     criticised: list[dict[str, Any]] = field(default_factory=list)
     incidents: list[dict[str, Any]] = field(default_factory=list)
-    overdue_tasks: list[dict[str, Any]] = field(default_factory=list)  # eduplan.tasks.notice
+    parts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # NOTICE_PARTS, by KEY
     banned: dict[str, dt.date] = field(default_factory=dict)
     rule_text: str = ""
     plan_document: str = ""
@@ -413,7 +414,7 @@ def collect_notice_data(
         overdue=overdue,
         criticised=criticised,
         incidents=incidents,
-        overdue_tasks=_tasks_notice().overdue_task_lines(city, as_of),
+        parts={part.KEY: part.collect(city, as_of, chosen) for part in notice_parts()},
         banned=banned,
         rule_text=criticism_rule_text(),
         plan_document=document,
@@ -798,7 +799,7 @@ def build_notice_docx(data: NoticeData) -> Any:
         w.para("逾期未整改问题:" + ",".join(f"{k}{v}个" for k, v in per_county.items()) + "。清单见附表3。")
     else:
         w.para("本期无逾期未整改问题。")
-    _tasks_notice().write_notice_paragraph(w, data)
+    _part_paragraphs(w, data, 4)
 
     # 五、通报批评
     w.heading(5, "通报批评")
@@ -812,6 +813,7 @@ def build_notice_docx(data: NoticeData) -> Any:
         )
     else:
         w.para(rule + "本期无县(市、区)被通报批评。")
+    _part_paragraphs(w, data, 5)
 
     # 六、工作要求
     w.heading(6, "工作要求")
@@ -900,16 +902,32 @@ def build_notice_docx(data: NoticeData) -> Any:
         )
     else:
         w.para("无。", indent=False)
-    _tasks_notice().write_notice_annex(w, data)
+    for number, part in enumerate(notice_parts(), start=4):
+        rows = data.parts.get(part.KEY, [])
+        w.annex_title(f"附表{number}", part.ANNEX_TITLE)
+        if rows:
+            w.table(part.HEADERS, [part.cells(r) for r in rows], size=9)
+        else:
+            w.para("无。", indent=False)
     return doc
 
 
-def _tasks_notice() -> Any:
-    """Overdue plan tasks (issue 12) are written by the tasks app (imported late: it imports
-    supervision)."""
-    from eduplan.tasks import notice
+#: Parts of the notice that other apps write (imported late: they import supervision), in annex
+#: order from 附表4. Each module has ``KEY`` (its entry in ``NoticeData.parts``), ``SECTION`` (the
+#: heading its paragraph goes under), ``ANNEX_TITLE``, ``HEADERS`` and ``SHEET``, and functions
+#: ``collect(city, as_of, records) -> rows``, ``paragraph(rows, annex) -> str`` and
+#: ``cells(row) -> list[str]``. The xlsx gets every row's own fields, unrounded.
+NOTICE_PARTS = ("eduplan.tasks.notice", "eduplan.programmes.notice")
 
-    return notice
+
+def notice_parts() -> list[Any]:
+    return [importlib.import_module(name) for name in NOTICE_PARTS]
+
+
+def _part_paragraphs(w: _Writer, data: NoticeData, section: int) -> None:
+    for number, part in enumerate(notice_parts(), start=4):
+        if section == part.SECTION:
+            w.para(part.paragraph(data.parts.get(part.KEY, []), f"附表{number}"))
 
 
 def notice_bytes(data: NoticeData) -> bytes:
@@ -1052,6 +1070,13 @@ def build_notice_xlsx(data: NoticeData) -> bytes:
     c.append(["county", "county_name", "reasons", "rule"])
     for crit in data.criticised:
         c.append([crit["county"], crit["county_name"], ";".join(crit["reasons"]), data.rule_text])
+    for number, part in enumerate(notice_parts(), start=4):
+        rows = data.parts.get(part.KEY, [])
+        sheet = wb.create_sheet(f"附表{number} {part.SHEET}")
+        keys = list(rows[0]) if rows else ["county", "county_name"]
+        sheet.append(keys)
+        for r in rows:
+            sheet.append([";".join(map(str, v)) if isinstance(v, list) else v for v in (r[k] for k in keys)])
     for sheet in wb.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
