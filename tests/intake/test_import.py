@@ -309,3 +309,33 @@ def test_a_tampered_masked_number_is_refused(tmp_path):
     tampered = text.replace(line, line.replace(masked, "*" * 14 + "9999"))
     (tmp_path / "staff.csv").write_text(tampered, encoding="utf-8-sig")
     assert codes(import_file(tmp_path / "staff.csv")) == ["identity_mismatch"]
+
+
+def test_junior_middle_classes_import_with_their_chinese_grade_names(tmp_path):
+    full_city()
+    from eduplan.registry import actions
+
+    town = Division.objects.get(code="530402001")
+    junior = actions.create_institution(
+        code="J1",
+        name="玉兴中学",
+        kind="junior_middle",
+        division=town,
+        ownership="public",
+        sponsor="education",
+    )
+    rows = [
+        class_row("J1", "初一(1)班", age_group="初一", boys=24, girls=22, minority=5, age_3=None),
+        class_row("J1", "初三(1)班", age_group="初三 Grade 9", boys=25, girls=23, minority=4, age_3=None),
+        class_row("J1", "初二(1)班", age_group="g8", boys=20, girls=20, minority=0, age_3=None),
+    ]
+    result = import_file(kind_sheet(tmp_path / "j.xlsx", "classes", rows))
+    assert result.ok, [p.message for p in result.problems]
+    grades = dict(SchoolClass.objects.filter(institution=junior).values_list("name", "age_group"))
+    assert grades == {"初一(1)班": "g7", "初二(1)班": "g8", "初三(1)班": "g9"}
+    # A junior grade is a school grade: refused for a kindergarten, like the high school ones.
+    bad = import_file(
+        kind_sheet(tmp_path / "k.xlsx", "classes", [class_row("K1", "初一班", age_group="初一")])
+    )
+    assert not bad.ok and codes(bad) == ["invalid"]
+    assert bad.problems[0].column == "age_group"

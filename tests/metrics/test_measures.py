@@ -127,6 +127,27 @@ def test_population_bands_spread_evenly_and_open_bands_count_nowhere():
     assert m.loc[(2, 2024), "population_age_15_17"] == 0
 
 
+def test_high_school_ages_take_the_single_year_18s_and_miss_them_in_an_open_18_plus_band():
+    # 15–17 on 31 August = f·P15 + P16 + P17 + (1 − f)·P18 of year-end ages. With 18 held as a
+    # single year (the demo: 0–19 and 20+) it is counted; with only an open band 18+ it cannot be
+    # told apart from the adults and the group is short of (1 − f)·P18 (docs/metrics.md).
+    tables = {
+        "registry_division": division_rows(),
+        "registry_schoolclass": one_class(),
+        "registry_institution": kindergarten(county=2, division=10),
+    }
+    teens = [(15, 15, 100), (16, 16, 110), (17, 17, 120)]
+    single = measures_of(
+        {
+            **tables,
+            "registry_populationcount": population([*teens, (18, 18, 130), (19, 19, 140), (20, None, 5000)]),
+        }
+    )
+    assert single.loc[(2, 2024), "population_age_15_17"] == pytest.approx(100 * F + 230 + 130 * (1 - F))
+    banded = measures_of({**tables, "registry_populationcount": population([*teens, (18, None, 5270)])})
+    assert banded.loc[(2, 2024), "population_age_15_17"] == pytest.approx(100 * F + 230)
+
+
 def test_cutoff_at_year_end_counts_exact_ages():
     # With the cut-off on 31 December, f = 1: ages 3, 4, 5 exactly (20 + 30 + 40) and the band whole.
     params = dataclasses.replace(load_params(), age_cutoff=MonthDay(12, 31))

@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 #: Bump when a change to the generator changes the rows a given (scale, seed) produces.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 #: The demo's "today": end of the 2024–25 school year. Every date in the data derives from it and
 #: the seed, never from the clock, so two runs give the same rows.
@@ -165,7 +165,7 @@ class Calibration:
     #: Elsewhere in China: 8.52‰ (NBS 2020; not in STANDARDS.md).
     nation_birth_rate_2020: float = 0.00852
     births_index: dict[int, float] = field(default_factory=_births_index)
-    #: Cohorts born before 2015 (the 6–17 year olds), relative to 2020 (assumption).
+    #: Cohorts born before 2015 (the 6–19 year olds), relative to 2020 (assumption).
     births_index_before_2015: float = 1.08
     #: Township birth rates vary by type (rural higher) and at random (assumption).
     township_birth_factor: dict[str, float] = field(
@@ -342,14 +342,16 @@ class Calibration:
     school_size_sigma: float = 0.25
     #: Rating draw for high schools other than the county's first when not 省一级 (assumption).
     hs_other_ratings: tuple[str, ...] = ("p2", "p3", "")
-    #: Junior middle schools: subdistricts get one per this many residents (min 1); entrants and
-    #: graduates as shares of the township's 12- and 15-year-olds; seats above three intakes.
+    #: Junior middle schools: subdistricts get one per this many residents (min 1). Grade 7 (初一)
+    #: holds the township's cohort aged jms_entry_age on the age cut-off day, grades 8 and 9 the
+    #: next two (so grade 9, the graduates, is the 14-year-old cohort and grade 10 the 15-year-old
+    #: one of HS-T1), each times jms_enrolment_share (nine-year compulsory education, a few attend
+    #: school elsewhere: assumption). Classes hold at most jms_class_max (assumption, under the
+    #: standard class of 50 and clear of 大班额).
     jms_residents_per_school: int = 60_000
     jms_entry_age: int = 12
-    jms_graduation_age: int = 15
-    jms_entry_share: float = 0.98
-    jms_graduation_share: float = 0.96
-    jms_seat_margin: float = 1.1
+    jms_enrolment_share: float = 0.97
+    jms_class_max: int = 50
 
     # -- ratings, evaluations, pairings, posts (dates) ------------------------------------------------
     #: Kindergartens were graded in these years (all before the PRE-T6 deadline).

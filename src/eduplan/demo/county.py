@@ -89,9 +89,15 @@ CLASS_PREFIX: dict[str, str] = {
 }
 #: Ages of the small, middle and large classes at the start of the school year (幼儿园工作规程).
 CLASS_AGES = (3, 4, 5)
+JMS_GRADES = (AgeGroup.GRADE_7, AgeGroup.GRADE_8, AgeGroup.GRADE_9)
 HS_GRADES = (AgeGroup.GRADE_10, AgeGroup.GRADE_11, AgeGroup.GRADE_12)
 VOC_GRADES = (AgeGroup.VOC_1, AgeGroup.VOC_2, AgeGroup.VOC_3)
+#: Entry grades (``SchoolClass.is_new_intake``).
+NEW_INTAKE_GRADES = (AgeGroup.GRADE_7, AgeGroup.GRADE_10, AgeGroup.VOC_1)
 GRADE_LABEL: dict[str, str] = {
+    AgeGroup.GRADE_7: "初一",
+    AgeGroup.GRADE_8: "初二",
+    AgeGroup.GRADE_9: "初三",
     AgeGroup.GRADE_10: "高一",
     AgeGroup.GRADE_11: "高二",
     AgeGroup.GRADE_12: "高三",
@@ -238,7 +244,7 @@ class ClassRow:
             self.school_year,
             self.name,
             self.age_group,
-            self.age_group in (AgeGroup.GRADE_10, AgeGroup.VOC_1),
+            self.age_group in NEW_INTAKE_GRADES,
             False,
             self.boys,
             self.girls,
@@ -450,7 +456,7 @@ class CountyBuilder:
     # -- people ---------------------------------------------------------------------------------------
 
     def write_population(self) -> None:
-        """Single-year ages 0–17 and 18+ by sex, resident and registered, per township (or per
+        """Single-year ages 0–19 and 20+ by sex, resident and registered, per township (or per
         county at nation scale); births per township and year."""
         pop = self.pop
         rows: list[tuple[Any, ...]] = []
@@ -764,11 +770,10 @@ class CountyBuilder:
     def plan_schools(self) -> None:
         cal, rng, county, years = self.cal, self.rng, self.county, self.spec.school_years
         pop = self.pop
-        ages = self.th.high_school_ages
-        self.general = {y: round(self.hs_rate[y] * pop.ages(y, *ages) * cal.general_share) for y in years}
-        self.vocational_total = {
-            y: round(self.hs_rate[y] * pop.ages(y, *ages) * (1 - cal.general_share)) for y in years
-        }
+        # HS-T1's denominator: the 15–17-year-olds on the age cut-off day.
+        aged = {y: pop.on_cutoff(y, *self.th.high_school_ages, self.th.cutoff_fraction) for y in years}
+        self.general = {y: round(self.hs_rate[y] * aged[y] * cal.general_share) for y in years}
+        self.vocational_total = {y: round(self.hs_rate[y] * aged[y] * (1 - cal.general_share)) for y in years}
         seat = next((i for i, t in enumerate(county.townships) if t.type == DivisionType.SUBDISTRICT), 0)
         county_place = county.name if looks_clean(county.name) else ""
         short = short_name(county.name) if looks_clean(short_name(county.name)) else ""
@@ -920,6 +925,9 @@ class CountyBuilder:
                         network=True,
                     )
                 )
+        self.junior_by_township: dict[int, list[Inst]] = {}
+        for inst in self.junior:
+            self.junior_by_township.setdefault(inst.township, []).append(inst)
 
     # -- institution-level plants -------------------------------------------------------------------
 
@@ -1185,6 +1193,38 @@ class CountyBuilder:
                 out.append(self.class_row(inst, year, f"{GRADE_LABEL[grade]}({i + 1})班", grade, size))
         return out
 
+    def junior_classes(self, year: int) -> dict[Inst, list[ClassRow]]:
+        """Junior middle school classes: grade 7–9 of each township are its residents aged
+        ``jms_entry_age`` … +2 on the age cut-off day (f·P(a) + (1 − f)·P(a + 1) of year-end ages,
+        as the indicators count them) times the enrolment share, shared among the township's junior
+        schools by weight; classes of at most ``jms_class_max``. So grade 9 (the year's graduates)
+        is the 14-year-old cohort and the next year's grade 10 draws on it."""
+        cal, f = self.cal, self.th.cutoff_fraction
+        yi = self.pop.year_index(year)
+        out: dict[Inst, list[ClassRow]] = {}
+        for ti, schools in self.junior_by_township.items():
+            people = self.pop.resident[ti, yi].sum(axis=1)
+            weights = np.array([i.weight for i in schools])
+            shares = []
+            for g in range(len(JMS_GRADES)):
+                age = cal.jms_entry_age + g
+                cohort = f * people[age] + (1 - f) * people[age + 1]
+                shares.append(largest_remainder(round(cohort * cal.jms_enrolment_share), weights))
+            for si, inst in enumerate(schools):
+                rows: list[ClassRow] = []
+                for grade, split in zip(JMS_GRADES, shares, strict=True):
+                    count = int(split[si])
+                    if count <= 0:
+                        continue
+                    k = math.ceil(count / cal.jms_class_max)
+                    for i, size in enumerate(even_split(count, k)):
+                        rows.append(
+                            self.class_row(inst, year, f"{GRADE_LABEL[grade]}({i + 1})班", grade, size)
+                        )
+                inst.children[year] = sum(r.size for r in rows)
+                out[inst] = rows
+        return out
+
     def write_years_and_classes(self) -> None:
         """Children per institution per school year (county totals shared out under the caps),
         their classes, the planted class sizes, and the yearly snapshots."""
@@ -1260,6 +1300,7 @@ class CountyBuilder:
             for inst, n in zip(self.vocational, voc_alloc.tolist(), strict=True):
                 inst.children[y] = n
                 classes[inst] = self.school_classes(inst, y, n, VOC_GRADES, cal.vocational_class_max)
+            classes.update(self.junior_classes(y))
             for inst in self.insts:
                 year_rows.append(self.year_row(inst, y, classes.get(inst, []), previous_leaving))
             rows_out = [c.values() for rows in classes.values() for c in rows]
@@ -1276,7 +1317,9 @@ class CountyBuilder:
         for kind, pool, bounds in (
             (
                 "kg_funding_below_standard",
-                [i for i in self.insts if i.preschool and i.public],
+                # The standard is for public kindergartens (KG-FUNDING); attached classes are funded
+                # with their primary school.
+                [i for i in self.insts if i.is_kg and i.public],
                 cal.funding_public_kg_short,
             ),
             (
@@ -1309,17 +1352,9 @@ class CountyBuilder:
             else:
                 funding = None
         elif inst.kind == InstitutionKind.JUNIOR_MIDDLE:
-            same = sum(1 for j in self.junior if j.township == inst.township)
-            yi = self.pop.year_index(y)
-            entrants = int(self.pop.resident[inst.township, yi, cal.jms_entry_age].sum())
-            entered = round(entrants * cal.jms_entry_share / same)
-            graduating = round(
-                int(self.pop.resident[inst.township, yi, cal.jms_graduation_age].sum())
-                * cal.jms_graduation_share
-                / same
-            )
-            seats = round(entered * 3 * cal.jms_seat_margin)
-            inst.children[y] = entered * 3
+            seats = len(rows) * self.th.hs_standard_class
+            entered = sum(r.size for r in rows if r.age_group == JMS_GRADES[0])
+            graduating = sum(r.size for r in rows if r.age_group == JMS_GRADES[-1])
             funding = _money(rng, cal.funding_jms)
         else:
             first = AgeGroup.GRADE_10 if inst.kind == InstitutionKind.HIGH_SCHOOL else AgeGroup.VOC_1

@@ -170,9 +170,9 @@ KINDS: dict[str, Kind] = {
             "kg_funding_below_standard",
             "institution",
             "PRE-5.3",
-            "public preschool institution (kindergarten or attached class) receiving less than "
-            "500 yuan per child in the latest school year (300–480; clean ones get 520 or more)",
-            "public preschool institutions",
+            "public kindergarten receiving less than 500 yuan per child in the latest school year "
+            "(300–480; clean ones get 520 or more)",
+            "public kindergartens",
         ),
         Kind(
             "kg_support_none",

@@ -1,9 +1,12 @@
 """Synthetic population of one county: births by township and year, and people by township × year
-× single-year age (0–17, then one open band 18+) × sex, resident and registered (户籍).
+× single-year age (0–19, then one open band 20+) × sex, resident and registered (户籍).
 
 Children are births of their cohort carried forward (survival, migration towards towns), so the
 age pyramid shows the birth decline the plan's projections must handle (PRE-4.1.1), and the
-preschool age group of a school year follows the births three to five years earlier.
+preschool age group of a school year follows the births three to five years earlier. Ages 18
+and 19 are held one by one (the same cohort model) because the high-school-stage population
+(HS-T1, 15–17 on the 31 August cut-off day) takes part of the year-end 18-year-olds; everyone older
+is one open band, the county's residents less the young.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from .calibration import Calibration, ScaleSpec
 from .gazetteer import County
 
 #: Ages held one by one; everyone older is in one open band starting here.
-OPEN_AGE = 18
+OPEN_AGE = 20
 N_AGES = OPEN_AGE + 1
 MALE, FEMALE = 0, 1
 
@@ -41,6 +44,12 @@ class CountyPopulation:
         if township is not None:
             block = block[township]
         return int(block.sum())
+
+    def on_cutoff(self, year: int, lo: int, hi: int, f: float) -> float:
+        """Resident people aged ``lo``–``hi`` on the age cut-off day of ``year``: ``f`` of the
+        year-end ``lo``-year-olds, all of ``lo + 1``…``hi`` and ``1 − f`` of ``hi + 1`` (how the
+        indicators count an age group, docs/metrics.md)."""
+        return f * self.ages(year, lo, hi) + (1 - f) * self.ages(year, lo + 1, hi + 1)
 
     def age_profile(self, year: int, township: int, ages: tuple[int, ...]) -> np.ndarray:
         y = self.year_index(year)

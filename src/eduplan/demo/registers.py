@@ -41,6 +41,9 @@ from .rows import TableWriter
 PROGRAMMES = "programmes"
 WORKFORCE = "workforce"
 PARTS = (PROGRAMMES, WORKFORCE)
+#: Share of the counties meeting the preschool targets that are certified 普及普惠 (PRE-5.2),
+#: assumption; at least one is whenever any county qualifies.
+CERTIFIED_SHARE = 0.3
 #: County-level kinds of the registers, chosen before the counties are filled.
 COUNTY_KINDS = ("county_training_behind", "county_eval_by_admission")
 #: Kinds of each part (for the standalone fill).
@@ -159,6 +162,9 @@ class RegisterFiller:
         self.flags = county_flags
         self.reference = reference
         self.parts = tuple(parts)
+        #: County certifications written so far, and the first qualifying county left uncertified.
+        self.certified = 0
+        self.passed_over: Division | None = None
 
     def pick(self, kind: str, rng: np.random.Generator, candidates: list[Any], last: bool) -> list[Any]:
         return self.quota(kind).pick(rng, candidates, last=last)
@@ -437,17 +443,28 @@ class RegisterFiller:
             "county_below_inclusive_target",
             "county_below_public_share_target",
         }
-        if not (self.flags.get(county.code, set()) & lagging) and rng.random() < 0.3:
+
+        # At least one when any county qualifies: the last county certifies the first one passed over.
+        def certify(where: Division) -> None:
+            self.certified += 1
             self.bulk(
                 [
                     pm.CountyCertification(
-                        county=county,
+                        county=where,
                         kind=pm.CertificationKind.PROVINCIAL,
                         certified_on=dt.date(latest, 11, 1) + _days(int(rng.integers(0, 60))),
                         document="云南省学前教育普及普惠县认定",
                     )
                 ]
             )
+
+        if not (self.flags.get(county.code, set()) & lagging):
+            if rng.random() < CERTIFIED_SHARE:
+                certify(county)
+            elif self.passed_over is None:
+                self.passed_over = county
+        if last and not self.certified and self.passed_over is not None:
+            certify(self.passed_over)
 
     # -- workforce ----------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from eduplan.metrics.params import DAYS_IN_YEAR, MonthDay
 from eduplan.plans import standards
 
 from .calibration import Calibration
@@ -52,6 +53,9 @@ class Thresholds:
     #: Age groups of the enrollment rates (毛入园率 3–5, 高中阶段毛入学率 15–17).
     preschool_ages: tuple[int, int]
     high_school_ages: tuple[int, int]
+    #: Share of a birth year born on or before the age cut-off day (``[indicators] age_cutoff``):
+    #: of the people aged a at year end, this share was a on the cut-off day, the rest a − 1.
+    cutoff_fraction: float
 
     @classmethod
     def from_standards(cls) -> Thresholds:
@@ -90,6 +94,10 @@ class Thresholds:
                 int(v("indicators", "high_school_age_min")),
                 int(v("indicators", "high_school_age_max")),
             ),
+            cutoff_fraction=MonthDay.parse(
+                str(v("indicators", "age_cutoff")), where="[indicators] age_cutoff"
+            ).day_of_year
+            / DAYS_IN_YEAR,
         )
 
 
@@ -108,6 +116,11 @@ def check(th: Thresholds, cal: Calibration) -> list[str]:
     need(cal.kindergarten_max_classes <= th.kg_max_classes, "kindergarten_max_classes > max_classes")
     need(cal.hs_max_students <= th.hs_new_school_max, "hs_max_students > new_school_max_students")
     need(cal.hs_class_max < th.hs_big_class_min, "hs_class_max ≥ big_class_min")
+    need(cal.jms_class_max < th.hs_big_class_min, "jms_class_max ≥ big_class_min")
+    need(
+        cal.jms_entry_age + 3 == th.high_school_ages[0],
+        "jms_entry_age + 3 is not the high school entry age (high_school_age_min)",
+    )
     need(cal.funding_public_kg[0] >= th.kg_funding_min, "funding_public_kg below the kindergarten minimum")
     need(cal.funding_public_kg_short[1] < th.kg_funding_min, "funding_public_kg_short not below the minimum")
     need(cal.funding_hs[0] >= th.hs_funding_min, "funding_hs below the high school minimum")

@@ -120,13 +120,17 @@ FIRST_LEVEL_HS_RATINGS = (HighSchoolRating.P1_1, HighSchoolRating.P1_2, HighScho
 
 
 class AgeGroup(models.TextChoices):
-    """Class age groups (幼儿园工作规程 art. 11) and high school grades."""
+    """Class age groups (幼儿园工作规程 art. 11), junior middle school grades and high school
+    grades."""
 
     NURSERY = "nursery", "托班 (2–3)"
     SMALL = "small", "小班 (3–4)"
     MIDDLE = "middle", "中班 (4–5)"
     LARGE = "large", "大班 (5–6)"
     MIXED = "mixed", "混合班 Mixed"
+    GRADE_7 = "g7", "初一 Grade 7"
+    GRADE_8 = "g8", "初二 Grade 8"
+    GRADE_9 = "g9", "初三 Grade 9"
     GRADE_10 = "g10", "高一 Grade 10"
     GRADE_11 = "g11", "高二 Grade 11"
     GRADE_12 = "g12", "高三 Grade 12"
