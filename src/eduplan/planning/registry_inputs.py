@@ -4,7 +4,8 @@ The core (``projection``, ``gaps``, ``allocation``) is pure numpy so that it can
 benchmarked alone; this module is the only place where planning reads Django models. It turns
 
 - ``PopulationCount`` (held at township level — or county level where that is all there is —
-  single-year ages 0–17, an open band 18+ with ``age_max`` NULL, resident or registered basis) into
+  single-year ages (the demo holds 0–19 and an open 20+ band with ``age_max`` NULL; planning reads
+  0–17), resident or registered basis) into
   ``(years, areas, ages, 2)`` year-end populations;
 - ``Births`` into ``(years, areas)`` calendar-year births;
 - ``Institution`` (kindergartens and primary schools' attached preschool classes) into seats by
