@@ -154,10 +154,11 @@ end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    "RESULT {\\"requests\\": %%d, \\"errors\\": %%d, \\"p50_ms\\": %%.1f, \\"p95_ms\\": %%.1f, \\"p99_ms\\": %%.1f, \\"max_ms\\": %%.1f, \\"requests_per_s\\": %%.1f}\\n",
+    "RESULT {\\"requests\\": %%d, \\"errors\\": %%d, \\"p50_ms\\": %%.1f, \\"p95_ms\\": %%.1f, \\"p99_ms\\": %%.1f, \\"max_ms\\": %%.1f, \\"requests_per_s\\": %%.1f, \\"error_kinds\\": {\\"connect\\": %%d, \\"read\\": %%d, \\"write\\": %%d, \\"status\\": %%d, \\"timeout\\": %%d}}\\n",
     summary.requests, e.connect + e.read + e.write + e.status + e.timeout,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, summary.requests / (summary.duration / 1e6)))
+    latency.max / 1000, summary.requests / (summary.duration / 1e6),
+    e.connect, e.read, e.write, e.status, e.timeout))
 end
 """
 

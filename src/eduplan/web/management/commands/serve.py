@@ -17,6 +17,13 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--keep-alive",
+            type=int,
+            default=30,
+            help="seconds an idle browser connection stays open (gunicorn's default of 2 s makes an "
+            "officer who pauses reconnect on every click)",
+        )
 
     def handle(self, *args, **options) -> None:
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
@@ -34,6 +41,8 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--threads",
             str(options["threads"]),
+            "--keep-alive",
+            str(options["keep_alive"]),
             "--access-logfile",
             "-",
         ]
