@@ -425,3 +425,20 @@ def test_the_monthly_notice_names_the_counties_eligible_for_incentives(city):
     sheet = open_xlsx(io.BytesIO(notices.build_notice_xlsx(data)))["附表5 incentives"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("county", "county_name") and {r[0] for r in rows[1:]} == {"530402", "530403"}
+
+
+def test_only_the_city_records_certifications_through_any_door(city):
+    """The city certifies counties (PRE-5.2): a county officer may not, by import or API either."""
+    from eduplan.programmes.kinds import CERTIFICATIONS
+    from eduplan.programmes.models import CountyCertification
+    from eduplan.programmes.transfer import import_register_rows
+
+    row = {"county_code": "530402", "kind": "provincial", "certified_on": "2024-11-01"}
+    refused = import_register_rows(CERTIFICATIONS, [row], user=city.users["a"])
+    assert not refused.ok and refused.permission_denied and CountyCertification.objects.count() == 0
+    with pytest.raises(PermissionDenied):
+        actions.certify_county(
+            city.county_a, kind="provincial", certified_on=D(2024, 11, 1), user=city.users["a"]
+        )
+    accepted = import_register_rows(CERTIFICATIONS, [row], user=city.users["city"])
+    assert accepted.ok and CountyCertification.objects.get().county == city.county_a

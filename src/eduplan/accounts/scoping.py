@@ -31,6 +31,9 @@ class Scope:
     #: Roles that may see such rows at all (``None``: every role). Restricted records, e.g. teacher
     #: ethics (HS-2.4), list the roles allowed; for any other role :func:`scope` returns nothing.
     roles: tuple[str, ...] | None = None
+    #: Roles that may write such rows (``None``: as the role's scope allows). Decisions of the city,
+    #: e.g. a county's 普及普惠 certification (PRE-5.2), list ``(Role.CITY_OFFICER,)``.
+    write_roles: tuple[str, ...] | None = None
 
 
 def registry_scopes() -> dict[str, Scope]:
@@ -82,6 +85,8 @@ def scope(user: Any, queryset: QuerySet, *, write: bool = False) -> QuerySet:
     role = profile.role
     if spec.roles is not None and role not in spec.roles:
         return queryset.none()
+    if write and spec.write_roles is not None and role not in spec.write_roles:
+        return queryset.none()
     if write and role in (Role.VIEWER, Role.SUPERVISOR):
         return queryset.none()
     if role in (Role.CITY_OFFICER, Role.COUNTY_OFFICER, Role.VIEWER):
@@ -125,6 +130,8 @@ def can_add(user: Any, obj: Model) -> bool:
         return False
     spec = model_scope(type(obj))
     if spec.roles is not None and profile.role not in spec.roles:
+        return False
+    if spec.write_roles is not None and profile.role not in spec.write_roles:
         return False
     if profile.role == Role.PRINCIPAL and not spec.principal_writes:
         return False

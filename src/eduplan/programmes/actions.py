@@ -11,9 +11,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
+from eduplan.accounts.scoping import profile_of
 from eduplan.registry import actions as registry_actions
+from eduplan.registry.choices import Role
 from eduplan.registry.models import Division, Institution
 
 from .models import (
@@ -231,6 +234,13 @@ def record_volunteer_duty(
 def certify_county(
     county: Division, *, kind: str, certified_on: dt.date, document: str = "", user: Any = None
 ) -> CountyCertification:
+    """The city certifies a county: a county officer may not certify (their own) county."""
+    if user is not None and not getattr(user, "is_superuser", False):
+        profile = profile_of(user)
+        if profile is None or profile.role != Role.CITY_OFFICER:
+            raise PermissionDenied(
+                "只有市级人员可以录入普及普惠县认定 / only city officers record certifications"
+            )
     return _upsert(
         CountyCertification,
         {"county": county, "kind": kind},

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from eduplan.accounts.scoping import scope
@@ -17,6 +18,7 @@ from eduplan.intake.kinds import UnknownKind
 from eduplan.intake.templates import build_workbook
 from eduplan.registry.models import Division
 
+from .forms import FORMS, OUT_OF_SCOPE, EntryForm
 from .kinds import PROGRAMME_KINDS, get_programme_kind
 from .models import Designation, SubsidyDisbursement
 from .queries import designation_counts, disbursements, incentive_list, subsidy_status, targets
@@ -66,9 +68,45 @@ def _filtered(request: HttpRequest, kind):  # type: ignore[no-untyped-def]
     return qs, county, year, designation
 
 
+def _entry_form(request: HttpRequest, kind) -> tuple[EntryForm | None, Any]:  # type: ignore[no-untyped-def]
+    """The register's add (or, with ``edit=<id>``, edit) form, or ``None`` when the user may not
+    write here. A row to edit must be in the user's write scope (404 otherwise)."""
+    form_class = FORMS.get(kind.key)
+    if form_class is None or not form_class.may_write(request.user):
+        return None, None
+    data = request.POST if request.method == "POST" else None
+    edit = (data or request.GET).get("edit")
+    instance = None
+    if edit:
+        writable = scope(request.user, kind.model._default_manager.all(), write=True)
+        instance = get_object_or_404(writable, pk=edit if str(edit).isdigit() else None)
+    return form_class(data, instance=instance, user=request.user), instance
+
+
+def _save(request: HttpRequest, kind, form: EntryForm) -> bool:  # type: ignore[no-untyped-def]
+    """Validate and write through the register's action; ``False`` with the errors on the form.
+    A refusal raised by the action (its ``full_clean``) lands on its field; nothing is written."""
+    if form.out_of_scope():
+        raise PermissionDenied(OUT_OF_SCOPE)
+    if not form.is_valid():
+        return False
+    try:
+        form.save_with(request.user)
+    except ValidationError as exc:
+        form.attach(exc)
+        return False
+    return True
+
+
 @login_required
 def register(request: HttpRequest, name: str) -> HttpResponse:
     kind = _kind(name)
+    form, editing = _entry_form(request, kind)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("无权录入此登记册 / you may not write to this register")
+        if _save(request, kind, form):
+            return redirect(f"{request.path}?saved=1")
     qs, county, year, designation = _filtered(request, kind)
     if request.GET.get("format") == "xlsx":
         data, _ = build_workbook([(kind, records(kind, qs))])
@@ -76,6 +114,8 @@ def register(request: HttpRequest, name: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{kind.key}.xlsx"'
         return response
     rows = records(kind, qs)
+    ids = [r[0] for r in records(kind, qs, style="api")]
+    writable = set(scope(request.user, qs, write=True).values_list("pk", flat=True)) if form else set()
     extra: list[list[Any]] = []
     extra_headers: list[str] = []
     if kind.model is SubsidyDisbursement:
@@ -90,6 +130,7 @@ def register(request: HttpRequest, name: str) -> HttpResponse:
             st = subsidy_status(d, today) if d else {"due": None, "shortfall": None, "late_days": None}
             extra.append([st["due"], st["shortfall"], st["late_days"]])
     table = [list(r) + (extra[i] if extra else []) for i, r in enumerate(rows)]
+    edit_ids = [pk if pk in writable else None for pk in ids]
     counties = scope(request.user, Division.objects.counties()).order_by("code")
     return render(
         request,
@@ -97,7 +138,11 @@ def register(request: HttpRequest, name: str) -> HttpResponse:
         {
             "kind": kind,
             "headers": [c.label for c in kind.columns] + extra_headers,
-            "rows": table,
+            "rows": zip(table, edit_ids, strict=True),
+            "count": len(table),
+            "form": form,
+            "editing": editing,
+            "saved": request.GET.get("saved") == "1",
             "counties": counties,
             "county": county or "",
             "year": year or "",

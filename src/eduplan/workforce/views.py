@@ -8,14 +8,22 @@ import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 
 from eduplan.output import write_xlsx
 
-from . import registers, training
+from . import actions, forms, registers, training
+from .models import (
+    EthicsAssessment,
+    EvaluationScheme,
+    NegativeListEntry,
+    PerformancePay,
+    PublicityItem,
+    TrainingRecord,
+)
 
 PAGE_ROWS = 500
 
@@ -65,6 +73,55 @@ def _register_links(user: Any) -> list[tuple[str, str]]:
     ]
 
 
+#: register key → (entry form, model written). Awards have no form (imports and the API only).
+ENTRY_FORMS: dict[str, tuple[type[forms.WorkforceForm], type[Any]]] = {
+    "training": (forms.TrainingForm, TrainingRecord),
+    "pay": (forms.PayForm, PerformancePay),
+    "schemes": (forms.SchemeForm, EvaluationScheme),
+    "ethics": (forms.EthicsForm, EthicsAssessment),
+    "negative": (forms.NegativeForm, NegativeListEntry),
+    "publicity": (forms.PublicityForm, PublicityItem),
+}
+
+
+def entry_form(request: HttpRequest, key: str, data: Any = None) -> forms.WorkforceForm | None:
+    """The register's entry form for this user, or ``None`` when the user may not write such rows
+    (decided by ``actions.may_write`` — the scoping function — on a parent the user sees)."""
+    if key not in ENTRY_FORMS:
+        return None
+    form_class, model = ENTRY_FORMS[key]
+    initial = {"institution": request.GET.get("institution")} if data is None else {}
+    form = form_class(data, user=request.user, initial=initial)
+    parent = next(iter(form.scoped_querysets().values())).first()
+    if parent is None or not actions.may_write(request.user, model, parent):
+        return None
+    return form
+
+
+def _refuse_outside_scope(request: HttpRequest, form: forms.WorkforceForm) -> None:
+    """A posted institution, staff member or county the user does not see: 403, nothing written."""
+    for name, qs in form.scoped_querysets().items():
+        value = request.POST.get(name, "")
+        if value.isdigit() and not qs.filter(pk=int(value)).exists():
+            if qs.model._default_manager.filter(pk=int(value)).exists():
+                raise actions.refuse("不在您的管辖范围内", "outside your area")
+
+
+def _post_entry(request: HttpRequest, key: str) -> tuple[HttpResponse | None, forms.WorkforceForm]:
+    form = entry_form(request, key, request.POST)
+    if form is None:
+        raise actions.refuse("无权登记该名册", "you may not write this register")
+    _refuse_outside_scope(request, form)
+    if form.is_valid():
+        try:
+            form.save()
+        except ValidationError as error:
+            form.add_action_errors(error)
+        else:
+            return HttpResponseRedirect(f"{request.path}?saved=1"), form
+    return None, form
+
+
 @login_required
 def register_list(request: HttpRequest, key: str) -> HttpResponse:
     if key not in registers.REGISTERS:
@@ -72,6 +129,13 @@ def register_list(request: HttpRequest, key: str) -> HttpResponse:
     register = registers.get_register(key)
     if register.restricted and not registers.may_see_ethics(request.user):
         raise PermissionDenied("师德档案仅限授权角色查看 / ethics records are restricted to authorised roles")
+    form: forms.WorkforceForm | None
+    if request.method == "POST":
+        redirect, form = _post_entry(request, key)
+        if redirect is not None:
+            return redirect
+    else:
+        form = entry_form(request, key)
     _, rows = registers.export_rows(key, request.user, request.GET.get("county") or None)
     columns = [c for c in register.kind.columns if c.key != "id_hash"]
     if request.GET.get("format") == "xlsx":
@@ -103,5 +167,8 @@ def register_list(request: HttpRequest, key: str) -> HttpResponse:
             "limit": PAGE_ROWS,
             "registers": _register_links(request.user),
             "conflicts": conflicts,
+            "form": form,
+            "staff_form": isinstance(form, forms.StaffForm),
+            "saved": request.GET.get("saved") == "1",
         },
     )

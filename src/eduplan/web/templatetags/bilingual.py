@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext
 register = template.Library()
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-_ZH_THEN_EN = re.compile(rf"^[{_CJK}\w()()、·\-]*[{_CJK}][{_CJK}\w()()、·\-]*\s+([^{_CJK}]+)$")
+_ZH_THEN_EN = re.compile(rf"^[{_CJK}\w()()、·/\-]*[{_CJK}][{_CJK}\w()()、·/\-]*\s+([^{_CJK}]+)$")
 
 
 def english() -> bool:

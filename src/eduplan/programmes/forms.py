@@ -1,0 +1,381 @@
+"""Entry forms on the register pages: one Django form per register, each saved through its
+``programmes.actions`` function with the acting user (scope check, validation, history there).
+
+The choices of institutions and divisions are what the one scoping function lets the user see;
+a posted value outside them is refused by the view with 403 (:meth:`EntryForm.out_of_scope`).
+The model's own ``clean`` runs while the form validates, so its refusal shows on its field.
+Uniqueness is not checked by the form: the actions upsert on each register's natural key, so
+adding a row that exists updates it (the same as an import or the API).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from eduplan.accounts.scoping import can_add, model_scope, profile_of, scope
+from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership, Role
+from eduplan.registry.models import Division, Institution
+
+from . import actions
+from .models import (
+    CountyCertification,
+    DemonstrationArea,
+    Designation,
+    ParentCommittee,
+    SchoolGroup,
+    SchoolGroupMember,
+    StandardisationProject,
+    SubsidyDisbursement,
+    SubsidyStandard,
+    VolunteerDuty,
+)
+
+HS = (InstitutionKind.HIGH_SCHOOL,)
+KG = (InstitutionKind.KINDERGARTEN,)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kw)
+
+
+def _institutions(user: Any, kinds: tuple[str, ...] = (), **filters: Any) -> QuerySet:
+    qs = Institution.objects.filter(**filters).order_by("code")
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return scope(user, qs)
+
+
+def _divisions(user: Any, levels: tuple[str, ...]) -> QuerySet:
+    return scope(user, Division.objects.filter(level__in=levels).order_by("code"))
+
+
+class EntryForm(forms.ModelForm):
+    """Base: scoped choices, natural key fixed on edit, saved through an action."""
+
+    #: fields naming the row (the action's upsert key): read-only when editing a row
+    key_fields: ClassVar[tuple[str, ...]] = ()
+    #: who may use the form beyond the scoping function (``None``: whoever may write the model)
+    roles: ClassVar[tuple[str, ...] | None] = None
+
+    def __init__(self, *args: Any, user: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.user = user
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput()
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = self.choices(name)
+                field.label_from_instance = lambda obj: f"{obj.code} {obj.name}"  # type: ignore[method-assign]
+        if self.instance.pk is not None:
+            for name in self.key_fields:
+                self.fields[name].disabled = True
+
+    # -- scope ------------------------------------------------------------------------------
+    def choices(self, name: str) -> QuerySet:
+        return _institutions(self.user)
+
+    def scoped_fields(self) -> list[str]:
+        return [n for n, f in self.fields.items() if isinstance(f, forms.ModelChoiceField)]
+
+    def out_of_scope(self) -> bool:
+        """A posted institution/division the user may not pick (another county's): the view
+        answers 403 rather than a form error, and nothing is written."""
+        if not self.is_bound:
+            return False
+        for name in self.scoped_fields():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            if field.disabled:
+                continue
+            raw = self.data.get(self.add_prefix(name))
+            if not raw or not str(raw).isdigit():
+                continue
+            choices = field.queryset
+            if choices is None:
+                continue
+            if choices.model._default_manager.filter(pk=raw).exists() and not choices.filter(pk=raw).exists():
+                return True
+        return False
+
+    @classmethod
+    def may_write(cls, user: Any) -> bool:
+        """May the user record anything on this register? The role (viewers and supervisors
+        never), then :func:`can_add` on a row hanging from the first parent the user may pick."""
+        if user is None or not user.is_authenticated:
+            return False
+        if cls.roles is not None and not user.is_superuser:
+            profile = profile_of(user)
+            if profile is None or profile.role not in cls.roles:
+                return False
+        model = cls._meta.model
+        probe = cls(user=user)
+        spec = model_scope(model)
+        link = spec.institution[0] if spec.institution else spec.county.split("__")[0]
+        choice = probe.fields[link]
+        assert isinstance(choice, forms.ModelChoiceField)
+        parent = choice.queryset.first() if choice.queryset is not None else None
+        return parent is not None and can_add(user, model(**{link: parent}))
+
+    # -- validation -------------------------------------------------------------------------
+    def validate_unique(self) -> None:  # the actions upsert on the natural key
+        pass
+
+    def validate_constraints(self) -> None:  # model ``clean`` and the action's full_clean check
+        pass
+
+    def attach(self, error: ValidationError) -> None:
+        """Put a refusal raised by the action on its field (or on the form)."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                field = name if name in self.fields and name != NON_FIELD_ERRORS else None
+                for e in errors:
+                    self.add_error(field, e)
+        else:
+            self.add_error(None, error)
+
+    def save_with(self, user: Any) -> Model:  # pragma: no cover - each subclass
+        raise NotImplementedError
+
+    def values(self, *names: str) -> dict[str, Any]:
+        return {n: self.cleaned_data.get(n) for n in names}
+
+
+# -- HS-2.2 ---------------------------------------------------------------------------------------
+
+
+class ProjectForm(EntryForm):
+    key_fields = ("institution", "title")
+
+    class Meta:
+        model = StandardisationProject
+        fields = ["institution", "title", "scope", "budget", "starts_on", "ends_on", "stage", "completion"]
+
+    def choices(self, name: str) -> QuerySet:
+        return _institutions(self.user, HS)
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.record_project(
+            d["institution"],
+            title=d["title"],
+            user=user,
+            **self.values("scope", "budget", "starts_on", "ends_on", "stage", "completion"),
+        )
+
+
+# -- HS-2.9, HS-T9, PRE-T7 ------------------------------------------------------------------------
+
+
+class DesignationForm(EntryForm):
+    key_fields = ("institution", "kind", "subject")
+
+    class Meta:
+        model = Designation
+        fields = ["institution", "kind", "subject", "level", "designated_on", "revoked_on", "document"]
+
+    def choices(self, name: str) -> QuerySet:
+        return _institutions(self.user, HS + KG)
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.designate(
+            d["institution"],
+            d["kind"],
+            subject=d["subject"] or "",
+            designated_on=d["designated_on"],
+            user=user,
+            **self.values("level", "revoked_on", "document"),
+        )
+
+
+class AreaForm(EntryForm):
+    key_fields = ("division",)
+
+    class Meta:
+        model = DemonstrationArea
+        fields = ["division", "level", "designated_on", "revoked_on", "document"]
+
+    def choices(self, name: str) -> QuerySet:
+        return _divisions(self.user, (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP))
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.designate_area(
+            d["division"],
+            designated_on=d["designated_on"],
+            user=user,
+            **self.values("level", "revoked_on", "document"),
+        )
+
+
+# -- HS-2.6 ---------------------------------------------------------------------------------------
+
+
+class GroupForm(EntryForm):
+    key_fields = ("lead",)
+
+    class Meta:
+        model = SchoolGroup
+        fields = ["lead", "name", "kind", "partner", "started_on", "ended_on"]
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.create_group(
+            d["lead"],
+            name=d["name"],
+            started_on=d["started_on"],
+            user=user,
+            **self.values("kind", "partner", "ended_on"),
+        )
+
+
+class MemberForm(EntryForm):
+    key_fields = ("lead", "member")
+
+    class Meta:
+        model = SchoolGroupMember
+        fields = ["lead", "member", "joined_on", "left_on"]
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.add_group_member(
+            d["lead"], d["member"], joined_on=d["joined_on"], left_on=d["left_on"], user=user
+        )
+
+
+# -- PRE-4.1.4 ------------------------------------------------------------------------------------
+
+
+class StandardForm(EntryForm):
+    key_fields = ("county", "school_year")
+
+    class Meta:
+        model = SubsidyStandard
+        fields = ["county", "school_year", "per_child", "document"]
+
+    def choices(self, name: str) -> QuerySet:
+        return _divisions(self.user, (DivisionLevel.COUNTY,))
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.set_subsidy_standard(
+            d["county"], d["school_year"], d["per_child"], document=d["document"] or "", user=user
+        )
+
+
+class DisbursementForm(EntryForm):
+    """A year's subsidy to an inclusive private kindergarten; editing it records the payment."""
+
+    key_fields = ("institution", "school_year")
+
+    class Meta:
+        model = SubsidyDisbursement
+        fields = ["institution", "school_year", "children", "due_on", "paid_amount", "paid_on"]
+
+    def choices(self, name: str) -> QuerySet:
+        return _institutions(self.user, KG, inclusive=True).exclude(ownership=Ownership.PUBLIC)
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.record_disbursement(
+            d["institution"],
+            d["school_year"],
+            children=d["children"],
+            due_on=d["due_on"],
+            paid_amount=d["paid_amount"] or 0,
+            paid_on=d["paid_on"],
+            user=user,
+        )
+
+
+# -- PRE-4.2.2 ------------------------------------------------------------------------------------
+
+
+class CommitteeForm(EntryForm):
+    key_fields = ("institution", "established_on")
+
+    class Meta:
+        model = ParentCommittee
+        fields = ["institution", "established_on", "members", "dissolved_on"]
+
+    def choices(self, name: str) -> QuerySet:
+        return _institutions(self.user, KG)
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.establish_committee(
+            d["institution"],
+            established_on=d["established_on"],
+            members=d["members"],
+            dissolved_on=d["dissolved_on"],
+            user=user,
+        )
+
+
+class DutyForm(EntryForm):
+    key_fields = ("institution", "on", "duty")
+
+    class Meta:
+        model = VolunteerDuty
+        fields = ["institution", "on", "duty", "volunteers"]
+
+    def choices(self, name: str) -> QuerySet:
+        return _institutions(self.user, KG)
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.record_volunteer_duty(
+            d["institution"], on=d["on"], duty=d["duty"], volunteers=d["volunteers"], user=user
+        )
+
+
+# -- PRE-5.2 --------------------------------------------------------------------------------------
+
+
+class CertificationForm(EntryForm):
+    """The city certifies counties (普及普惠县): only city officers record it."""
+
+    key_fields = ("county", "kind")
+    roles = (Role.CITY_OFFICER,)
+
+    class Meta:
+        model = CountyCertification
+        fields = ["county", "kind", "certified_on", "document"]
+
+    def choices(self, name: str) -> QuerySet:
+        return _divisions(self.user, (DivisionLevel.COUNTY,))
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.certify_county(
+            d["county"],
+            kind=d["kind"],
+            certified_on=d["certified_on"],
+            document=d["document"] or "",
+            user=user,
+        )
+
+
+#: register key (``kinds.Kind.key``) → its entry form
+FORMS: dict[str, type[EntryForm]] = {
+    "hs_projects": ProjectForm,
+    "designations": DesignationForm,
+    "demo_areas": AreaForm,
+    "school_groups": GroupForm,
+    "group_members": MemberForm,
+    "subsidy_standards": StandardForm,
+    "subsidies": DisbursementForm,
+    "parent_committees": CommitteeForm,
+    "volunteer_duties": DutyForm,
+    "certifications": CertificationForm,
+}
+
+OUT_OF_SCOPE = _("无权为该学校或区划录入 / you may not record data for that institution or division")
