@@ -46,22 +46,33 @@ def demo_tasks(today: dt.date, *, seed: int = 12) -> dict[str, int]:
     updates = 0
     for task in CountyTask.objects.filter(
         county__in=counties, state=TaskState.NOT_STARTED, pk__in=[t.pk for t in created]
-    ):
+    ).order_by("county__code", "pk"):
         roll = rng.random()
-        if roll < 0.25:
-            continue  # not started (overdue if its deadline has passed)
-        day = min(today, task.deadline) - dt.timedelta(days=rng.randint(5, 60))
-        percent = rng.choice((20, 40, 60, 80, 100))
+        if task.deadline < today:
+            # Past its deadline: most counties finished in time; a few are behind (overdue).
+            if roll < 0.06:
+                continue  # never started
+            percent = 100 if roll < 0.86 else rng.choice((40, 60, 80))
+            day = task.deadline - dt.timedelta(days=rng.randint(3, 90))
+        else:
+            # Still running: progress roughly in step with the time elapsed.
+            if roll < 0.2:
+                continue
+            span = max(1, (task.deadline - start.date()).days)
+            elapsed = (today - start.date()).days / span
+            percent = max(20, min(80, round(elapsed * 100 / 20) * 20 + rng.choice((-20, 0, 20))))
+            day = today - dt.timedelta(days=rng.randint(5, 40))
+        moment = _moment(max(day, dt.date(2023, 1, 11)))
         actions.record_progress(
             task,
             text=f"{task.lead}按计划推进,已完成{percent}%。",
             percent=percent,
             stage=STAGES[min(2, percent // 40)],
-            at=_moment(max(day, dt.date(2023, 1, 11))),
+            at=moment,
         )
         updates += 1
-        if percent == 100 and roll > 0.4:
-            actions.complete_task(task, at=_moment(max(day, dt.date(2023, 1, 11))))
+        if percent == 100:
+            actions.complete_task(task, at=moment)
     plans = 0
     for i, county in enumerate(counties):
         if CountyPlan.objects.filter(county=county, plan=plan.id).exists():
