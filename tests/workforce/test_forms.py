@@ -227,3 +227,120 @@ def test_csrf_is_enforced(w):
     c.login(username="ca", password=PASSWORD)
     assert c.post("/office/workforce/training/", training_post(w.m.hs_a, w.teacher)).status_code == 403
     assert not TrainingRecord.objects.exists()
+
+
+# -- editing an existing row: "修改" links, prefilled forms ----------------------------------------
+
+
+def _edit_link(page: str, pk: int) -> bool:
+    return f'href="?edit={pk}#entry"' in page
+
+
+def test_county_officer_edits_training_via_its_link(w):
+    c = client_for(w.users["county_own"])
+    assert c.post("/office/workforce/training/", training_post(w.m.hs_a, w.teacher)).status_code == 302
+    record = TrainingRecord.objects.get()
+    listing = c.get("/office/workforce/training/").content.decode()
+    assert _edit_link(listing, record.pk)
+
+    page = c.get(f"/office/workforce/training/?edit={record.pk}").content.decode()
+    form = page.split('id="entry"')[1]
+    assert f'name="edit" value="{record.pk}"' in form
+    assert 'value="县级班主任培训"' in form and 'value="24.0"' in form and 'value="2024-03-05"' in form
+    assert f'<option value="{w.teacher.pk}" selected>王老师 ({w.teacher.masked_id})</option>' in form
+    # the key (staff, course, start date) is locked; identity numbers never appear
+    for locked in ("staff", "course", "start_date"):
+        assert "disabled" in form.split(f'id="field-{locked}"')[1].split("</p>")[0]
+    assert "列出该机构教职工" not in form
+    assert "disabled" not in form.split('id="field-hours"')[1].split("</p>")[0]
+    assert w.teacher.id_hash not in page
+
+    # the browser posts only the enabled fields (disabled ones are not submitted)
+    data = training_post(w.m.hs_a, w.teacher, hours="30")
+    for locked in ("institution", "staff", "course", "start_date"):
+        data.pop(locked)
+    response = c.post("/office/workforce/training/", data | {"edit": record.pk})
+    assert response.status_code == 302
+    assert TrainingRecord.objects.count() == 1
+    record.refresh_from_db()
+    assert record.hours == 30
+    assert record.history.count() == 2
+    assert record.history.first().history_change_reason == "修改 changed: hours"
+    assert record.history.first().history_user == w.users["county_own"]
+
+    # posting another key under edit cannot move the row: locked fields keep the row's values
+    c.post("/office/workforce/training/", data | {"edit": record.pk, "course": "别的课程"})
+    assert list(TrainingRecord.objects.values_list("course", flat=True)) == ["县级班主任培训"]
+
+
+def test_scheme_edit_prefills_its_criteria(w):
+    c = client_for(w.users["county_own"])
+    scheme = {
+        "county": w.m.county_a.pk,
+        "year": "2024",
+        "title": "红塔区高中办学质量评价方案",
+        "target": "schools",
+        "criteria": "立德树人|moral|30\n教育教学过程|teaching|40.5\n升学率|admission_rate|29.5",
+    }
+    assert c.post("/office/workforce/schemes/", scheme).status_code == 302
+    saved = EvaluationScheme.objects.get()
+    listing = c.get("/office/workforce/schemes/").content.decode()
+    # one table row per criterion, each with the scheme's link
+    assert listing.count(f'href="?edit={saved.pk}#entry"') == 3
+    page = c.get(f"/office/workforce/schemes/?edit={saved.pk}").content.decode()
+    criteria = page.split('id="field-criteria"')[1].split("</p>")[0]
+    assert "教育教学过程|teaching|40.5" in criteria
+    assert "立德树人|moral|30\n" in criteria and "升学率|admission_rate|29.5" in criteria
+    # change the weights, resubmit the prefilled lines: same scheme, criteria replaced
+    edited = {"target": "schools", "criteria": "立德树人|moral|40\n教育教学过程|teaching|60"}
+    assert c.post("/office/workforce/schemes/", edited | {"edit": saved.pk}).status_code == 302
+    assert EvaluationScheme.objects.get().pk == saved.pk
+    assert dict(saved.criteria.values_list("name", "weight")) == {"立德树人": 40, "教育教学过程": 60}
+
+
+@pytest.mark.parametrize("role", ["viewer_county", "supervisor_own"])
+def test_read_only_user_gets_no_edit_link_and_403(w, role):
+    c = client_for(w.users["county_own"])
+    c.post("/office/workforce/training/", training_post(w.m.hs_a, w.teacher))
+    record = TrainingRecord.objects.get()
+    reader = client_for(w.users[role])
+    page = reader.get("/office/workforce/training/").content.decode()
+    assert "县级班主任培训" in page  # the row is shown …
+    assert "?edit=" not in page  # … without a link
+    assert reader.get(f"/office/workforce/training/?edit={record.pk}").status_code == 403
+    assert reader.post("/office/workforce/training/", {"edit": record.pk, "hours": "99"}).status_code == 403
+    record.refresh_from_db()
+    assert record.hours == 24
+
+
+def test_principal_edits_own_school_but_not_the_negative_list(w):
+    c = client_for(w.users["county_own"])
+    c.post("/office/workforce/negative/", negative_post(w))
+    c.post("/office/workforce/training/", training_post(w.m.hs_a, w.teacher))
+    entry, record = NegativeListEntry.objects.get(), TrainingRecord.objects.get()
+    p = client_for(w.users["principal_own"])
+    assert _edit_link(p.get("/office/workforce/training/").content.decode(), record.pk)
+    assert "?edit=" not in p.get("/office/workforce/negative/").content.decode()
+    assert p.get(f"/office/workforce/negative/?edit={entry.pk}").status_code == 403
+
+
+def test_another_countys_row_is_404(w):
+    other = client_for(w.users["county_other"])
+    other.post("/office/workforce/training/", training_post(w.teacher_b.institution, w.teacher_b))
+    record = TrainingRecord.objects.get()
+    c = client_for(w.users["county_own"])
+    assert not _edit_link(c.get("/office/workforce/training/").content.decode(), record.pk)
+    assert c.get(f"/office/workforce/training/?edit={record.pk}").status_code == 404
+    assert c.post("/office/workforce/training/", {"edit": record.pk, "hours": "99"}).status_code == 404
+    assert c.get("/office/workforce/training/?edit=abc").status_code == 404
+    record.refresh_from_db()
+    assert record.hours == 24
+
+
+def test_edit_form_in_english(w):
+    c = client_for(w.users["county_own"])
+    c.post("/office/workforce/training/", training_post(w.m.hs_a, w.teacher))
+    record = TrainingRecord.objects.get()
+    c.cookies["django_language"] = "en"
+    page = c.get(f"/office/workforce/training/?edit={record.pk}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Edit: 王老师 县级班主任培训 (24.0)" in page and "Save changes" in page and "Cancel" in page

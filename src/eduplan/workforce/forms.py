@@ -5,6 +5,10 @@ Choices are cut by the one scoping function: a form only offers the institutions
 the user sees. Staff are shown by institution, name and the masked last four digits of the identity
 number — never more of it. Every form has ``save(user)`` calling the action, and ``SCOPED`` lists
 the choice fields whose posted value the view checks against the user's scope (403 when outside).
+
+``instance=<row>`` opens an existing row for editing: the form is prefilled from it
+(:meth:`WorkforceForm.initial_for`) and the row's natural key (``KEY``) is locked (disabled fields
+keep their initial value whatever is posted), so saving upserts that same row through the action.
 """
 
 from __future__ import annotations
@@ -56,10 +60,23 @@ class WorkforceForm(forms.Form):
     SCOPED: tuple[str, ...] = ()
     #: model field name in the action's ValidationError → form field that shows it
     FIELD_MAP: dict[str, str] = {}
+    #: the fields making up the row's natural key: locked when editing a row
+    KEY: tuple[str, ...] = ()
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, instance: Any = None, **kwargs: Any) -> None:
+        if instance is not None:
+            kwargs["initial"] = self.initial_for(instance)
         super().__init__(*args, **kwargs)
         self.user = user
+        self.instance = instance
+        if instance is not None:
+            for name in self.KEY:
+                self.fields[name].disabled = True
+
+    @classmethod
+    def initial_for(cls, obj: Any) -> dict[str, Any]:
+        """The form's values for the existing row ``obj``."""
+        return {name: getattr(obj, name) for name in cls.base_fields if hasattr(obj, name)}
 
     def scoped_querysets(self) -> dict[str, QuerySet]:
         return {name: self.fields[name].queryset for name in self.SCOPED}  # type: ignore[attr-defined]
@@ -88,6 +105,8 @@ class StaffForm(WorkforceForm):
     staff = StaffChoiceField(queryset=StaffMember.objects.none(), label=_("教职工"))
 
     def __init__(self, *args: Any, user: Any, institution: Any = None, **kwargs: Any) -> None:
+        if kwargs.get("instance") is not None:
+            institution = kwargs["instance"].staff.institution
         super().__init__(*args, user=user, **kwargs)
         self.fields["institution"].queryset = institutions_for(user)  # type: ignore[attr-defined]
         self.all_staff = staff_for(user)
@@ -102,6 +121,10 @@ class StaffForm(WorkforceForm):
 
     def scoped_querysets(self) -> dict[str, QuerySet]:
         return {"institution": self.fields["institution"].queryset, "staff": self.all_staff}  # type: ignore[attr-defined]
+
+    @classmethod
+    def initial_for(cls, obj: Any) -> dict[str, Any]:
+        return super().initial_for(obj) | {"institution": obj.staff.institution, "staff": obj.staff}
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -121,6 +144,7 @@ class TrainingForm(StaffForm):
     provider = forms.CharField(max_length=120, required=False, label=_("承办单位"))
 
     FIELD_MAP = {"year": "end_date"}
+    KEY = ("institution", "staff", "course", "start_date")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -145,6 +169,8 @@ class TrainingForm(StaffForm):
 
 
 class EthicsForm(StaffForm):
+    KEY = ("institution", "staff", "year")
+
     year = forms.IntegerField(min_value=2000, max_value=2100, label=_("年度"))
     result = forms.ChoiceField(choices=EthicsResult.choices, label=_("考核结果"))
     assessed_on = forms.DateField(widget=DATE, required=False, label=_("考核日期"))
@@ -158,6 +184,8 @@ class EthicsForm(StaffForm):
 
 
 class NegativeForm(StaffForm):
+    KEY = ("institution", "staff", "category", "occurred_on")
+
     category = forms.ChoiceField(choices=NegativeCategory.choices, label=_("负面清单类别"))
     occurred_on = forms.DateField(widget=DATE, label=_("发生日期"))
     decided_on = forms.DateField(widget=DATE, label=_("处理日期"))
@@ -191,6 +219,7 @@ class NegativeForm(StaffForm):
 
 class PayForm(WorkforceForm):
     SCOPED = ("institution",)
+    KEY = ("institution", "year")
 
     institution = forms.ModelChoiceField(queryset=Institution.objects.none(), label=_("普通高中"))
     year = forms.IntegerField(min_value=2000, max_value=2100, label=_("年度"))
@@ -223,6 +252,7 @@ class PayForm(WorkforceForm):
 
 class PublicityForm(WorkforceForm):
     SCOPED = ("institution",)
+    KEY = ("institution", "published_on", "title")
 
     institution = forms.ModelChoiceField(queryset=Institution.objects.none(), label=_("学校"))
     published_on = forms.DateField(widget=DATE, label=_("发布日期"))
@@ -261,6 +291,7 @@ class SchemeForm(WorkforceForm):
 
     SCOPED = ("county", "institution")
     FIELD_MAP = {"name": "criteria", "weight": "criteria", "category": "criteria", "scheme": "criteria"}
+    KEY = ("county", "year", "title")
 
     county = forms.ModelChoiceField(queryset=Division.objects.none(), label=_("县(市、区)"))
     institution = forms.ModelChoiceField(
@@ -284,6 +315,12 @@ class SchemeForm(WorkforceForm):
             user, Division.objects.filter(level=DivisionLevel.COUNTY)
         ).order_by("code")
         self.fields["institution"].queryset = institutions_for(user)  # type: ignore[attr-defined]
+
+    @classmethod
+    def initial_for(cls, obj: Any) -> dict[str, Any]:
+        """The scheme's fields and its criteria, one ``名称|类别代码|权重`` line each."""
+        lines = [f"{c.name}|{c.category}|{c.weight.normalize():f}" for c in obj.criteria.all()]
+        return super().initial_for(obj) | {"criteria": "\n".join(lines)}
 
     def clean_criteria(self) -> list[tuple[str, str, Decimal]]:
         rows: list[tuple[str, str, Decimal]] = []

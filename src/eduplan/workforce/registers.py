@@ -460,8 +460,16 @@ def export_rows(
 ) -> tuple[Register, list[dict[str, Any]]]:
     """The register's rows the user may see, as the import reads them back."""
     register = get_register(key)
+    return register, list(register.rows(visible_queryset(key, user, county)))
+
+
+def visible_queryset(key: str, user: Any = None, county: str | None = None) -> models.QuerySet:
+    """The register's rows the user may see (optionally one county's), in a total order (``pk``
+    breaks ties) so that ``register.rows`` and a list of the rows' ids line up."""
+    register = get_register(key)
     require_register_access(register, user)
     qs = actions.visible(user, register.queryset())
+    qs = qs.order_by(*qs.query.order_by, "pk")
     if county:
         path = {"pay": "institution", "publicity": "institution", "schemes": ""}.get(
             key, "staff__institution"
@@ -471,7 +479,7 @@ def export_rows(
             models.Q(**{f"{prefix}county__code": county})
             | models.Q(**{f"{prefix}county__city__code": county})
         )
-    return register, list(register.rows(qs))
+    return qs
 
 
 def headers(register: Register) -> dict[str, str]:

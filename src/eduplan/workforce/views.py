@@ -1,5 +1,10 @@
 """Workforce pages under ``/office/workforce/``: thin — read through the one scoping function,
-render. The ethics pages answer 403 to roles that may not see ethics records (HS-2.4)."""
+render. The ethics pages answer 403 to roles that may not see ethics records (HS-2.4).
+
+Each row the user may change (``scoping.can_change``) carries a "修改" link ``?edit=<id>`` that
+opens the entry form prefilled with the row, its natural key locked; saving updates that row
+through the action. ``?edit=`` of a row outside the user's read scope is 404, of a row the user
+may only read 403."""
 
 from __future__ import annotations
 
@@ -9,10 +14,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 
+from eduplan.accounts.scoping import can_change, scope
 from eduplan.output import write_xlsx
 
 from . import actions, forms, registers, training
@@ -84,18 +91,51 @@ ENTRY_FORMS: dict[str, tuple[type[forms.WorkforceForm], type[Any]]] = {
 }
 
 
-def entry_form(request: HttpRequest, key: str, data: Any = None) -> forms.WorkforceForm | None:
+def editing(request: HttpRequest, key: str) -> Any:
+    """The row named by ``edit=<id>`` (query string, or the posted form), or ``None``.
+
+    404 when the row is outside the user's read scope (or the register has no form); 403 when the
+    user may see but not change it — ``scoping.can_change`` decides."""
+    edit = (request.POST if request.method == "POST" else request.GET).get("edit")
+    if not edit:
+        return None
+    if key not in ENTRY_FORMS or not str(edit).isdigit():
+        raise Http404("没有这条记录 / no such record")
+    model = ENTRY_FORMS[key][1]
+    obj = scope(request.user, model._default_manager.filter(pk=int(edit))).first()
+    if obj is None:
+        raise Http404("没有这条记录 / no such record")
+    if not can_change(request.user, obj):
+        raise actions.refuse("无权修改该记录", "you may not change this record")
+    return obj
+
+
+def entry_form(
+    request: HttpRequest, key: str, data: Any = None, instance: Any = None
+) -> forms.WorkforceForm | None:
     """The register's entry form for this user, or ``None`` when the user may not write such rows
-    (decided by ``actions.may_write`` — the scoping function — on a parent the user sees)."""
+    (decided by ``actions.may_write`` — the scoping function — on a parent the user sees). With
+    ``instance`` (a row the user may change) the form is prefilled with it, its key locked."""
     if key not in ENTRY_FORMS:
         return None
     form_class, model = ENTRY_FORMS[key]
+    if instance is not None:
+        return form_class(data, user=request.user, instance=instance)
     initial = {"institution": request.GET.get("institution")} if data is None else {}
     form = form_class(data, user=request.user, initial=initial)
     parent = next(iter(form.scoped_querysets().values())).first()
     if parent is None or not actions.may_write(request.user, model, parent):
         return None
     return form
+
+
+def _row_ids(key: str, qs: Any) -> list[int]:
+    """The id of each row ``register.rows(qs)`` yields, in the same order (a scheme yields one row
+    per criterion)."""
+    if key == "schemes":
+        counted = qs.annotate(n_criteria=Count("criteria")).values_list("pk", "n_criteria")
+        return [pk for pk, n in counted for _ in range(n)]
+    return list(qs.values_list("pk", flat=True))
 
 
 def _refuse_outside_scope(request: HttpRequest, form: forms.WorkforceForm) -> None:
@@ -107,8 +147,10 @@ def _refuse_outside_scope(request: HttpRequest, form: forms.WorkforceForm) -> No
                 raise actions.refuse("不在您的管辖范围内", "outside your area")
 
 
-def _post_entry(request: HttpRequest, key: str) -> tuple[HttpResponse | None, forms.WorkforceForm]:
-    form = entry_form(request, key, request.POST)
+def _post_entry(
+    request: HttpRequest, key: str, instance: Any = None
+) -> tuple[HttpResponse | None, forms.WorkforceForm]:
+    form = entry_form(request, key, request.POST, instance)
     if form is None:
         raise actions.refuse("无权登记该名册", "you may not write this register")
     _refuse_outside_scope(request, form)
@@ -130,13 +172,15 @@ def register_list(request: HttpRequest, key: str) -> HttpResponse:
     if register.restricted and not registers.may_see_ethics(request.user):
         raise PermissionDenied("师德档案仅限授权角色查看 / ethics records are restricted to authorised roles")
     form: forms.WorkforceForm | None
+    instance = editing(request, key)
     if request.method == "POST":
-        redirect, form = _post_entry(request, key)
+        redirect, form = _post_entry(request, key, instance)
         if redirect is not None:
             return redirect
     else:
-        form = entry_form(request, key)
-    _, rows = registers.export_rows(key, request.user, request.GET.get("county") or None)
+        form = entry_form(request, key, instance=instance)
+    qs = registers.visible_queryset(key, request.user, request.GET.get("county") or None)
+    rows = list(register.rows(qs))
     columns = [c for c in register.kind.columns if c.key != "id_hash"]
     if request.GET.get("format") == "xlsx":
         import tempfile
@@ -151,6 +195,12 @@ def register_list(request: HttpRequest, key: str) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="workforce-{key}.xlsx"'
         return response
+    edit_ids: list[int | None] = [None] * len(rows)
+    if form is not None:
+        ids = _row_ids(key, qs)
+        if len(ids) == len(rows):
+            writable = set(scope(request.user, qs, write=True).values_list("pk", flat=True))
+            edit_ids = [pk if pk in writable else None for pk in ids]
     conflicts = []
     if key == "negative":
         from eduplan.rules.catalogue import run_rules
@@ -162,7 +212,11 @@ def register_list(request: HttpRequest, key: str) -> HttpResponse:
         {
             "register": register,
             "columns": columns,
-            "rows": [[row.get(c.key, "") for c in columns] for row in rows[:PAGE_ROWS]],
+            "rows": [
+                ([row.get(c.key, "") for c in columns], pk)
+                for row, pk in zip(rows[:PAGE_ROWS], edit_ids, strict=False)
+            ],
+            "editing": instance,
             "count": len(rows),
             "limit": PAGE_ROWS,
             "registers": _register_links(request.user),
