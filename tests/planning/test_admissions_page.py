@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
+import secrets
 import subprocess
 import time
 from pathlib import Path
@@ -336,3 +337,191 @@ def test_a_run_never_picked_up_fails_after_the_grace_period(client, city):
     AdmissionsRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
     assert client.get(f"{URL}{run.pk}/status/").json()["status"] == "failed"
     assert "失败" in client.get(URL).content.decode()  # the list shows it failed too
+
+
+# -- deleting runs --------------------------------------------------------------------------------
+
+
+def a_run_with_files(city, media, status=AdmissionsRunStatus.DONE, **fields) -> AdmissionsRun:
+    run = AdmissionsRun.objects.create(
+        division=city.city,
+        directory=f"admissions/files-{secrets.token_hex(4)}",
+        status=status,
+        results={"result": "result.csv"},
+        **fields,
+    )
+    directory = Path(media) / run.directory
+    directory.mkdir(parents=True)
+    (directory / "candidates.csv").write_bytes(b"x" * 1000)
+    (directory / "result.csv").write_bytes(b"y" * 234)
+    return run
+
+
+@pytest.mark.django_db
+def test_the_city_officer_deletes_a_finished_run_and_its_files(client, city, media):
+    run = a_run_with_files(city, media)
+    keep = a_run_with_files(city, media)
+    client.login(username="cityo", password=PASSWORD)
+    page = client.get(f"{URL}{run.pk}/").content.decode()
+    assert f'action="{URL}{run.pk}/delete/"' in page and 'name="csrfmiddlewaretoken"' in page
+    assert 'name="confirm" value="yes" required' in page
+
+    # without ticking the confirmation nothing is deleted
+    response = client.post(f"{URL}{run.pk}/delete/")
+    assert response.status_code == 400 and "tick the confirmation box" in response.content.decode()
+    assert AdmissionsRun.objects.filter(pk=run.pk).exists()
+    assert (Path(media) / run.directory / "result.csv").exists()
+
+    response = client.post(f"{URL}{run.pk}/delete/", {"confirm": "yes"}, follow=True)
+    assert response.redirect_chain[-1][0] == URL
+    body = response.content.decode()
+    assert f"run #{run.pk} and its 2 files deleted" in body
+    assert f'href="{URL}{run.pk}/"' not in body and f'href="{URL}{keep.pk}/"' in body
+    assert not AdmissionsRun.objects.filter(pk=run.pk).exists()
+    assert not (Path(media) / run.directory).exists()
+    assert (Path(media) / keep.directory / "result.csv").exists()  # the other run is untouched
+    assert client.get(f"{URL}{run.pk}/download/result/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [AdmissionsRunStatus.QUEUED, AdmissionsRunStatus.RUNNING])
+def test_a_queued_or_running_run_cannot_be_deleted(client, city, media, status):
+    # just submitted: within the launch grace period, so not taken for a dead worker's run
+    run = a_run_with_files(city, media, status=status)
+    client.login(username="cityo", password=PASSWORD)
+    page = client.get(f"{URL}{run.pk}/").content.decode()
+    assert 'id="delete-form"' not in page and "can be deleted once it has finished" in page
+    response = client.post(f"{URL}{run.pk}/delete/", {"confirm": "yes"})
+    assert response.status_code == 409
+    assert "it can be deleted once it has finished" in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == status
+    assert (Path(media) / run.directory / "candidates.csv").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [("countyo", 403), ("principal", 403), ("supervisor", 403), ("viewer", 403), ("othercity", 404)],
+)
+def test_only_the_citys_officer_may_delete_a_run(client, city, media, username, expected):
+    run = a_run_with_files(city, media)
+    client.login(username=username, password=PASSWORD)
+    assert client.post(f"{URL}{run.pk}/delete/", {"confirm": "yes"}).status_code == expected
+    assert AdmissionsRun.objects.filter(pk=run.pk).exists()
+    assert (Path(media) / run.directory / "result.csv").exists()
+
+
+@pytest.mark.django_db
+def test_deleting_needs_post_and_the_csrf_token(city, media):
+    from django.test import Client
+
+    run = a_run_with_files(city, media)
+    client = Client(enforce_csrf_checks=True)
+    client.login(username="cityo", password=PASSWORD)
+    assert client.get(f"{URL}{run.pk}/delete/").status_code == 405
+    assert client.post(f"{URL}{run.pk}/delete/", {"confirm": "yes"}).status_code == 403  # no token
+    assert AdmissionsRun.objects.filter(pk=run.pk).exists()
+    client.logout()
+    response = client.post(f"{URL}{run.pk}/delete/", {"confirm": "yes"})
+    assert AdmissionsRun.objects.filter(pk=run.pk).exists() and response.status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_a_damaged_directory_never_removes_anything_outside_the_run(client, city, media):
+    from eduplan.planning.admissions_jobs import delete_run
+
+    (Path(media) / "admissions" / "other").mkdir(parents=True)
+    (Path(media) / "admissions" / "other" / "keep.csv").write_text("keep")
+    for directory in ("admissions", "admissions/..", "/tmp", ""):
+        run = AdmissionsRun.objects.create(division=city.city, directory=directory or "x", status="done")
+        if not directory:
+            AdmissionsRun.objects.filter(pk=run.pk).update(directory="")
+            run.refresh_from_db()
+        delete_run(run)
+        assert not AdmissionsRun.objects.filter(pk=run.pk).exists()
+        assert (Path(media) / "admissions" / "other" / "keep.csv").exists(), directory
+
+
+def purge(*args: str) -> str:
+    out = io.StringIO()
+    call_command("admissions", "purge", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_purge_deletes_old_finished_runs_and_their_files_but_never_running_ones(city, media):
+    old = timezone.now() - dt.timedelta(days=400)
+    done = a_run_with_files(city, media)
+    refused = a_run_with_files(city, media, status=AdmissionsRunStatus.REFUSED)
+    failed = a_run_with_files(city, media, status=AdmissionsRunStatus.FAILED)
+    running = a_run_with_files(city, media, status=AdmissionsRunStatus.RUNNING)
+    queued = a_run_with_files(city, media, status=AdmissionsRunStatus.QUEUED)
+    recent = a_run_with_files(city, media)
+    AdmissionsRun.objects.exclude(pk=recent.pk).update(created_at=old)
+    before = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
+
+    printed = purge("--before", before, "--dry-run")
+    assert "would delete" in printed and "3 runs" in printed and f"{3 * 1234} bytes" in printed
+    assert AdmissionsRun.objects.count() == 6  # a dry run removes nothing
+    assert (Path(media) / done.directory / "result.csv").exists()
+
+    printed = purge("--before", before)
+    assert "deleted" in printed and "3 runs" in printed and f"{3 * 1234} bytes" in printed
+    for run in (done, refused, failed):
+        assert f"run {run.pk}:" in printed
+        assert not AdmissionsRun.objects.filter(pk=run.pk).exists()
+        assert not (Path(media) / run.directory).exists()
+    for run in (running, queued, recent):
+        assert AdmissionsRun.objects.filter(pk=run.pk).exists()
+        assert (Path(media) / run.directory / "result.csv").exists()
+    assert f"run {running.pk}:" not in printed and f"run {queued.pk}:" not in printed
+    assert "0 runs" in purge("--before", before)  # nothing left to purge
+
+
+@pytest.mark.django_db
+def test_purge_needs_a_valid_date(city):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        purge("--before", "2026-13-01")
+    with pytest.raises(CommandError):
+        purge()
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_runs_read_only_and_deletes_them_with_their_files(client, city, media):
+    run = a_run_with_files(city, media, totals={"candidates": 2000, "admitted": 1890})
+    busy = a_run_with_files(city, media, status=AdmissionsRunStatus.RUNNING)
+    client.login(username="admin", password=PASSWORD)
+    listing = client.get("/admin/planning/admissionsrun/")
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert "2000" in body and "1890" in body and "已完成 done" in body
+    assert 'href="/admin/planning/admissionsrun/add/"' not in body
+    assert client.get("/admin/planning/admissionsrun/add/").status_code == 403
+    change = client.get(f"/admin/planning/admissionsrun/{run.pk}/change/")
+    assert change.status_code == 200 and 'name="_save"' not in change.content.decode()  # view only
+    assert client.get(f"/admin/planning/admissionsrun/{busy.pk}/delete/").status_code == 403
+
+    response = client.post(f"/admin/planning/admissionsrun/{run.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not AdmissionsRun.objects.filter(pk=run.pk).exists()
+    assert not (Path(media) / run.directory).exists()  # the files went with the row
+
+    # the bulk action refuses a selection with a running run, and deletes finished ones with files
+    again = a_run_with_files(city, media)
+    response = client.post(
+        "/admin/planning/admissionsrun/",
+        {"action": "delete_selected", "_selected_action": [again.pk, busy.pk], "post": "yes"},
+    )
+    assert AdmissionsRun.objects.filter(pk=again.pk).exists()
+    response = client.post(
+        "/admin/planning/admissionsrun/",
+        {"action": "delete_selected", "_selected_action": [again.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not AdmissionsRun.objects.filter(pk=again.pk).exists()
+    assert not (Path(media) / again.directory).exists()
+    assert AdmissionsRun.objects.filter(pk=busy.pk).exists()
+    assert (Path(media) / busy.directory / "result.csv").exists()

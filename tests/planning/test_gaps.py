@@ -136,3 +136,56 @@ def test_falling_births_empty_kindergarten_seats_but_not_high_school_places_befo
     assert surplus[2028] < 10  # still the already-born cohorts
     assert surplus[2031] > 300  # three years of smaller births: about a quarter of the seats empty
     assert high_school.surplus[:, 0].max() < 10  # the 15–17 of 2035 were born by 2025
+
+
+# ------------------------------------------------------------------ high-school stage (HS-T1)
+
+
+@pytest.mark.django_db
+def test_high_school_gaps_by_hand(registry_city):
+    """15–17 on the cut-off day × 97% (HS-T1) against general + vocational seats, by county.
+
+    红塔区: 18 people per single age and sex (12 + 6), age 18 only in the open 18+ band → taken as
+    the cohort of 17-year-olds (18 per sex): 15–17 on the cut-off day = 108 in both years, demand
+    104.76, seats 100 → gap 5. 江川区: 10 per age and sex → 60, demand 58.2; a vocational school
+    of 50 seats, 70 in its 2025 snapshot → surplus 11.
+    """
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from eduplan.registry import actions
+    from eduplan.registry.choices import InstitutionKind, Ownership, Sponsor
+    from eduplan.registry.models import InstitutionYear
+
+    m = registry_city
+    actions.update_fields(m.hs_a, {"seats": 100})
+    voc = actions.create_institution(
+        code="V1",
+        name="江川职业中学",
+        kind=InstitutionKind.VOCATIONAL,
+        division=m.town_b,
+        ownership=Ownership.PUBLIC,
+        sponsor=Sponsor.EDUCATION_DEPT,
+        seats=50,
+    )
+    InstitutionYear.objects.create(institution=voc, school_year=2025, seats=70)
+    out = io.StringIO()
+    call_command("plan", "gaps", "--stage", "high_school", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["stage"] == "high_school"
+    assert data["rate"] == 97.0 and "HS-T1" in data["rate_source"]
+    rows = {(r["division"], r["year"]): r for r in data["balance"]}
+    assert sorted(rows) == [("530402", 2025), ("530403", 2025)]  # base 2025 to the deadline 2025
+    hongta = rows[("530402", 2025)]
+    assert hongta["population"] == pytest.approx(108.0)
+    assert hongta["demand"] == pytest.approx(104.76)
+    assert (hongta["seats"], hongta["gap"], hongta["surplus"]) == (100, 5, 0)
+    assert (rows[("530403", 2025)]["seats"], rows[("530403", 2025)]["surplus"]) == (70, 11)
+    assert any("open 18+ band" in n for n in data["notes"])
+
+    table = io.StringIO()
+    call_command("plan", "gaps", "--stage", "high_school", "--rate", "95", stdout=table)
+    assert "rate 95%" in table.getvalue()  # 108 × 95% = 102.6 → 红塔区 2.6 short
+    assert "-3" in table.getvalue()

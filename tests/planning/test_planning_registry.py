@@ -310,3 +310,31 @@ def test_every_planning_command_has_a_working_help():
         for action in nested:
             for child in action.choices.values():
                 assert "--format" in child.format_help()
+
+
+def test_age_18_read_where_held_else_cohort_fallback(registry_city):
+    """Age 18 (for 15–17 on the cut-off day): single-age rows are read; an open 18+ band gives the
+    previous year's 17-year-olds, taken out of the open band so totals do not change."""
+    areas = ri.load_areas(DivisionLevel.COUNTY, on=dt.date(2025, 12, 31))
+    plain = ri.load_population(areas)
+    inputs = ri.load_population(areas, max_age=18)
+    assert inputs.population.shape[2] == 19
+    assert inputs.population[:, 0, 18, 0].tolist() == [18.0, 18.0]  # 12 + 6 seventeen-year-olds
+    assert np.allclose(inputs.total(), plain.total())
+    assert any("open 18+ band" in n for n in inputs.notes)
+    assert not any("18+" in n for n in plain.notes)
+    # 江城镇 records single age 18 (7 per sex) in 2025 and an open 19+ band: read as recorded
+    PopulationCount.objects.filter(division=registry_city.town_b, year=2025, age_max=None).update(age_min=19)
+    for sex in ("M", "F"):
+        PopulationCount.objects.create(
+            division=registry_city.town_b,
+            year=2025,
+            age_min=18,
+            age_max=18,
+            sex=sex,
+            basis="resident",
+            count=7,
+        )
+    inputs = ri.load_population(areas, max_age=18)
+    assert inputs.population[1, 1, 18].tolist() == [7.0, 7.0]
+    assert inputs.population[0, 1, 18].tolist() == [10.0, 10.0]  # 2024: still the fallback

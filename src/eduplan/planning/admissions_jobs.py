@@ -453,3 +453,92 @@ def refresh_stale(run: AdmissionsRun) -> AdmissionsRun:
         )
         run.refresh_from_db()
     return run
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting runs (the run page's button, ``eduplan admissions purge``, the Django admin)
+
+#: A run in one of these states may be deleted; a queued or running one never (its worker is using
+#: the files).
+DELETABLE_STATUSES = (AdmissionsRunStatus.DONE, AdmissionsRunStatus.REFUSED, AdmissionsRunStatus.FAILED)
+
+
+class RunBusyError(Exception):
+    """The run is queued or running: it is not deleted."""
+
+    def __init__(self, run: AdmissionsRun) -> None:
+        self.run = run
+        super().__init__(
+            f"运行 {run.pk} 正在排队或运行, 结束后才能删除 / run {run.pk} is {run.status}; "
+            "it can be deleted once it has finished"
+        )
+
+
+@dataclass
+class DeletedRun:
+    pk: int
+    directory: str
+    files: int
+    bytes: int
+
+
+def directory_usage(path: Path) -> tuple[int, int]:
+    """Files and bytes under ``path`` (0, 0 if it is gone)."""
+    files = size = 0
+    if not path.is_dir():
+        return 0, 0
+    for item in path.rglob("*"):
+        if item.is_file() and not item.is_symlink():
+            files += 1
+            size += item.stat().st_size
+    return files, size
+
+
+def _owned_directory(run: AdmissionsRun) -> Path | None:
+    """The run's own directory, only if it is strictly inside ``MEDIA_ROOT/admissions/`` — a
+    damaged ``directory`` value ("", "..", an absolute path) never makes us remove anything else."""
+    if not run.directory:
+        return None
+    base = (media_root() / "admissions").resolve()
+    path = (media_root() / run.directory).resolve()
+    if path == base or base not in path.parents:
+        return None
+    return path
+
+
+def delete_run(run: AdmissionsRun, *, dry_run: bool = False) -> DeletedRun:
+    """Delete a finished, failed or refused run: its row and its directory of uploads and results.
+
+    The one way runs are deleted (page, ``purge`` command, admin). A queued or running run raises
+    :class:`RunBusyError` and nothing is removed; the status test and the row's deletion are one
+    statement, so a run that a worker claims meanwhile is not deleted either. With ``dry_run``
+    nothing is removed; what would be is returned."""
+    path = _owned_directory(run)
+    files, size = directory_usage(path) if path is not None else (0, 0)
+    deleted = DeletedRun(run.pk, run.directory, files, size)
+    if run.status not in DELETABLE_STATUSES:
+        raise RunBusyError(run)
+    if dry_run:
+        return deleted
+    removed, _ = AdmissionsRun.objects.filter(pk=run.pk, status__in=DELETABLE_STATUSES).delete()
+    if not removed:
+        run.refresh_from_db()  # raises DoesNotExist if someone else deleted it
+        raise RunBusyError(run)
+    if path is not None and path.exists():
+        shutil.rmtree(path, onerror=lambda _f, p, exc: log.warning("cannot remove %s: %s", p, exc[1]))
+    log.info("admissions run %s deleted (%s files, %s bytes)", deleted.pk, files, size)
+    return deleted
+
+
+def purge_runs(before: dt.date, *, dry_run: bool = False) -> list[DeletedRun]:
+    """Delete the finished, failed and refused runs created before ``before`` (local date), with
+    their files. Queued and running runs are never touched, however old."""
+    start = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+    old = AdmissionsRun.objects.filter(created_at__lt=start, status__in=DELETABLE_STATUSES).order_by("pk")
+    deleted = []
+    for run in old:
+        try:
+            deleted.append(delete_run(run, dry_run=dry_run))
+        except (RunBusyError, AdmissionsRun.DoesNotExist):
+            continue  # claimed or deleted meanwhile
+    return deleted

@@ -22,6 +22,7 @@ from eduplan.plans.coverage import implements
 
 from .admissions_jobs import (
     CHECK_IN_REQUEST_MAX_BYTES,
+    DELETABLE_STATUSES,
     MAX_UPLOAD_BYTES,
     RESULT_FILES,
     STAGES,
@@ -107,6 +108,10 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.1f} KB"
 
 
+def size_label(size: int) -> str:
+    return _mb(size)
+
+
 def run_row(run: AdmissionsRun) -> dict[str, Any]:
     totals = run.totals or {}
     return {
@@ -153,6 +158,8 @@ def run_context(run: AdmissionsRun) -> dict[str, Any]:
         "row": run_row(run),
         "status": status_data(run),
         "done": run.status == AdmissionsRunStatus.DONE,
+        "deletable": run.status in DELETABLE_STATUSES,
+        "delete_url": reverse("planning:admissions_delete", args=[run.pk]),
     }
     if run.status != AdmissionsRunStatus.DONE:
         return context

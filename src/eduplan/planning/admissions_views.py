@@ -12,16 +12,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import admissions_page as pages
 from .admissions.errors import AdmissionsInputError
-from .admissions_jobs import may_run_admissions, start_run
+from .admissions_jobs import RunBusyError, delete_run, may_run_admissions, start_run
 
 View = Callable[..., HttpResponseBase]
 
@@ -85,3 +86,30 @@ def admissions_download(request: HttpRequest, pk: int, kind: str) -> FileRespons
     run = pages.get_run(request.user, pk)
     path, name = pages.download_path(run, kind)
     return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+
+
+@require_POST
+@city_officer
+def admissions_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a finished, failed or refused run and its files (POST with CSRF and the confirmation
+    box ticked). A queued or running run is refused (409); another city's run is "not found"."""
+    run = pages.get_run(request.user, pk)
+    error = ""
+    if request.POST.get("confirm") != "yes":
+        error = "请勾选确认框后再删除 / tick the confirmation box to delete the run"
+        status = 400
+    else:
+        try:
+            deleted = delete_run(run)
+        except RunBusyError as exc:
+            error, status = str(exc), 409
+        else:
+            messages.success(
+                request,
+                f"已删除运行 #{deleted.pk} 及其 {deleted.files} 个文件 ({pages.size_label(deleted.bytes)}) / "
+                f"run #{deleted.pk} and its {deleted.files} files deleted",
+            )
+            return redirect("planning:admissions")
+    context = pages.run_context(run)
+    context["delete_error"] = error
+    return render(request, "planning/admissions_run.html", context, status=status)

@@ -3,7 +3,8 @@
 The plan asks counties to lay out kindergartens "from births, pupil flows, rural revitalisation and
 urbanisation" (PRE-4.1.1: 充分考虑和分析出生人口变化、生源流向). Births in Yunnan fell by a quarter between
 2020 and 2022, so planning on today's headcount builds kindergartens that will stand empty. This
-module is the cohort-component method (CCMPP) restricted to ages 0–17: every single-year cohort is
+module is the cohort-component method (CCMPP) restricted to ages 0–17 (0–18 for the high-school
+gaps): every single-year cohort is
 aged by one year, survival is applied, net migration is added, and births enter at age 0.
 
 Everything here is a pure function over numpy arrays shaped ``areas × age × sex`` (areas are
@@ -71,6 +72,10 @@ KINDERGARTEN_AGES = AgeBand(3, 5, "3–5")
 HIGH_SCHOOL_AGES = AgeBand(15, 17, "15–17")
 """Denominator of 高中阶段毛入学率 (STANDARDS.md, indicator definitions)."""
 
+HIGH_SCHOOL_MAX_AGE = 18
+"""Oldest projected age the high-school gaps need: 15–17 on the cut-off day of school year Y takes
+year-end ages 15–18 of calendar year Y."""
+
 
 @dataclass(frozen=True)
 class LifeTable:
@@ -108,6 +113,7 @@ class LifeTable:
         0.0004,
         0.0005,
         0.0006,
+        0.0007,  # 18 -> 19: only needed with max_age = 18 (the high-school gaps)
     )
     death_female: tuple[float, ...] = (
         0.0021,
@@ -127,6 +133,7 @@ class LifeTable:
         0.0002,
         0.0002,
         0.0002,
+        0.0003,
         0.0003,
     )
 
@@ -162,7 +169,9 @@ class ProjectionSettings:
     - ``end_year``: last projected year; 2035 is the horizon the planning issue asks for (the
       national education-modernisation horizon), past the plan's own 2025 so that buildings planned
       now are judged over their first decade.
-    - ``max_age``: oldest single year projected; 17 covers the high-school stage (15–17).
+    - ``max_age``: oldest single year projected; 17 covers the year-end 15–17 band. The 15–17 band
+      *on the age cut-off day* needs year-end age 18: the high-school gaps run with 18
+      (``HIGH_SCHOOL_MAX_AGE``); the life table covers ages 0–18.
     - ``sex_ratio_at_birth``: boys per 100 girls, used only when births are given as totals. 111.3
       is the national 2020 census figure as commonly reported (*unverified*; Yunnan's own may
       differ — set it from the province's statistics).

@@ -55,6 +55,7 @@ from numpy.typing import NDArray
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
 from eduplan.registry.choices import (
+    HIGH_SCHOOL_STAGE_KINDS,
     PRESCHOOL_KINDS,
     DivisionLevel,
     InstitutionKind,
@@ -81,6 +82,8 @@ SEX_INDEX = {Sex.MALE.value: 0, Sex.FEMALE.value: 1}
 LEVELS = (DivisionLevel.COUNTY.value, DivisionLevel.TOWNSHIP.value)
 BASES = tuple(PopulationBasis.values)
 DAYS_IN_COMMON_YEAR = 365
+CHILD_MAX_AGE = 17
+"""Oldest age of the child arrays by default; an open band starting above it is adults."""
 YEAR_END = (12, 31)
 
 
@@ -479,6 +482,9 @@ def load_population(
     older = np.zeros((n_years, n_areas))
     seen = np.zeros((n_years, n_areas), dtype=bool)
     open_low: set[str] = set()
+    # an open band starting exactly at max_age (e.g. 18+ when age 18 is wanted): filled in below
+    open_top = np.zeros((n_years, n_areas, N_SEXES), dtype=bool)
+    has_top = np.zeros((n_years, n_areas, N_SEXES), dtype=bool)
     for division_id, year, age_min, age_max, sex, count in rows:
         t = year - first
         if not 0 <= t < n_years:
@@ -490,9 +496,11 @@ def load_population(
         if s is None:
             continue
         if age_max is None:
-            if age_min <= max_age:
+            if age_min < max_age or (age_min == max_age and max_age <= CHILD_MAX_AGE):
                 open_low.add(divisions[division_id].code)
             for i, share in targets:
+                if age_min == max_age:
+                    open_top[t, i, s] = True
                 older[t, i] += count * share
                 seen[t, i] = True
             continue
@@ -503,8 +511,11 @@ def load_population(
         for i, share in targets:
             if age_min <= max_age:
                 population[t, i, age_min : child_hi + 1, s] += per_age * share
+                has_top[t, i, s] |= child_hi == max_age
             older[t, i] += per_age * above * share
             seen[t, i] = True
+    if max_age > CHILD_MAX_AGE:
+        notes += _fill_top_age(population, older, open_top & ~has_top, open_top & has_top, run, max_age)
     if open_low:
         codes = ", ".join(sorted(open_low))
         notes.append(
@@ -532,6 +543,48 @@ def load_population(
         births_basis=births_basis,
         notes=notes,
     )
+
+
+def _fill_top_age(
+    population: FloatArray,
+    older: FloatArray,
+    missing: NDArray[np.bool_],
+    partial: NDArray[np.bool_],
+    years: Sequence[int],
+    max_age: int,
+) -> list[str]:
+    """Age ``max_age`` (18) where the registry holds only an open band starting there (18+).
+
+    Fallback (docs/planning.md §4): the cohort carried forward without deaths or migration — the
+    area's age ``max_age − 1`` of the year before; in the first year, the same year's age
+    ``max_age − 1``. The people so placed are taken out of the open band (``older``), never below 0,
+    so area totals do not change. Returns the notes saying where this was done.
+    """
+    if not missing.any() and not partial.any():
+        return []
+    notes: list[str] = []
+    for t, i, s in zip(*np.nonzero(missing), strict=True):
+        source = population[t - 1, i, max_age - 1, s] if t > 0 else population[t, i, max_age - 1, s]
+        value = min(float(source), max(float(older[t, i]), 0.0))
+        population[t, i, max_age, s] = value
+        older[t, i] -= value
+    if missing.any():
+        cells = sorted({years[int(t)] for t in np.nonzero(missing)[0]})
+        notes.append(
+            f"登记只有 {max_age} 岁以上开口组、没有 {max_age} 岁单岁人口({int(missing.any(axis=2).sum())} 个区划-年份,"
+            f"{', '.join(map(str, cells))} 年):{max_age} 岁按上一年 {max_age - 1} 岁队列(首年按当年 {max_age - 1} 岁)"
+            f"估计,不计死亡与迁移 / the registry holds only an open {max_age}+ band, no single age {max_age}, for "
+            f"{int(missing.any(axis=2).sum())} area-years ({', '.join(map(str, cells))}): age {max_age} is estimated "
+            f"as the previous year's {max_age - 1}-year-olds (in the first year, the same year's), without deaths "
+            "or migration"
+        )
+    if partial.any():
+        notes.append(
+            f"{int(partial.any(axis=2).sum())} 个区划-年份部分地区只有 {max_age} 岁以上开口组,其 {max_age} 岁人口偏少 / "
+            f"{int(partial.any(axis=2).sum())} area-years mix single age {max_age} with an open {max_age}+ band in "
+            f"some of their divisions: their age {max_age} is undercounted"
+        )
+    return notes
 
 
 def _load_births(
@@ -702,8 +755,21 @@ class PreschoolSupply:
 
 def load_preschool_supply(areas: Areas, *, user: Any = None) -> PreschoolSupply:
     """Kindergartens and attached preschool classes of ``areas`` with their yearly seats."""
+    return load_supply(areas, PRESCHOOL_KINDS, user=user)
+
+
+def load_high_school_supply(areas: Areas, *, user: Any = None) -> PreschoolSupply:
+    """High-school-stage institutions of ``areas`` (general high schools and secondary vocational
+    schools: the numerator of 高中阶段毛入学率 counts both) with their yearly seats, by the same rules
+    as preschool: ``InstitutionYear.seats`` of the school year if recorded, else ``Institution.seats``;
+    open on the census day; unlicensed ones not counted."""
+    return load_supply(areas, HIGH_SCHOOL_STAGE_KINDS, user=user)
+
+
+def load_supply(areas: Areas, kinds: Sequence[str], *, user: Any = None) -> PreschoolSupply:
+    """Institutions of ``kinds`` in ``areas`` with their yearly seats."""
     divisions = _divisions(user)
-    qs: QuerySet[Institution] = _within_cities(Institution.objects.filter(kind__in=PRESCHOOL_KINDS), areas)
+    qs: QuerySet[Institution] = _within_cities(Institution.objects.filter(kind__in=kinds), areas)
     if user is not None:
         qs = scope(user, qs)
     place = _Placement(areas, divisions)

@@ -326,7 +326,8 @@ def _births_array(
     return series_by_area(series, inputs.last_year, settings.end_year, inputs.births[-1])
 
 
-def _settings(births: str | None, end_year: int | None) -> ProjectionSettings:
+def projection_settings(births: str | None, end_year: int | None) -> ProjectionSettings:
+    """The projection's settings for a births scenario and horizon (defaults where not given)."""
     d = defaults()
     scenario = births or d.births
     if scenario not in BIRTH_SCENARIOS:
@@ -404,7 +405,7 @@ def run_projection(
     Areas are those valid at the end of the last population year (today's boundaries, see
     ``registry_inputs``); ``basis`` defaults to ``[planning] projection_basis`` (resident).
     """
-    settings = _settings(births, end_year)
+    settings = projection_settings(births, end_year)
     basis = basis or defaults().projection_basis
     last = ri.latest_population_year(basis=basis, user=user)
     if last is None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admissions/", admissions_views.admissions, name="admissions"),
     path("admissions/<int:pk>/", admissions_views.admissions_run, name="admissions_run"),
     path("admissions/<int:pk>/status/", admissions_views.admissions_status, name="admissions_status"),
+    path("admissions/<int:pk>/delete/", admissions_views.admissions_delete, name="admissions_delete"),
     path(
         "admissions/<int:pk>/download/<str:kind>/",
         admissions_views.admissions_download,

@@ -3,11 +3,15 @@
 ``run`` reads the candidates and schools files (and optionally junior schools and a settings TOML),
 admits, writes one result row per candidate, and a summary (JSON and xlsx) with the HS-2.1 checks.
 ``demo`` writes a seeded synthetic province to try it on. Neither touches the database.
+``job`` runs a run submitted on the officers' page; ``purge --before DATE`` deletes that page's old
+finished runs and their files.
 See docs/admissions.md.
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any, TextIO, cast
@@ -16,6 +20,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.output import OutputError, write_records
 from eduplan.planning.admissions.errors import AdmissionsInputError
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD / not a date YYYY-MM-DD: {value!r}") from None
 
 
 class Command(BaseCommand):
@@ -77,13 +88,30 @@ class Command(BaseCommand):
         )
         job.add_argument("run_id", type=int, metavar="ID", help="the run's id")
 
+        purge = sub.add_parser(
+            "purge",
+            help="删除旧的网页运行及其文件 delete old runs of the web page and their files",
+            description="Delete the finished, failed and refused runs of the officers' page created "
+            "before DATE, with their uploaded files and results. Queued and running runs are never touched.",
+        )
+        purge.add_argument(
+            "--before",
+            required=True,
+            type=_date,
+            metavar="YYYY-MM-DD",
+            help="delete runs created before this date (server local time)",
+        )
+        purge.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
+
     def handle(self, *args: Any, **options: Any) -> None:
         name = options.get("subcommand")
-        if name not in ("run", "demo", "job"):
-            raise CommandError("请给出子命令 run 或 demo / give a subcommand: run or demo")
+        if name not in ("run", "demo", "job", "purge"):
+            raise CommandError("请给出子命令 run、demo 或 purge / give a subcommand: run, demo or purge")
         try:
             if name == "job":
                 self._job(options["run_id"])
+            elif name == "purge":
+                self._purge(options["before"], options["dry_run"])
             elif name == "run":
                 self._run(options)
             else:
@@ -164,6 +192,21 @@ class Command(BaseCommand):
         self.stdout.write(f"admissions run {run.pk}: {run.status}")
         if run.error:
             self.stdout.write(run.error)
+
+    def _purge(self, before: dt.date, dry_run: bool) -> None:
+        from eduplan.planning.admissions_jobs import purge_runs
+
+        deleted = purge_runs(before, dry_run=dry_run)
+        verb = "would delete 将删除" if dry_run else "deleted 已删除"
+        for item in deleted:
+            self.stdout.write(
+                f"{verb} run {item.pk}: {item.directory} ({item.files} files, {item.bytes} bytes)"
+            )
+        total = sum(item.bytes for item in deleted)
+        self.stdout.write(
+            f"{verb}: {len(deleted)} runs 个运行, {total} bytes 字节"
+            f" (created before {before:%Y-%m-%d}; queued and running runs kept 排队或运行中的不删除)"
+        )
 
     def _stream(self) -> TextIO:
         """Django's stdout wrapper, which write_records can write to like a file."""
