@@ -903,10 +903,10 @@ def build_notice_docx(data: NoticeData) -> Any:
     else:
         w.para("无。", indent=False)
     for number, part in enumerate(notice_parts(), start=4):
-        rows = data.parts.get(part.KEY, [])
+        part_rows = data.parts.get(part.KEY, [])
         w.annex_title(f"附表{number}", part.ANNEX_TITLE)
-        if rows:
-            w.table(part.HEADERS, [part.cells(r) for r in rows], size=9)
+        if part_rows:
+            w.table(part.HEADERS, [part.cells(r) for r in part_rows], size=9)
         else:
             w.para("无。", indent=False)
     return doc
