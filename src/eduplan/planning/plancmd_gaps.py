@@ -232,12 +232,7 @@ def handle(options: dict[str, Any], stdout: Any) -> None:
         end_year=options.get("end_year"),
     )
     year = options.get("year")
-    balance = run.balance_rows(year)
-    if year is not None and not balance:
-        years = run.counties.projection.years
-        raise ValueError(
-            f"{year} 年不在 {years[0]}–{years[-1]} 之内 / {year} is outside the projected years {years[0]}–{years[-1]}"
-        )
+    balance = _balance(run, year)
     flags = run.township_flag_rows()
     merge = run.merge_rows()
     observed_last = run.counties.inputs.last_year
@@ -278,6 +273,17 @@ def handle(options: dict[str, Any], stdout: Any) -> None:
     )
 
 
+def _balance(run: Any, year: int | None) -> list[dict[str, Any]]:
+    """The run's balance rows (of ``year`` only, when given; refused when it is not projected)."""
+    balance = run.balance_rows(year)
+    if year is not None and not balance:
+        years = run.counties.projection.years
+        raise ValueError(
+            f"{year} 年不在 {years[0]}–{years[-1]} 之内 / {year} is outside the projected years {years[0]}–{years[-1]}"
+        )
+    return balance
+
+
 def handle_high_school(options: dict[str, Any], stdout: Any, series: dict[int, float] | None) -> None:
     run = run_high_school_gaps(
         counties=options.get("county"),
@@ -288,12 +294,7 @@ def handle_high_school(options: dict[str, Any], stdout: Any, series: dict[int, f
         end_year=options.get("end_year"),
     )
     year = options.get("year")
-    balance = run.balance_rows(year)
-    if year is not None and not balance:
-        years = run.counties.projection.years
-        raise ValueError(
-            f"{year} 年不在 {years[0]}–{years[-1]} 之内 / {year} is outside the projected years {years[0]}–{years[-1]}"
-        )
+    balance = _balance(run, year)
     observed_last = run.counties.inputs.last_year
     keys = ["division", "division_name"]
     tables: dict[str, Any] = (
