@@ -132,6 +132,17 @@ def write_xlsx(
     headers: Mapping[str, str] | None = None,
 ) -> None:
     """One sheet per entry; a bold header row of display labels, a frozen header, sane widths."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(xlsx_bytes(sheets, columns=columns, headers=headers))
+
+
+def xlsx_bytes(
+    sheets: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    columns: Sequence[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> bytes:
+    """:func:`write_xlsx`'s workbook as bytes (for a download)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -151,8 +162,35 @@ def write_xlsx(
             ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, min(40, len(label) * 2 + 2))
     if not wb.sheetnames:
         wb.create_sheet("data")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def csv_bytes(records: Iterable[Mapping[str, Any]], *, columns: Sequence[str] | None = None) -> bytes:
+    """``records`` as CSV for a download: UTF-8 with a BOM, so Excel on a Chinese PC opens it right."""
+    buf = io.StringIO()
+    write_records(records, "csv", columns=columns, stream=buf)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "pdf": "application/pdf",
+}
+
+
+def attachment(data: bytes, filename: str) -> Any:
+    """A download response for ``data``, its content type by the file name's extension."""
+    from django.http import HttpResponse
+
+    ext = filename.rsplit(".", 1)[-1].lower()
+    response = HttpResponse(data, content_type=CONTENT_TYPES.get(ext, "application/octet-stream"))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _sheet_title(name: str) -> str:

@@ -13,20 +13,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from eduplan.output import attachment
+
 from .exporter import export_csv, export_workbook, resolve_kinds
 from .forms import ExportForm, UploadForm
 from .importer import import_file
 from .kinds import KINDS, UnknownKind, get_kind
 from .models import ImportBatch
 from .templates import template_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
@@ -73,7 +67,7 @@ def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
     if not batch.error_workbook:
         raise Http404("这个批次没有错误工作簿 / this batch has no error workbook")
     stem = Path(batch.file_name).stem or "import"
-    return _download(bytes(batch.error_workbook), f"{stem}-errors.xlsx", XLSX)
+    return attachment(bytes(batch.error_workbook), f"{stem}-errors.xlsx")
 
 
 @login_required
@@ -82,7 +76,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
         keys = ["all"] if kind == "all" else [get_kind(kind).key]
     except UnknownKind as exc:
         raise Http404(str(exc)) from exc
-    return _download(template_workbook(keys), f"{keys[0]}-template.xlsx", XLSX)
+    return attachment(template_workbook(keys), f"{keys[0]}-template.xlsx")
 
 
 @login_required
@@ -93,7 +87,7 @@ def export(request: HttpRequest) -> HttpResponse:
         stamp = dt.date.today().strftime("%Y%m%d")
         if fmt == "csv":
             data, _ = export_csv(get_kind(kind_name), request.user)
-            return _download(data, f"{kind_name}-{stamp}.csv", "text/csv; charset=utf-8")
+            return attachment(data, f"{kind_name}-{stamp}.csv")
         data, _ = export_workbook(resolve_kinds(kind_name), request.user)
-        return _download(data, f"{kind_name}-{stamp}.xlsx", XLSX)
+        return attachment(data, f"{kind_name}-{stamp}.xlsx")
     return render(request, "intake/export.html", {"form": form})

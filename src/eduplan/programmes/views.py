@@ -16,6 +16,7 @@ from eduplan.accounts.scoping import scope
 from eduplan.intake.exporter import kind_queryset, records
 from eduplan.intake.kinds import UnknownKind
 from eduplan.intake.templates import build_workbook
+from eduplan.output import attachment
 from eduplan.registry.models import Division
 
 from .forms import FORMS, OUT_OF_SCOPE, EntryForm
@@ -23,8 +24,6 @@ from .kinds import PROGRAMME_KINDS, get_programme_kind
 from .models import Designation, SubsidyDisbursement
 from .queries import designation_counts, disbursements, incentive_list, subsidy_status, targets
 from .transfer import export_registers
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 COUNT_LABELS = {
     "subject_base": "学科基地",
@@ -110,9 +109,7 @@ def register(request: HttpRequest, name: str) -> HttpResponse:
     qs, county, year, designation = _filtered(request, kind)
     if request.GET.get("format") == "xlsx":
         data, _ = build_workbook([(kind, records(kind, qs))])
-        response = HttpResponse(data, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{kind.key}.xlsx"'
-        return response
+        return attachment(data, f"{kind.key}.xlsx")
     rows = records(kind, qs)
     ids = [r[0] for r in records(kind, qs, style="api")]
     writable = set(scope(request.user, qs, write=True).values_list("pk", flat=True)) if form else set()
@@ -166,6 +163,4 @@ def incentives(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_all(request: HttpRequest) -> HttpResponse:
     data, _ = export_registers(None, request.user)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="programmes.xlsx"'
-    return response
+    return attachment(data, "programmes.xlsx")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from eduplan.accounts.scoping import scope
+from eduplan.output import attachment as download
 from eduplan.registry.choices import PRESCHOOL_KINDS
 from eduplan.registry.models import Division, Institution
 
@@ -629,12 +630,4 @@ def notice_download(request: HttpRequest) -> HttpResponse:
             notices.build_notice_xlsx(data) if source.get("format") == "xlsx" else notices.notice_bytes(data)
         )
     xlsx = source.get("format") == "xlsx" and request.method != "POST"
-    name = f"notice-{periods.label(period)}.{'xlsx' if xlsx else 'docx'}"
-    content_type = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if xlsx
-        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response = HttpResponse(blob, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(blob, f"notice-{periods.label(period)}.{'xlsx' if xlsx else 'docx'}")

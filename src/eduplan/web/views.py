@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from eduplan.accounts.scoping import scope
+from eduplan.output import attachment, csv_bytes, xlsx_bytes
 from eduplan.registry.choices import InstitutionKind
 from eduplan.registry.models import Institution
 
@@ -171,7 +172,7 @@ def findings_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.dict()
     rows = findings.filtered_findings(request.user, params)
     if params.get("format") == "xlsx":
-        return _xlsx_response(rows, "findings.xlsx")
+        return _findings_xlsx(rows, "findings.xlsx")
     return render(
         request,
         "web/findings.html",
@@ -184,21 +185,8 @@ def findings_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _xlsx_response(rows: list[dict], filename: str) -> HttpResponse:
-    import tempfile
-    from pathlib import Path
-
-    from eduplan.output import write_xlsx
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / filename
-        write_xlsx(path, {"findings": rows}, columns=findings.EXPORT_COLUMNS)
-        data = path.read_bytes()
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _findings_xlsx(rows: list[dict], filename: str) -> HttpResponse:
+    return attachment(xlsx_bytes({"findings": rows}, columns=findings.EXPORT_COLUMNS), filename)
 
 
 @login_required
@@ -249,37 +237,16 @@ def indicator_township(request: HttpRequest, indicator: str, division: str, year
 
 def _drill_export(request: HttpRequest, context: dict, stem: str) -> HttpResponse:
     """The breakdown rows the user sees, as xlsx or csv (through ``eduplan.output``)."""
-    import io
-    import tempfile
-    from pathlib import Path
-
-    from eduplan.output import write_records
-
     fmt = request.GET["format"]
     by = "township" if request.GET.get("by") == "township" and context["by_township"] else "institution"
     rows = drilldown.export_rows(context, by)
-    filename = f"{stem}-{by}.{fmt}"
-    if fmt == "csv":
-        buf = io.StringIO()
-        write_records(rows, "csv", columns=drilldown.EXPORT_COLUMNS, stream=buf)
-        response = HttpResponse(buf.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / filename
-            write_records(
-                rows,
-                "xlsx",
-                path,
-                columns=drilldown.EXPORT_COLUMNS,
-                headers=drilldown.EXPORT_HEADERS,
-                title=by,
-            )
-            data = path.read_bytes()
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    columns = drilldown.EXPORT_COLUMNS
+    data = (
+        csv_bytes(rows, columns=columns)
+        if fmt == "csv"
+        else xlsx_bytes({by: rows}, columns=columns, headers=drilldown.EXPORT_HEADERS)
+    )
+    return attachment(data, f"{stem}-{by}.{fmt}")
 
 
 def _city_codes(user) -> set[str]:

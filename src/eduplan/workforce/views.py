@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from eduplan.accounts.scoping import can_change, scope
-from eduplan.output import write_xlsx
+from eduplan.output import attachment, xlsx_bytes
 
 from . import actions, forms, registers, training
 from .models import (
@@ -183,18 +183,8 @@ def register_list(request: HttpRequest, key: str) -> HttpResponse:
     rows = list(register.rows(qs))
     columns = [c for c in register.kind.columns if c.key != "id_hash"]
     if request.GET.get("format") == "xlsx":
-        import tempfile
-        from pathlib import Path
-
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"{key}.xlsx"
-            write_xlsx(path, {register.kind.sheet: rows}, headers=registers.headers(register))
-            data = path.read_bytes()
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="workforce-{key}.xlsx"'
-        return response
+        data = xlsx_bytes({register.kind.sheet: rows}, headers=registers.headers(register))
+        return attachment(data, f"workforce-{key}.xlsx")
     edit_ids: list[int | None] = [None] * len(rows)
     if form is not None:
         ids = _row_ids(key, qs)
