@@ -109,20 +109,11 @@ INSTITUTION_FIELDS = (
     "established_on",
     "closed_on",
 )
-CLASS_FIELDS = (
-    "school_year",
-    "name",
-    "age_group",
-    "is_new_intake",
-    "is_boarding",
-    "boys",
-    "girls",
-    "minority",
-    "age_under3",
-    "age_3",
-    "age_4",
-    "age_5",
-    "age_over5",
+#: Every data field of a class but its institution (the page it is edited from).
+CLASS_FIELDS = tuple(
+    f.name
+    for f in SchoolClass._meta.concrete_fields
+    if f.editable and not f.primary_key and f.name != "institution"
 )
 STAFF_FIELDS = (
     "name",
