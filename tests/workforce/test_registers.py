@@ -49,6 +49,21 @@ def test_training_import_is_all_or_nothing_with_row_and_column(tmp_path):
     assert number not in p.message  # identity numbers only masked in messages
 
 
+def test_a_course_ending_before_it_starts_is_refused_on_its_end_date(tmp_path):
+    w = world()
+    number = make_number("530402", dt.date(1979, 5, 4), 78)
+    staff(w.m.hs_a, "李老师", number=number)
+    path = workbook(
+        tmp_path / "t.xlsx",
+        ["机构代码", "姓名", "身份证号", "培训层级", "培训项目", "学时", "开始日期", "结束日期"],
+        [["H1", "李老师", number, "县级", "县级轮训", 12, "2025-08-05", "2025-08-01"]],
+    )
+    out = registers.import_file("training", path)
+    assert not out.ok and TrainingRecord.objects.count() == 0
+    [p] = out.problems
+    assert (p.row, p.column) == (2, "end_date") and "结束日期不能早于开始日期" in p.message
+
+
 def test_training_import_names_an_unknown_person(tmp_path):
     world()
     path = workbook(

@@ -166,6 +166,11 @@ class TrainingRecord(models.Model):
         return f"{self.staff.name} {self.course} ({self.hours})"
 
     def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            # The database refuses it too (training_dates_ordered); this says so on the field.
+            raise ValidationError(
+                {"end_date": "结束日期不能早于开始日期 / the end date cannot be before the start date"}
+            )
         if self.end_date and self.year and self.end_date.year != self.year:
             raise ValidationError(
                 {"year": f"年度应为结束日期所在年份 {self.end_date.year} / the year is the end date's year"}
