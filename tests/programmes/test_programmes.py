@@ -442,3 +442,15 @@ def test_only_the_city_records_certifications_through_any_door(city):
         )
     accepted = import_register_rows(CERTIFICATIONS, [row], user=city.users["city"])
     assert accepted.ok and CountyCertification.objects.get().county == city.county_a
+
+
+def test_a_kindergarten_code_in_a_high_school_register_is_named_as_such(city):
+    from eduplan.programmes.kinds import PROJECTS
+    from eduplan.programmes.transfer import import_register_rows
+
+    row = {"institution_code": "K1", "title": "一校一案", "starts_on": "2024-01-01", "ends_on": "2025-01-01"}
+    out = import_register_rows(PROJECTS, [row], user=city.users["city"])
+    [p] = [p for p in out.problems if p.code == "wrong_kind"]
+    assert p.column == "institution_code"
+    assert p.zh.startswith("应为普通高中的代码") and "幼儿园" in p.zh
+    assert StandardisationProject.objects.count() == 0

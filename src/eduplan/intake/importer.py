@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from eduplan.accounts.scoping import can_add, model_scope, profile_of, scope
 from eduplan.registry import actions, identity
-from eduplan.registry.choices import DivisionLevel, Role
+from eduplan.registry.choices import DivisionLevel, InstitutionKind, Role
 from eduplan.registry.models import Division, Institution, bump_version
 
 from .kinds import (
@@ -273,8 +273,9 @@ class Importer:
                     row,
                     key,
                     "wrong_kind",
-                    "应为幼儿园代码",
-                    f"expected the code of a {'/'.join(col.institution_kinds)}",
+                    f"应为{'或'.join(zh_part(InstitutionKind(k).label) for k in col.institution_kinds)}的代码,"
+                    f"这个代码是一所{zh_part(InstitutionKind(target.kind).label)}",
+                    f"expected the code of a {'/'.join(col.institution_kinds)}, this is a {target.kind}",
                 )
             )
             return None
