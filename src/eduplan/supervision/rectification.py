@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements
@@ -335,4 +336,8 @@ def allowed_actions(order: RectificationOrder, user: Any) -> list[str]:
         "escalate": (Role.CITY_OFFICER,),
     }
     offered = offered_actions(TRANSITIONS, order.state, role_of(user), offers)
-    return [a for a in offered if not (a == "escalate" and order.level == OrderLevel.CITY)]
+    # The verifier may not be who reported it (the action refuses): offer no button then (issue 23).
+    refused = set() if permissions.may_verify_rectification(user, order) else {"verify", "reject"}
+    return [
+        a for a in offered if a not in refused and not (a == "escalate" and order.level == OrderLevel.CITY)
+    ]

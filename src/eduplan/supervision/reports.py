@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel, Role
@@ -350,14 +351,13 @@ def unlock_monthly_report(
 
 def allowed_actions(report: MonthlyReport, user: Any) -> list[str]:
     """The actions this user may take on this report now (for buttons; the actions re-check)."""
-    role = role_of(user)
     out = []
     for (state, action), _ in TRANSITIONS.items():
         if state != report.state:
             continue
-        if action in ("edit", "submit") and role in (Role.COUNTY_OFFICER, "superuser"):
+        if action in ("edit", "submit") and permissions.may_submit_reports(user):
             out.append(action)
-        if action in ("approve", "return", "unlock") and role in (Role.CITY_OFFICER, "superuser"):
+        if action in ("approve", "return", "unlock") and permissions.may_approve_reports(user):
             if (
                 action == "approve"
                 and user is not None

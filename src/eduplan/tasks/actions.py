@@ -27,6 +27,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from eduplan.accounts import permissions
 from eduplan.plans.coverage import implements
 from eduplan.plans.loader import Plan, TaskSpec, load_plan
 from eduplan.registry.choices import DivisionLevel, Role
@@ -352,8 +353,7 @@ def _county_officer(user: Any, task: CountyTask, zh: str, en: str) -> None:
 
 def _city_or_own(user: Any, task: CountyTask, zh: str, en: str) -> None:
     """The city for any task; the county itself only for a task it added."""
-    role = role_of(user)
-    if role == Role.COUNTY_OFFICER and task.plan_task_id is None:
+    if permissions.has_duty(user, "county_followup") and task.plan_task_id is None:
         require_scope(user, task, write=True)
         return
     require_role(user, CITY, zh, en)

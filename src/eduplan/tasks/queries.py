@@ -10,10 +10,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
 from eduplan.registry.choices import Role
-from eduplan.supervision.workflow import SUPERUSER, offered_actions, role_of
+from eduplan.supervision.workflow import offered_actions, role_of
 
 from .models import OPEN_TASK_STATES, CountyTask, TaskLevel, TaskState
 
@@ -157,13 +158,12 @@ def task_todos(user: Any, today: dt.date) -> list[Any]:
     tracks (escalated) that are overdue."""
     from eduplan.supervision.reminders import Todo
 
-    role = role_of(user)
     items: list[Todo] = []
-    if role == Role.COUNTY_OFFICER:
+    if permissions.has_duty(user, "county_followup"):
         soon = today + dt.timedelta(days=int(standards.value("rectification", "remind_days")))
         qs = tasks_for(user).filter(state__in=OPEN_TASK_STATES, deadline__lte=soon)
         verb_zh, verb_en, kind = "推进计划任务", "Plan task due", "task_due"
-    elif role in (Role.CITY_OFFICER, SUPERUSER):
+    elif permissions.has_duty(user, "city_followup"):
         qs = tasks_for(user).filter(state__in=OPEN_TASK_STATES, level=TaskLevel.CITY, deadline__lt=today)
         verb_zh, verb_en, kind = "市级督办逾期任务", "City-tracked task overdue", "task_escalated"
     else:

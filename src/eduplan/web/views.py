@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.output import attachment, csv_bytes, xlsx_bytes
 from eduplan.registry.choices import InstitutionKind
@@ -74,12 +75,11 @@ def _dashboard_page(request: HttpRequest, division: str | None) -> HttpResponse:
 def _work_items(request: HttpRequest) -> dict:
     """The user's to-do list (deadlines of reports, rectification orders …) and, for city
     officers, this month's notice (通报)."""
-    profile = getattr(request.user, "profile", None)
     today = timezone.localdate()
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     return {
         **worklist.rendered(request.user, today),
-        "notice_month": last_month if profile is not None and profile.role == "city_officer" else None,
+        "notice_month": last_month if permissions.may_issue_notices(request.user) else None,
     }
 
 
@@ -210,9 +210,8 @@ def indicator_detail(request: HttpRequest, indicator: str, division: str, year: 
     one of its townships) also by township and institution (:mod:`.drilldown`)."""
     if drilldown.is_township(division):
         return indicator_township(request, indicator, division, year)
-    if division not in (visible_county_codes(request.user) or {division}) and division not in _city_codes(
-        request.user
-    ):
+    counties = visible_county_codes(request.user)
+    if counties is not None and division not in counties and division not in _city_codes(request.user):
         raise Http404("没有该指标，或您无权查看 / no such indicator in your scope")
     context = indicator_breakdown(request.user, indicator, division, year)
     if context is None:
