@@ -30,7 +30,9 @@ from .reports import (
 )
 
 
-def report_opening(user: Any, county: Division, period: dt.date) -> tuple[MonthlyReport | None, dict[str, Any]]:
+def report_opening(
+    user: Any, county: Division, period: dt.date
+) -> tuple[MonthlyReport | None, dict[str, Any]]:
     """A to-do link to a month's report not yet begun (issue 23: it answered 405): the report if
     it exists (the page goes there), else what the opening page shows before its POST button."""
     existing = scope(user, MonthlyReport.objects.filter(county=county, plan=current_plan_id(), period=period))

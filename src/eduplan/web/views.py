@@ -20,7 +20,7 @@ from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.output import attachment, csv_bytes, xlsx_bytes
 from eduplan.registry.choices import InstitutionKind
-from eduplan.registry.models import Institution
+from eduplan.registry.models import Division, Institution
 
 from . import drilldown, edit, findings, pages, worklist
 from .dashboard import dashboard, indicator_breakdown
@@ -65,7 +65,11 @@ def _dashboard_page(request: HttpRequest, division: str | None) -> HttpResponse:
         }
 
     part = cached_part(request.user, f"dashboard:{division or ''}:{year or ''}", build)
-    if division is not None and part["empty"]:
+    if (
+        division is not None
+        and part["empty"]
+        and not Division.objects.counties().filter(code=division).exists()
+    ):
         raise Http404("没有这个县的指标 / no indicators for this county")
     return render(
         request, "web/dashboard.html", {**part, "body": mark_safe(part["body"]), **_work_items(request)}
