@@ -95,6 +95,7 @@ def role_comparisons(root: Path = SRC) -> list[str]:
     return found
 
 
+ROLE_STRING = re.compile(r"[=!]=\s*[\"'](" + "|".join(sorted(ROLE_VALUES)) + r")[\"']")
 TEMPLATE_ROLE = re.compile(r"\{%[^%]*\b(?:user\.profile\.role|role)\s*(?:==|!=|\bin\b|\bnot in\b)[^%]*%\}")
 
 
@@ -102,7 +103,7 @@ def template_role_comparisons(root: Path = SRC) -> list[str]:
     found = []
     for path in root.rglob("*.html"):
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if TEMPLATE_ROLE.search(line) or re.search(r"==\s*[\"'](%s)[\"']" % "|".join(ROLE_VALUES), line):
+            if TEMPLATE_ROLE.search(line) or ROLE_STRING.search(line):
                 found.append(f"{path.relative_to(root)}:{lineno}")
     return found
 

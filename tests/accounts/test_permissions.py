@@ -132,4 +132,4 @@ def test_what_figures_a_user_is_bound_to(people):
     assert permissions.bound_institutions(users[S]) == [m.kg_a.pk]
     assert permissions.bound_institutions(users[C]) is None
     assert permissions.sees_county_findings(users[K]) and not permissions.sees_county_findings(users[C])
-    assert EVERY == set(users)
+    assert set(users) == EVERY
