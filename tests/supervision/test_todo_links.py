@@ -13,8 +13,9 @@ from eduplan.supervision import rectification
 from eduplan.supervision.models import MonthlyReport, OrderState
 from eduplan.supervision.reminders import todo_for
 
-from .helpers import PASSWORD, world
+from .helpers import world
 from .test_rectification import issued
+from .test_views import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.supervision.urls")]
 
@@ -23,12 +24,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.supervision.urls")]
 def w(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return world()
-
-
-def login(client, user):
-    client.logout()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_every_todo_link_of_a_county_officer_answers_200(client, w):
