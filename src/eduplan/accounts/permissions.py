@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 
 from eduplan.registry.choices import DivisionLevel, Role
@@ -64,6 +65,9 @@ _TABLE = (
     ),
     Capability("may_assign_tasks", CITY, "同步规划任务并下达到县", "sync the plan's tasks and assign them"),
     Capability("may_work_tasks", OFFICERS, "办理计划任务", "work on plan tasks"),
+    Capability(
+        "may_do_county_tasks", COUNTY, "推进本县任务", "start, progress and complete a county's tasks"
+    ),
     Capability("may_import", WRITERS, "导入数据", "import data"),
     Capability("may_edit_registry", WRITERS, "修改学校与幼儿园数据", "change registry data"),
     Capability("may_submit_reports", COUNTY, "填报县级月报", "fill in and submit a county's monthly report"),
@@ -80,6 +84,7 @@ _TABLE = (
     ),
     Capability("may_manage_orders", OFFICERS, "撤销整改单或延期", "cancel an order or extend its deadline"),
     Capability("may_escalate", CITY, "升级市级督办", "escalate to the city"),
+    Capability("may_record_annual", OFFICERS, "登记和公布年检结论", "record and publish annual inspections"),
     Capability("may_report_incidents", OFFICERS, "报告重大事件", "report a major incident"),
     Capability("may_withdraw_incidents", CITY, "撤销重大事件", "withdraw a major incident"),
     Capability("may_handle_complaints", OFFICERS, "办理家长投诉", "handle parents' complaints"),
@@ -131,6 +136,8 @@ may_see_ethics = _capability("may_see_ethics")
 may_adopt_targets = _capability("may_adopt_targets")
 may_assign_tasks = _capability("may_assign_tasks")
 may_work_tasks = _capability("may_work_tasks")
+may_do_county_tasks = _capability("may_do_county_tasks")
+may_record_annual = _capability("may_record_annual")
 may_import = _capability("may_import")
 may_edit_registry = _capability("may_edit_registry")
 may_submit_reports = _capability("may_submit_reports")
@@ -253,6 +260,13 @@ def has_duty(user: User | None, duty: str) -> bool:
     if is_superuser(user):
         return duty in SUPERUSER_DUTIES
     return role_code(user) in DUTIES[duty]
+
+
+def require(user: User | None, capability: str, zh: str, en: str) -> None:
+    """Refuse (``PermissionDenied``, Chinese / English) unless ``user`` has ``capability``; the
+    system (no user: imports, the demo, scheduled jobs) always may. Actions call it first."""
+    if user is not None and not has(user, capability):
+        raise PermissionDenied(f"{zh} / {en}")
 
 
 def capabilities(user: User | None) -> dict[str, bool]:

@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import DivisionLevel, Role
+from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
 
 from . import periods
@@ -42,7 +42,6 @@ from .workflow import (
     record_transition,
     refuse,
     require_reason,
-    require_role,
     require_scope,
     role_of,
     save_with_history,
@@ -82,19 +81,19 @@ def _record(
     record_transition(report, action, before, user, at, reason=reason)
 
 
-def _county_bureau(user: Any) -> str:
-    return require_role(
+def _county_bureau(user: Any) -> None:
+    permissions.require(
         user,
-        [Role.COUNTY_OFFICER],
+        "may_submit_reports",
         "月报由县(市、区)教育体育局填报和报送",
         "the county bureau (a county officer) fills and submits its monthly report",
     )
 
 
-def _city_bureau(user: Any) -> str:
-    return require_role(
+def _city_bureau(user: Any) -> None:
+    permissions.require(
         user,
-        [Role.CITY_OFFICER],
+        "may_approve_reports",
         "月报由市教育体育局审核、退回或解锁",
         "only the city bureau (a city officer) approves, returns or unlocks monthly reports",
     )

@@ -13,7 +13,6 @@ from django.urls import NoReverseMatch, reverse
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
-from eduplan.registry.choices import Role
 from eduplan.supervision.workflow import offered_actions, role_of
 
 from .models import OPEN_TASK_STATES, CountyTask, TaskLevel, TaskState
@@ -188,13 +187,16 @@ def allowed_actions(task: CountyTask, user: Any) -> list[str]:
     from .actions import TRANSITIONS
 
     own = task.plan_task_id is None
+    roles = permissions.CAPABILITIES
+    # The county cancels or extends a task it added itself; the city any task (``_city_or_own``).
+    direct = (*roles["may_assign_tasks"], *roles["may_do_county_tasks"]) if own else roles["may_assign_tasks"]
     offers = {
-        "start": (Role.COUNTY_OFFICER,),
-        "progress": (Role.COUNTY_OFFICER,),
-        "complete": (Role.COUNTY_OFFICER,),
-        "cancel": (Role.CITY_OFFICER, Role.COUNTY_OFFICER) if own else (Role.CITY_OFFICER,),
-        "extend": (Role.CITY_OFFICER, Role.COUNTY_OFFICER) if own else (Role.CITY_OFFICER,),
-        "escalate": (Role.CITY_OFFICER,),
+        "start": roles["may_do_county_tasks"],
+        "progress": roles["may_do_county_tasks"],
+        "complete": roles["may_do_county_tasks"],
+        "cancel": direct,
+        "extend": direct,
+        "escalate": roles["may_escalate"],
     }
     offered = offered_actions(TRANSITIONS, task.state, role_of(user), offers)
     return [a for a in offered if not (a == "escalate" and task.level == TaskLevel.CITY)]
