@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "eduplan.web.context.demo_label",
+                "eduplan.accounts.permissions.capabilities_context",
             ]
         },
     }

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import profile_of, scope
 from eduplan.intake.kinds import DIVISIONS, INSTITUTION_KINDS, Column, Kind, field_column
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership
@@ -114,6 +115,7 @@ def me(request: HttpRequest) -> Any:
         "division_code": profile.division.code if profile and profile.division_id else None,
         "institution_code": profile.institution.code if profile and profile.institution_id else None,
         "superuser": bool(user.is_superuser),
+        "capabilities": permissions.capabilities(user),
     }
 
 

@@ -178,3 +178,5 @@ class MeOut(Schema):
     division_code: str | None
     institution_code: str | None
     superuser: bool
+    #: every capability of the permission vocabulary (``accounts.permissions``) by name
+    capabilities: dict[str, bool]

@@ -35,9 +35,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
-from eduplan.accounts.scoping import can_add, model_scope, profile_of, scope
+from eduplan.accounts import permissions
+from eduplan.accounts.scoping import can_add, scope
 from eduplan.registry import actions, identity
-from eduplan.registry.choices import DivisionLevel, InstitutionKind, Role
+from eduplan.registry.choices import DivisionLevel, InstitutionKind
 from eduplan.registry.models import Division, Institution, bump_version
 
 from .kinds import (
@@ -152,14 +153,7 @@ class Permissions:
         return self._add[key]
 
     def _role_may_create(self, model: type[models.Model]) -> bool:
-        profile = profile_of(self.user)
-        if profile is None or not self.user.is_active:
-            return False
-        if profile.role in (Role.VIEWER, Role.SUPERVISOR):
-            return False
-        if profile.role == Role.PRINCIPAL:
-            return model_scope(model).principal_writes
-        return True
+        return permissions.may_create(self.user, model)
 
     def writable(self, model: type[models.Model], pks: Iterable[int]) -> set[int]:
         pks = list(pks)

@@ -49,9 +49,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import profile_of
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import Role
 
 from .admissions.errors import AdmissionsInputError
 from .models import AdmissionsRun, AdmissionsRunStatus
@@ -112,12 +112,7 @@ def _setting(name: str, default: Any) -> Any:
 def may_run_admissions(user: Any) -> bool:
     """City officers run the city's admission (and superusers); county officers, principals,
     supervisors and viewers do not: the admission is the city's decision across every county."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    profile = profile_of(user)
-    return profile is not None and profile.role == Role.CITY_OFFICER
+    return permissions.may_run_admissions(user)
 
 
 def media_root() -> Path:

@@ -11,16 +11,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import profile_of, scope
-from eduplan.registry.choices import DivisionLevel, Role
+from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
 
 from .allocation import METHODS
 from .projection import HIGH_SCHOOL_AGES, KINDERGARTEN_AGES, PlanningInputError
 from .runs import BANDS, defaults, plan_target, run_allocation, run_gaps, run_projection
 from .scenarios import allocation_year
-
-PLANNING_ROLES = (Role.CITY_OFFICER, Role.COUNTY_OFFICER)
 
 LABELS = {
     "male": "男 male",
@@ -39,10 +38,7 @@ LABELS = {
 def may_use_planning(user: Any) -> bool:
     """City officers (every county of their city) and county officers (their own county) plan;
     everyone else is refused (ARCHITECTURE.md, users)."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    profile = profile_of(user)
-    return profile is not None and user.is_active and profile.role in PLANNING_ROLES
+    return permissions.may_plan(user)
 
 
 def visible_counties(user: Any) -> QuerySet[Division]:
@@ -229,7 +225,7 @@ def allocation_page(user: Any, params: Any) -> dict[str, Any]:
     try:
         year = _int(params.get("year")) or allocation_year()
         context["year"] = year
-        city_wide = profile is not None and profile.role == Role.COUNTY_OFFICER
+        city_wide = profile is not None and permissions.plans_for_one_county(user)
         if city_wide:
             division = profile.division
             city = division.city.code if division is not None and division.city is not None else None

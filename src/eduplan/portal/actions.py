@@ -25,8 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from eduplan.accounts import permissions
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import Role
 from eduplan.registry.models import Institution
 from eduplan.supervision import inspections
 from eduplan.supervision.models import FindingCategory, InspectionKind, Severity
@@ -35,7 +35,6 @@ from eduplan.supervision.workflow import (
     actor,
     local_day,
     now_or,
-    require_role,
     require_scope,
 )
 
@@ -49,7 +48,6 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12
 #: Letters people type for the digits and letters the alphabet leaves out.
 TYPO_FIXES = str.maketrans("OILU", "011V")
-OFFICERS = (Role.COUNTY_OFFICER, Role.CITY_OFFICER)
 #: How a complaint's category becomes a finding's category when converted.
 FINDING_CATEGORY: dict[str, str] = {
     ComplaintCategory.ABUSE: FindingCategory.ABUSE,
@@ -155,9 +153,9 @@ def file_complaint(
 
 
 def _officer(user: Any) -> None:
-    require_role(
+    permissions.require(
         user,
-        OFFICERS,
+        "may_handle_complaints",
         "投诉由县、市教育体育局办理",
         "complaints are handled by county or city education bureau officers",
     )

@@ -15,14 +15,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import profile_of, scope
-from eduplan.registry.choices import Role
-from eduplan.supervision.workflow import SUPERUSER, role_of
 
 from .actions import CODE_LENGTH, normalise_code
 from .models import Complaint, ComplaintCategory, ComplaintContact, ComplaintStatus
-
-OFFICER_ROLES = (Role.COUNTY_OFFICER, Role.CITY_OFFICER, SUPERUSER)
 
 
 def find_by_code(text: str) -> Complaint | None:
@@ -129,7 +126,7 @@ def complaint_statistics(
 
 
 def is_officer(user: Any) -> bool:
-    return role_of(user) in OFFICER_ROLES
+    return permissions.may_handle_complaints(user)
 
 
 def complaints_for(user: Any) -> QuerySet[Complaint]:
@@ -174,11 +171,10 @@ def complaint_todos(user: Any, today: dt.date | None = None) -> list[Any]:
     from eduplan.supervision.reminders import Todo
 
     today = today or timezone.localdate()
-    role = role_of(user)
-    if role not in OFFICER_ROLES:
+    if not permissions.may_handle_complaints(user):
         return []
     qs = complaints_for(user).filter(status=ComplaintStatus.RECEIVED)
-    if role != Role.COUNTY_OFFICER:
+    if not permissions.has_duty(user, "county_followup"):
         qs = qs.filter(escalated=True)
     out = []
     for c in qs.order_by("deadline", "pk")[:200]:

@@ -14,9 +14,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
-from eduplan.accounts.scoping import profile_of
+from eduplan.accounts import permissions
 from eduplan.registry import actions as registry_actions
-from eduplan.registry.choices import Role
 from eduplan.registry.models import Division, Institution
 
 from .models import (
@@ -236,8 +235,7 @@ def certify_county(
 ) -> CountyCertification:
     """The city certifies a county: a county officer may not certify (their own) county."""
     if user is not None and not getattr(user, "is_superuser", False):
-        profile = profile_of(user)
-        if profile is None or profile.role != Role.CITY_OFFICER:
+        if not permissions.may_certify_counties(user):
             raise PermissionDenied(
                 "只有市级人员可以录入普及普惠县认定 / only city officers record certifications"
             )

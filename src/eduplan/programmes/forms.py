@@ -17,8 +17,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from eduplan.accounts.scoping import can_add, model_scope, profile_of, scope
-from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership, Role
+from eduplan.accounts import permissions
+from eduplan.accounts.scoping import can_add, model_scope, scope
+from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership
 from eduplan.registry.models import Division, Institution
 
 from . import actions
@@ -63,7 +64,7 @@ class EntryForm(forms.ModelForm):
     #: fields naming the row (the action's upsert key): read-only when editing a row
     key_fields: ClassVar[tuple[str, ...]] = ()
     #: who may use the form beyond the scoping function (``None``: whoever may write the model)
-    roles: ClassVar[tuple[str, ...] | None] = None
+    capability: ClassVar[str | None] = None
 
     def __init__(self, *args: Any, user: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -111,10 +112,8 @@ class EntryForm(forms.ModelForm):
         never), then :func:`can_add` on a row hanging from the first parent the user may pick."""
         if user is None or not user.is_authenticated:
             return False
-        if cls.roles is not None and not user.is_superuser:
-            profile = profile_of(user)
-            if profile is None or profile.role not in cls.roles:
-                return False
+        if cls.capability is not None and not permissions.has(user, cls.capability):
+            return False
         model = cls._meta.model
         probe = cls(user=user)
         spec = model_scope(model)
@@ -344,7 +343,7 @@ class CertificationForm(EntryForm):
     """The city certifies counties (普及普惠县): only city officers record it."""
 
     key_fields = ("county", "kind")
-    roles = (Role.CITY_OFFICER,)
+    capability = "may_certify_counties"
 
     class Meta:
         model = CountyCertification

@@ -26,8 +26,9 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import Scope
-from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership, Role
+from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership
 from eduplan.registry.models import Division, Institution
 
 _INST = ("institution",)
@@ -551,7 +552,7 @@ class CountyCertification(models.Model):
     document = models.CharField("认定文号 document", max_length=100, blank=True)
 
     history = HistoricalRecords()
-    SCOPE = Scope(county="county", write_roles=(Role.CITY_OFFICER,))  # the city certifies
+    SCOPE = Scope(county="county", write_roles=permissions.CAPABILITIES["may_certify_counties"])
 
     class Meta:
         verbose_name = "普及普惠县认定 county certification"

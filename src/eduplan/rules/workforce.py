@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from eduplan.accounts.scoping import profile_of
+from eduplan.accounts import permissions
 from eduplan.registry.choices import InstitutionKind
 
 from .catalogue import RuleContext, rule, school_year_end, school_year_start
@@ -257,15 +257,11 @@ def evaluation_admission(ctx: RuleContext) -> Iterator[Finding]:
 
 def _may_see_ethics(ctx: RuleContext) -> bool:
     """Only for users allowed to see ethics records; never in a run without a user (see above)."""
-    from eduplan.workforce.models import ETHICS_ROLES
 
     user = ctx.user
     if user is None:
         return False
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    profile = profile_of(user)
-    return profile is not None and profile.role in ETHICS_ROLES
+    return permissions.may_see_ethics(user)
 
 
 @rule(

@@ -22,9 +22,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import PRESCHOOL_KINDS, Role
+from eduplan.registry.choices import PRESCHOOL_KINDS
 from eduplan.registry.models import Institution
 
 from .inspections import abuse_findings
@@ -35,7 +36,6 @@ from .workflow import (
     now_or,
     refuse,
     require_reason,
-    require_role,
     require_scope,
     save_with_history,
 )
@@ -48,13 +48,12 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (AnnualState.PUBLISHED, "retract"): AnnualState.DRAFT,
 }
 ACTIONS = {"record": "登记结论 Record", "publish": "公布 Publish", "retract": "撤回公布 Retract"}
-OFFICERS = (Role.COUNTY_OFFICER, Role.CITY_OFFICER)
 
 
 def _officer(user: Any) -> None:
-    require_role(
+    permissions.require(
         user,
-        OFFICERS,
+        "may_record_annual",
         "年检结论由县、市教育体育局登记和公布",
         "annual inspection results are recorded by county or city officers",
     )

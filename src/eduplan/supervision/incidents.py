@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import Role
 from eduplan.registry.models import Division, Institution
 
 from .models import Incident, IncidentKind
@@ -29,7 +29,6 @@ from .workflow import (
     now_or,
     refuse,
     require_reason,
-    require_role,
     require_scope,
     save_with_history,
 )
@@ -59,9 +58,9 @@ def record_incident(
     at: dt.datetime | None = None,
 ) -> Incident:
     """Record an incident of PRE-5.4 in a county (its own county bureau or the city)."""
-    require_role(
+    permissions.require(
         user,
-        (Role.COUNTY_OFFICER, Role.CITY_OFFICER),
+        "may_report_incidents",
         "重大事件由县、市教育体育局登记",
         "incidents are recorded by county or city officers",
     )
@@ -90,8 +89,11 @@ def withdraw_incident(
     incident: Incident, reason: str, *, user: Any = None, at: dt.datetime | None = None
 ) -> Incident:
     """Withdraw an incident recorded in error (the city only, with a reason); its ban lifts."""
-    require_role(
-        user, (Role.CITY_OFFICER,), "重大事件只能由市教育体育局撤销", "only the city withdraws an incident"
+    permissions.require(
+        user,
+        "may_withdraw_incidents",
+        "重大事件只能由市教育体育局撤销",
+        "only the city withdraws an incident",
     )
     require_scope(user, incident, write=True)
     if incident.withdrawn:

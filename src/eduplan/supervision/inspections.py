@@ -23,10 +23,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.output import to_json
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import HIGH_SCHOOL_STAGE_KINDS, PRESCHOOL_KINDS, Role
+from eduplan.registry.choices import HIGH_SCHOOL_STAGE_KINDS, PRESCHOOL_KINDS
 from eduplan.registry.models import Institution
 
 from .models import (
@@ -44,7 +45,6 @@ from .workflow import (
     next_state,
     now_or,
     refuse,
-    require_role,
     require_scope,
     save_with_history,
 )
@@ -59,13 +59,12 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (InspectionState.OPEN, "complete"): InspectionState.COMPLETED,
 }
 ACTIONS = {"edit": "修改 Edit", "complete": "完成检查 Complete"}
-INSPECTORS = (Role.SUPERVISOR, Role.COUNTY_OFFICER, Role.CITY_OFFICER)
 
 
 def _inspector(user: Any) -> None:
-    require_role(
+    permissions.require(
         user,
-        INSPECTORS,
+        "may_inspect",
         "督导检查由责任督学或县、市教育体育局人员进行",
         "inspections are recorded by the assigned supervisor or a county or city officer",
     )

@@ -25,9 +25,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from eduplan.accounts import permissions
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import DivisionLevel, Role
+from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division, Institution
 
 from . import periods
@@ -35,7 +36,7 @@ from .incidents import banned_counties
 from .models import Incident, Notice, OrderLevel
 from .rectification import overdue_orders
 from .reports import TIMELINESS_LABELS, reporting_status
-from .workflow import actor, now_or, require_role
+from .workflow import actor, now_or
 
 implements("report", "monthly_notice", ["PRE-5.4", "HS-3.3"])
 
@@ -1115,7 +1116,9 @@ def issue_monthly_notice(
 
     The indicator engine runs before the transaction that takes the number: the engine reads
     through its own handle on the connection and must not run inside an open transaction."""
-    require_role(user, (Role.CITY_OFFICER,), "通报由市教育体育局印发", "only the city bureau issues notices")
+    permissions.require(
+        user, "may_issue_notices", "通报由市教育体育局印发", "only the city bureau issues notices"
+    )
     moment = now_or(at)
     city = city or _user_city(user) or default_city()
     issued_on = as_of or moment.date()

@@ -22,11 +22,27 @@ from .reports import (
     check_monthly_report,
     clause_titles,
     completeness,
+    current_plan_id,
     due_date,
     previous_approved,
     report_status,
     reporting_status,
 )
+
+
+def report_opening(
+    user: Any, county: Division, period: dt.date
+) -> tuple[MonthlyReport | None, dict[str, Any]]:
+    """A to-do link to a month's report not yet begun (issue 23: it answered 405): the report if
+    it exists (the page goes there), else what the opening page shows before its POST button."""
+    existing = scope(user, MonthlyReport.objects.filter(county=county, plan=current_plan_id(), period=period))
+    return existing.first(), {
+        "county": county,
+        "period": period,
+        "month": periods.label(period),
+        "month_zh": periods.label_zh(period),
+        "due_on": due_date(county, period),
+    }
 
 
 def last_period(today: dt.date) -> dt.date:

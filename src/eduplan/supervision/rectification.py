@@ -28,10 +28,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import Role
 
 from .evidence import check_files, store_files
 from .models import (
@@ -55,7 +55,6 @@ from .workflow import (
     record_transition,
     refuse,
     require_reason,
-    require_role,
     require_scope,
     role_of,
     save_with_history,
@@ -85,8 +84,6 @@ ACTIONS = {
     "escalate": "升级督办 Escalate",
 }
 STATE_LABELS = dict(OrderState.choices)
-VERIFIERS = (Role.SUPERVISOR, Role.COUNTY_OFFICER, Role.CITY_OFFICER)
-OFFICERS = (Role.COUNTY_OFFICER, Role.CITY_OFFICER)
 
 
 def _next(order: RectificationOrder, action: str) -> str:
@@ -124,9 +121,9 @@ def issue_rectification_order(
 ) -> RectificationOrder:
     """Turn a confirmed finding into an order with a deadline and a responsible person. A major
     hazard goes to the city's tracking list at once (重大隐患督办, PRE-4.2.3)."""
-    require_role(
+    permissions.require(
         user,
-        VERIFIERS,
+        "may_inspect",
         "整改通知由责任督学或县、市教育体育局下达",
         "rectification orders are issued by the supervisor or a county or city officer",
     )
@@ -181,9 +178,9 @@ def report_rectification(
     """The institution reports what it did, with photos and files as evidence."""
     before = order.state
     target = _next(order, "report")
-    require_role(
+    permissions.require(
         user,
-        (Role.PRINCIPAL, Role.COUNTY_OFFICER),
+        "may_report_rectification",
         "整改情况由被检查单位(园长/校长)或县教育体育局报送",
         "the institution's principal (or the county bureau for it) reports the rectification",
     )
@@ -203,9 +200,9 @@ def report_rectification(
 
 
 def _verifier(order: RectificationOrder, user: Any) -> None:
-    require_role(
+    permissions.require(
         user,
-        VERIFIERS,
+        "may_verify_rectification",
         "整改由责任督学或县、市教育体育局复查",
         "only the supervisor or a county or city officer verifies a rectification",
     )
@@ -257,8 +254,11 @@ def cancel_rectification_order(
     """Withdraw an order issued in error (a county or city officer, with a reason)."""
     before = order.state
     target = _next(order, "cancel")
-    require_role(
-        user, OFFICERS, "整改通知由县、市教育体育局撤销", "only a county or city officer cancels an order"
+    permissions.require(
+        user,
+        "may_manage_orders",
+        "整改通知由县、市教育体育局撤销",
+        "only a county or city officer cancels an order",
     )
     require_scope(user, order, write=True)
     reason = require_reason(reason)
@@ -281,8 +281,11 @@ def extend_rectification_deadline(
     """Give more time (a county or city officer, with a reason); the old deadline stays in the
     history and the event log."""
     _next(order, "extend")
-    require_role(
-        user, OFFICERS, "整改期限由县、市教育体育局调整", "only a county or city officer extends a deadline"
+    permissions.require(
+        user,
+        "may_manage_orders",
+        "整改期限由县、市教育体育局调整",
+        "only a county or city officer extends a deadline",
     )
     require_scope(user, order, write=True)
     return extend_deadline(order, new_deadline, reason, user=user, at=at)
@@ -295,7 +298,9 @@ def escalate_rectification_order(
     """Raise an open order from county to city tracking (督办). The daily job does this for
     overdue orders; a city officer may do it by hand."""
     _next(order, "escalate")
-    require_role(user, (Role.CITY_OFFICER,), "升级督办由市教育体育局决定", "only the city escalates an order")
+    permissions.require(
+        user, "may_escalate", "升级督办由市教育体育局决定", "only the city escalates an order"
+    )
     require_scope(user, order)
     note = reason or "逾期未整改,升级市级督办 overdue: escalated to the city"
     return escalate_to_city(order, OrderLevel.CITY, note, noun=("整改", "order"), user=user, at=at)
@@ -326,13 +331,18 @@ def overdue_orders(user: Any, today: dt.date) -> QuerySet[RectificationOrder]:
 
 def allowed_actions(order: RectificationOrder, user: Any) -> list[str]:
     """Actions to offer as buttons (each action re-checks everything)."""
+    roles = permissions.CAPABILITIES
     offers = {
-        "report": (Role.PRINCIPAL, Role.COUNTY_OFFICER),
-        "verify": VERIFIERS,
-        "reject": VERIFIERS,
-        "cancel": OFFICERS,
-        "extend": OFFICERS,
-        "escalate": (Role.CITY_OFFICER,),
+        "report": roles["may_report_rectification"],
+        "verify": roles["may_verify_rectification"],
+        "reject": roles["may_verify_rectification"],
+        "cancel": roles["may_manage_orders"],
+        "extend": roles["may_manage_orders"],
+        "escalate": roles["may_escalate"],
     }
     offered = offered_actions(TRANSITIONS, order.state, role_of(user), offers)
-    return [a for a in offered if not (a == "escalate" and order.level == OrderLevel.CITY)]
+    # The verifier may not be who reported it (the action refuses): offer no button then (issue 23).
+    refused = set() if permissions.may_verify_rectification(user, order) else {"verify", "reject"}
+    return [
+        a for a in offered if a not in refused and not (a == "escalate" and order.level == OrderLevel.CITY)
+    ]

@@ -19,10 +19,10 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import Role
 
 from . import periods
 from .models import (
@@ -36,7 +36,6 @@ from .models import (
     ReportState,
 )
 from .reports import REPORTED_STATES, counties_in_scope, current_plan_id, due_dates
-from .workflow import SUPERUSER, role_of
 
 implements("workflow", "reminders", ["PRE-5.4", "PRE-4.2.4"])
 
@@ -156,17 +155,16 @@ def _open_orders(user: Any) -> Any:
 def todo_for(user: Any, today: dt.date | None = None) -> list[Todo]:
     """The user's to-do list on ``today``: overdue first, then by due date."""
     today = today or dt.date.today()
-    role = role_of(user)
     remind = int(standards.value("rectification", "remind_days"))
     soon = today + dt.timedelta(days=remind)
     todos: list[Todo] = []
-    if role == Role.COUNTY_OFFICER:
+    if permissions.has_duty(user, "county_followup"):
         todos += _report_todos(user, today)
         for o in _open_orders(user).filter(state__in=AWAITING_INSTITUTION, deadline__lte=soon):
             todos.append(
                 _order_todo(o, today, verb_zh="督促整改", verb_en="Follow up rectification", kind="order_due")
             )
-    if role in (Role.CITY_OFFICER, SUPERUSER):
+    if permissions.has_duty(user, "city_followup"):
         todos += _approval_todos(user, today)
         city_orders = _open_orders(user).filter(
             level=OrderLevel.CITY, state__in=AWAITING_INSTITUTION, deadline__lt=today
@@ -181,7 +179,7 @@ def todo_for(user: Any, today: dt.date | None = None) -> list[Todo]:
                     kind="order_escalated",
                 )
             )
-    if role == Role.SUPERVISOR:
+    if permissions.has_duty(user, "verification"):
         for o in _open_orders(user).filter(state=OrderState.REPORTED):
             todos.append(
                 _order_todo(o, today, verb_zh="复查整改", verb_en="Verify rectification", kind="order_verify")
@@ -206,7 +204,7 @@ def todo_for(user: Any, today: dt.date | None = None) -> list[Todo]:
                     county=i.institution.county.code if i.institution.county_id else "",
                 )
             )
-    if role == Role.PRINCIPAL:
+    if permissions.has_duty(user, "institution_orders"):
         for o in _open_orders(user).filter(state__in=AWAITING_INSTITUTION):
             todos.append(
                 _order_todo(

@@ -25,9 +25,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import DivisionLevel, Role
+from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
 
 from . import periods
@@ -41,7 +42,6 @@ from .workflow import (
     record_transition,
     refuse,
     require_reason,
-    require_role,
     require_scope,
     role_of,
     save_with_history,
@@ -81,19 +81,19 @@ def _record(
     record_transition(report, action, before, user, at, reason=reason)
 
 
-def _county_bureau(user: Any) -> str:
-    return require_role(
+def _county_bureau(user: Any) -> None:
+    permissions.require(
         user,
-        [Role.COUNTY_OFFICER],
+        "may_submit_reports",
         "月报由县(市、区)教育体育局填报和报送",
         "the county bureau (a county officer) fills and submits its monthly report",
     )
 
 
-def _city_bureau(user: Any) -> str:
-    return require_role(
+def _city_bureau(user: Any) -> None:
+    permissions.require(
         user,
-        [Role.CITY_OFFICER],
+        "may_approve_reports",
         "月报由市教育体育局审核、退回或解锁",
         "only the city bureau (a city officer) approves, returns or unlocks monthly reports",
     )
@@ -350,14 +350,13 @@ def unlock_monthly_report(
 
 def allowed_actions(report: MonthlyReport, user: Any) -> list[str]:
     """The actions this user may take on this report now (for buttons; the actions re-check)."""
-    role = role_of(user)
     out = []
     for (state, action), _ in TRANSITIONS.items():
         if state != report.state:
             continue
-        if action in ("edit", "submit") and role in (Role.COUNTY_OFFICER, "superuser"):
+        if action in ("edit", "submit") and permissions.may_submit_reports(user):
             out.append(action)
-        if action in ("approve", "return", "unlock") and role in (Role.CITY_OFFICER, "superuser"):
+        if action in ("approve", "return", "unlock") and permissions.may_approve_reports(user):
             if (
                 action == "approve"
                 and user is not None

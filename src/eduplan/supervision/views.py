@@ -16,8 +16,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.output import attachment as download
 from eduplan.registry.choices import PRESCHOOL_KINDS
@@ -114,8 +115,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_open(request: HttpRequest, county: str, month: str) -> HttpResponse:
+    """GET (a to-do link): the report if begun, else a page offering to begin it; POST begins it."""
     division = scope(request.user, Division.objects.counties()).filter(code=county).first()
     if division is None:
         raise Http404("没有这个县,或您无权查看 / no such county in your scope")
@@ -124,6 +126,11 @@ def report_open(request: HttpRequest, county: str, month: str) -> HttpResponse:
     except periods.PeriodError as exc:
         messages.error(request, str(exc))
         return redirect("supervision:report-list")
+    if request.method == "GET":
+        existing, context = pages.report_opening(request.user, division, period)
+        if existing is not None:
+            return redirect("supervision:report-detail", existing.pk)
+        return render(request, "supervision/report_open.html", context)
     report = _act(request, reports.open_monthly_report, division, period, user=request.user)
     if isinstance(report, MonthlyReport):
         return redirect("supervision:report-detail", report.pk)
@@ -606,9 +613,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 def notice_download(request: HttpRequest) -> HttpResponse:
     """A draft of a month's notice (docx, or xlsx with ``format=xlsx``), for city officers; POST
     ``issue=1`` issues it (next document number, recorded)."""
-    from eduplan.registry.choices import Role
-
-    if role_of(request.user) not in (Role.CITY_OFFICER, "superuser"):
+    if not permissions.may_issue_notices(request.user):
         raise PermissionDenied("通报由市教育体育局生成 / only the city bureau produces notices")
     source = request.POST if request.method == "POST" else request.GET
     try:

@@ -27,9 +27,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from eduplan.accounts import permissions
 from eduplan.plans.coverage import implements
 from eduplan.plans.loader import Plan, TaskSpec, load_plan
-from eduplan.registry.choices import DivisionLevel, Role
+from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
 from eduplan.supervision.evidence import check_files, store_files
 from eduplan.supervision.workflow import (
@@ -45,7 +46,6 @@ from eduplan.supervision.workflow import (
     record_transition,
     refuse,
     require_reason,
-    require_role,
     require_scope,
     role_of,
     save_with_history,
@@ -136,9 +136,6 @@ PLAN_ACTIONS = {
     "revise": "修订 Revise",
 }
 PLAN_STATE_LABELS = dict(CountyPlanState.choices)
-COUNTY = (Role.COUNTY_OFFICER,)
-CITY = (Role.CITY_OFFICER,)
-OFFICERS = (Role.COUNTY_OFFICER, Role.CITY_OFFICER)
 
 
 def _next(task: CountyTask, action: str) -> str:
@@ -171,7 +168,9 @@ def sync_plan_tasks(
     """Copy the plan file's ``[[tasks]]`` into :class:`PlanTask` rows: new ones are created,
     changed ones updated (history keeps the old text), tasks no longer in the file deactivated
     (never deleted: assignments refer to them)."""
-    require_role(user, CITY, "计划任务由市教育体育局同步", "only the city bureau syncs the plan's tasks")
+    permissions.require(
+        user, "may_assign_tasks", "计划任务由市教育体育局同步", "only the city bureau syncs the plan's tasks"
+    )
     plan = plan or load_plan()
     moment = now_or(at)
     counts = {"created": 0, "updated": 0, "unchanged": 0, "deactivated": 0}
@@ -228,7 +227,12 @@ def assign_task(
 ) -> CountyTask:
     """Assign a plan task to a county with the county's deadline (default: the city's) and lead
     department (default: the county's department of the city's lead); milestones are copied."""
-    require_role(user, CITY, "任务由市教育体育局下达到县", "only the city bureau assigns tasks to counties")
+    permissions.require(
+        user,
+        "may_assign_tasks",
+        "任务由市教育体育局下达到县",
+        "only the city bureau assigns tasks to counties",
+    )
     _county(county)
     if user is not None and role_of(user) not in (SUPERUSER, SYSTEM):
         require_scope(user, county)
@@ -318,7 +322,9 @@ def add_county_task(
     at: dt.datetime | None = None,
 ) -> CountyTask:
     """A task the county adds to its own action plan (not in the city plan)."""
-    require_role(user, OFFICERS, "县级任务由县、市教育体育局添加", "county or city officers add county tasks")
+    permissions.require(
+        user, "may_work_tasks", "县级任务由县、市教育体育局添加", "county or city officers add county tasks"
+    )
     _county(county)
     if user is not None:
         require_scope(user, county, write=True)
@@ -346,17 +352,16 @@ def add_county_task(
 
 
 def _county_officer(user: Any, task: CountyTask, zh: str, en: str) -> None:
-    require_role(user, COUNTY, zh, en)
+    permissions.require(user, "may_do_county_tasks", zh, en)
     require_scope(user, task, write=True)
 
 
 def _city_or_own(user: Any, task: CountyTask, zh: str, en: str) -> None:
     """The city for any task; the county itself only for a task it added."""
-    role = role_of(user)
-    if role == Role.COUNTY_OFFICER and task.plan_task_id is None:
+    if permissions.has_duty(user, "county_followup") and task.plan_task_id is None:
         require_scope(user, task, write=True)
         return
-    require_role(user, CITY, zh, en)
+    permissions.require(user, "may_assign_tasks", zh, en)
     require_scope(user, task, write=True)
 
 
@@ -472,7 +477,7 @@ def escalate_task(
     """Raise an open task from county to city tracking (督办); the daily sweep does this for
     overdue tasks, a city officer may do it by hand."""
     _next(task, "escalate")
-    require_role(user, CITY, "升级督办由市教育体育局决定", "only the city escalates a task")
+    permissions.require(user, "may_escalate", "升级督办由市教育体育局决定", "only the city escalates a task")
     require_scope(user, task)
     note = reason or "逾期未完成,升级市级督办 overdue: escalated to the city"
     return escalate_to_city(task, TaskLevel.CITY, note, noun=("任务", "task"), user=user, at=at)
@@ -552,8 +557,11 @@ def derive_county_plan(
     """Derive (or re-derive, while a draft) the county's action plan from the city plan: targets
     (:func:`plan_targets`; ``allocated`` defaults to :func:`eduplan.tasks.county_plans.allocated_targets`)
     and a county task, with the county's departments, for every plan task it does not have yet."""
-    require_role(
-        user, OFFICERS, "县级行动计划由县、市教育体育局生成", "county or city officers derive a county plan"
+    permissions.require(
+        user,
+        "may_adopt_targets",
+        "县级行动计划由县、市教育体育局生成",
+        "county or city officers derive a county plan",
     )
     _county(county)
     if user is not None:
@@ -583,8 +591,11 @@ def derive_county_plan(
 def set_county_plan_target(row: CountyPlan, indicator: str, value: float, *, user: Any = None) -> CountyPlan:
     """The county sets its own value for a target while the plan is a draft."""
     _plan_next(row, "set_target")
-    require_role(
-        user, OFFICERS, "县级目标由县、市教育体育局修改", "county or city officers change a county target"
+    permissions.require(
+        user,
+        "may_adopt_targets",
+        "县级目标由县、市教育体育局修改",
+        "county or city officers change a county target",
     )
     if user is not None:
         require_scope(user, row, write=True)
@@ -607,9 +618,9 @@ def set_county_plan_target(row: CountyPlan, indicator: str, value: float, *, use
 def adopt_county_plan(row: CountyPlan, adopted_on: dt.date, *, user: Any = None) -> CountyPlan:
     """The county government adopts (印发) its action plan on ``adopted_on``."""
     target = _plan_next(row, "adopt")
-    require_role(
+    permissions.require(
         user,
-        OFFICERS,
+        "may_adopt_targets",
         "县级行动计划由县、市教育体育局登记印发",
         "county or city officers record the adoption",
     )
@@ -625,8 +636,11 @@ def adopt_county_plan(row: CountyPlan, adopted_on: dt.date, *, user: Any = None)
 def revise_county_plan(row: CountyPlan, reason: str, *, user: Any = None) -> CountyPlan:
     """Reopen an adopted plan as a draft for revision, saying why."""
     target = _plan_next(row, "revise")
-    require_role(
-        user, OFFICERS, "县级行动计划由县、市教育体育局修订", "county or city officers revise a county plan"
+    permissions.require(
+        user,
+        "may_adopt_targets",
+        "县级行动计划由县、市教育体育局修订",
+        "county or city officers revise a county plan",
     )
     if user is not None:
         require_scope(user, row, write=True)

@@ -10,10 +10,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
-from eduplan.registry.choices import Role
-from eduplan.supervision.workflow import SUPERUSER, offered_actions, role_of
+from eduplan.supervision.workflow import offered_actions, role_of
 
 from .models import OPEN_TASK_STATES, CountyTask, TaskLevel, TaskState
 
@@ -157,13 +157,12 @@ def task_todos(user: Any, today: dt.date) -> list[Any]:
     tracks (escalated) that are overdue."""
     from eduplan.supervision.reminders import Todo
 
-    role = role_of(user)
     items: list[Todo] = []
-    if role == Role.COUNTY_OFFICER:
+    if permissions.has_duty(user, "county_followup"):
         soon = today + dt.timedelta(days=int(standards.value("rectification", "remind_days")))
         qs = tasks_for(user).filter(state__in=OPEN_TASK_STATES, deadline__lte=soon)
         verb_zh, verb_en, kind = "推进计划任务", "Plan task due", "task_due"
-    elif role in (Role.CITY_OFFICER, SUPERUSER):
+    elif permissions.has_duty(user, "city_followup"):
         qs = tasks_for(user).filter(state__in=OPEN_TASK_STATES, level=TaskLevel.CITY, deadline__lt=today)
         verb_zh, verb_en, kind = "市级督办逾期任务", "City-tracked task overdue", "task_escalated"
     else:
@@ -188,13 +187,16 @@ def allowed_actions(task: CountyTask, user: Any) -> list[str]:
     from .actions import TRANSITIONS
 
     own = task.plan_task_id is None
+    roles = permissions.CAPABILITIES
+    # The county cancels or extends a task it added itself; the city any task (``_city_or_own``).
+    direct = (*roles["may_assign_tasks"], *roles["may_do_county_tasks"]) if own else roles["may_assign_tasks"]
     offers = {
-        "start": (Role.COUNTY_OFFICER,),
-        "progress": (Role.COUNTY_OFFICER,),
-        "complete": (Role.COUNTY_OFFICER,),
-        "cancel": (Role.CITY_OFFICER, Role.COUNTY_OFFICER) if own else (Role.CITY_OFFICER,),
-        "extend": (Role.CITY_OFFICER, Role.COUNTY_OFFICER) if own else (Role.CITY_OFFICER,),
-        "escalate": (Role.CITY_OFFICER,),
+        "start": roles["may_do_county_tasks"],
+        "progress": roles["may_do_county_tasks"],
+        "complete": roles["may_do_county_tasks"],
+        "cancel": direct,
+        "extend": direct,
+        "escalate": roles["may_escalate"],
     }
     offered = offered_actions(TRANSITIONS, task.state, role_of(user), offers)
     return [a for a in offered if not (a == "escalate" and task.level == TaskLevel.CITY)]

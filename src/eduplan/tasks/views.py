@@ -14,13 +14,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.plans.loader import PlanError, load_plan
-from eduplan.registry.choices import Role
 from eduplan.registry.models import Division
 from eduplan.supervision.evidence import file_response
 from eduplan.supervision.pageactions import run_action
-from eduplan.supervision.workflow import SUPERUSER, role_of
+from eduplan.supervision.workflow import role_of
 
 from . import actions, queries
 from .county_plans import county_plan_overview, plans_for
@@ -101,7 +101,7 @@ def _board_post(request: HttpRequest) -> None:
                 "已同步规划文件中的任务 / synced: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
             )
     elif action == "assign":
-        if role_of(user) not in (Role.CITY_OFFICER, SUPERUSER):
+        if not permissions.may_assign_tasks(user):
             messages.error(
                 request, "任务由市教育体育局下达到县 / only the city bureau assigns tasks to counties"
             )
@@ -244,7 +244,7 @@ def county_plans(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "adopted": sum(1 for r in rows if r["adopted"]),
             "role": role_of(user),
-            "can_write": role_of(user) in (Role.COUNTY_OFFICER, Role.CITY_OFFICER, SUPERUSER),
+            "can_write": permissions.may_work_tasks(user),
             "today": _today(),
         },
     )

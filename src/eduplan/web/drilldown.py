@@ -13,9 +13,10 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from eduplan.accounts.scoping import profile_of, scope
+from eduplan.accounts import permissions
+from eduplan.accounts.scoping import scope
 from eduplan.metrics.breakdown import UNASSIGNED, Group, measure_breakdown
-from eduplan.registry.choices import DivisionLevel, Role
+from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division, Institution
 
 from .results import cached, indicator_records_for, visible_county_codes
@@ -48,13 +49,7 @@ def _indicator(indicator_id: str):
 
 def sees_whole_county(user: Any, county: str) -> bool:
     """Township sums aggregate every institution of a county: only for users who see them all."""
-    if getattr(user, "is_superuser", False):
-        return True
-    profile = profile_of(user)
-    if profile is None or profile.role not in (Role.CITY_OFFICER, Role.COUNTY_OFFICER, Role.VIEWER):
-        return False
-    counties = visible_county_codes(user)
-    return counties is None or county in counties
+    return permissions.may_see_township_sums(user, county, visible_county_codes(user))
 
 
 def _groups(indicator_id: str, county: str, year: int, by: str) -> list[Group]:

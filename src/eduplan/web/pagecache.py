@@ -14,8 +14,8 @@ from typing import Any
 
 from django.utils.translation import get_language
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import profile_of
-from eduplan.registry.choices import DivisionLevel, Role
 
 from .results import cached
 
@@ -28,10 +28,10 @@ def scope_signature(user: Any) -> str:
     if profile is None:
         return "none"
     division = profile.division
-    if profile.role in (Role.CITY_OFFICER, Role.VIEWER) and division and division.level == DivisionLevel.CITY:
+    if permissions.sees_whole_city(user):
         return f"city-{division.code}"
-    if profile.role in (Role.COUNTY_OFFICER, Role.VIEWER) and division:
-        return f"county-{division.code}"
+    if (county := permissions.bound_county(user)) is not None:
+        return f"county-{county.code}"
     return f"user-{user.pk}"
 
 

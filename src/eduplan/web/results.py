@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.cache import cache
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import profile_of
-from eduplan.registry.choices import DivisionLevel, Role
 from eduplan.registry.models import Institution, current_version
 
 #: This process's copy of each cached value, with the data version it belongs to: reading the
@@ -55,22 +55,12 @@ def visible_county_codes(user: Any) -> set[str] | None:
     profile = profile_of(user)
     if profile is None:
         return set()
-    if (
-        profile.role in (Role.CITY_OFFICER, Role.VIEWER)
-        and profile.division
-        and (profile.division.level == DivisionLevel.CITY)
-    ):
+    if permissions.sees_whole_city(user):
         return None
-    if profile.role in (Role.COUNTY_OFFICER, Role.VIEWER) and profile.division:
-        return {profile.division.code}
-    if profile.role == Role.PRINCIPAL and profile.institution_id:
-        return {profile.institution.county.code}
-    if profile.role == Role.SUPERVISOR:
-        return set(
-            Institution.objects.filter(pk__in=profile.supervised.values("pk")).values_list(
-                "county__code", flat=True
-            )
-        )
+    if (county := permissions.bound_county(user)) is not None:
+        return {county.code}
+    if (ids := permissions.bound_institutions(user)) is not None:
+        return set(Institution.objects.filter(pk__in=ids).values_list("county__code", flat=True))
     return set()
 
 
@@ -98,8 +88,7 @@ def findings_for(user: Any) -> list[dict[str, Any]]:
     from eduplan.accounts.scoping import scope
 
     codes = set(scope(user, Institution.objects.all()).values_list("code", flat=True))
-    profile = profile_of(user)
-    county_level_ok = profile is not None and profile.role in (Role.COUNTY_OFFICER, Role.VIEWER)
+    county_level_ok = permissions.sees_county_findings(user)
     return [
         f
         for f in findings

@@ -16,10 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.output import attachment, csv_bytes, xlsx_bytes
 from eduplan.registry.choices import InstitutionKind
-from eduplan.registry.models import Institution
+from eduplan.registry.models import Division, Institution
 
 from . import drilldown, edit, findings, pages, worklist
 from .dashboard import dashboard, indicator_breakdown
@@ -64,7 +65,11 @@ def _dashboard_page(request: HttpRequest, division: str | None) -> HttpResponse:
         }
 
     part = cached_part(request.user, f"dashboard:{division or ''}:{year or ''}", build)
-    if division is not None and part["empty"]:
+    if (
+        division is not None
+        and part["empty"]
+        and not Division.objects.counties().filter(code=division).exists()
+    ):
         raise Http404("没有这个县的指标 / no indicators for this county")
     return render(
         request, "web/dashboard.html", {**part, "body": mark_safe(part["body"]), **_work_items(request)}
@@ -74,12 +79,11 @@ def _dashboard_page(request: HttpRequest, division: str | None) -> HttpResponse:
 def _work_items(request: HttpRequest) -> dict:
     """The user's to-do list (deadlines of reports, rectification orders …) and, for city
     officers, this month's notice (通报)."""
-    profile = getattr(request.user, "profile", None)
     today = timezone.localdate()
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     return {
         **worklist.rendered(request.user, today),
-        "notice_month": last_month if profile is not None and profile.role == "city_officer" else None,
+        "notice_month": last_month if permissions.may_issue_notices(request.user) else None,
     }
 
 
@@ -210,9 +214,8 @@ def indicator_detail(request: HttpRequest, indicator: str, division: str, year: 
     one of its townships) also by township and institution (:mod:`.drilldown`)."""
     if drilldown.is_township(division):
         return indicator_township(request, indicator, division, year)
-    if division not in (visible_county_codes(request.user) or {division}) and division not in _city_codes(
-        request.user
-    ):
+    counties = visible_county_codes(request.user)
+    if counties is not None and division not in counties and division not in _city_codes(request.user):
         raise Http404("没有该指标，或您无权查看 / no such indicator in your scope")
     context = indicator_breakdown(request.user, indicator, division, year)
     if context is None:

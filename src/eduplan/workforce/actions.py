@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from eduplan.accounts.scoping import model_scope, profile_of, scope
+from eduplan.accounts import permissions
+from eduplan.accounts.scoping import scope
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import Role
 from eduplan.registry.models import Division, Institution, StaffMember
 
 from .models import (
@@ -51,16 +51,7 @@ def may_write(user: Any, model: type[models.Model], parent: models.Model | None,
     """Whether ``user`` may create a ``model`` row under ``parent`` (or change ``obj``)."""
     if user is None or (getattr(user, "is_superuser", False) and user.is_active):
         return True
-    profile = profile_of(user)
-    if profile is None or not user.is_active:
-        return False
-    spec = model_scope(model)
-    role = profile.role
-    if spec.roles is not None and role not in spec.roles:
-        return False
-    if role in (Role.VIEWER, Role.SUPERVISOR):
-        return False
-    if role == Role.PRINCIPAL and not spec.principal_writes:
+    if not permissions.may_create(user, model):
         return False
     if obj is not None and obj.pk is not None:
         return scope(user, model._default_manager.filter(pk=obj.pk), write=True).exists()

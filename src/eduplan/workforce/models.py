@@ -25,8 +25,9 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from eduplan.accounts import permissions
 from eduplan.accounts.scoping import Scope
-from eduplan.registry.choices import DivisionLevel, InstitutionKind, Role
+from eduplan.registry.choices import DivisionLevel, InstitutionKind
 from eduplan.registry.models import Division, Institution, StaffMember
 
 STAFF_COUNTY = "staff__institution__county"
@@ -36,7 +37,7 @@ STAFF_INSTITUTION = ("staff__institution",)
 #: and the city officer (both by their area), and the principal of the teacher's own school (the
 #: school keeps the record and runs the yearly assessment). Supervisors, viewers, principals of other
 #: schools and the public never do; see docs/workforce.md.
-ETHICS_ROLES: tuple[str, ...] = (Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PRINCIPAL)
+ETHICS_ROLES: tuple[str, ...] = permissions.ETHICS_ROLES
 
 
 # -- choices -------------------------------------------------------------------------------------

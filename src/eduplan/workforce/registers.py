@@ -24,7 +24,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from eduplan.accounts.scoping import profile_of
+from eduplan.accounts import permissions
 from eduplan.intake.kinds import Column, ColumnType, Kind, field_column
 from eduplan.intake.readers import Book, FileProblem, read_book
 from eduplan.intake.validate import (
@@ -42,7 +42,6 @@ from eduplan.registry.models import Division, Institution, StaffMember
 
 from . import actions
 from .models import (
-    ETHICS_ROLES,
     CareerEvent,
     EthicsAssessment,
     EvaluationCriterion,
@@ -441,10 +440,7 @@ def get_register(key: str) -> Register:
 
 def may_see_ethics(user: Any) -> bool:
     """Users allowed to see ethics records at all (the system, superusers and ``ETHICS_ROLES``)."""
-    if user is None or (getattr(user, "is_superuser", False) and user.is_active):
-        return True
-    profile = profile_of(user)
-    return profile is not None and user.is_active and profile.role in ETHICS_ROLES
+    return user is None or permissions.may_see_ethics(user)
 
 
 def require_register_access(register: Register, user: Any) -> None:
