@@ -182,7 +182,7 @@ class Command(BaseCommand):
             )
 
     def _job(self, run_id: int) -> None:
-        from eduplan.planning.admissions_jobs import execute_run
+        from eduplan.planning.admissions.jobs import execute_run
         from eduplan.planning.models import AdmissionsRun
 
         try:
@@ -194,7 +194,7 @@ class Command(BaseCommand):
             self.stdout.write(run.error)
 
     def _purge(self, before: dt.date, dry_run: bool) -> None:
-        from eduplan.planning.admissions_jobs import purge_runs
+        from eduplan.planning.admissions.jobs import purge_runs
 
         deleted = purge_runs(before, dry_run=dry_run)
         verb = "would delete 将删除" if dry_run else "deleted 已删除"

@@ -11,164 +11,21 @@ the township central kindergarten).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eduplan.plans.coverage import implements
-from eduplan.registry.choices import DivisionLevel, PopulationBasis
+from eduplan.registry.choices import PopulationBasis
 
-from . import registry_inputs as ri
-from .cliutil import add_common_arguments, add_county_argument, emit, pivot_years
-from .gaps import SeatBalance, expected_children, seat_balance
-from .projection import HIGH_SCHOOL_AGES, HIGH_SCHOOL_MAX_AGE, PlanningInputError
-from .runs import (
-    BIRTH_SCENARIOS,
-    ProjectionRun,
-    defaults,
-    parse_series,
-    project_inputs,
-    projection_settings,
-    run_gaps,
-)
+from ..cliutil import add_common_arguments, add_county_argument, emit, pivot_years
+from ..defaults import BIRTH_SCENARIOS, defaults, parse_series
+from ..projection.core import HIGH_SCHOOL_AGES
+from .run import run_gaps, run_high_school_gaps
 
 NAME = "gaps"
-HELP = (
-    "学位缺口 Preschool (default) or high-school-stage seats against demand by county/township and year; "
-    "township and village flags"
-)
 STAGES = ("preschool", "high_school")
-HIGH_SCHOOL_INDICATOR = "high_school_ger"
-"""The plan indicator whose city target is the high-school demand rate (HS-T1, ≥ 97% in Yuxi's plan)."""
 
 implements("planning", NAME, ["PRE-4.1.1"])
 implements("planning", "gaps --stage high_school", ["HS-T1"])
-
-
-# ------------------------------------------------------------------------- high-school stage
-
-
-def high_school_target() -> tuple[float | None, str, int | None]:
-    """The plan file's target for ``high_school_ger`` (HS-T1), where it came from, and its deadline year."""
-    from eduplan.plans.loader import PlanError, load_plan
-
-    try:
-        plan = load_plan()
-    except PlanError as exc:
-        return None, f"规划文件不可用 / the plan file is not available: {exc}", None
-    spec = next((i for i in plan.indicators if i.id == HIGH_SCHOOL_INDICATOR), None)
-    if spec is None or spec.target is None:
-        return (
-            None,
-            f"规划文件 {plan.path.name} 中没有指标 {HIGH_SCHOOL_INDICATOR} 的目标 / the plan file "
-            f"{plan.path.name} has no target for indicator {HIGH_SCHOOL_INDICATOR}",
-            plan.deadline.year,
-        )
-    return (
-        float(spec.target.value),
-        f"{plan.path.name}: {HIGH_SCHOOL_INDICATOR} {spec.target.comparison} {spec.target.value:g}% ({spec.clause})",
-        spec.target.deadline.year,
-    )
-
-
-@dataclass
-class HighSchoolGapsRun:
-    """High-school-stage seats against demand (15–17 on the cut-off day × rate) by county and year."""
-
-    counties: ProjectionRun
-    rate: float
-    rate_source: str
-    population: Any  # (years, counties) 15–17 on the cut-off day
-    balance: SeatBalance
-    notes: list[str] = field(default_factory=list)
-
-    def balance_rows(self, year: int | None = None) -> list[dict[str, Any]]:
-        areas = self.counties.areas
-        pop = {
-            (int(y), code): float(self.population[t, j])
-            for t, y in enumerate(self.counties.projection.years.tolist())
-            for j, code in enumerate(areas.codes)
-        }
-        rows = []
-        for r in self.balance.records(areas.codes, areas.names):
-            row = {"level": DivisionLevel.COUNTY.value, "county": r["division"], **r}
-            row["population"] = pop[(int(r["year"]), r["division"])]
-            row["balance"] = row["seats"] - row["demand"]
-            row["rate"] = self.rate
-            row["observed"] = row["year"] <= self.counties.inputs.last_year
-            rows.append(row)
-        if year is not None:
-            rows = [r for r in rows if r["year"] == year]
-        return sorted(rows, key=lambda r: (r["year"], r["division"]))
-
-    def all_notes(self) -> list[str]:
-        out = [
-            f"需求 = {HIGH_SCHOOL_AGES.label} 岁人口(年龄截止日口径,由 15–18 岁年末人口算得)× {self.rate:g}%"
-            f"({self.rate_source});学位 = 普通高中与中职学校学位 / demand = the {HIGH_SCHOOL_AGES.label} population "
-            f"on the age cut-off day (from year-end ages 15–18) × {self.rate:g}% ({self.rate_source}); seats = "
-            "general high schools and secondary vocational schools (the gross rate counts both)",
-            "高中阶段只按县计算(学校服务全县)/ the high-school stage is computed by county only (schools serve "
-            "the whole county)",
-        ]
-        return out + self.counties.all_notes() + self.notes
-
-
-def run_high_school_gaps(
-    *,
-    user: Any = None,
-    counties: Sequence[str] | None = None,
-    rate: float | None = None,
-    basis: str | None = None,
-    births: str | None = None,
-    series: dict[int, float] | None = None,
-    end_year: int | None = None,
-) -> HighSchoolGapsRun:
-    """High-school-stage seats against demand at ``rate`` (default: the plan's HS-T1 target) by
-    county and year, to ``end_year`` (default: the target's deadline year, or the last observed
-    year when that is later)."""
-    notes: list[str] = []
-    target, source, deadline = high_school_target()
-    if rate is not None:
-        rate_value, rate_source = float(rate), "--rate"
-    elif target is not None:
-        rate_value, rate_source = target, source
-    else:
-        raise PlanningInputError(
-            f"请用 --rate 给出高中阶段目标毛入学率(百分比):{source} / give the high-school-stage target rate "
-            f"with --rate (percent): {source}"
-        )
-    basis = basis or defaults().projection_basis
-    last = ri.latest_population_year(basis=basis, user=user)
-    if last is None:
-        raise PlanningInputError(
-            f"没有{ri.basis_zh(basis)}口径的人口数据 / no {basis} population in the registry (or in your scope)"
-        )
-    end = end_year or deadline or defaults().end_year
-    if end < last:
-        notes.append(
-            f"规划期限 {end} 年早于最后观测年 {last},只列观测年 / the plan deadline {end} is before the last "
-            f"observed year {last}: observed years only"
-        )
-        end = last
-    settings = replace(projection_settings(births, end), max_age=HIGH_SCHOOL_MAX_AGE)
-    areas = ri.load_areas(DivisionLevel.COUNTY, user=user, counties=counties, on=ri.year_end(last))
-    inputs = ri.load_population(areas, basis=basis, user=user, max_age=HIGH_SCHOOL_MAX_AGE)
-    county_run = project_inputs(inputs, settings, series, with_backtest=False)
-    years = county_run.projection.years.tolist()
-    population = ri.band_on_cutoff(county_run.projection.population, HIGH_SCHOOL_AGES, ri.cutoff_fraction())
-    supply = ri.load_high_school_supply(areas, user=user)
-    balance = seat_balance(expected_children(population, rate_value), supply.seats(years), years=years)
-    notes += supply.notes
-    if not supply.institutions:
-        notes.append("所选县没有高中阶段学校 / the selected counties have no high-school-stage institutions")
-    return HighSchoolGapsRun(
-        counties=county_run,
-        rate=rate_value,
-        rate_source=rate_source,
-        population=population,
-        balance=balance,
-        notes=notes,
-    )
 
 
 HEADERS = {

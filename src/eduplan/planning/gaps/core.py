@@ -22,8 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from eduplan.planning.projection import PlanningInputError
 from eduplan.plans.coverage import implements
+
+from ..errors import PlanningInputError
 
 implements("planning_tool", "seat_gaps", ["PRE-4.1.1"])
 
