@@ -80,14 +80,7 @@ def handle(options: dict[str, Any], stdout: Any) -> None:
     if options.get("stage") == "high_school":
         handle_high_school(options, stdout, series)
         return
-    run = run_gaps(
-        counties=options.get("county"),
-        rate=options.get("rate"),
-        basis=options.get("basis"),
-        births=options.get("births") or ("series" if series else None),
-        series=series,
-        end_year=options.get("end_year"),
-    )
+    run = run_gaps(**_run_options(options, series))
     year = options.get("year")
     balance = _balance(run, year)
     flags = run.township_flag_rows()
@@ -130,6 +123,18 @@ def handle(options: dict[str, Any], stdout: Any) -> None:
     )
 
 
+def _run_options(options: dict[str, Any], series: dict[int, float] | None) -> dict[str, Any]:
+    """The run's arguments from the command line (the same for both stages)."""
+    return {
+        "counties": options.get("county"),
+        "rate": options.get("rate"),
+        "basis": options.get("basis"),
+        "births": options.get("births") or ("series" if series else None),
+        "series": series,
+        "end_year": options.get("end_year"),
+    }
+
+
 def _balance(run: Any, year: int | None) -> list[dict[str, Any]]:
     """The run's balance rows (of ``year`` only, when given; refused when it is not projected)."""
     balance = run.balance_rows(year)
@@ -142,14 +147,7 @@ def _balance(run: Any, year: int | None) -> list[dict[str, Any]]:
 
 
 def handle_high_school(options: dict[str, Any], stdout: Any, series: dict[int, float] | None) -> None:
-    run = run_high_school_gaps(
-        counties=options.get("county"),
-        rate=options.get("rate"),
-        basis=options.get("basis"),
-        births=options.get("births") or ("series" if series else None),
-        series=series,
-        end_year=options.get("end_year"),
-    )
+    run = run_high_school_gaps(**_run_options(options, series))
     year = options.get("year")
     balance = _balance(run, year)
     observed_last = run.counties.inputs.last_year
