@@ -1,8 +1,8 @@
-"""Planning pages for city and county officers (PRE-4.1.1): population pyramids by county, seats
-against demand, the allocation of the city target with a choice of method, and kindergarten siting
-with service zones on a map.
+"""What every planning page's view shares (PRE-4.1.1): :func:`planning_officer` and :func:`render_page`.
 
-Thin: check the user, build the page from :mod:`eduplan.planning.pages`, render. City officers see
+Each tool's view (``projection/views.py`` population pyramids, ``gaps/views.py`` seats against
+demand, ``allocation/views.py`` the city target's allocation, ``siting/views.py`` service zones on a
+map) is thin: check the user, build the page from the tool's ``page`` module, render. City officers see
 every county of their city and county officers their own (the one scoping function decides);
 anyone else gets 403, and an anonymous visitor is sent to the login page. Asking the siting page
 for a county outside one's scope is "not found" (404).
