@@ -22,15 +22,15 @@ from typing import Any
 
 import numpy as np
 
-from eduplan.planning.allocation import METHODS, allocate
-from eduplan.planning.gaps import (
+from eduplan.planning.allocation.core import METHODS, allocate
+from eduplan.planning.gaps.core import (
     expected_children,
     merge_candidates,
     project_institution_children,
     seat_balance,
     townships_short_of_public_kindergartens,
 )
-from eduplan.planning.projection import (
+from eduplan.planning.projection.core import (
     HIGH_SCHOOL_AGES,
     KINDERGARTEN_AGES,
     NetMigration,

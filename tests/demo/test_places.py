@@ -103,7 +103,7 @@ def test_the_portal_map_and_near_me_show_the_demo_kindergartens(tiny, client):
 
 
 def test_the_siting_registry_mode_returns_sites_on_the_demo(tiny):
-    from eduplan.planning import siting_registry as sr
+    from eduplan.planning.siting import registry as sr
 
     instance = sr.load_county_instance("530402", 2025)
     assert instance.n > 0 and instance.m > 0

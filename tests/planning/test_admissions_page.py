@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from eduplan.accounts.actions import create_user_with_role
-from eduplan.planning.admissions_jobs import worker_alive
+from eduplan.planning.admissions.jobs import worker_alive
 from eduplan.planning.models import AdmissionsRun, AdmissionsRunStatus
 from eduplan.registry.choices import DivisionLevel, DivisionType, Role
 from tests.factories import make_division, mini_city
@@ -429,7 +429,7 @@ def test_deleting_needs_post_and_the_csrf_token(city, media):
 
 @pytest.mark.django_db
 def test_a_damaged_directory_never_removes_anything_outside_the_run(client, city, media):
-    from eduplan.planning.admissions_jobs import delete_run
+    from eduplan.planning.admissions.jobs import delete_run
 
     (Path(media) / "admissions" / "other").mkdir(parents=True)
     (Path(media) / "admissions" / "other" / "keep.csv").write_text("keep")

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from eduplan.planning.allocation import (
+from eduplan.planning.allocation.core import (
     METHODS,
     AllocationSettings,
     allocate,
     largest_remainder,
 )
-from eduplan.planning.projection import PlanningInputError
+from eduplan.planning.projection.core import PlanningInputError
 
 # A Yuxi-sized city (synthetic figures): last year's rate, registered 3–5 population, seats.
 LAST = np.array([90.0, 95.0, 99.0, 104.0, 80.0, 88.0, 92.0, 97.0, 85.0])

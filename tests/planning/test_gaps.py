@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eduplan.planning.gaps import (
+from eduplan.planning.gaps.core import (
     TownshipProvisionSettings,
     ViabilitySettings,
     expected_children,
@@ -15,7 +15,7 @@ from eduplan.planning.gaps import (
     sum_by_parent,
     townships_short_of_public_kindergartens,
 )
-from eduplan.planning.projection import (
+from eduplan.planning.projection.core import (
     HIGH_SCHOOL_AGES,
     KINDERGARTEN_AGES,
     PlanningInputError,

@@ -16,10 +16,11 @@ from django.core.management.base import CommandError
 
 from eduplan.accounts.actions import create_user_with_role
 from eduplan.planning import registry_inputs as ri
+from eduplan.planning.allocation.run import run_allocation
+from eduplan.planning.defaults import parse_series, series_by_area
 from eduplan.planning.models import PlanningScenario
-from eduplan.planning.projection import PlanningInputError
-from eduplan.planning.runs import parse_series, run_allocation, series_by_area
-from eduplan.planning.scenarios import owner_division, save_scenario, scenarios_for
+from eduplan.planning.projection.core import PlanningInputError
+from eduplan.planning.scenarios.store import owner_division, save_scenario, scenarios_for
 from eduplan.registry import actions
 from eduplan.registry.choices import DivisionLevel, Role
 from eduplan.registry.models import Births, PopulationCount
@@ -119,7 +120,7 @@ def test_band_on_the_cutoff_day_mixes_two_year_end_bands():
     pop = np.zeros((18, 2))
     pop[3:6, :] = 10.0  # ages 3–5 at year end
     pop[6, :] = 40.0
-    from eduplan.planning.projection import KINDERGARTEN_AGES
+    from eduplan.planning.projection.core import KINDERGARTEN_AGES
 
     # f·(3..5) + (1 − f)·(4..6) = f·60 + (1 − f)·(40 + 80)
     assert ri.band_on_cutoff(pop, KINDERGARTEN_AGES, CUTOFF) == pytest.approx(

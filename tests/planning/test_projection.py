@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from eduplan.planning.projection import (
+from eduplan.planning.projection.core import (
     HIGH_SCHOOL_AGES,
     KINDERGARTEN_AGES,
     AgeBand,

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from eduplan.planning import plancmd_site
 from eduplan.planning.siting import SitingInputError, load_files
+from eduplan.planning.siting import command as plancmd_site
 
 DEMAND = """id,lat,lon,children
 V1,24.3500,102.5400,30
@@ -199,7 +199,7 @@ def test_command_refuses_too_few_seats(files):
 def test_registry_mode_not_available_yet(monkeypatch):
     import sys
 
-    monkeypatch.setitem(sys.modules, "eduplan.planning.siting_registry", None)
+    monkeypatch.setitem(sys.modules, "eduplan.planning.siting.registry", None)
     with pytest.raises(CommandError, match=r"registry mode .*not available yet"):
         run("--county", "530402", "--year", "2026", "--model", "pmedian", "--p", "3")
 
@@ -210,14 +210,14 @@ def test_registry_mode_uses_the_adapter(monkeypatch, files):
     import types
 
     calls = []
-    module = types.ModuleType("eduplan.planning.siting_registry")
+    module = types.ModuleType("eduplan.planning.siting.registry")
 
     def load_county_instance(county_code, year):
         calls.append((county_code, year))
         return load_files(*files)
 
     module.load_county_instance = load_county_instance
-    monkeypatch.setitem(sys.modules, "eduplan.planning.siting_registry", module)
+    monkeypatch.setitem(sys.modules, "eduplan.planning.siting.registry", module)
     data = json.loads(
         run("--county", "530402", "--year", "2026", "--model", "mclp", "--p", "2", "--format", "json")
     )

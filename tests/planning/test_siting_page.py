@@ -11,8 +11,8 @@ import re
 import pytest
 
 from eduplan.accounts.actions import create_user_with_role
-from eduplan.planning.scenarios import save_scenario
-from eduplan.planning.siting_registry import run_county_siting
+from eduplan.planning.scenarios.store import save_scenario
+from eduplan.planning.siting.registry import run_county_siting
 from eduplan.registry.choices import Role
 from tests.planning.test_siting_registry import siting_city  # noqa: F401  (fixture)
 
@@ -128,11 +128,11 @@ def test_planning_layout_links_to_the_siting_page(client, users):
 
 
 def test_too_large_for_the_page_points_to_the_command(client, users, monkeypatch):
-    from eduplan.planning import siting_registry as sr
+    from eduplan.planning.siting import registry as sr
 
     cfg = sr.siting_defaults()
     monkeypatch.setattr(sr, "siting_defaults", lambda: sr.replace(cfg, page_max_pairs=4))
-    monkeypatch.setattr("eduplan.planning.siting_page.siting_defaults", sr.siting_defaults)
+    monkeypatch.setattr("eduplan.planning.siting.page.siting_defaults", sr.siting_defaults)
     client.login(username="cityo", password=PASSWORD)
     body = client.get(URL, RUN).content.decode()
     assert "eduplan plan site --county 530403" in body and 'class="error"' in body

@@ -27,10 +27,10 @@ from django.core.management.base import CommandError
 
 from eduplan.accounts.actions import create_user_with_role
 from eduplan.planning import registry_inputs as ri
-from eduplan.planning import siting_registry as sr
-from eduplan.planning.runs import run_projection
-from eduplan.planning.scenarios import save_scenario
+from eduplan.planning.projection.run import run_projection
+from eduplan.planning.scenarios.store import save_scenario
 from eduplan.planning.siting import SitingInputError
+from eduplan.planning.siting import registry as sr
 from eduplan.planning.siting.trends import EMPTIES_OUT, NEEDS_SEATS, zone_trends
 from eduplan.registry import actions
 from eduplan.registry.choices import DivisionLevel, DivisionType, Role

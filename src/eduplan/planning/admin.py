@@ -1,7 +1,7 @@
 """Back-office view of the officers' admission runs (HS-2.1): read-only.
 
 Runs are created by the admissions page and changed only by their worker, so the admin neither adds
-nor changes them. Deleting one goes through :func:`.admissions_jobs.delete_run` — the same function
+nor changes them. Deleting one goes through :func:`.admissions.jobs.delete_run` — the same function
 as the run page's button and ``eduplan admissions purge`` — so its uploaded files and results under
 ``MEDIA_ROOT`` go with the row, and a queued or running run is never deleted.
 """
@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from eduplan.accounts.scoping import scope
 
-from .admissions_jobs import DELETABLE_STATUSES, RunBusyError, delete_run
+from .admissions.jobs import DELETABLE_STATUSES, RunBusyError, delete_run
 from .models import AdmissionsRun
 
 

@@ -1,7 +1,86 @@
+"""The planning app; at start-up it registers its ``eduplan plan`` subcommands, one per tool.
+
+Each tool's command module (``<tool>/command.py``) is loaded only when its subcommand runs, so the
+numerical libraries behind the tools (numpy, scipy) are not imported by ``eduplan plan --help`` or
+by any other command.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
 from django.apps import AppConfig
+
+
+def _project() -> ModuleType:
+    from .projection import command
+
+    return command
+
+
+def _gaps() -> ModuleType:
+    from .gaps import command
+
+    return command
+
+
+def _allocate() -> ModuleType:
+    from .allocation import command
+
+    return command
+
+
+def _scenario() -> ModuleType:
+    from .scenarios import command
+
+    return command
+
+
+def _site() -> ModuleType:
+    from .siting import command
+
+    return command
 
 
 class PlanningConfig(AppConfig):
     name = "eduplan.planning"
     label = "planning"
     verbose_name = "规划工具 Planning"
+
+    def ready(self) -> None:
+        from eduplan.plans.subcommands import register
+
+        from .allocation.methods import METHODS
+
+        commands = (
+            (
+                "project",
+                "人口预测 Project the 3–5 and 15–17 population by county and year "
+                "(--to 2035 --births constant|trend|series --series 2025:19000,…)",
+                _project,
+            ),
+            (
+                "gaps",
+                "学位缺口 Preschool (default) or high-school-stage seats against demand by county/township "
+                "and year; township and village flags",
+                _gaps,
+            ),
+            (
+                "allocate",
+                "目标分解 Split the city's preschool enrollment target among its counties "
+                "(--year Y --method " + "|".join(METHODS) + " [--target T])",
+                _allocate,
+            ),
+            (
+                "scenario",
+                "规划情景 Save, list and compare named planning scenarios (births, target, method)",
+                _scenario,
+            ),
+            (
+                "site",
+                "幼儿园布局与服务区 Kindergarten siting (p-median, covering, closing) and service zones",
+                _site,
+            ),
+        )
+        for name, help_text, load in commands:
+            register(name, help_text, load, app=self.label)

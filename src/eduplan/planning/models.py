@@ -16,7 +16,7 @@ from eduplan.accounts.scoping import Scope
 from eduplan.registry.choices import DivisionLevel, PopulationBasis
 from eduplan.registry.models import Division
 
-from .allocation import METHODS
+from .allocation.methods import METHODS
 
 
 class BirthsAssumption(models.TextChoices):

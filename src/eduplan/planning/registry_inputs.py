@@ -73,7 +73,8 @@ from eduplan.registry.models import (
     SchoolClass,
 )
 
-from .projection import N_SEXES, AgeBand, PlanningInputError
+from .errors import PlanningInputError
+from .projection.core import N_SEXES, AgeBand
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

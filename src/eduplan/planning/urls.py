@@ -1,16 +1,20 @@
-"""Planning pages, included under ``/office/planning/`` (PRE-4.1.1)."""
+"""Planning pages, included under ``/office/planning/`` (PRE-4.1.1): one view module per tool."""
 
 from django.urls import path
 
-from . import admissions_views, views
+from .admissions import views as admissions_views
+from .allocation import views as allocation_views
+from .gaps import views as gaps_views
+from .projection import views as projection_views
+from .siting import views as siting_views
 
 app_name = "planning"
 
 urlpatterns = [
-    path("", views.population, name="population"),
-    path("seats/", views.seats, name="seats"),
-    path("allocation/", views.allocation, name="allocation"),
-    path("siting/", views.siting, name="siting"),
+    path("", projection_views.population, name="population"),
+    path("seats/", gaps_views.seats, name="seats"),
+    path("allocation/", allocation_views.allocation, name="allocation"),
+    path("siting/", siting_views.siting, name="siting"),
     path("admissions/", admissions_views.admissions, name="admissions"),
     path("admissions/<int:pk>/", admissions_views.admissions_run, name="admissions_run"),
     path("admissions/<int:pk>/status/", admissions_views.admissions_status, name="admissions_status"),

@@ -1,8 +1,8 @@
-"""Planning pages for city and county officers (PRE-4.1.1): population pyramids by county, seats
-against demand, the allocation of the city target with a choice of method, and kindergarten siting
-with service zones on a map.
+"""What every planning page's view shares (PRE-4.1.1): :func:`planning_officer` and :func:`render_page`.
 
-Thin: check the user, build the page from :mod:`eduplan.planning.pages`, render. City officers see
+Each tool's view (``projection/views.py`` population pyramids, ``gaps/views.py`` seats against
+demand, ``allocation/views.py`` the city target's allocation, ``siting/views.py`` service zones on a
+map) is thin: check the user, build the page from the tool's ``page`` module, render. City officers see
 every county of their city and county officers their own (the one scoping function decides);
 anyone else gets 403, and an anonymous visitor is sent to the login page. Asking the siting page
 for a county outside one's scope is "not found" (404).
@@ -21,8 +21,8 @@ from django.shortcuts import render
 
 from eduplan.plans.coverage import implements
 
-from . import pages, siting_page
-from .projection import PlanningInputError
+from .errors import PlanningInputError
+from .pages import may_use_planning
 
 implements("page", "planning", ["PRE-4.1.1"])
 
@@ -35,7 +35,7 @@ def planning_officer(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not pages.may_use_planning(request.user):
+        if not may_use_planning(request.user):
             raise PermissionDenied(
                 "规划工具仅供市、县教育局干部使用 / planning is for city and county officers"
             )
@@ -44,7 +44,7 @@ def planning_officer(view: View) -> View:
     return wrapped
 
 
-def _render(
+def render_page(
     request: HttpRequest, template: str, build: Callable[[], dict[str, Any]], tab: str
 ) -> HttpResponse:
     try:
@@ -53,40 +53,3 @@ def _render(
         context = {"error": str(exc)}
     context["tab"] = tab
     return render(request, template, context)
-
-
-@planning_officer
-def population(request: HttpRequest) -> HttpResponse:
-    return _render(
-        request,
-        "planning/population.html",
-        lambda: pages.population_page(request.user, request.GET),
-        "population",
-    )
-
-
-@planning_officer
-def seats(request: HttpRequest) -> HttpResponse:
-    return _render(
-        request, "planning/seats.html", lambda: pages.seats_page(request.user, request.GET), "seats"
-    )
-
-
-@planning_officer
-def allocation(request: HttpRequest) -> HttpResponse:
-    return _render(
-        request,
-        "planning/allocation.html",
-        lambda: pages.allocation_page(request.user, request.GET),
-        "allocation",
-    )
-
-
-@planning_officer
-def siting(request: HttpRequest) -> HttpResponse:
-    return _render(
-        request,
-        "planning/siting.html",
-        lambda: siting_page.siting_page(request.user, request.GET),
-        "siting",
-    )

@@ -37,8 +37,8 @@ def allocated_targets(county: Division) -> dict[str, tuple[float, str]]:
     if scenario is None:
         return {}
     try:
-        from eduplan.planning.runs import defaults
-        from eduplan.planning.scenarios import run_scenario
+        from eduplan.planning.defaults import defaults
+        from eduplan.planning.scenarios.store import run_scenario
 
         result = run_scenario(scenario)
     except Exception:  # the registry may lack the inputs; the city target is then used

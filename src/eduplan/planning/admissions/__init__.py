@@ -14,12 +14,31 @@ fast enough for a province (see ``docs/admissions.md``):
 - :mod:`.demo` — a seeded synthetic province for trials and benchmarks.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from eduplan.planning.admissions.errors import AdmissionsInputError
-from eduplan.planning.admissions.mechanism import Instance, Outcome, admit
 from eduplan.planning.admissions.settings import AdmissionSettings, load_settings
 from eduplan.plans.coverage import implements
 
+if TYPE_CHECKING:
+    from eduplan.planning.admissions.mechanism import Instance, Outcome, admit
+
 implements("planning_tool", "admissions", ["HS-2.1"])
+
+_MECHANISM = ("Instance", "Outcome", "admit")
+
+
+def __getattr__(name: str) -> Any:
+    """The mechanism's names, imported on first use: the page's jobs module and the admin import
+    this package at start-up, and numpy should not load for every command (issue 19 item 7)."""
+    if name in _MECHANISM:
+        from eduplan.planning.admissions import mechanism
+
+        return getattr(mechanism, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AdmissionSettings",

@@ -14,6 +14,9 @@ from eduplan.rules.naming import OWNERSHIP_CHOICES, NameCheckError, check_name
 
 class Command(BaseCommand):
     help = "园名预审 Check a proposed kindergarten name (PRE-4.2.4); prints a JSON verdict"
+    # No system checks: they load every URL and view (and with them Ibis, pandas, scipy), which made
+    # a one-name check take seconds; the name check needs none of it (issue 19 item 7).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", metavar="NAME", help="拟用名称 the proposed name")

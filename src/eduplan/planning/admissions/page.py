@@ -1,7 +1,7 @@
 """What the officers' admissions pages show (HS-2.1): the upload form, past runs, a run's progress
 and, once done, its totals, checks and per-school summary.
 
-Kept out of the views so they stay thin; writes go through :mod:`.admissions_jobs`. Everything
+Kept out of the views so they stay thin; writes go through :mod:`.jobs`. Everything
 shown comes from the files and figures the worker wrote — the same as ``eduplan admissions run``
 prints and writes — and every chart's numbers are also in a table (useful without JavaScript).
 """
@@ -20,17 +20,16 @@ from django.urls import reverse
 from eduplan.accounts.scoping import scope
 from eduplan.plans.coverage import implements
 
-from .admissions_jobs import (
-    CHECK_IN_REQUEST_MAX_BYTES,
+from ..models import AdmissionsRun, AdmissionsRunStatus
+from .jobs import (
     DELETABLE_STATUSES,
-    MAX_UPLOAD_BYTES,
     RESULT_FILES,
     STAGES,
-    _setting,
+    check_in_request_max_bytes,
+    max_upload_bytes,
     refresh_stale,
     run_directory,
 )
-from .models import AdmissionsRun, AdmissionsRunStatus
 
 implements("page", "admissions_runs", ["HS-2.1"])
 
@@ -133,10 +132,8 @@ def index_context(user: Any, form: AdmissionsUploadForm, error: str = "") -> dic
         "form": form,
         "upload_error": error,
         "runs": [run_row(r) for r in runs],
-        "max_upload": _mb(int(_setting("ADMISSIONS_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES))),
-        "checked_in_request": _mb(
-            int(_setting("ADMISSIONS_CHECK_IN_REQUEST_MAX_BYTES", CHECK_IN_REQUEST_MAX_BYTES))
-        ),
+        "max_upload": _mb(max_upload_bytes()),
+        "checked_in_request": _mb(check_in_request_max_bytes()),
     }
 
 

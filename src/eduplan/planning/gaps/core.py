@@ -1,6 +1,6 @@
 """Seat demand, gaps and surpluses by county and township, and the layout flags of PRE-4.1.1.
 
-A projection (``projection.py``) says how many children of kindergarten age (3–5) and high-school
+A projection (``projection/core.py``) says how many children of kindergarten age (3–5) and high-school
 age (15–17) each area will have; this module turns that into seats: children expected in school at
 the target gross rate, set against existing and planned seats, year by year. It also raises the two
 layout questions the plan asks counties to answer (PRE-4.1.1): townships of 20,000 people or more
@@ -22,8 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from eduplan.planning.projection import PlanningInputError
 from eduplan.plans.coverage import implements
+
+from ..errors import PlanningInputError
 
 implements("planning_tool", "seat_gaps", ["PRE-4.1.1"])
 

@@ -10,7 +10,7 @@ whenever a user is given:
   included) or, where a township has none, the township itself. A point's children are the
   projected 3–5 population on the age cut-off day of school year ``year`` (the gross enrollment
   rate's denominator), from planning I's township projection raked to the county's
-  (:mod:`eduplan.planning.runs`), split to the villages by their share of the township's children
+  (:mod:`eduplan.planning.projection.run`), split to the villages by their share of the township's children
   aged 0–5 when the registry holds village population (the township keeps the rest at its own
   point), and equally among them when it does not (noted: an assumption).
 - **Coordinates**: a division's own latitude/longitude, else the mean of its kindergartens'; a
@@ -47,12 +47,14 @@ from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, LicenceStatus
 from eduplan.registry.models import Division, Institution, PopulationCount
 
-from . import registry_inputs as ri
-from . import runs
-from .models import PlanningScenario
-from .projection import KINDERGARTEN_AGES, PlanningInputError, rake_to_parent
-from .siting import SitingInputError, SitingResult, SitingSettings, solve
-from .siting.trends import TrendSettings, YearlyInstance, ZoneTrends, result_trends, trend_records
+from .. import defaults as planning_defaults
+from .. import registry_inputs as ri
+from ..errors import PlanningInputError
+from ..models import PlanningScenario
+from ..projection import run as projection_run
+from ..projection.core import KINDERGARTEN_AGES, rake_to_parent
+from . import SitingInputError, SitingResult, SitingSettings, solve
+from .trends import TrendSettings, YearlyInstance, ZoneTrends, result_trends, trend_records
 
 implements("planning_tool", "siting_registry", ["PRE-4.1.1"])
 
@@ -169,7 +171,7 @@ def _township_children(
     counties as the city intended), its townships likewise, and the townships raked to the county
     cell by cell (as ``eduplan plan gaps`` does).
     """
-    d = runs.defaults()
+    d = planning_defaults.defaults()
     births = scenario.births if scenario else d.births
     series = (scenario.series() or None) if scenario else None
     basis = scenario.basis if scenario else d.projection_basis
@@ -187,7 +189,7 @@ def _township_children(
     where: dict[str, Any] = {"counties": [county.code]}
     if scenario is not None and scenario.division.level == DivisionLevel.CITY:
         where = {"city": scenario.division.code}
-    county_run = runs.run_projection(
+    county_run = projection_run.run_projection(
         user=user, basis=basis, births=births, series=series, end_year=end, with_backtest=False, **where
     )
     c_idx = county_run.areas.index(county.code)
@@ -213,7 +215,7 @@ def _township_children(
             f"{county.code} 乡镇人口止于 {t_inputs.last_year} 年,县级止于 {last_obs} 年 / the township population "
             f"of {county.code} ends in {t_inputs.last_year}, the county's in {last_obs}"
         )
-    t_run = runs.project_inputs(t_inputs, county_run.settings, series, with_backtest=False)
+    t_run = projection_run.project_inputs(t_inputs, county_run.settings, series, with_backtest=False)
     raked = rake_to_parent(
         t_run.projection.population,
         county_run.projection.population[:, [c_idx]],

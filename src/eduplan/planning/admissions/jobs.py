@@ -53,8 +53,8 @@ from eduplan.accounts import permissions
 from eduplan.accounts.scoping import profile_of
 from eduplan.plans.coverage import implements
 
-from .admissions.errors import AdmissionsInputError
-from .models import AdmissionsRun, AdmissionsRunStatus
+from ..models import AdmissionsRun, AdmissionsRunStatus
+from .errors import AdmissionsInputError
 
 implements("planning", "admissions web page (upload, run, download)", ["HS-2.1"])
 
@@ -107,6 +107,17 @@ STAGE_START = {
 
 def _setting(name: str, default: Any) -> Any:
     return getattr(django_settings, name, default)
+
+
+def max_upload_bytes() -> int:
+    """The largest upload accepted (``ADMISSIONS_MAX_UPLOAD_BYTES``, default 200 MB)."""
+    return int(_setting("ADMISSIONS_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES))
+
+
+def check_in_request_max_bytes() -> int:
+    """Uploads up to this size are checked in the request, so bad input is refused on the form
+    (``ADMISSIONS_CHECK_IN_REQUEST_MAX_BYTES``, default 25 MB)."""
+    return int(_setting("ADMISSIONS_CHECK_IN_REQUEST_MAX_BYTES", CHECK_IN_REQUEST_MAX_BYTES))
 
 
 def may_run_admissions(user: Any) -> bool:
@@ -183,8 +194,8 @@ def store_uploads(files: Mapping[str, UploadedFile]) -> StoredInputs:
 def check_inputs(stored: StoredInputs) -> None:
     """Read and check the files exactly as ``eduplan admissions run`` does; raise its error (with
     the storage path removed) if anything is wrong."""
-    from .admissions.io import load_admission
-    from .admissions.settings import load_settings
+    from .io import load_admission
+    from .settings import load_settings
 
     try:
         config = load_settings(stored.file("settings"))
@@ -199,7 +210,7 @@ def check_inputs(stored: StoredInputs) -> None:
 
 
 def check_sizes(files: Mapping[str, UploadedFile]) -> None:
-    limit = int(_setting("ADMISSIONS_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES))
+    limit = max_upload_bytes()
     for kind, upload in files.items():
         if upload is not None and upload.size is not None and upload.size > limit:
             mb = limit // (1024 * 1024)
@@ -214,7 +225,7 @@ def start_run(user: Any, files: Mapping[str, UploadedFile]) -> AdmissionsRun:
     check_sizes(files)
     stored = store_uploads(files)
     try:
-        if stored.size <= int(_setting("ADMISSIONS_CHECK_IN_REQUEST_MAX_BYTES", CHECK_IN_REQUEST_MAX_BYTES)):
+        if stored.size <= check_in_request_max_bytes():
             check_inputs(stored)
     except AdmissionsInputError:
         shutil.rmtree(stored.path, ignore_errors=True)
@@ -323,12 +334,12 @@ def execute_run(run_id: int) -> AdmissionsRun:
     progress, the result files, the totals and the HS-2.1 checks on the row."""
     from eduplan.output import OutputError, write_records
 
-    from .admissions.checks import run_checks
-    from .admissions.io import RESULT_COLUMNS, load_admission, result_records
-    from .admissions.labels import Labels
-    from .admissions.mechanism import admit
-    from .admissions.settings import load_settings
-    from .admissions.summary import build_summary, write_summary
+    from .checks import run_checks
+    from .io import RESULT_COLUMNS, load_admission, result_records
+    from .labels import Labels
+    from .mechanism import admit
+    from .settings import load_settings
+    from .summary import build_summary, write_summary
 
     now = timezone.now()
     claimed = AdmissionsRun.objects.filter(pk=run_id, status=AdmissionsRunStatus.QUEUED).update(

@@ -35,6 +35,8 @@ from scipy import sparse
 
 from eduplan.plans.coverage import implements
 
+from ..errors import PlanningInputError
+
 implements("planning_tool", "projection", ["PRE-4.1.1"])
 
 FloatArray = NDArray[np.float64]
@@ -44,10 +46,6 @@ N_SEXES = 2
 
 BirthScenario = Literal["constant", "trend", "series"]
 MigrationScenario = Literal["none", "counts", "rates"]
-
-
-class PlanningInputError(ValueError):
-    """An input a user (or an adapter fed by a user) got wrong; the message says what and where."""
 
 
 # --------------------------------------------------------------------------------------- settings

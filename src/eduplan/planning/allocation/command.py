@@ -21,15 +21,11 @@ from eduplan.output import to_json, write_records
 from eduplan.plans.coverage import implements
 from eduplan.registry.choices import PopulationBasis
 
-from .allocation import METHODS
-from .cliutil import add_common_arguments
-from .runs import run_allocation
+from ..cliutil import add_common_arguments
+from .methods import METHODS
+from .run import run_allocation
 
 NAME = "allocate"
-HELP = (
-    "目标分解 Split the city's preschool enrollment target among its counties "
-    "(--year Y --method " + "|".join(METHODS) + " [--target T])"
-)
 
 implements("planning", NAME, ["PRE-4.1.1"])
 

@@ -13,10 +13,10 @@ from typing import Any
 from eduplan.plans.coverage import implements
 from eduplan.registry.choices import PopulationBasis
 
-from .allocation import METHODS
-from .cliutil import add_common_arguments, emit
-from .runs import BIRTH_SCENARIOS, parse_series
-from .scenarios import (
+from ..allocation.methods import METHODS
+from ..cliutil import add_common_arguments, emit
+from ..defaults import BIRTH_SCENARIOS, parse_series
+from .store import (
     compare_scenarios,
     get_scenario,
     owner_division,
@@ -26,7 +26,6 @@ from .scenarios import (
 )
 
 NAME = "scenario"
-HELP = "规划情景 Save, list and compare named planning scenarios (births, target, method)"
 
 implements("planning", NAME, ["PRE-4.1.1"])
 

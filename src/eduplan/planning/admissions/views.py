@@ -1,6 +1,6 @@
 """The officers' high school admissions pages (HS-2.1): upload, run in the background, download.
 
-Thin: check the user, call :mod:`.admissions_jobs` (writes) or :mod:`.admissions_page` (reads),
+Thin: check the user, call :mod:`.jobs` (writes) or :mod:`.page` (reads),
 render. City officers (and superusers) only: county officers, principals, supervisors and viewers
 get 403, an anonymous visitor the login page; a run outside one's scope is "not found".
 Bad input is refused on the form with the reader's located message and no run is created.
@@ -20,9 +20,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import admissions_page as pages
-from .admissions.errors import AdmissionsInputError
-from .admissions_jobs import RunBusyError, delete_run, may_run_admissions, start_run
+from . import page as pages
+from .errors import AdmissionsInputError
+from .jobs import RunBusyError, delete_run, may_run_admissions, start_run
 
 View = Callable[..., HttpResponseBase]
 

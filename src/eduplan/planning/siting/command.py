@@ -3,7 +3,7 @@
 Two sources of demand and sites: CSV files (``--demand``, ``--sites``, optional ``--distances``),
 usable outside the registry; or the registry (``--county CODE --year Y``, optionally with a saved
 planning scenario ``--scenario NAME`` and proposed sites ``--new-sites``), through the adapter
-``eduplan.planning.siting_registry.load_county_instance``. In registry mode the output also follows
+``eduplan.planning.siting.registry.load_county_instance``. In registry mode the output also follows
 each service zone's children through the projected years (``trends``: which kindergartens empty out,
 which zones need seats). Models and methods are described in ``docs/siting.md``.
 """
@@ -18,7 +18,7 @@ from eduplan.output import FORMATS, OutputError, render_table, to_json, write_re
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements
 
-from .siting import (
+from . import (
     METHODS,
     MODELS,
     Instance,
@@ -28,10 +28,9 @@ from .siting import (
     load_files,
     solve,
 )
-from .siting.trends import YearlyInstance, flat_trend_rows, result_trends, trend_records
+from .trends import YearlyInstance, flat_trend_rows, result_trends, trend_records
 
 NAME = "site"
-HELP = "幼儿园布局与服务区 Kindergarten siting (p-median, covering, closing) and service zones"
 
 implements("planning", NAME, ["PRE-4.1.1"])
 
@@ -218,9 +217,9 @@ def registry_instance(county: str, year: int, **options: Any) -> Instance:
     """Demand and sites of one county from the registry and the projections (separate adapter);
     ``options`` (``scenario``, ``new_sites``) are passed on only when given."""
     try:
-        from eduplan.planning.siting_registry import load_county_instance
+        from eduplan.planning.siting.registry import load_county_instance
     except ImportError as exc:
-        detail = "" if getattr(exc, "name", None) == "eduplan.planning.siting_registry" else f" ({exc})"
+        detail = "" if getattr(exc, "name", None) == "eduplan.planning.siting.registry" else f" ({exc})"
         raise SitingInputError(
             "登记库模式(--county)尚未提供,请先用 --demand/--sites 文件 / the registry mode (--county) is not "
             "available yet: use --demand and --sites files" + detail
@@ -276,7 +275,7 @@ def emit(
     if fmt == "json":
         data = result.as_dict()
         if yearly is not None and trends is not None:
-            from .siting_registry import registry_fields
+            from .registry import registry_fields
 
             data.update(registry_fields(yearly, trends))
         text = to_json(data) + "\n"
@@ -334,7 +333,7 @@ def emit(
 
 
 def _trend_settings() -> Any:
-    from .siting_registry import siting_defaults
+    from .registry import siting_defaults
 
     return siting_defaults().trend
 

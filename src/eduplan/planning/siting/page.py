@@ -20,33 +20,19 @@ from django.http import Http404
 
 from eduplan.accounts.scoping import scope
 
-from .models import PlanningScenario
-from .pages import LABELS, visible_counties
-from .projection import PlanningInputError
-from .scenarios import allocation_year
-from .siting import MODELS, SitingInputError, SitingSettings
-from .siting.solve import MODEL_NAMES, UNITS
-from .siting.trends import FLAG_LABELS, flat_trend_rows
-from .siting_registry import CountySitingRun, page_settings, run_county_siting, siting_defaults
+from ..errors import PlanningInputError
+from ..models import PlanningScenario
+from ..pages import LABELS, float_param, int_param, visible_counties
+from ..scenarios.store import allocation_year
+from . import MODELS, SitingInputError, SitingSettings
+from .registry import CountySitingRun, page_settings, run_county_siting, siting_defaults
+from .solve import MODEL_NAMES, UNITS
+from .trends import FLAG_LABELS, flat_trend_rows
 
 #: Models offered on the page, "zones" (the existing kindergartens' service zones) first.
 PAGE_MODELS = ("zones", *(m for m in MODELS if m != "zones"))
 #: Models that need ``p`` (sites to open, or for ``close`` kindergartens to close).
 NEEDS_P = ("pmedian", "mclp", "close")
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def default_year() -> int:
@@ -75,9 +61,9 @@ def siting_page(user: Any, params: Any) -> dict[str, Any]:
     code = wanted or counties[0][1]
     pk, name, city_id = by_code[code]
     model = params.get("model") if params.get("model") in MODELS else PAGE_MODELS[0]
-    year = _int(params.get("year")) or default_year()
-    p = _int(params.get("p"))
-    wanted_radius = _float(params.get("radius"))
+    year = int_param(params.get("year")) or default_year()
+    p = int_param(params.get("p"))
+    wanted_radius = float_param(params.get("radius"))
     radius = wanted_radius if wanted_radius is not None else SitingSettings().radius_km
     scenario_choices = _scenarios(user, pk, city_id)
     scenario = params.get("scenario") or None

@@ -14,15 +14,12 @@ from typing import Any
 from eduplan.plans.coverage import implements
 from eduplan.registry.choices import PopulationBasis
 
-from .cliutil import add_common_arguments, add_county_argument, emit, pivot_years
-from .registry_inputs import basis_zh
-from .runs import BIRTH_SCENARIOS, parse_series, run_projection
+from ..cliutil import add_common_arguments, add_county_argument, emit, pivot_years
+from ..defaults import BIRTH_SCENARIOS, parse_series
+from ..registry_inputs import basis_zh
+from .run import run_projection
 
 NAME = "project"
-HELP = (
-    "人口预测 Project the 3–5 and 15–17 population by county and year "
-    "(--to 2035 --births constant|trend|series --series 2025:19000,…)"
-)
 
 implements("planning", NAME, ["PRE-4.1.1"])
 

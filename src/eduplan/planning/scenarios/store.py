@@ -3,7 +3,7 @@
 A scenario holds the choices behind a county target — births assumption, city target, allocation
 method — so the city can show which assumptions a target came from and how another assumption
 would change it. Saving validates with ``full_clean`` and checks the user's scope (the one scoping
-function); comparing re-runs both on today's registry through :mod:`eduplan.planning.runs`.
+function); comparing re-runs both on today's registry through the allocation run (:mod:`eduplan.planning.allocation.run`).
 """
 
 from __future__ import annotations
@@ -22,10 +22,13 @@ from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
 
-from . import registry_inputs as ri
-from .models import PlanningScenario
-from .projection import KINDERGARTEN_AGES, PlanningInputError
-from .runs import AllocationRun, ProjectionRun, defaults, resolve_target, run_allocation, run_projection
+from .. import registry_inputs as ri
+from ..allocation.run import AllocationRun, run_allocation
+from ..defaults import defaults, resolve_target
+from ..errors import PlanningInputError
+from ..models import PlanningScenario
+from ..projection.core import KINDERGARTEN_AGES
+from ..projection.run import ProjectionRun, run_projection
 
 implements("planning_tool", "scenarios", ["PRE-4.1.1"])
 

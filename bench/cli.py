@@ -1,0 +1,121 @@
+"""Benchmark: start-up cost of light ``eduplan`` commands (issue 19 item 7).
+
+A clerk who checks one kindergarten name, or anyone who types ``eduplan --help``, should not wait
+for the analytics and solver libraries (Ibis, DuckDB, pyarrow, scipy, plotly, python-docx) that
+only the planning tools and the indicator engine use. Each command runs as a child process several
+times; the JSON reports the medians of wall time, peak memory (max RSS of the child, from
+``wait4``) and CPU time (user + system). Targets: ≤ 0.5 s and ≤ 120 MB for each.
+
+Figures on the 2-core development machine, medians of 5–7 runs. The machine was shared with
+seven other jobs (load average 6–13), so wall times are inflated several-fold and vary from run to
+run; peak memory and CPU time are steadier. First run, before the change (load 6.6):
+check-name 2.42 s / 303.5 MB, --help 0.62 s / 115.4 MB, plan --help 0.68 s / 115.9 MB.
+Then before and after side by side, alternating, at load ≈ 11 (before = ``PYTHONPATH`` set to an
+export of 10f0f0a's ``src/`` and ``plan/``):
+
+    command        before: wall / RSS / CPU        after: wall / RSS / CPU
+    check-name     5.67 s / 296.0 MB / 2.83 s      2.17 s / 59.0 MB / 0.56 s
+    --help         1.46 s / 113.5 MB / 0.75 s      1.47 s / 50.9 MB / 0.39 s
+    plan --help    2.96 s / 115.0 MB / 0.94 s      1.25 s / 51.1 MB / 0.42 s
+
+Memory meets the 120 MB target with room to spare; CPU time, which is what the wall time of an
+idle machine approaches, is 0.4–0.6 s, so the 0.5 s wall target could not be confirmed under this
+load. What remains is Django's own start-up and the models and admin of every app.
+
+What the "after" removed from start-up: numpy and scipy (the planning models imported the
+allocation solver for its method names; the admin imported the admissions mechanism), plotly
+(settings imported it to find its static files), and for ``check-name`` the system checks, which
+load every URL and view and with them Ibis, DuckDB, pyarrow, pandas and pypinyin.
+
+    python bench/cli.py            # 5 runs of each command
+    python bench/cli.py --runs 9
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COMMANDS: dict[str, list[str]] = {
+    "check-name": ["check-name", "玉溪市红塔区测试幼儿园"],
+    "--help": ["--help"],
+    "plan --help": ["plan", "--help"],
+}
+TARGET_SECONDS = 0.5
+TARGET_MB = 120.0
+
+
+def eduplan_executable() -> str:
+    """The console script next to this interpreter (the project's ``.venv``), else on PATH."""
+    beside = Path(sys.executable).with_name("eduplan")
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("eduplan")
+    if not found:
+        raise SystemExit("eduplan is not installed: run `make install` first")
+    return found
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS in MB (Linux reports ru_maxrss in KiB) and CPU seconds (user +
+    system) of one child run. CPU time is reported too because wall time on a shared machine
+    mostly measures the other processes."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {err[-800:]}")
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per command (median reported)")
+    args = parser.parse_args()
+    exe = eduplan_executable()
+    with tempfile.TemporaryDirectory() as tmp:
+        # A throw-away SQLite file, so no command touches a real database.
+        env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3")
+        results = {}
+        for label, argv in COMMANDS.items():
+            runs = [run_once([exe, *argv], env) for _ in range(max(1, args.runs))]
+            seconds = statistics.median(r[0] for r in runs)
+            mb = statistics.median(r[1] for r in runs)
+            cpu = statistics.median(r[2] for r in runs)
+            results[label] = {
+                "wall_seconds": round(seconds, 3),
+                "peak_rss_mb": round(mb, 1),
+                "cpu_seconds": round(cpu, 3),
+                "runs": len(runs),
+                "within_target": seconds <= TARGET_SECONDS and mb <= TARGET_MB,
+            }
+    print(
+        json.dumps(
+            {
+                "benchmark": "cli-startup",
+                "python": platform.python_version(),
+                "targets": {"wall_seconds": TARGET_SECONDS, "peak_rss_mb": TARGET_MB},
+                "commands": results,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

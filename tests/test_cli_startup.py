@@ -1,0 +1,70 @@
+"""Light commands start without the heavy libraries (issue 19 item 7).
+
+A user who types ``eduplan --help``, ``eduplan plan --help`` or checks one kindergarten name waits
+for whatever Python imports at start-up; Ibis, DuckDB, pyarrow, scipy, plotly, python-docx and
+numpy took most of the 2–3 s those commands used to take. Each case runs the real console entry
+point in a fresh interpreter and lists the heavy modules left in ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("ibis", "duckdb", "pyarrow", "scipy", "plotly", "docx", "numpy", "pandas")
+
+PROBE = f"""
+import contextlib, io, json, sys
+from eduplan.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        main(["eduplan", *sys.argv[1:]])
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise
+heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)
+print(json.dumps({{"heavy": heavy, "output": out.getvalue()[-2000:]}}))
+"""
+
+
+def probe(tmp_path: Path, *argv: str) -> dict:
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'startup.sqlite3'}")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--help",),
+        ("plan", "--help"),
+        ("check-name", "玉溪市红塔区测试幼儿园"),
+    ],
+    ids=["help", "plan-help", "check-name"],
+)
+def test_light_commands_import_no_heavy_library(tmp_path, argv):
+    result = probe(tmp_path, *argv)
+    assert result["heavy"] == [], f"eduplan {' '.join(argv)} imported {result['heavy']}"
+
+
+def test_plan_help_still_lists_every_subcommand_and_a_subcommand_loads_its_options(tmp_path):
+    listing = probe(tmp_path, "plan", "--help")["output"]
+    for name in ("allocate", "coverage", "gaps", "project", "scenario", "site"):
+        assert name in listing
+    gaps = probe(tmp_path, "plan", "gaps", "--help")["output"]
+    assert "--stage" in gaps and "--rate" in gaps
+
+
+def test_check_name_still_gives_its_verdict(tmp_path):
+    verdict = json.loads(probe(tmp_path, "check-name", "玉溪市红塔区测试幼儿园")["output"])
+    assert verdict["name"] == "玉溪市红塔区测试幼儿园" and "ok" in verdict
