@@ -50,7 +50,7 @@ ROOT_URLCONF = "portal_bench_urls"
 OVERLAY_URLS = """from django.urls import include, path
 from eduplan.urls import urlpatterns as project
 urlpatterns = [
-    path("office/complaints/", include("eduplan.portal.office_urls")),
+    path("office/complaints/", include("eduplan.complaints.urls")),
     path("", include("eduplan.portal.urls")),
     *project,
 ]

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "eduplan.programmes",
     "eduplan.workforce",
     "eduplan.portal",
+    "eduplan.complaints",
     "eduplan.api",
     "eduplan.web",
 ]

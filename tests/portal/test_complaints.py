@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from eduplan.portal import actions, queries
+from eduplan.complaints import actions, queries
+from eduplan.complaints.models import Complaint, ComplaintContact, ComplaintStatus
 from eduplan.portal.directory import directory
-from eduplan.portal.models import Complaint, ComplaintContact, ComplaintStatus
 from eduplan.supervision.models import FindingCategory, InspectionKind
 from eduplan.supervision.workflow import TransitionError
 from tests.portal.helpers import PASSWORD, complaint_post, portal_city
@@ -208,6 +208,12 @@ def test_todos_for_county_and_city(city, portal_settings):
 def test_admin_shows_complaints_read_only_without_contacts(client, city, django_user_model):
     c = file(city, contact="13800008888")
     client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "pw"))
-    assert c.reference in client.get("/admin/portal/complaint/").content.decode()
-    page = client.get(f"/admin/portal/complaint/{c.pk}/change/").content.decode()
+    assert c.reference in client.get("/admin/complaints/complaint/").content.decode()
+    # the address from before complaints had their own app still leads there
+    moved = client.get("/admin/portal/complaint/", follow=True)
+    assert (
+        moved.redirect_chain == [("/admin/complaints/complaint/", 301)]
+        and c.reference in moved.content.decode()
+    )
+    page = client.get(f"/admin/portal/complaint/{c.pk}/change/", follow=True).content.decode()
     assert "收取了未公示的费用" in page and "13800008888" not in page and c.tracking_code not in page

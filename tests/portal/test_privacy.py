@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
 from eduplan.accounts.actions import create_user_with_role
-from eduplan.portal import actions
+from eduplan.complaints import actions
 from eduplan.registry.choices import Role
 from eduplan.registry.models import Division, Institution, ManagementAppointment, NameChange, StaffMember
 from eduplan.supervision import annual

@@ -238,7 +238,7 @@ def test_import_is_all_or_nothing_and_names_row_and_column(city, tmp_path):
     problem = result.problems[0]
     assert (problem.row, problem.column) == (4, "subject")
     assert "第4行" in problem.message and "subject" in problem.message
-    assert set(PROGRAMME_KINDS).isdisjoint(intake_kinds.KINDS)  # lent only while importing
+    assert set(PROGRAMME_KINDS).isdisjoint(intake_kinds.KINDS)  # never lent to the registry set
     bad["subject"] = "mathematics"
     result = import_register(write_xlsx(tmp_path / "d2.xlsx", _sheet(DESIGNATIONS, [good, bad])))
     assert result.ok, [p.message for p in result.problems]

@@ -16,44 +16,44 @@ import pytest
 
 from eduplan.plans import standards
 from eduplan.rules.catalogue import catalogue, run_rules, school_year_end, school_year_of
-from eduplan.rules.findings import Finding
+from eduplan.rules.findings import RuleFinding
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 generator = pytest.importorskip("eduplan.demo.generator")
 
-Key = Callable[[Finding], str]
+Key = Callable[[RuleFinding], str]
 
 
-def institution(f: Finding) -> str:
+def institution(f: RuleFinding) -> str:
     return f.entity_code
 
 
-def county(f: Finding) -> str:
+def county(f: RuleFinding) -> str:
     return f.division
 
 
-def klass(f: Finding) -> str:
+def klass(f: RuleFinding) -> str:
     return f"{f.entity_code}/{f.school_year}/{f.subject}"
 
 
-def staff(f: Finding) -> str:
+def staff(f: RuleFinding) -> str:
     return f"{f.entity_code}/{f.details['staff']}"
 
 
-def fee(f: Finding) -> str:
+def fee(f: RuleFinding) -> str:
     return f"{f.entity_code}/{f.subject}"
 
 
-def category(name: str) -> Callable[[Finding], bool]:
+def category(name: str) -> Callable[[RuleFinding], bool]:
     return lambda f: f.details.get("category") == name
 
 
-def everything(f: Finding) -> bool:
+def everything(f: RuleFinding) -> bool:
     return True
 
 
 #: Manifest kind → (rule, how a finding names its entity, which findings count, all school years?).
-KINDS: dict[str, tuple[str, Key, Callable[[Finding], bool], bool]] = {
+KINDS: dict[str, tuple[str, Key, Callable[[RuleFinding], bool], bool]] = {
     "kg_class_oversize": ("KG-CLASS-SIZE", klass, everything, True),
     "hs_class_56_65": ("HS-BIG-CLASS", klass, lambda f: f.details["band"] == "big", True),
     "hs_class_66_plus": ("HS-BIG-CLASS", klass, lambda f: f.details["band"] == "super", True),
@@ -149,7 +149,7 @@ def _generate() -> dict[str, Any]:
     return DemoRun.objects.get().manifest
 
 
-def _findings(manifest: dict[str, Any]) -> dict[int, list[Finding]]:
+def _findings(manifest: dict[str, Any]) -> dict[int, list[RuleFinding]]:
     """Every rule for each school year of the demo; staff-change filing also for the earlier school
     years its changes go back to (the manifest's late filings start with the plan, in 2023)."""
     reference = dt.date.fromisoformat(manifest["reference_date"])

@@ -112,7 +112,7 @@ def test_who_may_inspect(w):
 
 
 class FakeRuleFinding:
-    """The shape of ``eduplan.rules.findings.Finding`` (the fields the confirmation copies)."""
+    """The shape of ``eduplan.rules.findings.RuleFinding`` (the fields the confirmation copies)."""
 
     def __init__(self, **kw):
         self.__dict__.update(

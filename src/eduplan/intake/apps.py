@@ -5,3 +5,9 @@ class IntakeConfig(AppConfig):
     name = "eduplan.intake"
     label = "intake"
     verbose_name = "数据导入导出 Intake"
+
+    def ready(self) -> None:
+        from .kinds import REGISTRY_KINDS
+        from .kindsets import register
+
+        register(REGISTRY_KINDS)  # the registry workbook's import pipeline

@@ -46,14 +46,13 @@ from .kinds import (
     AUX_SHEETS,
     DIVISIONS,
     INSTITUTION_KINDS,
-    KINDS,
+    REGISTRY_KINDS,
     ColumnType,
     Kind,
+    KindSet,
     UnknownKind,
     concrete_field,
-    get_kind,
     institution_kind_of,
-    kinds_in_order,
     zh_part,
 )
 from .models import BatchStatus, ImportBatch
@@ -172,8 +171,9 @@ class Permissions:
 class Importer:
     """One import run over parsed sheets; see the module docstring for the steps."""
 
-    def __init__(self, user: Any, problems: list[Problem]) -> None:
+    def __init__(self, user: Any, problems: list[Problem], kinds: KindSet = REGISTRY_KINDS) -> None:
         self.user = user
+        self.kinds = kinds
         self.perm = Permissions(user)
         self.problems = problems
         self.divisions: dict[str, Division] = {}
@@ -539,7 +539,7 @@ class Importer:
         counts: dict[str, dict[str, int]] = {}
         reason = batch.reason if batch else "导入 import"
         history_user = self.user if getattr(self.user, "is_authenticated", False) else None
-        for kind in kinds_in_order(KINDS[k] for k in self.plans):
+        for kind in self.kinds.in_order(self.kinds[k] for k in self.plans):
             plans = self.plans[kind.key]
             creates = [p for p in plans if p.action == "create"]
             updates = [p for p in plans if p.action == "update"]
@@ -701,17 +701,17 @@ def _differs(obj: models.Model, name: str, value: Any) -> bool:
 
 
 def _sheet_kind(
-    sheet: Sheet, requested: Kind | None, data_sheets: int, problems: list[Problem]
+    sheet: Sheet, requested: Kind | None, data_sheets: int, problems: list[Problem], kinds: KindSet
 ) -> Kind | None:
     """Which kind a sheet holds: by its name, else the one asked for, else by its header."""
     try:
-        return get_kind(sheet.name)
+        return kinds.get(sheet.name)
     except UnknownKind:
         pass
     if requested is not None and data_sheets == 1:
         return requested
     scores = []
-    for kind in KINDS.values():
+    for kind in kinds.values():
         matched, unknown, complete = header_score(kind, sheet)
         if complete and unknown == 0 and matched:
             scores.append((matched, kind))
@@ -739,7 +739,9 @@ def _is_aux(sheet: Sheet) -> bool:
     )
 
 
-def parse_book(book: Book, requested: Kind | None, problems: list[Problem]) -> list[ParsedSheet]:
+def parse_book(
+    book: Book, requested: Kind | None, problems: list[Problem], kinds: KindSet = REGISTRY_KINDS
+) -> list[ParsedSheet]:
     data = [s for s in book.sheets if not _is_aux(s)]
     nonempty = [s for s in data if any(any(v not in (None, "") for v in r) for r in s.rows)]
     if not nonempty:
@@ -755,7 +757,7 @@ def parse_book(book: Book, requested: Kind | None, problems: list[Problem]) -> l
     parsed: list[ParsedSheet] = []
     kinds_seen: dict[str, str] = {}
     for sheet in nonempty:
-        kind = _sheet_kind(sheet, requested, len(nonempty), problems)
+        kind = _sheet_kind(sheet, requested, len(nonempty), problems, kinds)
         if kind is None:
             continue
         if requested is not None and kind is not requested:
@@ -806,15 +808,17 @@ def import_file(
     file_name: str | None = None,
     source: str = "cli",
     progress: Progress | None = None,
+    kinds: KindSet = REGISTRY_KINDS,
 ) -> ImportResult:
     """Import a workbook or CSV file, all or nothing. ``kind`` is needed only when a sheet's
-    name and header do not say what it holds (e.g. a CSV file)."""
+    name and header do not say what it holds (e.g. a CSV file). ``kinds`` is the pipeline's kind
+    set (``intake.kindsets``): the registry workbook's unless a register app passes its own."""
     path = Path(path)
     name = file_name or path.name
     batch = _start_batch(user, source, name, path, dry_run)
     problems: list[Problem] = []
     try:
-        requested = get_kind(kind) if isinstance(kind, str) else kind
+        requested = kinds.get(kind) if isinstance(kind, str) else kind
     except UnknownKind as exc:
         zh, _, en = str(exc).partition(" / ")
         problems.append(Problem("unknown_kind", zh, en))
@@ -826,8 +830,8 @@ def import_file(
         return _finish(batch, problems, {}, dry_run, None, [])
     if progress:
         progress("已读取 read", 1, 1)
-    parsed = parse_book(book, requested, problems)
-    return _run(parsed, user, batch, problems, dry_run, progress, book)
+    parsed = parse_book(book, requested, problems, kinds)
+    return _run(parsed, user, batch, problems, dry_run, progress, book, kinds)
 
 
 def import_rows(
@@ -837,6 +841,7 @@ def import_rows(
     user: Any = None,
     dry_run: bool = False,
     source: str = "api",
+    kinds: KindSet = REGISTRY_KINDS,
 ) -> ImportResult:
     """Rows as dictionaries keyed by column key (the API's record endpoints), all or nothing,
     through exactly the checks a file import makes. Problems name the row's position (1-based)."""
@@ -889,7 +894,7 @@ def import_rows(
         ps.rows.append(row)
     if not rows:
         problems.append(Problem("no_rows", "没有数据行", "no rows were sent", sheet=kind.key))
-    return _run([ps], user, batch, problems, dry_run, None, None)
+    return _run([ps], user, batch, problems, dry_run, None, None, kinds)
 
 
 def _run(
@@ -900,12 +905,13 @@ def _run(
     dry_run: bool,
     progress: Progress | None,
     book: Book | None,
+    kinds: KindSet = REGISTRY_KINDS,
 ) -> ImportResult:
-    importer = Importer(user, problems)
+    importer = Importer(user, problems, kinds)
     counts: dict[str, dict[str, int]] = {}
     try:
         if parsed and all(ps.header_ok for ps in parsed):
-            ordered = sorted(parsed, key=lambda ps: kinds_in_order(KINDS.values()).index(ps.kind))
+            ordered = sorted(parsed, key=lambda ps: kinds.in_order(kinds.values()).index(ps.kind))
             importer.load_references(ordered)
             for ps in ordered:
                 importer.plan(ps)

@@ -797,20 +797,53 @@ class UnknownKind(ValueError):
     pass
 
 
+class KindSet:
+    """The kinds one import pipeline reads, in write order: how a sheet name or ``--kind`` is
+    resolved, how sheets are ordered (parents before children) and which kinds are written.
+
+    The importer takes one of these instead of reading a global dict, so the programme registers
+    are imported through the same pipeline as the registry without lending their kinds to
+    ``KINDS`` (see ``intake.kindsets`` for the sets registered at start-up)."""
+
+    def __init__(self, name: str, kinds: Iterable[Kind]) -> None:
+        self.name = name
+        self.kinds: dict[str, Kind] = {k.key: k for k in kinds}
+
+    def __getitem__(self, key: str) -> Kind:
+        return self.kinds[key]
+
+    def values(self) -> list[Kind]:
+        return list(self.kinds.values())
+
+    def get(self, name: str) -> Kind:
+        """A kind by key, URL name, Chinese label or sheet name; raises a bilingual ``UnknownKind``."""
+        norm = normalise_text(name).lower().replace("-", "_")
+        for kind in self.kinds.values():
+            if norm in (kind.key, kind.label.lower(), kind.sheet.lower().replace("-", "_")):
+                return kind
+        keys = ", ".join(self.kinds)
+        raise UnknownKind(
+            f"未知数据类别「{name}」,可选: {keys} / unknown kind {name!r}: choose one of {keys}"
+        )
+
+    def in_order(self, kinds: Iterable[Kind]) -> list[Kind]:
+        """Parents before children: divisions, then institutions, then their records."""
+        keys = list(self.kinds)
+        return sorted(kinds, key=lambda k: (k.order, keys.index(k.key)))
+
+
+#: The registry workbook's kinds: the default set of the importer.
+REGISTRY_KINDS = KindSet("registry", KINDS.values())
+
+
 def get_kind(name: str) -> Kind:
-    """A kind by key, URL name, Chinese label or sheet name; raises a bilingual ``UnknownKind``."""
-    norm = normalise_text(name).lower().replace("-", "_")
-    for kind in KINDS.values():
-        if norm in (kind.key, kind.label.lower(), kind.sheet.lower().replace("-", "_")):
-            return kind
-    raise UnknownKind(
-        f"未知数据类别「{name}」,可选: {', '.join(KINDS)} / unknown kind {name!r}: choose one of {', '.join(KINDS)}"
-    )
+    """A registry kind by key, URL name, Chinese label or sheet name (``KindSet.get``)."""
+    return REGISTRY_KINDS.get(name)
 
 
 def kinds_in_order(kinds: Iterable[Kind]) -> list[Kind]:
-    """Parents before children: divisions, then institutions, then their records."""
-    return sorted(kinds, key=lambda k: (k.order, list(KINDS).index(k.key)))
+    """Registry kinds parents before children (``KindSet.in_order``)."""
+    return REGISTRY_KINDS.in_order(kinds)
 
 
 def institution_kind_of(code: str) -> Kind:

@@ -21,12 +21,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from eduplan.complaints import actions, queries
+from eduplan.complaints.forms import ComplaintForm, TrackForm
+from eduplan.complaints.models import ComplaintCategory
 from eduplan.registry.models import Institution
 
-from . import actions, disclosure, fragments, queries
+from . import disclosure, fragments
 from .directory import directory, grade_choices, map_points, parse_query, search
-from .forms import ComplaintForm, TrackForm
-from .models import ComplaintCategory
 from .pages import kindergarten_page
 from .protection import body_too_large, has_invalid_encoding, hit, new_challenge, setting
 

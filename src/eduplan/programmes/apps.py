@@ -5,3 +5,10 @@ class ProgrammesConfig(AppConfig):
     name = "eduplan.programmes"
     label = "programmes"
     verbose_name = "专项工作 Programmes"
+
+    def ready(self) -> None:
+        from eduplan.intake.kindsets import register
+
+        from .kinds import programme_kind_set
+
+        register(programme_kind_set())  # the programme registers' import pipeline

@@ -1,22 +1,19 @@
 """The programme registers as intake *kinds* (``eduplan.intake.kinds``): one column spec per
 register drives its Excel template, import, export and API list, exactly as for the registry.
 
-The kinds are deliberately **not** added to ``intake.kinds.KINDS`` for good: that dict is the
-registry workbook ("export all", the round-trip tests, the generated record endpoints), and the
-programme registers are not registry data. The intake importer looks kinds up in ``KINDS`` while it
-runs, so :func:`registered` lends them to it for the duration of one import (see
-``programmes.transfer``).
+The kinds are deliberately **not** in ``intake.kinds.KINDS``: that dict is the registry workbook
+("export all", the round-trip tests, the generated record endpoints), and the programme registers
+are not registry data. The intake importer takes a kind set instead; the programmes' set (registry
+kinds, then these) is registered at start-up as ``"programmes"`` (``intake.kindsets``) and
+``programmes.transfer`` imports through it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from eduplan.intake import kinds as intake_kinds
-from eduplan.intake.kinds import Kind, UnknownKind, field_column, normalise_text
+from eduplan.intake.kinds import Kind, KindSet, UnknownKind, field_column, normalise_text
 from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel, InstitutionKind
 
@@ -278,22 +275,11 @@ def get_programme_kind(name: str) -> Kind:
     )
 
 
-_LOCK = threading.Lock()
-
-
-@contextmanager
-def registered() -> Iterator[None]:
-    """Lend the programme kinds to ``intake.kinds.KINDS`` while one import runs (the importer
-    orders sheets and writes kinds through that dict). Serialised by a lock; the dict is restored
-    even when the import fails."""
-    with _LOCK:
-        added = [k for k in PROGRAMME_KINDS if k not in intake_kinds.KINDS]
-        intake_kinds.KINDS.update({k: PROGRAMME_KINDS[k] for k in added})
-        try:
-            yield
-        finally:
-            for k in added:
-                intake_kinds.KINDS.pop(k, None)
+def programme_kind_set() -> KindSet:
+    """The programmes' import pipeline: the registry workbook's kinds followed by the programme
+    registers (a workbook may carry both; programme rows are written after the registry's), as
+    registered at start-up (``ProgrammesConfig.ready``)."""
+    return KindSet("programmes", [*intake_kinds.KINDS.values(), *PROGRAMME_KINDS.values()])
 
 
 implements("register", "programmes.standardisation", ["HS-2.2"])

@@ -10,9 +10,10 @@ from typing import Any
 from eduplan.intake.exporter import kind_queryset, records
 from eduplan.intake.importer import ImportResult, import_file, import_rows
 from eduplan.intake.kinds import Kind
+from eduplan.intake.kindsets import kind_set
 from eduplan.intake.templates import build_workbook
 
-from .kinds import PROGRAMME_KINDS, get_programme_kind, registered
+from .kinds import PROGRAMME_KINDS, get_programme_kind
 
 
 def _kind(kind: str | Kind | None) -> Kind | None:
@@ -31,17 +32,21 @@ def import_register(
     source: str = "cli",
 ) -> ImportResult:
     """Import a workbook of programme sheets (or a CSV of one ``kind``), all or nothing."""
-    with registered():
-        return import_file(
-            path, kind=_kind(kind), user=user, dry_run=dry_run, file_name=file_name, source=source
-        )
+    return import_file(
+        path,
+        kind=_kind(kind),
+        user=user,
+        dry_run=dry_run,
+        file_name=file_name,
+        source=source,
+        kinds=kind_set("programmes"),
+    )
 
 
 def import_register_rows(
     kind: Kind, rows: list[dict[str, Any]], *, user: Any = None, dry_run: bool = False
 ) -> ImportResult:
-    with registered():
-        return import_rows(kind, rows, user=user, dry_run=dry_run, source="api")
+    return import_rows(kind, rows, user=user, dry_run=dry_run, source="api", kinds=kind_set("programmes"))
 
 
 def export_registers(

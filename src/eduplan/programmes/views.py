@@ -4,19 +4,21 @@ and an xlsx export of exactly what the list shows, and the PRE-5.2 incentives li
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from eduplan.accounts.scoping import scope
 from eduplan.intake.exporter import kind_queryset, records
-from eduplan.intake.kinds import UnknownKind
+from eduplan.intake.kinds import Kind, UnknownKind
 from eduplan.intake.templates import build_workbook
 from eduplan.output import attachment
+from eduplan.registers.pages import register_page
 from eduplan.registry.models import Division
 
 from .forms import FORMS, OUT_OF_SCOPE, EntryForm
@@ -67,80 +69,86 @@ def _filtered(request: HttpRequest, kind):  # type: ignore[no-untyped-def]
     return qs, county, year, designation
 
 
-def _entry_form(request: HttpRequest, kind) -> tuple[EntryForm | None, Any]:  # type: ignore[no-untyped-def]
-    """The register's add (or, with ``edit=<id>``, edit) form, or ``None`` when the user may not
-    write here. A row to edit must be in the user's write scope (404 otherwise)."""
-    form_class = FORMS.get(kind.key)
-    if form_class is None or not form_class.may_write(request.user):
-        return None, None
-    data = request.POST if request.method == "POST" else None
-    edit = (data or request.GET).get("edit")
-    instance = None
-    if edit:
-        writable = scope(request.user, kind.model._default_manager.all(), write=True)
-        instance = get_object_or_404(writable, pk=edit if str(edit).isdigit() else None)
-    return form_class(data, instance=instance, user=request.user), instance
+@dataclass
+class ProgrammeRegisterPage:
+    """A programme register on the shared register page (``eduplan.registers.pages``)."""
 
+    kind: Kind
+    template: str = "programmes/register.html"
 
-def _save(request: HttpRequest, kind, form: EntryForm) -> bool:  # type: ignore[no-untyped-def]
-    """Validate and write through the register's action; ``False`` with the errors on the form.
-    A refusal raised by the action (its ``full_clean``) lands on its field; nothing is written."""
-    if form.out_of_scope():
-        raise PermissionDenied(OUT_OF_SCOPE)
-    if not form.is_valid():
-        return False
-    try:
-        form.save_with(request.user)
-    except ValidationError as exc:
-        form.attach(exc)
-        return False
-    return True
+    def _form_class(self, request: HttpRequest) -> type[EntryForm] | None:
+        form_class = FORMS.get(self.kind.key)
+        return form_class if form_class is not None and form_class.may_write(request.user) else None
 
+    def editing(self, request: HttpRequest) -> Any:
+        """The row ``edit=<id>`` names, which must be in the user's write scope (404 otherwise);
+        ``None`` when the user may not write here."""
+        if self._form_class(request) is None:
+            return None
+        data = request.POST if request.method == "POST" else None
+        edit = (data or request.GET).get("edit")
+        if not edit:
+            return None
+        writable = scope(request.user, self.kind.model._default_manager.all(), write=True)
+        return get_object_or_404(writable, pk=edit if str(edit).isdigit() else None)
 
-@login_required
-def register(request: HttpRequest, name: str) -> HttpResponse:
-    kind = _kind(name)
-    form, editing = _entry_form(request, kind)
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied("无权录入此登记册 / you may not write to this register")
-        if _save(request, kind, form):
-            return redirect(f"{request.path}?saved=1")
-    qs, county, year, designation = _filtered(request, kind)
-    if request.GET.get("format") == "xlsx":
-        data, _ = build_workbook([(kind, records(kind, qs))])
-        return attachment(data, f"{kind.key}.xlsx")
-    rows = records(kind, qs)
-    ids = [r[0] for r in records(kind, qs, style="api")]
-    writable = set(scope(request.user, qs, write=True).values_list("pk", flat=True)) if form else set()
-    extra: list[list[Any]] = []
-    extra_headers: list[str] = []
-    if kind.model is SubsidyDisbursement:
-        today = timezone.localdate()
-        by_key = {
-            (d.institution.code, d.school_year): d
-            for d in disbursements(request.user).filter(pk__in=qs.values("pk"))
-        }
-        extra_headers = ["应拨(元)", "差额(元)", "逾期天数"]
-        for r in rows:
-            d = by_key.get((r[0], r[1]))
-            st = subsidy_status(d, today) if d else {"due": None, "shortfall": None, "late_days": None}
-            extra.append([st["due"], st["shortfall"], st["late_days"]])
-    table = [list(r) + (extra[i] if extra else []) for i, r in enumerate(rows)]
-    edit_ids = [pk if pk in writable else None for pk in ids]
-    counties = scope(request.user, Division.objects.counties()).order_by("code")
-    return render(
-        request,
-        "programmes/register.html",
-        {
+    def form(self, request: HttpRequest, data: Any, instance: Any) -> EntryForm | None:
+        form_class = self._form_class(request)
+        return None if form_class is None else form_class(data, instance=instance, user=request.user)
+
+    def refusal(self) -> PermissionDenied:
+        return PermissionDenied("无权录入此登记册 / you may not write to this register")
+
+    def save(self, request: HttpRequest, form: Any) -> bool:
+        """Validate and write through the register's action; ``False`` with the errors on the
+        form. A refusal raised by the action (its ``full_clean``) lands on its field; nothing is
+        written."""
+        if form.out_of_scope():
+            raise PermissionDenied(OUT_OF_SCOPE)
+        if not form.is_valid():
+            return False
+        try:
+            form.save_with(request.user)
+        except ValidationError as exc:
+            form.attach(exc)
+            return False
+        return True
+
+    def queryset(self, request: HttpRequest) -> Any:
+        return _filtered(request, self.kind)[0]
+
+    def export(self, request: HttpRequest, qs: Any) -> HttpResponse:
+        data, _ = build_workbook([(self.kind, records(self.kind, qs))])
+        return attachment(data, f"{self.kind.key}.xlsx")
+
+    def rows(self, request: HttpRequest, qs: Any) -> tuple[list[Any], list[int]]:
+        kind = self.kind
+        rows = records(kind, qs)
+        ids = [r[0] for r in records(kind, qs, style="api")]
+        extra: list[list[Any]] = []
+        if kind.model is SubsidyDisbursement:
+            today = timezone.localdate()
+            by_key = {
+                (d.institution.code, d.school_year): d
+                for d in disbursements(request.user).filter(pk__in=qs.values("pk"))
+            }
+            for r in rows:
+                d = by_key.get((r[0], r[1]))
+                st = subsidy_status(d, today) if d else {"due": None, "shortfall": None, "late_days": None}
+                extra.append([st["due"], st["shortfall"], st["late_days"]])
+        return [list(r) + (extra[i] if extra else []) for i, r in enumerate(rows)], ids
+
+    def context(
+        self, request: HttpRequest, qs: Any, rows: list[Any], edit_ids: list[int | None], form: Any
+    ) -> dict[str, Any]:
+        kind = self.kind
+        _, county, year, designation = _filtered(request, kind)
+        extra_headers = ["应拨(元)", "差额(元)", "逾期天数"] if kind.model is SubsidyDisbursement else []
+        return {
             "kind": kind,
             "headers": [c.label for c in kind.columns] + extra_headers,
-            "rows": zip(table, edit_ids, strict=True),
-            "count": len(table),
-            "form": form,
-            "editing": editing,
-            "saved": request.GET.get("saved") == "1",
-            "counties": counties,
+            "rows": zip(rows, edit_ids, strict=True),
+            "counties": scope(request.user, Division.objects.counties()).order_by("code"),
             "county": county or "",
             "year": year or "",
             "designation": designation or "",
@@ -148,8 +156,12 @@ def register(request: HttpRequest, name: str) -> HttpResponse:
             if kind.model is Designation
             else [],
             "registers": PROGRAMME_KINDS.values(),
-        },
-    )
+        }
+
+
+@login_required
+def register(request: HttpRequest, name: str) -> HttpResponse:
+    return register_page(request, ProgrammeRegisterPage(_kind(name)))
 
 
 @login_required

@@ -1,6 +1,6 @@
 """The compliance catalogue: every rule of the plan, its clause, its parameters and their sources.
 
-A rule is a plain function ``(ctx: RuleContext) -> Iterable[Finding]`` registered with the
+A rule is a plain function ``(ctx: RuleContext) -> Iterable[RuleFinding]`` registered with the
 :func:`rule` decorator, which records its id, the clauses it enforces (``CLAUSES.md``), its default
 severity and the ``plan/standards.toml`` keys it reads. Adding a rule is adding one function (in the
 module of its family) and one test. :func:`run_rules` runs a selection of the catalogue over the
@@ -26,7 +26,7 @@ from django.db.models import Count, Exists, Max, Model, OuterRef, Q, QuerySet
 
 from eduplan.plans import standards
 
-from .findings import EntityType, Finding, FindingKind, Severity
+from .findings import EntityType, FindingKind, RuleFinding, Severity
 
 #: The modules holding the rule families, imported (and so registered) on first use.
 RULE_MODULES = (
@@ -99,7 +99,7 @@ class Rule:
     title_en: str
     entity_type: EntityType
     params: tuple[Param, ...]
-    func: Callable[[RuleContext], Iterable[Finding]]
+    func: Callable[[RuleContext], Iterable[RuleFinding]]
     available: bool | Callable[[], bool] = True
     note: str = ""
 
@@ -162,10 +162,14 @@ def rule(
     params: Sequence[str] = (),
     checkable: bool | Callable[[], bool] = True,
     note: str = "",
-) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Callable[[RuleContext], Iterable[Finding]]]:
+) -> Callable[
+    [Callable[[RuleContext], Iterable[RuleFinding]]], Callable[[RuleContext], Iterable[RuleFinding]]
+]:
     """Register the decorated function in the catalogue under ``rule_id``."""
 
-    def register(func: Callable[[RuleContext], Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+    def register(
+        func: Callable[[RuleContext], Iterable[RuleFinding]],
+    ) -> Callable[..., Iterable[RuleFinding]]:
         entry = Rule(
             id=rule_id,
             clauses=tuple(clauses),
@@ -401,11 +405,11 @@ class RuleContext:
         kind: FindingKind = FindingKind.VIOLATION,
         details: Mapping[str, Any] | None = None,
         standard: str | None = None,
-    ) -> Finding:
+    ) -> RuleFinding:
         entry = self._base()
         if kind == FindingKind.NO_DATA and severity is None:
             severity = Severity.INFO
-        return Finding(
+        return RuleFinding(
             rule=entry.id,
             clause=entry.clause,
             severity=(severity or entry.severity).value,
@@ -425,7 +429,7 @@ class RuleContext:
             details=dict(details or {}),
         )
 
-    def at_institution(self, row: Mapping[str, Any], prefix: str = "", **kwargs: Any) -> Finding:
+    def at_institution(self, row: Mapping[str, Any], prefix: str = "", **kwargs: Any) -> RuleFinding:
         """A finding about the institution whose ``inst_fields(prefix)`` are in ``row``."""
         return self.finding(
             entity_type=EntityType.INSTITUTION,
@@ -436,7 +440,7 @@ class RuleContext:
             **kwargs,
         )
 
-    def at_county(self, row: Mapping[str, Any], **kwargs: Any) -> Finding:
+    def at_county(self, row: Mapping[str, Any], **kwargs: Any) -> RuleFinding:
         """A finding about a county (``row`` has ``code`` and ``name``)."""
         return self.finding(
             entity_type=EntityType.COUNTY,
@@ -493,7 +497,7 @@ def run_rules(
     as_of: dt.date | None = None,
     severities: Iterable[Severity | str] | None = None,
     timings: dict[str, float] | None = None,
-) -> list[Finding]:
+) -> list[RuleFinding]:
     """Run the catalogue (or ``rule_ids``) and return the findings, most urgent first.
 
     ``year`` is the school year (its starting calendar year; default: the latest with data);
@@ -513,12 +517,12 @@ def run_rules(
         user=user,
     )
     wanted = {Severity(s) for s in severities} if severities else None
-    findings: list[Finding] = []
+    findings: list[RuleFinding] = []
     for entry in rules:
         started = time.perf_counter()
         produced = list(entry.func(ctx.for_rule(entry)))
         if timings is not None:
             timings[entry.id] = time.perf_counter() - started
         findings.extend(f for f in produced if wanted is None or Severity(f.severity) in wanted)
-    findings.sort(key=Finding.sort_key)
+    findings.sort(key=RuleFinding.sort_key)
     return findings

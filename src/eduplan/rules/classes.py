@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q, Sum
 from eduplan.registry.choices import PRESCHOOL_KINDS, AgeGroup, InstitutionKind
 
 from .catalogue import RuleContext, any_of, inst_fields, rule
-from .findings import EntityType, Finding, Severity
+from .findings import EntityType, RuleFinding, Severity
 
 HEADCOUNT = F("boys") + F("girls")
 
@@ -55,7 +55,7 @@ def _oversize_condition(limits: dict[str, int]) -> Q:
         "kindergarten_class_size.mixed",
     ),
 )
-def kindergarten_class_size(ctx: RuleContext) -> Iterator[Finding]:
+def kindergarten_class_size(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.1.2 asks to eliminate large kindergarten classes; no national 大班额 definition exists,
     so a class over its age group's limit (幼儿园工作规程 art. 11) is oversize (STANDARDS.md)."""
     limits = kg_class_limits(ctx)
@@ -90,7 +90,7 @@ def kindergarten_class_size(ctx: RuleContext) -> Iterator[Finding]:
     title_en="Kindergartens with more than 360 children",
     params=("kindergarten_class_size.max_children",),
 )
-def kindergarten_size(ctx: RuleContext) -> Iterator[Finding]:
+def kindergarten_size(ctx: RuleContext) -> Iterator[RuleFinding]:
     """A kindergarten generally has at most 360 children (幼儿园工作规程 art. 11)."""
     limit = int(ctx.param("kindergarten_class_size.max_children"))
     rows = (
@@ -121,7 +121,7 @@ def kindergarten_size(ctx: RuleContext) -> Iterator[Finding]:
     title_en="County kindergarten class-size compliance rate below 85% (universal & inclusive assessment)",
     params=("assessment.class_size_compliance_min", "kindergarten_class_size.small"),
 )
-def county_class_compliance(ctx: RuleContext) -> Iterator[Finding]:
+def county_class_compliance(ctx: RuleContext) -> Iterator[RuleFinding]:
     """The county assessment (教督〔2020〕1号) asks that ≥ 85% of kindergarten classes are within
     their limit; a county below it cannot be certified 普及普惠 (PRE-T4)."""
     minimum = float(ctx.param("assessment.class_size_compliance_min"))
@@ -165,7 +165,7 @@ def _high_school_classes(ctx: RuleContext) -> Any:
     title_en="High school classes of 56–65 (大班额) and 66 or more (超大班额)",
     params=("school_class_size.big_class_min", "school_class_size.super_class_min"),
 )
-def high_school_big_classes(ctx: RuleContext) -> Iterator[Finding]:
+def high_school_big_classes(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-T5: basically eliminate classes of 56 or more; 66+ (超大班额) is reported as high."""
     big = int(ctx.param("school_class_size.big_class_min"))
     huge = int(ctx.param("school_class_size.super_class_min"))
@@ -194,7 +194,7 @@ def high_school_big_classes(ctx: RuleContext) -> Iterator[Finding]:
     title_en="High school new-intake classes over 55",
     params=("school_class_size.new_intake_max",),
 )
-def high_school_new_intake(ctx: RuleContext) -> Iterator[Finding]:
+def high_school_new_intake(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-T6: classes of the entry grade may not exceed 55 students."""
     limit = int(ctx.param("school_class_size.new_intake_max"))
     rows = (
@@ -222,7 +222,7 @@ def high_school_new_intake(ctx: RuleContext) -> Iterator[Finding]:
     title_en="Newly built high schools with more than 3000 students",
     params=("school_class_size.new_school_max_students",),
 )
-def new_high_school_size(ctx: RuleContext) -> Iterator[Finding]:
+def new_high_school_size(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-T7: a newly built general high school has at most 3000 students."""
     limit = int(ctx.param("school_class_size.new_school_max_students"))
     rows = (

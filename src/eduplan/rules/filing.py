@@ -18,7 +18,7 @@ from eduplan.registry.choices import PRESCHOOL_KINDS, InstitutionKind, StaffRole
 from eduplan.registry.models import InstitutionYear
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, inst_fields, rule, school_year_end, school_year_start
-from .findings import Finding, FindingKind, Severity
+from .findings import FindingKind, RuleFinding, Severity
 
 #: Staff roles by their Chinese label (the choices' labels are "中文 English").
 ROLE_LABELS = {code: str(label).split(" ")[0] for code, label in StaffRole.choices}
@@ -66,7 +66,7 @@ def _changes(ctx: RuleContext) -> Any:
         "staff_change_filing.changes_from",
     ),
 )
-def staff_change_filing(ctx: RuleContext) -> Iterator[Finding]:
+def staff_change_filing(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.2.4: kindergarten information is updated within one month of a change of principal or
     full-time teacher. Unfiled changes past the deadline and late filings are both reported."""
     days = int(ctx.param("filing.staff_change_days"))
@@ -84,7 +84,9 @@ def staff_change_filing(ctx: RuleContext) -> Iterator[Finding]:
             yield _staff_finding(ctx, row, days, waited, filed=True)
 
 
-def _staff_finding(ctx: RuleContext, row: dict[str, Any], days: int, waited: int, *, filed: bool) -> Finding:
+def _staff_finding(
+    ctx: RuleContext, row: dict[str, Any], days: int, waited: int, *, filed: bool
+) -> RuleFinding:
     role = ROLE_LABELS.get(row["role"], row["role"])
     left = row["end_date"] is not None and row["end_date"] == row["change"]
     what_zh, what_en = ("离任", "departure") if left else ("到任", "arrival")
@@ -120,7 +122,7 @@ def _staff_finding(ctx: RuleContext, row: dict[str, Any], days: int, waited: int
     title_en="Fee standards not filed one month before they take effect",
     params=("filing.fee_filing_days_before",),
 )
-def fee_filing(ctx: RuleContext) -> Iterator[Finding]:
+def fee_filing(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.1.3: a fee is filed at least one month before it takes effect. The fees in force during
     the school year are judged (the one in force at its start and any taking effect in it); an
     unfiled fee whose filing deadline has not passed is not yet late."""
@@ -176,7 +178,7 @@ def fee_filing(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="幼儿园信息(保教人员、收费、质量评估)未备案公示",
     title_en="Kindergarten information (staff, fees, quality evaluation) not published",
 )
-def info_published(ctx: RuleContext) -> Iterator[Finding]:
+def info_published(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.2.4: kindergarten information is filed and published. A kindergarten without a yearly
     record for the school year is reported as not checkable."""
     base = ctx.open_institutions().filter(kind=InstitutionKind.KINDERGARTEN)

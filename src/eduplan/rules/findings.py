@@ -14,22 +14,22 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.db import models
 
-class Severity(StrEnum):
-    """How urgent a finding is. Ordered: ``high`` is the most urgent."""
 
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    INFO = "info"
+class Severity(models.TextChoices):
+    """How urgent a finding is — the one severity of rule findings and of the inspectors' findings
+    (``supervision.models.Finding.severity`` takes its choices from here, so an automatic finding
+    copies over as it is). Ordered: ``high`` is the most urgent."""
+
+    HIGH = "high", "严重 High"
+    MEDIUM = "medium", "较重 Medium"
+    LOW = "low", "一般 Low"
+    INFO = "info", "提示 Info"
 
     @property
     def rank(self) -> int:
         return list(Severity).index(self)
-
-    @property
-    def label(self) -> str:
-        return SEVERITY_LABELS[self]
 
 
 SEVERITY_LABELS = {
@@ -82,7 +82,7 @@ def parse_severities(spec: str | None) -> set[Severity] | None:
 
 
 @dataclass(frozen=True)
-class Finding:
+class RuleFinding:
     """One thing wrong (or not checkable) with one institution or county.
 
     ``entity_code`` is the institution code or the county's division code; ``division`` and

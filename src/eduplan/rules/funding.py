@@ -16,12 +16,12 @@ from decimal import Decimal
 from eduplan.registry.choices import InstitutionKind, Ownership
 
 from .catalogue import RuleContext, inst_fields, rule
-from .findings import EntityType, Finding, FindingKind, Severity
+from .findings import EntityType, FindingKind, RuleFinding, Severity
 
 
 def _per_student(
     ctx: RuleContext, kind: str, minimum: Decimal, what_zh: str, what_en: str
-) -> Iterator[Finding]:
+) -> Iterator[RuleFinding]:
     years = ctx.years().filter(institution__kind=kind, institution__ownership=Ownership.PUBLIC)
     below = years.filter(funding_per_student__lt=minimum).values(*inst_fields(), "funding_per_student")
     for row in below:
@@ -52,7 +52,7 @@ def _per_student(
     title_en="Public kindergartens' per-child public funding below the standard",
     params=("funding.kindergarten_per_child_min",),
 )
-def kindergarten_funding(ctx: RuleContext) -> Iterator[Finding]:
+def kindergarten_funding(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-5.3 / PRE-4.2.5: per-child public funding for public kindergartens (local standard)."""
     minimum = Decimal(str(ctx.param("funding.kindergarten_per_child_min")))
     yield from _per_student(
@@ -68,7 +68,7 @@ def kindergarten_funding(ctx: RuleContext) -> Iterator[Finding]:
     title_en="Public high schools' per-student public funding below the standard",
     params=("high_school_funding.per_student_min",),
 )
-def high_school_funding(ctx: RuleContext) -> Iterator[Finding]:
+def high_school_funding(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-2.8: the per-student public funding standard is met in full."""
     minimum = Decimal(str(ctx.param("high_school_funding.per_student_min")))
     yield from _per_student(
@@ -86,7 +86,7 @@ def high_school_funding(ctx: RuleContext) -> Iterator[Finding]:
     checkable=False,
     note="登记册尚无县级教育经费数据 / the registry holds no county education spending yet",
 )
-def spending_trend(ctx: RuleContext) -> Iterator[Finding]:
+def spending_trend(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-5.3: basic-education spending must not decrease. Not checkable until the registry holds
     each county's yearly education spending: reported per county, explicitly."""
     for county in ctx.counties():

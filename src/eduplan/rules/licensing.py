@@ -25,7 +25,7 @@ from eduplan.plans import standards
 from eduplan.registry.choices import InstitutionKind, LicenceStatus, StaffRole
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
-from .findings import Finding, FindingKind, Severity
+from .findings import FindingKind, RuleFinding, Severity
 from .safety import item_labels, latest_records
 
 LEVELS = ("kindergarten", "teaching_point")
@@ -169,7 +169,7 @@ def _measured_text(m: dict[str, Any]) -> str:
         "licensing.counties",
     ),
 )
-def unlicensed(ctx: RuleContext) -> Iterator[Finding]:
+def unlicensed(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.1.2: review every unlicensed kindergarten against the county's standards. A
     kindergarten whose licence status is not recorded is reported as not checkable."""
     base = ctx.open_institutions().filter(kind=InstitutionKind.KINDERGARTEN)
@@ -212,7 +212,7 @@ def unlicensed(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="城镇小区配套园未与住宅同步交付(四同步)",
     title_en="Residential supporting kindergartens not delivered with the housing (四同步)",
 )
-def supporting_delivery(ctx: RuleContext) -> Iterator[Finding]:
+def supporting_delivery(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.1.2: a residential supporting kindergarten is planned, approved, built and delivered
     together with the housing. A kindergarten delivered after the housing, or not delivered while
     the housing is, breaks 同步交付; one whose housing date is unknown is reported as not checkable."""

@@ -32,7 +32,7 @@ from typing import Any
 from eduplan.plans import standards
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
-from .findings import Finding, Severity
+from .findings import RuleFinding, Severity
 
 CLAUSE = "PRE-4.2.4"
 WORDLIST_DIR = Path(__file__).resolve().parent / "wordlists"
@@ -540,7 +540,7 @@ def _registry_public_index() -> tuple[PublicNameIndex | None, str]:
         "naming.public_name_min_chars",
     ),
 )
-def kindergarten_names(ctx: RuleContext) -> Iterator[Finding]:
+def kindergarten_names(ctx: RuleContext) -> Iterator[RuleFinding]:
     """Every open kindergarten's name, one finding per offending word (PRE-4.2.4: rename and
     re-issue the licence). Private names are compared with the public schools in scope."""
     from eduplan.registry.choices import InstitutionKind, Ownership
@@ -566,7 +566,7 @@ def kindergarten_names(ctx: RuleContext) -> Iterator[Finding]:
             yield _finding(ctx, row, v)
 
 
-def _finding(ctx: RuleContext, row: Mapping[str, Any], v: Violation) -> Finding:
+def _finding(ctx: RuleContext, row: Mapping[str, Any], v: Violation) -> RuleFinding:
     if v.category == "public_name":
         zh = (
             f"民办园名称“{row['name']}”使用公办学校“{v.matches}”的名称或简称“{v.word}”,须更名并换发办学许可证"

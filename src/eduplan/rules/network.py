@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from eduplan.registry.choices import InstitutionKind, ManagementPost, PairingKind
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
-from .findings import EntityType, Finding, Severity
+from .findings import EntityType, RuleFinding, Severity
 
 
 def _active(ctx: RuleContext, prefix: str = "") -> Q:
@@ -31,7 +31,7 @@ def _active(ctx: RuleContext, prefix: str = "") -> Q:
     title_zh="县级教育部门未配备学前管理专干或幼教专职教研员",
     title_en="County without a dedicated preschool administrator or preschool researcher",
 )
-def county_posts(ctx: RuleContext) -> Iterator[Finding]:
+def county_posts(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.2.1: each county bureau has at least one dedicated preschool administrator and one
     dedicated preschool researcher. A post held only part-time is reported as low."""
     from eduplan.registry.models import ManagementAppointment
@@ -79,7 +79,7 @@ def county_posts(ctx: RuleContext) -> Iterator[Finding]:
     title_en="First-level kindergartens supporting fewer than 1 or more than 2 kindergartens",
     params=("pairing.kg_support_min", "pairing.kg_support_max", "kindergarten_grades.first_level"),
 )
-def kindergarten_pairing(ctx: RuleContext) -> Iterator[Finding]:
+def kindergarten_pairing(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.5.2: every first-level kindergarten supports 1–2 kindergartens below first level;
     pairings running on ``as_of`` are counted, supported first-level kindergartens are not."""
     low, high = int(ctx.param("pairing.kg_support_min")), int(ctx.param("pairing.kg_support_max"))
@@ -114,7 +114,7 @@ def kindergarten_pairing(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="县中未实现托管帮扶(或未签订帮扶协议)",
     title_en="County high schools without a trusteeship partner (or without a signed agreement)",
 )
-def trusteeship(ctx: RuleContext) -> Iterator[Finding]:
+def trusteeship(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-T10: every 县中 is in trusteeship/assistance; HS-2.5: with an agreement between the parties."""
     running = Q(supported_by__kind=PairingKind.HS_TRUSTEESHIP) & _active(ctx, "supported_by__")
     rows = (
@@ -156,7 +156,7 @@ def trusteeship(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="幼儿园未纳入保教质量评估",
     title_en="Kindergartens outside the quality evaluation (保教质量评估)",
 )
-def quality_evaluation(ctx: RuleContext) -> Iterator[Finding]:
+def quality_evaluation(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.5.1: every kindergarten is inside the quality evaluation scope."""
     rows = (
         ctx.open_institutions()
@@ -181,7 +181,7 @@ def quality_evaluation(ctx: RuleContext) -> Iterator[Finding]:
     title_en="Kindergartens still unrated after the 2022 rating deadline",
     params=("kindergarten_grades.rating_deadline",),
 )
-def unrated(ctx: RuleContext) -> Iterator[Finding]:
+def unrated(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-T6: every kindergarten rated before 2023. Judged once the deadline has passed, for
     kindergartens that existed by then (a newer one is not late under PRE-T6)."""
     deadline = dt.date.fromisoformat(str(ctx.param("kindergarten_grades.rating_deadline")))
@@ -210,7 +210,7 @@ def unrated(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="普通高中未接入教育专网",
     title_en="High schools not on the education private network",
 )
-def education_network(ctx: RuleContext) -> Iterator[Finding]:
+def education_network(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-T8: the education private network covers every general high school."""
     rows = (
         ctx.open_institutions()
@@ -236,7 +236,7 @@ def education_network(ctx: RuleContext) -> Iterator[Finding]:
     title_en="County without a provincial first-level high school",
     params=("high_school_ratings.first_level",),
 )
-def county_first_level_high_school(ctx: RuleContext) -> Iterator[Finding]:
+def county_first_level_high_school(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-T3: every county has at least one provincial first-level (省一级) high school."""
     first = list(ctx.param("high_school_ratings.first_level"))
     having = set(

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from eduplan.registry.choices import InstitutionKind, LicenceStatus
 
 from .catalogue import RuleContext, inst_fields, rule
-from .findings import Finding, FindingKind, Severity
+from .findings import FindingKind, RuleFinding, Severity
 
 
 def _in_force(prefix: str, start: str, end: str, day) -> Q:  # type: ignore[no-untyped-def]
@@ -27,7 +27,7 @@ def _in_force(prefix: str, start: str, end: str, day) -> Q:  # type: ignore[no-u
     title_zh="普通高中没有标准化建设方案(一校一案)",
     title_en="High school without a standardisation plan (one plan per school)",
 )
-def high_school_without_plan(ctx: RuleContext) -> Iterator[Finding]:
+def high_school_without_plan(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-2.2: every high school has its own standardisation plan with a timetable (一校一案)."""
     from eduplan.programmes.models import StandardisationProject
 
@@ -49,7 +49,7 @@ def high_school_without_plan(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="标准化建设项目超过计划完成日期仍未完成",
     title_en="Standardisation project past its planned end and not complete",
 )
-def project_behind(ctx: RuleContext) -> Iterator[Finding]:
+def project_behind(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-2.2 asks for a timetable: a project past its planned end below 100% is behind it."""
     from eduplan.programmes.models import StandardisationProject
 
@@ -73,7 +73,7 @@ def project_behind(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="示范园标记与认定记录不一致",
     title_en="Demonstration flag and designation record disagree",
 )
-def demonstration_flag_sync(ctx: RuleContext) -> Iterator[Finding]:
+def demonstration_flag_sync(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-T7: the indicator counts ``Institution.is_demonstration``; the designation register is
     the record behind it. A kindergarten marked without a designation in force (or designated but
     not marked) makes the count unverifiable."""
@@ -106,7 +106,7 @@ def demonstration_flag_sync(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="教育集团没有成员学校",
     title_en="School group without member schools",
 )
-def group_without_members(ctx: RuleContext) -> Iterator[Finding]:
+def group_without_members(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-2.6: a "1+N" group has N ≥ 1 member schools."""
     from eduplan.programmes.models import SchoolGroup, SchoolGroupMember
 
@@ -151,7 +151,7 @@ def _inst_row(d) -> dict:  # type: ignore[no-untyped-def]
     title_zh="普惠性民办园奖补资金未足额拨付",
     title_en="Subsidy to an inclusive private kindergarten not paid in full",
 )
-def subsidy_shortfall(ctx: RuleContext) -> Iterator[Finding]:
+def subsidy_shortfall(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.1.4: subsidies paid in full (足额): paid ≥ the county's standard × children, once the
     money is paid or its due date has passed."""
     for d, st in _subsidies(ctx):
@@ -180,7 +180,7 @@ def subsidy_shortfall(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="普惠性民办园奖补资金未按时拨付",
     title_en="Subsidy to an inclusive private kindergarten paid late",
 )
-def subsidy_late(ctx: RuleContext) -> Iterator[Finding]:
+def subsidy_late(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.1.4: subsidies paid on time (按时): paid on or before the due date."""
     for d, st in _subsidies(ctx):
         if st["late_days"] <= 0:
@@ -205,7 +205,7 @@ def subsidy_late(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="幼儿园未成立家长委员会",
     title_en="Kindergarten without a parent committee",
 )
-def kindergarten_without_committee(ctx: RuleContext) -> Iterator[Finding]:
+def kindergarten_without_committee(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.2.2: kindergartens have a parent committee (家长委员会)."""
     from eduplan.programmes.models import ParentCommittee
 

@@ -25,7 +25,7 @@ from eduplan.registry.choices import InstitutionKind
 from eduplan.registry.models import SafetyRecord
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, any_of, inst_fields, rule
-from .findings import Finding, FindingKind, Severity
+from .findings import FindingKind, RuleFinding, Severity
 
 HAZARD_MODULE = "eduplan.supervision.hazards"
 HAZARD_FUNCTION = "overdue_major_hazards"
@@ -76,7 +76,7 @@ def without_record(ctx: RuleContext, kinds: Iterable[str]) -> Any:
     "anti-collision barriers)",
     params=("safety.required_items",),
 )
-def safety_items(ctx: RuleContext) -> Iterator[Finding]:
+def safety_items(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.2.3 requires every kindergarten to have all five items (HS-2.10 puts schools under the
     same campus-safety regime), judged on each institution's latest record. An institution without
     any safety record is reported as not checkable (no data)."""
@@ -127,7 +127,7 @@ def hazard_source() -> Callable[[RuleContext], Iterable[Mapping[str, Any]]] | No
     note=f"读取 {HAZARD_MODULE}.{HAZARD_FUNCTION}(督导模块尚未接入时报告“无法核查”) / reads "
     f"{HAZARD_MODULE}.{HAZARD_FUNCTION}; until the supervision module provides it, reports 'not checkable'",
 )
-def overdue_hazards(ctx: RuleContext) -> Iterator[Finding]:
+def overdue_hazards(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.2.3 重大隐患督办 and PRE-4.2.4 rectification within a deadline."""
     source = hazard_source()
     if source is None:

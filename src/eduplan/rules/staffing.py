@@ -23,7 +23,7 @@ from eduplan.registry.choices import PRESCHOOL_KINDS, Certificate, InstitutionKi
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, any_of, inst_fields, rule
 from .classes import HEADCOUNT
-from .findings import EntityType, Finding, FindingKind, Severity
+from .findings import EntityType, FindingKind, RuleFinding, Severity
 
 S = "kindergarten_staffing"
 #: Staff roles by their Chinese label (the choices' labels are "中文 English").
@@ -119,7 +119,7 @@ def _staffed(ctx: RuleContext) -> Iterator[KindergartenStaffing]:
 
 def _ratio_finding(
     ctx: RuleContext, p: KindergartenStaffing, *, staff: int, limit: int, what_zh: str, what_en: str
-) -> Finding:
+) -> RuleFinding:
     ratio = p.children / staff if staff else math.inf
     needed = math.ceil(p.children / limit)
     note_zh, note_en = p.service_note
@@ -149,7 +149,7 @@ def _ratio_finding(
     title_en="Kindergarten staff : children worse than the standard (full-day 1:7, half-day 1:10)",
     params=(f"{S}.full_day_staff_children_max", f"{S}.half_day_staff_children_max"),
 )
-def staff_ratio(ctx: RuleContext) -> Iterator[Finding]:
+def staff_ratio(ctx: RuleContext) -> Iterator[RuleFinding]:
     """教职工 : 幼儿 by service type (教师〔2013〕1号). A kindergarten with children and no staff
     recorded at all is reported as missing data, not as a ratio."""
     for p in staffing_profiles(ctx):
@@ -177,7 +177,7 @@ def staff_ratio(ctx: RuleContext) -> Iterator[Finding]:
     title_en="Kindergarten teachers + nursery workers : children worse than the standard (1:9, 1:13)",
     params=(f"{S}.full_day_teaching_children_max", f"{S}.half_day_teaching_children_max"),
 )
-def teaching_ratio(ctx: RuleContext) -> Iterator[Finding]:
+def teaching_ratio(ctx: RuleContext) -> Iterator[RuleFinding]:
     """保教人员 (专任教师 + 保育员) : 幼儿 by service type (教师〔2013〕1号)."""
     for p in _staffed(ctx):
         limit = int(ctx.param(f"{S}.{p.ratio_key}_teaching_children_max"))
@@ -207,7 +207,7 @@ def teaching_ratio(ctx: RuleContext) -> Iterator[Finding]:
         f"{S}.single_class_site_teachers",
     ),
 )
-def class_staff(ctx: RuleContext) -> Iterator[Finding]:
+def class_staff(ctx: RuleContext) -> Iterator[RuleFinding]:
     """Per class, full-day: 2 teachers + 1 nursery worker or 3 teachers; half-day: 2 teachers;
     boarding adds ≥ 1 teacher and ≥ 1 nursery worker per class; a single-class site has 2 teachers."""
     keys = (
@@ -272,7 +272,7 @@ def class_staff(ctx: RuleContext) -> Iterator[Finding]:
         f"{S}.principals_large_max",
     ),
 )
-def principals(ctx: RuleContext) -> Iterator[Finding]:
+def principals(ctx: RuleContext) -> Iterator[RuleFinding]:
     """园长 (principals and vice principals) by number of classes (教师〔2013〕1号); a kindergarten
     without any principal in post is reported as medium."""
     small_max = int(ctx.param(f"{S}.principals_small_max_classes"))
@@ -312,7 +312,7 @@ def principals(ctx: RuleContext) -> Iterator[Finding]:
     title_en="Too few health staff (at least one full-time per 150 children)",
     params=(f"{S}.children_per_health_staff",),
 )
-def health_staff(ctx: RuleContext) -> Iterator[Finding]:
+def health_staff(ctx: RuleContext) -> Iterator[RuleFinding]:
     """托儿所幼儿园卫生保健管理办法 art. 12: ≥ 1 full-time health worker per 150 children; under
     150 children, a full- or part-time one."""
     per = int(ctx.param(f"{S}.children_per_health_staff"))
@@ -341,7 +341,7 @@ def health_staff(ctx: RuleContext) -> Iterator[Finding]:
     title_en="Too few cooks (one per 40–45 children, full-day and boarding kindergartens)",
     params=(f"{S}.children_per_cook_min", f"{S}.children_per_cook_max"),
 )
-def cooks(ctx: RuleContext) -> Iterator[Finding]:
+def cooks(ctx: RuleContext) -> Iterator[RuleFinding]:
     """One cook per 40–45 children serving three meals and a snack (教师〔2013〕1号); judged at the
     lenient end (45), so the finding is certain. Half-day kindergartens are not checked (no meals)."""
     per = int(ctx.param(f"{S}.children_per_cook_max"))
@@ -385,7 +385,7 @@ CERTIFICATE_GROUPS = {
         "assessment.certified_share_min",
     ),
 )
-def certificates(ctx: RuleContext) -> Iterator[Finding]:
+def certificates(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.2.4 names "principals and teachers without required qualifications" for rectification
     and the county assessment requires 100% certified; schools' teachers need a teacher's
     qualification likewise (教师资格制度). One finding per person in post."""
@@ -437,7 +437,7 @@ def certificates(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="幼儿园教职工未参加社会保险",
     title_en="Kindergarten staff without social insurance",
 )
-def social_insurance(ctx: RuleContext) -> Iterator[Finding]:
+def social_insurance(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.3.1: every kindergarten staff member is in social insurance (and the housing fund);
     one finding per staff member in post without social insurance."""
     rows = (
@@ -468,7 +468,7 @@ def social_insurance(ctx: RuleContext) -> Iterator[Finding]:
     title_en="County teachers : children worse than 1:15 (universal & inclusive assessment)",
     params=("assessment.children_per_teacher_max",),
 )
-def county_teacher_ratio(ctx: RuleContext) -> Iterator[Finding]:
+def county_teacher_ratio(ctx: RuleContext) -> Iterator[RuleFinding]:
     """教督〔2020〕1号: a county's kindergarten teachers : children no worse than 1 : 15."""
     limit = int(ctx.param("assessment.children_per_teacher_max"))
     counties = {c["code"]: c for c in ctx.counties()}

@@ -22,7 +22,7 @@ from eduplan.accounts import permissions
 from eduplan.registry.choices import InstitutionKind
 
 from .catalogue import RuleContext, rule, school_year_end, school_year_start
-from .findings import EntityType, Finding, FindingKind, Severity
+from .findings import EntityType, FindingKind, RuleFinding, Severity
 from .naming import WordList
 
 # -- PRE-4.3.2 rotation training coverage --------------------------------------------------------
@@ -67,7 +67,7 @@ def _coverage_message(what_zh: str, what_en: str, t: Any, cycle: Any, minimum: D
     title_en="County rotation-training coverage below the target",
     params=_TRAINING_PARAMS,
 )
-def training_coverage_county(ctx: RuleContext) -> Iterator[Finding]:
+def training_coverage_county(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.3.2: every staff member is trained in rotation (360 hours in five years, pro-rated)."""
     cov = _coverage(ctx)
     minimum = Decimal(str(ctx.param("workforce.coverage_min")))
@@ -95,7 +95,7 @@ def training_coverage_county(ctx: RuleContext) -> Iterator[Finding]:
     title_en="Institution rotation-training coverage below the target",
     params=_TRAINING_PARAMS,
 )
-def training_coverage_institution(ctx: RuleContext) -> Iterator[Finding]:
+def training_coverage_institution(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.3.2 per institution: lists the staff behind on their hours (names, never identities)."""
     cov = _coverage(ctx)
     minimum = Decimal(str(ctx.param("workforce.coverage_min")))
@@ -133,7 +133,7 @@ def _row(inst: Any) -> dict[str, Any]:
     title_zh="绩效工资未向一线教师和班主任倾斜",
     title_en="Performance pay not tilted to front-line and class teachers",
 )
-def pay_tilt(ctx: RuleContext) -> Iterator[Finding]:
+def pay_tilt(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-2.3: the average performance pay of front-line and class teachers is above everyone
     else's. High schools without the year's figures are reported as not checkable."""
     recorded: set[int] = set()
@@ -169,7 +169,7 @@ def pay_tilt(ctx: RuleContext) -> Iterator[Finding]:
     title_zh="班主任人均绩效工资不高于其他一线教师",
     title_en="Class teachers' performance pay not above other front-line teachers'",
 )
-def pay_class_teachers(ctx: RuleContext) -> Iterator[Finding]:
+def pay_class_teachers(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-2.3: class teachers (班主任) carry extra duty; their average is above other teachers'."""
     for pay in _pay_rows(ctx):
         head, plain = pay.class_teacher_average, pay.plain_teacher_average
@@ -206,7 +206,7 @@ def is_admission_criterion(name: str, category: str) -> bool:
     title_en="Schools or teachers judged by admission rate alone or mainly, or admission targets given",
     params=("workforce.admission_weight_max",),
 )
-def evaluation_admission(ctx: RuleContext) -> Iterator[Finding]:
+def evaluation_admission(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-3.1: no admission-rate targets for schools; schools and teachers not judged by admission
     rate alone. A scheme is flagged when admission-rate criteria are its only criteria, or hold at
     least ``admission_weight_max`` % of its weight, or when it gives schools admission targets.
@@ -272,7 +272,7 @@ def _may_see_ethics(ctx: RuleContext) -> bool:
     title_en="Award or promotion during a teacher-ethics bar",
     note="仅对可查看师德档案的角色运行 / runs only for roles that may see ethics records",
 )
-def ethics_bar(ctx: RuleContext) -> Iterator[Finding]:
+def ethics_bar(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-2.4: a teacher on the negative list is barred from awards and promotion while the
     consequence lasts (``NegativeListEntry.barred_until``); an award or promotion granted in that
     time is flagged."""
@@ -325,7 +325,7 @@ def ethics_bar(ctx: RuleContext) -> Iterator[Finding]:
     title_en="Serious teacher-ethics case not recorded as an incident",
     note="仅对可查看师德档案的角色运行 / runs only for roles that may see ethics records",
 )
-def ethics_incident(ctx: RuleContext) -> Iterator[Finding]:
+def ethics_incident(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-5.4: a serious teacher-ethics problem bars the county from certification for two years;
     the bar is read from supervision's incidents, so a negative-list entry marked ``serious`` needs
     an incident of kind ``teacher_ethics`` in its county on the day it occurred."""
@@ -395,7 +395,7 @@ def hype_hits(text: str) -> list[str]:
     title_en="Publicity hyping admission rates or top scorers",
     note="词表 wordlists/hype.txt",
 )
-def publicity_hype(ctx: RuleContext) -> Iterator[Finding]:
+def publicity_hype(ctx: RuleContext) -> Iterator[RuleFinding]:
     """HS-3.4: no hyping of admission rates or top scorers. Each publicity item of the school year
     is scanned for the words of ``wordlists/hype.txt``; each hit is a finding citing the item."""
     from eduplan.workforce.models import PublicityItem

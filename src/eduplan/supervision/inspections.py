@@ -349,7 +349,7 @@ def confirm_automatic_finding(
     user: Any = None,
     at: dt.datetime | None = None,
 ) -> Finding:
-    """Copy an automatic finding of the rules (``eduplan.rules.findings.Finding``) into the
+    """Copy an automatic finding of the rules (``eduplan.rules.findings.RuleFinding``) into the
     inspection, field by field, once the inspector has confirmed it on site."""
     _editable(inspection)
     _inspector(user)

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from eduplan.accounts.scoping import Scope
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division, Institution
+from eduplan.rules.findings import Severity
 
 from .evidence import EvidenceFile
 
@@ -77,15 +78,6 @@ class FindingSource(models.TextChoices):
     MANUAL = "manual", "督学记录 Recorded by the inspector"
     CHECKLIST = "checklist", "检查表 Checklist line"
     AUTOMATIC = "automatic", "规则自动发现(已确认) Automatic, confirmed"
-
-
-class Severity(models.TextChoices):
-    """Same codes as ``eduplan.rules.findings.Severity``, so automatic findings copy over."""
-
-    HIGH = "high", "严重 High"
-    MEDIUM = "medium", "较重 Medium"
-    LOW = "low", "一般 Low"
-    INFO = "info", "提示 Info"
 
 
 class OrderState(models.TextChoices):

@@ -23,7 +23,7 @@ ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "eduplan-demo"
-# The demo's supervision records end in this month (supervision.demo.DEFAULT_TODAY).
+# The demo's supervision records end in this month (demo.supervision.DEFAULT_TODAY).
 NOTICE_MONTH = "2025-05"
 NOTICE_AS_OF = "2025-06-30"
 # Further pages worth a picture (top of the page only).

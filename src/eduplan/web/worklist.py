@@ -24,7 +24,7 @@ from eduplan.registry.models.version import WORK, bump_version
 from .results import cached
 
 #: Apps whose rows feed to-do lists.
-WORK_APPS = frozenset({"supervision", "portal", "tasks", "programmes", "workforce", "accounts"})
+WORK_APPS = frozenset({"supervision", "portal", "complaints", "tasks", "programmes", "workforce", "accounts"})
 
 
 def _work_changed(sender: Any, **kwargs: Any) -> None:
@@ -40,7 +40,7 @@ def connect() -> None:
 
 def todos(user: Any, today: dt.date) -> list[Any]:
     """The user's to-do items on ``today``, overdue first, then by due date."""
-    from eduplan.portal.queries import complaint_todos
+    from eduplan.complaints.queries import complaint_todos
     from eduplan.supervision.reminders import todo_for
 
     def build() -> list[Any]:

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from eduplan.accounts.scoping import can_change, scope
 from eduplan.output import attachment, xlsx_bytes
+from eduplan.registers.pages import register_page
 
 from . import actions, forms, registers, training
 from .models import (
@@ -147,21 +149,67 @@ def _refuse_outside_scope(request: HttpRequest, form: forms.WorkforceForm) -> No
                 raise actions.refuse("不在您的管辖范围内", "outside your area")
 
 
-def _post_entry(
-    request: HttpRequest, key: str, instance: Any = None
-) -> tuple[HttpResponse | None, forms.WorkforceForm]:
-    form = entry_form(request, key, request.POST, instance)
-    if form is None:
-        raise actions.refuse("无权登记该名册", "you may not write this register")
-    _refuse_outside_scope(request, form)
-    if form.is_valid():
+@dataclass
+class WorkforceRegisterPage:
+    """A workforce register on the shared register page (``eduplan.registers.pages``)."""
+
+    key: str
+    register: registers.Register
+    template: str = "workforce/register.html"
+
+    def editing(self, request: HttpRequest) -> Any:
+        return editing(request, self.key)
+
+    def form(self, request: HttpRequest, data: Any, instance: Any) -> forms.WorkforceForm | None:
+        return entry_form(request, self.key, data, instance)
+
+    def refusal(self) -> PermissionDenied:
+        return actions.refuse("无权登记该名册", "you may not write this register")
+
+    def save(self, request: HttpRequest, form: Any) -> bool:
+        _refuse_outside_scope(request, form)
+        if not form.is_valid():
+            return False
         try:
             form.save()
         except ValidationError as error:
             form.add_action_errors(error)
-        else:
-            return HttpResponseRedirect(f"{request.path}?saved=1"), form
-    return None, form
+            return False
+        return True
+
+    def queryset(self, request: HttpRequest) -> Any:
+        return registers.visible_queryset(self.key, request.user, request.GET.get("county") or None)
+
+    def export(self, request: HttpRequest, qs: Any) -> HttpResponse:
+        data = xlsx_bytes(
+            {self.register.kind.sheet: list(self.register.rows(qs))}, headers=registers.headers(self.register)
+        )
+        return attachment(data, f"workforce-{self.key}.xlsx")
+
+    def rows(self, request: HttpRequest, qs: Any) -> tuple[list[Any], list[int]]:
+        return list(self.register.rows(qs)), _row_ids(self.key, qs)
+
+    def context(
+        self, request: HttpRequest, qs: Any, rows: list[Any], edit_ids: list[int | None], form: Any
+    ) -> dict[str, Any]:
+        columns = [c for c in self.register.kind.columns if c.key != "id_hash"]
+        conflicts = []
+        if self.key == "negative":
+            from eduplan.rules.catalogue import run_rules
+
+            conflicts = run_rules(rule_ids=["HS-ETHICS-BAR", "HS-ETHICS-INCIDENT"], user=request.user)
+        return {
+            "register": self.register,
+            "columns": columns,
+            "rows": [
+                ([row.get(c.key, "") for c in columns], pk)
+                for row, pk in zip(rows[:PAGE_ROWS], edit_ids, strict=False)
+            ],
+            "limit": PAGE_ROWS,
+            "registers": _register_links(request.user),
+            "conflicts": conflicts,
+            "staff_form": isinstance(form, forms.StaffForm),
+        }
 
 
 @login_required
@@ -171,48 +219,4 @@ def register_list(request: HttpRequest, key: str) -> HttpResponse:
     register = registers.get_register(key)
     if register.restricted and not registers.may_see_ethics(request.user):
         raise PermissionDenied("师德档案仅限授权角色查看 / ethics records are restricted to authorised roles")
-    form: forms.WorkforceForm | None
-    instance = editing(request, key)
-    if request.method == "POST":
-        redirect, form = _post_entry(request, key, instance)
-        if redirect is not None:
-            return redirect
-    else:
-        form = entry_form(request, key, instance=instance)
-    qs = registers.visible_queryset(key, request.user, request.GET.get("county") or None)
-    rows = list(register.rows(qs))
-    columns = [c for c in register.kind.columns if c.key != "id_hash"]
-    if request.GET.get("format") == "xlsx":
-        data = xlsx_bytes({register.kind.sheet: rows}, headers=registers.headers(register))
-        return attachment(data, f"workforce-{key}.xlsx")
-    edit_ids: list[int | None] = [None] * len(rows)
-    if form is not None:
-        ids = _row_ids(key, qs)
-        if len(ids) == len(rows):
-            writable = set(scope(request.user, qs, write=True).values_list("pk", flat=True))
-            edit_ids = [pk if pk in writable else None for pk in ids]
-    conflicts = []
-    if key == "negative":
-        from eduplan.rules.catalogue import run_rules
-
-        conflicts = run_rules(rule_ids=["HS-ETHICS-BAR", "HS-ETHICS-INCIDENT"], user=request.user)
-    return render(
-        request,
-        "workforce/register.html",
-        {
-            "register": register,
-            "columns": columns,
-            "rows": [
-                ([row.get(c.key, "") for c in columns], pk)
-                for row, pk in zip(rows[:PAGE_ROWS], edit_ids, strict=False)
-            ],
-            "editing": instance,
-            "count": len(rows),
-            "limit": PAGE_ROWS,
-            "registers": _register_links(request.user),
-            "conflicts": conflicts,
-            "form": form,
-            "staff_form": isinstance(form, forms.StaffForm),
-            "saved": request.GET.get("saved") == "1",
-        },
-    )
+    return register_page(request, WorkforceRegisterPage(key, register))

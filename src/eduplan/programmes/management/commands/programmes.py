@@ -129,7 +129,7 @@ class Command(BaseCommand):
         )
 
     def _demo(self, o: dict[str, Any], user: Any) -> None:
-        from ...demo import DemoError, populate
+        from eduplan.demo.programmes import DemoError, populate
 
         try:
             counts = populate()

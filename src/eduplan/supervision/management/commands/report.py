@@ -108,7 +108,7 @@ class Command(BaseCommand):
             elif name == "timeliness":
                 self._timeliness(options)
             elif name == "demo":
-                from eduplan.supervision.demo import DEFAULT_TODAY, populate
+                from eduplan.demo.supervision import DEFAULT_TODAY, populate
 
                 today = _date(options["today"]) if options.get("today") else DEFAULT_TODAY
                 try:

@@ -196,7 +196,7 @@ class Command(BaseCommand):
         self._write(rows, o, "县级行动计划 county action plans", None)
 
     def do_demo(self, user: Any, o: dict[str, Any]) -> None:
-        from eduplan.tasks.demo import demo_tasks
+        from eduplan.demo.tasks import demo_tasks
 
         today = date_option(o.get("today"), "--today") or timezone.localdate()
         counts = demo_tasks(today)

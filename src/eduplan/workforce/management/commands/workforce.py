@@ -72,7 +72,7 @@ class Command(BaseCommand):
             elif name == "export":
                 self._export(options)
             elif name == "demo":
-                from eduplan.workforce.demo import DEFAULT_TODAY, populate
+                from eduplan.demo.workforce import DEFAULT_TODAY, populate
 
                 today = date_option(options.get("today")) or DEFAULT_TODAY
                 try:

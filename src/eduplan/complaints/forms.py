@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from eduplan.portal.protection import check_challenge, clean_text, setting
 from eduplan.supervision.models import Severity
 
 from .models import ComplaintCategory
-from .protection import check_challenge, clean_text, setting
 
 
 class ComplaintForm(forms.Form):

@@ -15,13 +15,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from eduplan.portal.protection import setting
+from eduplan.portal.views import guarded
 from eduplan.supervision.workflow import TransitionError
 
 from . import actions, queries
 from .forms import AnswerForm, ConvertForm
 from .models import ComplaintCategory, ComplaintStatus
-from .protection import setting
-from .views import guarded
 
 STATUS_FILTERS = (
     ("open", "待答复 Awaiting an answer"),

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from eduplan.accounts import permissions
 from eduplan.plans.coverage import implements
+from eduplan.portal.protection import clean_text, setting
 from eduplan.registry.models import Institution
 from eduplan.supervision import inspections
 from eduplan.supervision.models import FindingCategory, InspectionKind, Severity
@@ -39,7 +40,6 @@ from eduplan.supervision.workflow import (
 )
 
 from .models import Complaint, ComplaintCategory, ComplaintContact, ComplaintEvent, ComplaintStatus
-from .protection import clean_text, setting
 
 implements("workflow", "complaints", ["PRE-4.2.2"])
 
@@ -74,7 +74,7 @@ def format_code(code: str) -> str:
 
 def complainable(institution: Institution) -> bool:
     """A complaint is about a kindergarten the portal lists (licensed or an approved teaching point)."""
-    from .directory import LISTED_LICENCES
+    from eduplan.portal.directory import LISTED_LICENCES
 
     return (
         institution.kind == "kindergarten"

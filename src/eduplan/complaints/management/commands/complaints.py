@@ -16,11 +16,11 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from eduplan.complaints.actions import escalate_overdue_complaints, purge_expired_contacts
+from eduplan.complaints.models import Complaint, ComplaintStatus
+from eduplan.complaints.queries import complaint_statistics
 from eduplan.output import FORMATS, OutputError, write_records
-from eduplan.portal.actions import escalate_overdue_complaints, purge_expired_contacts
 from eduplan.portal.directory import directory
-from eduplan.portal.models import Complaint, ComplaintStatus
-from eduplan.portal.queries import complaint_statistics
 
 STATS_HEADERS = {
     "code": "代码 code",

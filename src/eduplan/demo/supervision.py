@@ -21,9 +21,8 @@ from django.utils import timezone
 
 from eduplan.registry.choices import PRESCHOOL_KINDS, DivisionLevel, InstitutionKind
 from eduplan.registry.models import Division, Institution, SchoolClass
-
-from . import annual, incidents, inspections, periods, rectification, reports
-from .models import AnnualResult, CheckResult, IncidentKind, MonthlyReport
+from eduplan.supervision import annual, incidents, inspections, periods, rectification, reports
+from eduplan.supervision.models import AnnualResult, CheckResult, IncidentKind, MonthlyReport
 
 #: Small counts that can move by more than the comment threshold from one month to the next.
 COMMENTED = (
@@ -219,7 +218,7 @@ def populate(
     seed: int = 1, *, today: dt.date = DEFAULT_TODAY, months: int = 6, city_code: str | None = None
 ) -> dict[str, int]:
     """Create the synthetic supervision records (refused if monthly reports already exist)."""
-    from .notices import NoticeError, default_city
+    from eduplan.supervision.notices import NoticeError, default_city
 
     rng = random.Random(seed)
     try:

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from eduplan.plans.loader import load_plan
 from eduplan.registry.models import Division, Institution
-
-from . import actions
-from .models import CountyPlan, CountyTask, PlanTask, TaskState
+from eduplan.tasks import actions
+from eduplan.tasks.models import CountyPlan, CountyTask, PlanTask, TaskState
 
 STAGES = ("方案制定 planning", "组织实施 implementing", "检查验收 checking")
 

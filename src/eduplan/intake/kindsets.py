@@ -1,0 +1,37 @@
+"""The import pipelines' kind sets, registered by the apps at start-up (``AppConfig.ready``).
+
+Each app that imports Excel through ``intake.importer`` registers its set once (the registry
+workbook here, the programme registers in ``programmes``); an import asks for its set by name.
+Nothing is added to or removed from a set while imports run, so imports need no lock. Asking
+for a set nobody registered fails loudly: an app is missing from ``INSTALLED_APPS`` or its
+``ready`` did not run.
+"""
+
+from __future__ import annotations
+
+from .kinds import KindSet
+
+_SETS: dict[str, KindSet] = {}
+
+
+def register(chosen: KindSet) -> KindSet:
+    """Register a kind set under its name (idempotent for the same kinds: ``ready`` may run twice
+    in tests); other kinds under a name already taken is a programming error."""
+    held = _SETS.get(chosen.name)
+    if held is not None:
+        if list(held.kinds.items()) != list(chosen.kinds.items()):
+            raise RuntimeError(f"kind set {chosen.name!r} is already registered with other kinds")
+        return held
+    _SETS[chosen.name] = chosen
+    return chosen
+
+
+def kind_set(name: str) -> KindSet:
+    """The kind set registered as ``name``."""
+    try:
+        return _SETS[name]
+    except KeyError:
+        raise LookupError(
+            f"no kind set {name!r} is registered (registered: {', '.join(_SETS) or 'none'}); "
+            "its app must register it in AppConfig.ready"
+        ) from None

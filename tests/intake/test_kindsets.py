@@ -1,0 +1,38 @@
+"""The import pipelines' kind sets: registered at start-up, looked up by name, never mutated."""
+
+from __future__ import annotations
+
+import pytest
+
+from eduplan.intake import kinds as intake_kinds
+from eduplan.intake.kinds import KindSet, UnknownKind
+from eduplan.intake.kindsets import kind_set, register
+from eduplan.programmes.kinds import PROGRAMME_KINDS
+
+
+def test_registry_and_programme_sets_are_registered_at_start_up():
+    registry = kind_set("registry")
+    assert list(registry.kinds) == list(intake_kinds.KINDS)
+    programmes = kind_set("programmes")
+    assert list(programmes.kinds) == [*intake_kinds.KINDS, *PROGRAMME_KINDS]
+    # the programme registers are written after every registry kind
+    ordered = programmes.in_order(programmes.values())
+    assert {k.key for k in ordered[-len(PROGRAMME_KINDS) :]} == set(PROGRAMME_KINDS)
+    assert set(PROGRAMME_KINDS).isdisjoint(intake_kinds.KINDS)
+
+
+def test_a_set_names_its_own_kinds_when_a_name_is_unknown():
+    with pytest.raises(UnknownKind) as exc:
+        kind_set("programmes").get("nonsense")
+    assert "hs_projects" in str(exc.value) and "divisions" in str(exc.value)
+    with pytest.raises(UnknownKind) as exc:
+        kind_set("registry").get("nonsense")
+    assert "hs_projects" not in str(exc.value)
+
+
+def test_an_unregistered_set_fails_loudly_and_a_name_cannot_be_taken_twice():
+    with pytest.raises(LookupError, match=r"AppConfig\.ready"):
+        kind_set("no-such-pipeline")
+    assert register(KindSet("registry", intake_kinds.KINDS.values())) is kind_set("registry")
+    with pytest.raises(RuntimeError, match="already registered"):
+        register(KindSet("registry", list(PROGRAMME_KINDS.values())))
