@@ -25,12 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from eduplan.plans.coverage import implements
-from eduplan.registry.choices import Role
-from eduplan.registry.models import Institution
-from eduplan.supervision import inspections
-from eduplan.supervision.models import FindingCategory, InspectionKind, Severity
-from eduplan.supervision.workflow import (
+from eduplan.common.workflow import (
     TransitionError,
     actor,
     local_day,
@@ -38,6 +33,11 @@ from eduplan.supervision.workflow import (
     require_role,
     require_scope,
 )
+from eduplan.plans.coverage import implements
+from eduplan.registry.choices import Role
+from eduplan.registry.models import Institution
+from eduplan.supervision import inspections
+from eduplan.supervision.models import FindingCategory, InspectionKind, Severity
 
 from .models import Complaint, ComplaintCategory, ComplaintContact, ComplaintEvent, ComplaintStatus
 from .protection import clean_text, setting

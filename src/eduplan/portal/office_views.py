@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from eduplan.supervision.workflow import TransitionError
+from eduplan.common.workflow import TransitionError
 
 from . import actions, queries
 from .forms import AnswerForm, ConvertForm

@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from eduplan.accounts.scoping import profile_of, scope
+from eduplan.common.workflow import SUPERUSER, role_of
 from eduplan.registry.choices import Role
-from eduplan.supervision.workflow import SUPERUSER, role_of
 
 from .actions import CODE_LENGTH, normalise_code
 from .models import Complaint, ComplaintCategory, ComplaintContact, ComplaintStatus

@@ -16,14 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from eduplan.accounts.scoping import scope
-from eduplan.plans import standards
-from eduplan.plans.coverage import implements
-from eduplan.registry.choices import Role
-from eduplan.registry.models import Division, Institution
-
-from .models import Incident, IncidentKind
-from .periods import add_years
-from .workflow import (
+from eduplan.common.workflow import (
     actor,
     local_day,
     now_or,
@@ -33,6 +26,13 @@ from .workflow import (
     require_scope,
     save_with_history,
 )
+from eduplan.plans import standards
+from eduplan.plans.coverage import implements
+from eduplan.registry.choices import Role
+from eduplan.registry.models import Division, Institution
+
+from .models import Incident, IncidentKind
+from .periods import add_years
 
 implements("workflow", "incidents", ["PRE-5.4"])
 

@@ -24,6 +24,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from eduplan.accounts.scoping import scope
+from eduplan.common.workflow import (
+    next_state,
+    now_or,
+    refuse,
+    require_role,
+    require_scope,
+    save_with_history,
+)
 from eduplan.output import to_json
 from eduplan.plans.coverage import implements
 from eduplan.registry.choices import HIGH_SCHOOL_STAGE_KINDS, PRESCHOOL_KINDS, Role
@@ -39,14 +47,6 @@ from .models import (
     InspectionKind,
     InspectionState,
     Severity,
-)
-from .workflow import (
-    next_state,
-    now_or,
-    refuse,
-    require_role,
-    require_scope,
-    save_with_history,
 )
 
 implements("workflow", "inspection", ["PRE-4.2.4", "PRE-4.2.3", "PRE-4.2.2"])

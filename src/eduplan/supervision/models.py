@@ -20,10 +20,9 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from eduplan.accounts.scoping import Scope
+from eduplan.common.evidence import EvidenceFile
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division, Institution
-
-from .evidence import EvidenceFile
 
 USER = settings.AUTH_USER_MODEL
 

@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from eduplan.common.workflow import actor, now_or, require_role
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel, Role
@@ -35,7 +36,6 @@ from .incidents import banned_counties
 from .models import Incident, Notice, OrderLevel
 from .rectification import overdue_orders
 from .reports import TIMELINESS_LABELS, reporting_status
-from .workflow import actor, now_or, require_role
 
 implements("report", "monthly_notice", ["PRE-5.4", "HS-3.3"])
 

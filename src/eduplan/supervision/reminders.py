@@ -20,6 +20,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from eduplan.accounts.scoping import scope
+from eduplan.common.workflow import SUPERUSER, role_of
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements
 from eduplan.registry.choices import Role
@@ -36,7 +37,6 @@ from .models import (
     ReportState,
 )
 from .reports import REPORTED_STATES, counties_in_scope, current_plan_id, due_dates
-from .workflow import SUPERUSER, role_of
 
 implements("workflow", "reminders", ["PRE-5.4", "PRE-4.2.4"])
 

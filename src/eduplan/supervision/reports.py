@@ -26,14 +26,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from eduplan.accounts.scoping import scope
-from eduplan.plans.coverage import implements
-from eduplan.registry.choices import DivisionLevel, Role
-from eduplan.registry.models import Division
-
-from . import periods
-from .models import MonthlyReport, ReportingDeadline, ReportState, TaskProgress, TaskStatus
-from .monthly_form import Form, load_form, parse_values, validate_submission
-from .workflow import (
+from eduplan.common.workflow import (
     actor,
     local_day,
     next_state,
@@ -46,6 +39,13 @@ from .workflow import (
     role_of,
     save_with_history,
 )
+from eduplan.plans.coverage import implements
+from eduplan.registry.choices import DivisionLevel, Role
+from eduplan.registry.models import Division
+
+from . import periods
+from .models import MonthlyReport, ReportingDeadline, ReportState, TaskProgress, TaskStatus
+from .monthly_form import Form, load_form, parse_values, validate_submission
 
 implements("workflow", "monthly_report", ["PRE-5.4", "HS-3.3"])
 implements("indicator", "monthly_reporting_completeness", ["PRE-5.4"])

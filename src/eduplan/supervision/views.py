@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from eduplan.accounts.scoping import scope
+from eduplan.common.evidence import file_response
+from eduplan.common.pageactions import run_action
+from eduplan.common.workflow import role_of
 from eduplan.output import attachment as download
 from eduplan.registry.choices import PRESCHOOL_KINDS
 from eduplan.registry.models import Division, Institution
 
 from . import annual, incidents, inspections, notices, pages, periods, rectification, reports
-from .evidence import file_response
 from .forms import (
     AnnualForm,
     DeadlineForm,
@@ -46,8 +48,6 @@ from .models import (
     RectificationOrder,
     TaskStatus,
 )
-from .pageactions import run_action
-from .workflow import role_of
 
 
 def _today() -> dt.date:

@@ -27,12 +27,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from eduplan.plans.coverage import implements
-from eduplan.plans.loader import Plan, TaskSpec, load_plan
-from eduplan.registry.choices import DivisionLevel, Role
-from eduplan.registry.models import Division
-from eduplan.supervision.evidence import check_files, store_files
-from eduplan.supervision.workflow import (
+from eduplan.common.evidence import check_files, store_files
+from eduplan.common.workflow import (
     SUPERUSER,
     SYSTEM,
     actor,
@@ -50,6 +46,10 @@ from eduplan.supervision.workflow import (
     role_of,
     save_with_history,
 )
+from eduplan.plans.coverage import implements
+from eduplan.plans.loader import Plan, TaskSpec, load_plan
+from eduplan.registry.choices import DivisionLevel, Role
+from eduplan.registry.models import Division
 
 from .models import (
     OPEN_TASK_STATES,

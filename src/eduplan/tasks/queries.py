@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from eduplan.accounts.scoping import scope
+from eduplan.common.workflow import SUPERUSER, offered_actions, role_of
 from eduplan.plans import standards
 from eduplan.registry.choices import Role
-from eduplan.supervision.workflow import SUPERUSER, offered_actions, role_of
 
 from .models import OPEN_TASK_STATES, CountyTask, TaskLevel, TaskState
 

@@ -15,12 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from eduplan.accounts.scoping import scope
+from eduplan.common.evidence import file_response
+from eduplan.common.pageactions import run_action
+from eduplan.common.workflow import SUPERUSER, role_of
 from eduplan.plans.loader import PlanError, load_plan
 from eduplan.registry.choices import Role
 from eduplan.registry.models import Division
-from eduplan.supervision.evidence import file_response
-from eduplan.supervision.pageactions import run_action
-from eduplan.supervision.workflow import SUPERUSER, role_of
 
 from . import actions, queries
 from .county_plans import county_plan_overview, plans_for

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CommonConfig(AppConfig):
+    name = "eduplan.common"
+    label = "common"
+    verbose_name = "公共 Common"
