@@ -5,3 +5,10 @@ class SupervisionConfig(AppConfig):
     name = "eduplan.supervision"
     label = "supervision"
     verbose_name = "督导 Supervision"
+
+    def ready(self) -> None:
+        from eduplan.common.todos import register_todo_provider
+
+        from .reminders import supervision_todos
+
+        register_todo_provider(self.label, supervision_todos)

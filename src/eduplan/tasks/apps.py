@@ -5,3 +5,10 @@ class TasksConfig(AppConfig):
     name = "eduplan.tasks"
     label = "tasks"
     verbose_name = "计划任务 Plan tasks"
+
+    def ready(self) -> None:
+        from eduplan.common.todos import register_todo_provider
+
+        from .queries import task_todos
+
+        register_todo_provider(self.label, task_todos)

@@ -15,9 +15,8 @@ from typing import Any
 from django.utils.translation import get_language
 
 from eduplan.accounts.scoping import profile_of
+from eduplan.common.cache import cached
 from eduplan.registry.choices import DivisionLevel, Role
-
-from .results import cached
 
 
 def scope_signature(user: Any) -> str:
