@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,6 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from eduplan.common.noticeparts import NoticePart, registered_notice_parts
 from eduplan.common.workflow import actor, now_or, require_role
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements
@@ -912,16 +912,15 @@ def build_notice_docx(data: NoticeData) -> Any:
     return doc
 
 
-#: Parts of the notice that other apps write (imported late: they import supervision), in annex
-#: order from 附表4. Each module has ``KEY`` (its entry in ``NoticeData.parts``), ``SECTION`` (the
-#: heading its paragraph goes under), ``ANNEX_TITLE``, ``HEADERS`` and ``SHEET``, and functions
-#: ``collect(city, as_of, records) -> rows``, ``paragraph(rows, annex) -> str`` and
-#: ``cells(row) -> list[str]``. The xlsx gets every row's own fields, unrounded.
-NOTICE_PARTS = ("eduplan.tasks.notice", "eduplan.programmes.notice")
+#: Parts of the notice that other apps write, by ``KEY``, in annex order from 附表4; each app
+#: registers its part from ``AppConfig.ready`` (``eduplan.common.noticeparts.NoticePart``: ``KEY``,
+#: ``SECTION``, ``ANNEX_TITLE``, ``HEADERS``, ``SHEET``, ``collect``, ``paragraph``, ``cells``).
+#: The xlsx gets every row's own fields, unrounded.
+NOTICE_PARTS = ("overdue_tasks", "incentives")
 
 
-def notice_parts() -> list[Any]:
-    return [importlib.import_module(name) for name in NOTICE_PARTS]
+def notice_parts() -> list[NoticePart]:
+    return registered_notice_parts(NOTICE_PARTS)
 
 
 def _part_paragraphs(w: _Writer, data: NoticeData, section: int) -> None:
