@@ -8,10 +8,10 @@ import re
 import pytest
 
 from eduplan.accounts.actions import create_user_with_role
+from eduplan.common.models import RecordEdit
 from eduplan.registry import actions, identity
 from eduplan.registry.choices import Role
 from eduplan.registry.models import DataVersion, Institution, NameChange, SchoolClass, StaffMember
-from eduplan.web.models import RecordEdit
 from tests.factories import mini_city
 
 pytestmark = pytest.mark.django_db

@@ -5,3 +5,8 @@ class CommonConfig(AppConfig):
     name = "eduplan.common"
     label = "common"
     verbose_name = "公共 Common"
+
+    def ready(self) -> None:
+        from . import versions
+
+        versions.connect()

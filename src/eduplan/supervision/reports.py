@@ -154,8 +154,7 @@ def set_reporting_deadline(
     row = ReportingDeadline.objects.filter(city=city, period=periods.month_start(period)).first()
     row = row or ReportingDeadline(city=city, period=periods.month_start(period))
     row.due_on, row.reason, row.set_by = due_on, reason, actor(user)
-    row.full_clean()
-    row.save()
+    save_with_history(row, user=user)
     return row
 
 
@@ -240,8 +239,7 @@ def save_monthly_report(
                 )
             row.status = status
             row.progress = change.get("progress", row.progress)
-            row.full_clean()
-            row.save()
+            save_with_history(row, user=user)
     return save_with_history(report, user=user, reason="填报 edited")
 
 

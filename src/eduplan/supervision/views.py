@@ -286,14 +286,22 @@ def _inspection_post(request: HttpRequest, inspection: Inspection) -> None:
     action = request.POST.get("action", "")
     user = request.user
     if action == "checklist":
+        marks = []
         for item in inspection.checklist.all():
             result = request.POST.get(f"result_{item.pk}")
             note = request.POST.get(f"note_{item.pk}", "")
             if result is None or (result == item.result and note == item.note):
                 continue
-            if _act(request, inspections.record_check, item, result, note=note, user=user) is None:
-                return
-        messages.success(request, "检查表已保存 / checklist saved")
+            marks.append((item, result, note))
+        # All lines or none: a refusal on one line leaves the checklist as it was.
+        _act(
+            request,
+            inspections.record_checks,
+            inspection,
+            marks,
+            user=user,
+            ok="检查表已保存 / checklist saved",
+        )
     elif action == "finding":
         form = FindingForm(request.POST)
         if form.is_valid():

@@ -406,8 +406,7 @@ def record_progress(
         submitted_by=actor(user),
         submitted_at=moment,
     )
-    update.full_clean()
-    update.save()
+    save_with_history(update, user=user)
     store_files(Evidence, checked, update=update)
     if percent is not None:
         task.percent = int(percent)
@@ -498,8 +497,7 @@ def complete_milestone(
     _county_officer(user, task, "节点由本县教育体育局确认", "the county's officer marks milestones")
     moment = now_or(at)
     milestone.done_on = done_on or local_day(moment)
-    milestone.full_clean()
-    milestone.save()
+    save_with_history(milestone, user=user)
     _record(task, "milestone", task.state, user, moment, f"{milestone.title_zh} {milestone.done_on}")
     return milestone
 
