@@ -22,9 +22,14 @@ def has_history(model: type[models.Model]) -> bool:
     return hasattr(model, "history")
 
 
+def _field(model: type[models.Model], name: str) -> Any:
+    """A concrete field of ``model`` (typed loosely: only concrete fields are looked up here)."""
+    return model._meta.get_field(name)
+
+
 def display_value(model: type[models.Model], name: str, value: Any) -> str:
     """A field's value as a reader sees it: choices by label, booleans as 是/否, empty as —."""
-    f: Any = model._meta.get_field(name)
+    f = _field(model, name)
     if value is None or (value == "" and not f.choices):
         return "—"
     if f.choices:
@@ -38,7 +43,7 @@ def field_changes(model: type[models.Model], before: dict[str, Any], after: dict
     """The fields of ``after`` whose value differs from ``before``, labelled and displayed."""
     return [
         [
-            str(model._meta.get_field(n).verbose_name),
+            str(_field(model, n).verbose_name),
             display_value(model, n, before.get(n)),
             display_value(model, n, v),
         ]
@@ -99,13 +104,14 @@ def write_audit(obj: models.Model, before: dict[str, Any] | None, user: User | N
         changes = field_changes(model, before, after)
         if not changes:
             return
+    author: Any = user if getattr(user, "is_authenticated", False) else None
     RecordEdit.objects.create(
         institution=institution,
         model=model.__name__,
         object_id=obj.pk,
         label=record_label(obj)[:120],
         action="add" if before is None else "change",
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=author,
         reason=reason[:200],
         changes=changes,
     )

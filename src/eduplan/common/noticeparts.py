@@ -20,7 +20,7 @@ class NoticePart(Protocol):
     KEY: str  #: its entry in ``NoticeData.parts``
     SECTION: int  #: the heading its paragraph goes under
     ANNEX_TITLE: str
-    HEADERS: Sequence[str]
+    HEADERS: list[str]
     SHEET: str
 
     def collect(self, city: Any, as_of: dt.date, records: Any = None) -> list[dict[str, Any]]: ...
