@@ -11,16 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
 from django.core.exceptions import ImproperlyConfigured
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    User: TypeAlias = AbstractBaseUser | AnonymousUser
-else:
-    User = Any
+from eduplan.accounts.scoping import User
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,7 @@ class Todo:
         return {**asdict(self), "overdue": self.overdue}
 
 
-TodoProvider: TypeAlias = Callable[["User", dt.date], list[Todo]]
+TodoProvider: TypeAlias = Callable[[User, dt.date], list[Todo]]
 
 _PROVIDERS: dict[str, TodoProvider] = {}
 

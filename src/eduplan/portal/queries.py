@@ -15,8 +15,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from eduplan.accounts.scoping import profile_of, scope
-from eduplan.common.todos import Todo, User
+from eduplan.accounts.scoping import User, profile_of, scope
+from eduplan.common.todos import Todo
 from eduplan.common.workflow import SUPERUSER, role_of
 from eduplan.registry.choices import Role
 

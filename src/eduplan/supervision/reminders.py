@@ -19,8 +19,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from eduplan.accounts.scoping import scope
-from eduplan.common.todos import Todo, User, sort_key
+from eduplan.accounts.scoping import User, scope
+from eduplan.common.todos import Todo, sort_key
 from eduplan.common.workflow import SUPERUSER, role_of
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements

@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from eduplan.accounts.scoping import scope
-from eduplan.common.todos import Todo, User
+from eduplan.accounts.scoping import User, scope
+from eduplan.common.todos import Todo
 from eduplan.common.workflow import SUPERUSER, offered_actions, role_of
 from eduplan.plans import standards
 from eduplan.registry.choices import Role
