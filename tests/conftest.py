@@ -29,7 +29,7 @@ def _private_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
-    from eduplan.web.results import forget_local
+    from eduplan.common.cache import forget_local
 
     cache.clear()
     forget_local()

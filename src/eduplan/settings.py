@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "simple_history",
     "eduplan.registry",
     "eduplan.accounts",
+    "eduplan.common",
     "eduplan.demo",
     "eduplan.metrics",
     "eduplan.plans",

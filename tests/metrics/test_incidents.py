@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from eduplan.metrics import engines, incidents
 from eduplan.metrics.incidents import Incident, IncidentList
@@ -35,11 +34,10 @@ def test_ban_length_defaults_to_the_standards_file():
     }
 
 
-def test_source_discovery(monkeypatch):
-    # A registered source wins; else a supervision module's banned_counties(on); else nothing.
-    fake = types.ModuleType(incidents.SUPERVISION_MODULE)
-    fake.banned_counties = lambda on: {"530403": D(2026, 1, 1)}
-    monkeypatch.setitem(sys.modules, incidents.SUPERVISION_MODULE, fake)
+def test_source_registration(monkeypatch):
+    # An override wins; else the provider registered at start-up; else a loud configuration error.
+    monkeypatch.setattr(incidents, "_registered", None)
+    incidents.register_incident_source(lambda on: {"530403": D(2026, 1, 1)})
     assert incidents.incident_source().banned_counties(D(2025, 12, 31)) == {"530403": D(2026, 1, 1)}
     registered = IncidentList([])
     incidents.set_incident_source(registered)
@@ -47,8 +45,16 @@ def test_source_discovery(monkeypatch):
         assert incidents.incident_source() is registered
     finally:
         incidents.set_incident_source(None)
-    monkeypatch.setitem(sys.modules, incidents.SUPERVISION_MODULE, types.ModuleType("empty"))
-    assert incidents.incident_source().banned_counties(D(2025, 12, 31)) == {}
+    assert incidents.incident_source().banned_counties(D(2025, 12, 31)) == {"530403": D(2026, 1, 1)}
+    monkeypatch.setattr(incidents, "_registered", None)
+    with pytest.raises(ImproperlyConfigured, match="no incident source is registered"):
+        incidents.incident_source()
+
+
+def test_supervision_registers_the_incident_source_at_start_up():
+    from eduplan.supervision.incidents import banned_counties
+
+    assert incidents.incident_source().fn is banned_counties
 
 
 @pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from eduplan.common.workflow import TransitionError
 from eduplan.complaints import actions, queries
 from eduplan.complaints.models import Complaint, ComplaintContact, ComplaintStatus
 from eduplan.portal.directory import directory
 from eduplan.supervision.models import FindingCategory, InspectionKind
-from eduplan.supervision.workflow import TransitionError
 from tests.portal.helpers import PASSWORD, complaint_post, portal_city
 
 pytestmark = pytest.mark.django_db

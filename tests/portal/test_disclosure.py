@@ -91,7 +91,8 @@ def test_indicator_sentences():
 
 def test_county_page_shows_indicators_and_survives_their_failure(client, city, monkeypatch):
     monkeypatch.setattr(
-        "eduplan.web.results.all_indicator_records", lambda: [RECORD, {**RECORD, "year": 2023, "value": 90}]
+        "eduplan.metrics.cached.all_indicator_records",
+        lambda: [RECORD, {**RECORD, "year": 2023, "value": 90}],
     )
     page = client.get("/lists/530402/").content.decode()
     assert "学前三年毛入园率 93.5%" in page and "90%" not in page  # the latest year only
@@ -99,6 +100,6 @@ def test_county_page_shows_indicators_and_survives_their_failure(client, city, m
     def broken():
         raise RuntimeError("no plan file")
 
-    monkeypatch.setattr("eduplan.web.results.all_indicator_records", broken)
+    monkeypatch.setattr("eduplan.metrics.cached.all_indicator_records", broken)
     response = client.get("/lists/530402/")
     assert response.status_code == 200 and "指标暂时无法计算" in response.content.decode()

@@ -4,12 +4,11 @@ overdue-hazard hook reports "not checkable" until supervision provides hazards."
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 
 import pytest
 
 from eduplan.registry import actions
+from eduplan.rules import safety
 
 from .builders import SAFE, clean_high_school, clean_kindergarten, codes, run, violations
 
@@ -56,9 +55,8 @@ def test_overdue_hazards_are_not_checkable_until_supervision_provides_them(city,
     from eduplan.rules.catalogue import get_rule
 
     assert get_rule("SAFETY-HAZARD-OVERDUE").checkable is False
-    # The hook: a module providing overdue_major_hazards(ctx) makes the rule live.
-    module = types.ModuleType("eduplan.supervision.hazards")
 
+    # The hook: a provider of overdue_major_hazards(ctx) registered at start-up makes the rule live.
     def overdue_major_hazards(ctx):
         kg = (
             ctx.institutions()
@@ -68,8 +66,8 @@ def test_overdue_hazards_are_not_checkable_until_supervision_provides_them(city,
         )
         yield kg | {"hazard": "围墙开裂", "found_on": dt.date(2024, 11, 1), "deadline": dt.date(2024, 12, 1)}
 
-    module.overdue_major_hazards = overdue_major_hazards
-    monkeypatch.setitem(sys.modules, "eduplan.supervision.hazards", module)
+    monkeypatch.setattr(safety, "_hazard_source", None)
+    safety.register_hazard_source(overdue_major_hazards)
     assert get_rule("SAFETY-HAZARD-OVERDUE").checkable is True
     found = run(rule_ids=["SAFETY-HAZARD-OVERDUE"])
     assert [(f.entity_code, f.kind, f.subject) for f in found] == [("K-A1", "violation", "围墙开裂")]

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from eduplan.common.workflow import TransitionError
 from eduplan.supervision import annual, incidents, inspections
 from eduplan.supervision.models import AnnualInspection, AnnualResult, AnnualState, CheckResult, IncidentKind
-from eduplan.supervision.workflow import TransitionError
 
 from .helpers import world
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from eduplan.common.workflow import TransitionError
 from eduplan.supervision import inspections, rectification
 from eduplan.supervision.models import (
     CheckResult,
@@ -19,7 +20,6 @@ from eduplan.supervision.models import (
     OrderState,
     RectificationOrder,
 )
-from eduplan.supervision.workflow import TransitionError
 
 from .helpers import at, world
 

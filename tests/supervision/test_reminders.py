@@ -9,9 +9,9 @@ import json
 import pytest
 from django.core.management import call_command
 
+from eduplan.common.todos import todos_for as todo_for
 from eduplan.supervision import inspections, rectification, reports
 from eduplan.supervision.models import OrderLevel, RectificationOrder
-from eduplan.supervision.reminders import todo_for
 
 from .helpers import GOOD_VALUES, at, world
 from .test_rectification import issued

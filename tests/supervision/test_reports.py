@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from eduplan.common.workflow import TransitionError
 from eduplan.supervision import reports
 from eduplan.supervision.models import MonthlyReport, ReportState
-from eduplan.supervision.workflow import TransitionError
 
 from .helpers import GOOD_VALUES, at, world
 

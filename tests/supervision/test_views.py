@@ -236,3 +236,35 @@ def test_confirming_an_automatic_finding_on_the_page(client, w):
     client.post(url, {"action": "confirm", "key": key, "major_hazard": ""})
     assert inspection.findings.get().rule == "KG-NAME"
     assert "no longer reported" in page(client.post(url, {"action": "confirm", "key": key}, follow=True))
+
+
+def test_a_checklist_is_saved_whole_or_not_at_all(client, w):
+    """One refused line (an unknown result) keeps every line of the submitted checklist as it was:
+    no half-saved checklist, no finding from the good line, and the refusal shown on the page."""
+    login(client, w.supervisor)
+    client.post(
+        f"{BASE}/inspections/", {"institution": w.m.kg_a.pk, "inspected_on": "2025-03-10", "kind": "routine"}
+    )
+    inspection = Inspection.objects.get()
+    url = f"{BASE}/inspections/{inspection.pk}/"
+    lines = list(inspection.checklist.all())
+    good, bad = lines[0], lines[-1]
+    before = {line.pk: (line.result, line.note) for line in lines}
+    response = client.post(
+        url,
+        {
+            "action": "checklist",
+            f"result_{good.pk}": "fail",
+            f"note_{good.pk}": "夜间无保安",
+            f"result_{bad.pk}": "maybe",
+            f"note_{bad.pk}": "",
+        },
+        follow=True,
+    )
+    assert "未知检查结果" in page(response)
+    assert {line.pk: (line.result, line.note) for line in inspection.checklist.all()} == before
+    assert not inspection.findings.exists()
+    # The same checklist without the bad line is saved whole.
+    client.post(url, {"action": "checklist", f"result_{good.pk}": "fail", f"note_{good.pk}": "夜间无保安"})
+    assert inspection.checklist.get(pk=good.pk).result == "fail"
+    assert inspection.findings.count() == 1

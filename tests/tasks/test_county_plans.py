@@ -9,7 +9,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from eduplan.supervision.workflow import TransitionError
+from eduplan.common.workflow import TransitionError
 from eduplan.tasks import actions
 from eduplan.tasks.county_plans import county_plan_diff, county_plan_overview
 from eduplan.tasks.models import CountyPlanState, CountyTask, PlanTask

@@ -9,8 +9,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from eduplan.common.todos import todos_for as todo_for
 from eduplan.supervision import notices
-from eduplan.supervision.reminders import todo_for
 from eduplan.tasks import actions
 from eduplan.tasks.models import TaskLevel, TaskState
 from eduplan.tasks.queries import overdue_tasks

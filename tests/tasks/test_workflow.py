@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from eduplan.supervision.workflow import TransitionError
+from eduplan.common.workflow import TransitionError
 from eduplan.tasks import actions
 from eduplan.tasks.actions import TRANSITIONS
 from eduplan.tasks.models import Milestone, TaskEvent, TaskLevel, TaskState

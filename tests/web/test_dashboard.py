@@ -57,3 +57,13 @@ def test_drill_down_city_numerator_is_the_sum_of_counties(client, city):
     assert sum(p["numerator"] for p in detail["parts"]) == detail["record"]["numerator"]
     page = client.get("/office/indicators/preschool_ger/530400/2024/").content.decode()
     assert "红塔区" in page and "江川区" in page
+
+
+def test_a_user_who_sees_no_county_opens_no_county_figures(client, city):
+    """An empty scope is empty: a supervisor with no institutions assigned sees the city aggregate
+    as a reference but no county's figures (it used to be read as 'every county')."""
+    create_user_with_role("sup0", "pw-123456", Role.SUPERVISOR)
+    client.login(username="sup0", password="pw-123456")
+    assert client.get("/office/indicators/preschool_ger/530402/2024/").status_code == 404
+    assert client.get("/office/indicators/preschool_ger/530403/2024/").status_code == 404
+    assert client.get("/office/indicators/preschool_ger/530400/2024/").status_code == 200

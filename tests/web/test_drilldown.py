@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from eduplan.accounts.actions import create_user_with_role
+from eduplan.metrics.cached import all_indicator_records
 from eduplan.registry import actions
 from eduplan.registry.choices import DivisionLevel, DivisionType, Ownership, Role, Sponsor
-from eduplan.web.results import all_indicator_records
 from tests.factories import make_division, make_kindergarten, mini_city
 
 pytestmark = pytest.mark.django_db

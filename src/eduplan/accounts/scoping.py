@@ -16,11 +16,19 @@ A county officer never sees another county's rows, whatever page, API call, expo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db.models import Model, Q, QuerySet
 
 from eduplan.registry.choices import DivisionLevel, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    #: A signed-in user, an anonymous visitor (``None`` is the system: the daily job, the demo).
+    User: TypeAlias = AbstractBaseUser | AnonymousUser
+else:
+    User = Any
 
 
 @dataclass(frozen=True)
@@ -152,3 +160,34 @@ def can_see(user: Any, obj: Model) -> bool:
 
 def can_change(user: Any, obj: Model) -> bool:
     return scope(user, type(obj)._default_manager.filter(pk=obj.pk), write=True).exists()
+
+
+def visible_county_codes(user: User) -> set[str] | None:
+    """County codes whose figures (indicators, county findings) the user may see; ``None`` means
+    every county of their city, an empty set none at all.
+
+    City-level figures (aggregates) are visible to every signed-in role as a reference."""
+    if getattr(user, "is_superuser", False):
+        return None
+    profile = profile_of(user)
+    if profile is None:
+        return set()
+    if (
+        profile.role in (Role.CITY_OFFICER, Role.VIEWER)
+        and profile.division
+        and (profile.division.level == DivisionLevel.CITY)
+    ):
+        return None
+    if profile.role in (Role.COUNTY_OFFICER, Role.VIEWER) and profile.division:
+        return {profile.division.code}
+    if profile.role == Role.PRINCIPAL and profile.institution_id:
+        return {profile.institution.county.code}
+    if profile.role == Role.SUPERVISOR:
+        from eduplan.registry.models import Institution
+
+        return set(
+            Institution.objects.filter(pk__in=profile.supervised.values("pk")).values_list(
+                "county__code", flat=True
+            )
+        )
+    return set()

@@ -26,18 +26,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from eduplan.accounts import permissions
-from eduplan.plans.coverage import implements
-from eduplan.portal.protection import clean_text, setting
-from eduplan.registry.models import Institution
-from eduplan.supervision import inspections
-from eduplan.supervision.models import FindingCategory, InspectionKind, Severity
-from eduplan.supervision.workflow import (
+from eduplan.common.workflow import (
     TransitionError,
     actor,
     local_day,
     now_or,
     require_scope,
 )
+from eduplan.plans.coverage import implements
+from eduplan.portal.protection import clean_text, setting
+from eduplan.registry.models import Institution
+from eduplan.supervision import inspections
+from eduplan.supervision.models import FindingCategory, InspectionKind, Severity
 
 from .models import Complaint, ComplaintCategory, ComplaintContact, ComplaintEvent, ComplaintStatus
 

@@ -16,7 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import profile_of, scope
+from eduplan.accounts.scoping import User, profile_of, scope
+from eduplan.common.todos import Todo
 
 from .actions import CODE_LENGTH, normalise_code
 from .models import Complaint, ComplaintCategory, ComplaintContact, ComplaintStatus
@@ -163,12 +164,11 @@ def contact_for_officer(user: Any, complaint: Complaint) -> str:
     return row.contact if row else ""
 
 
-def complaint_todos(user: Any, today: dt.date | None = None) -> list[Any]:
-    """Open complaints as to-do items (``supervision.reminders.Todo``) for an officer's list:
+def complaint_todos(user: User, today: dt.date | None = None) -> list[Todo]:
+    """Open complaints as to-do items (registered with ``eduplan.common.todos`` by
+    ``PortalConfig.ready``) for an officer's list:
     a county officer's own county's; a city officer's escalated ones."""
     from django.urls import NoReverseMatch, reverse
-
-    from eduplan.supervision.reminders import Todo
 
     today = today or timezone.localdate()
     if not permissions.may_handle_complaints(user):

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from eduplan.common.workflow import TransitionError
 from eduplan.portal.protection import setting
 from eduplan.portal.views import guarded
-from eduplan.supervision.workflow import TransitionError
 
 from . import actions, queries
 from .forms import AnswerForm, ConvertForm

@@ -2,26 +2,26 @@
 case or serious teacher-ethics problem may not apply for certification for two years
 (``[assessment] incident_ban_years``).
 
-Incidents belong to the supervision work; the readiness only asks, through a hook, which counties
-are barred on a day. The source is, in order: one set with :func:`set_incident_source` (tests pass
-a fake); the module ``eduplan.supervision.incidents`` when it defines ``banned_counties(on)``
-(county code → first day it may apply again); otherwise none, and no county is barred.
+Incidents belong to the supervision work; the readiness only asks which counties are barred on a
+day. The source is, in order: one set with :func:`set_incident_source` (tests pass a fake); the one
+registered at start-up with :func:`register_incident_source` (``SupervisionConfig.ready`` registers
+``supervision.incidents.banned_counties``: county code → first day it may apply again). With
+neither, computing the readiness fails loudly instead of silently barring no county.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from django.core.exceptions import ImproperlyConfigured
 
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements
 
 implements("measure", "counties_ready", ["PRE-T4", "PRE-5.4"])
-
-SUPERVISION_MODULE = "eduplan.supervision.incidents"
 
 
 class IncidentSource(Protocol):
@@ -65,13 +65,20 @@ class IncidentList:
 
 NO_INCIDENTS = IncidentList(())
 
+_override: IncidentSource | None = None
 _registered: IncidentSource | None = None
 
 
 def set_incident_source(source: IncidentSource | None) -> None:
-    """Use ``source`` for the ban (``None``: back to discovery)."""
+    """Use ``source`` for the ban instead of the registered one (``None``: back to it)."""
+    global _override
+    _override = source
+
+
+def register_incident_source(fn: Callable[[dt.date], Mapping[str, dt.date]]) -> None:
+    """The start-up provider of the ban: ``fn(on)`` → county code → first day it may apply again."""
     global _registered
-    _registered = source
+    _registered = _FunctionSource(fn)
 
 
 @dataclass(frozen=True)
@@ -83,14 +90,15 @@ class _FunctionSource:
 
 
 def incident_source() -> IncidentSource:
-    if _registered is not None:
-        return _registered
-    try:
-        module = importlib.import_module(SUPERVISION_MODULE)
-    except ModuleNotFoundError:
-        return NO_INCIDENTS
-    fn = getattr(module, "banned_counties", None)
-    return _FunctionSource(fn) if callable(fn) else NO_INCIDENTS
+    """The override, else the registered provider; neither is a configuration error."""
+    if _override is not None:
+        return _override
+    if _registered is None:
+        raise ImproperlyConfigured(
+            "没有登记重大事故来源(督导模块未加载)/ no incident source is registered: "
+            "SupervisionConfig.ready registers supervision.incidents.banned_counties"
+        )
+    return _registered
 
 
 def ban_years() -> int:

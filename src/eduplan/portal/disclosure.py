@@ -256,8 +256,8 @@ def county_statements(county: str) -> list[StatementGroup] | None:
     """The county's indicators, each at its latest school year with a value, grouped as the plan
     groups them; ``None`` when the indicators cannot be computed (no plan file, no data): the page
     then says so instead of failing."""
+    from eduplan.metrics.cached import all_indicator_records
     from eduplan.plans.loader import load_plan
-    from eduplan.web.results import all_indicator_records
 
     try:
         records = all_indicator_records()

@@ -1,6 +1,6 @@
 """Every write to the programme registers. Views, the API, imports, the demo and tests call these.
 
-Each action goes through ``registry.actions.save_validated``: ``full_clean``, the acting user's
+Each action goes through the one save path (``common.saving.save_record``): ``full_clean``, the acting user's
 write scope (``accounts.scoping``), a history entry with who and why, and a bump of the data
 version (designations feed the plan's indicators, whose cached values must go stale).
 """
@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
 from eduplan.accounts import permissions
+from eduplan.common.saving import save_record
 from eduplan.registry import actions as registry_actions
 from eduplan.registry.models import Division, Institution
 
@@ -31,8 +32,6 @@ from .models import (
     SubsidyStandard,
     VolunteerDuty,
 )
-
-save_record = registry_actions.save_validated
 
 
 def _upsert(

@@ -12,3 +12,9 @@ class ProgrammesConfig(AppConfig):
         from .kinds import programme_kind_set
 
         register(programme_kind_set())  # the programme registers' import pipeline
+
+        from eduplan.common.noticeparts import register_notice_part
+
+        from . import notice
+
+        register_notice_part(notice)

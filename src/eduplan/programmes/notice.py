@@ -1,7 +1,7 @@
 """Counties eligible for incentives (PRE-5.2) in the monthly notice (通报): the counterpart of the
 criticism in section 五, under the rule of :func:`eduplan.programmes.queries.incentive_list`
 (every county target met, or certified first). One of the notice's parts
-(``eduplan.supervision.notices.NOTICE_PARTS``).
+(``eduplan.common.noticeparts``, registered by ``ProgrammesConfig.ready``).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from eduplan.accounts.scoping import scope
+from eduplan.metrics.cached import indicator_records_for
 from eduplan.plans.coverage import implements
 from eduplan.registry.models import Division
 
@@ -108,11 +109,9 @@ def incentive_list(
     school year with indicator values (or ``year``), every indicator with a target that applies to
     it as a county has a value and meets its target; it is eligible *for being certified first*
     when it holds the earliest 普及普惠 certification of the counties of its city (ties: all of
-    them). ``records`` are the indicator records (default: the cached ones, ``web.results``).
+    them). ``records`` are the indicator records (default: the cached ones, ``metrics.cached``).
     """
     if records is None:
-        from eduplan.web.results import indicator_records_for
-
         records = indicator_records_for(user)
     counties = {c.code: c for c in scoped(user, Division.objects.counties()).select_related("city")}
     rows = [r for r in records if r["level"] == "county" and r.get("target") is not None]

@@ -1,8 +1,9 @@
 """Every write to the registry that carries meaning. Views, the API, imports, the demo and tests
 call these; nothing else saves registry models.
 
-Each action validates with ``full_clean`` (so bad data is refused the same way everywhere), checks
-the acting user's write scope when a user is given, and leaves a history entry with who and why.
+Each action saves through the one save path (``eduplan.common.saving``): ``full_clean`` (so bad
+data is refused the same way everywhere), the acting user's write scope when a user is given, a
+history entry with who and why (or an audit entry), and a bump of the data version.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+
+from eduplan.common.saving import check_write, save_record
 
 from . import identity
 from .choices import DivisionLevel, ManagementPost, PairingKind
@@ -27,43 +29,21 @@ from .models import (
     SafetyRecord,
     SchoolClass,
     StaffMember,
-    bump_version,
 )
 
 M = TypeVar("M", bound=models.Model)
 
 
-def _check_write(user: Any, obj: models.Model) -> None:
-    if user is None:
-        return
-    from eduplan.accounts.scoping import can_add, scope
-
-    manager = type(obj)._default_manager
-    if obj.pk is None:
-        if not can_add(user, obj):
-            raise PermissionDenied("无权在此范围内新增数据 / you may not add data here")
-        return
-    if not scope(user, manager.filter(pk=obj.pk), write=True).exists():
-        raise PermissionDenied("无权修改此数据 / you may not change this record")
-
-
 def save_validated(obj: M, *, user: Any = None, reason: str = "") -> M:
-    """Validate, check the user's scope, save, and record who and why in the history."""
-    _check_write(user, obj)
-    obj.full_clean()
-    if user is not None and getattr(user, "is_authenticated", False):
-        obj._history_user = user  # type: ignore[attr-defined]
-    if reason:
-        obj._change_reason = reason  # type: ignore[attr-defined]
-    with transaction.atomic():
-        obj.save()
-        bump_version()
-    return obj
+    """Validate, check the user's scope, save, and record who and why in the history: the one
+    save path (:func:`eduplan.common.saving.save_record`), which also writes the audit entry and
+    bumps the data version."""
+    return save_record(obj, user=user, reason=reason)
 
 
 def update_fields(obj: M, changes: dict[str, Any], *, user: Any = None, reason: str = "") -> M:
     """Change some fields of a record; the old values stay in its history."""
-    _check_write(user, obj)
+    check_write(user, obj)
     for name, value in changes.items():
         setattr(obj, name, value)
     return save_validated(obj, user=user, reason=reason)

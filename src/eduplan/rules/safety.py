@@ -1,21 +1,21 @@
 """Safety (PRE-4.2.3, HS-2.10): the "three defences" items on each institution's latest safety
 record, and major hazards left open past their rectification deadline.
 
-Hazards are recorded by the supervision loop (inspections → findings → rectification), which is
-not written yet. The rule for overdue hazards is in the catalogue now and reads them through a
-documented hook: a module ``eduplan.supervision.hazards`` defining
+Hazards are recorded by the supervision loop (inspections → findings → rectification), which does
+not list overdue major hazards for the rules yet. The rule for overdue hazards is in the catalogue
+now and reads them from a provider registered at start-up (in an ``AppConfig.ready``) with
+:func:`register_hazard_source`:
 
     overdue_major_hazards(ctx: RuleContext) -> Iterable[Mapping[str, Any]]
 
 whose rows carry the institution's ``code``, ``name``, ``county__code``, ``county__name`` and the
 hazard's ``hazard`` (description), ``found_on`` and ``deadline`` (dates), reading through
-``ctx.scoped(...)`` so a user's scope holds. Until that module exists the rule reports, per county,
+``ctx.scoped(...)`` so a user's scope holds. Until one is registered the rule reports, per county,
 that overdue hazards cannot be checked yet (an ``info`` / ``no_data`` finding), never a pass.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -27,8 +27,9 @@ from eduplan.registry.models import SafetyRecord
 from .catalogue import INSTITUTION_FIELDS, RuleContext, any_of, inst_fields, rule
 from .findings import FindingKind, RuleFinding, Severity
 
-HAZARD_MODULE = "eduplan.supervision.hazards"
-HAZARD_FUNCTION = "overdue_major_hazards"
+HazardSource = Callable[[RuleContext], Iterable[Mapping[str, Any]]]
+
+_hazard_source: HazardSource | None = None
 
 
 def item_labels(item: str) -> tuple[str, str]:
@@ -108,13 +109,15 @@ def safety_items(ctx: RuleContext) -> Iterator[RuleFinding]:
         )
 
 
-def hazard_source() -> Callable[[RuleContext], Iterable[Mapping[str, Any]]] | None:
-    """The supervision module's overdue-hazard reader, once it exists (see the module docstring)."""
-    try:
-        module = importlib.import_module(HAZARD_MODULE)
-    except ImportError:
-        return None
-    return getattr(module, HAZARD_FUNCTION, None)
+def register_hazard_source(source: HazardSource | None) -> None:
+    """Register the overdue-major-hazard reader (see the module docstring; ``None`` removes it)."""
+    global _hazard_source
+    _hazard_source = source
+
+
+def hazard_source() -> HazardSource | None:
+    """The registered overdue-hazard reader, or ``None`` while no app provides one."""
+    return _hazard_source
 
 
 @rule(
@@ -124,8 +127,8 @@ def hazard_source() -> Callable[[RuleContext], Iterable[Mapping[str, Any]]] | No
     title_zh="重大安全隐患逾期未整改(重大隐患督办)",
     title_en="Major safety hazards still open past their rectification deadline",
     checkable=lambda: hazard_source() is not None,
-    note=f"读取 {HAZARD_MODULE}.{HAZARD_FUNCTION}(督导模块尚未接入时报告“无法核查”) / reads "
-    f"{HAZARD_MODULE}.{HAZARD_FUNCTION}; until the supervision module provides it, reports 'not checkable'",
+    note="读取登记的逾期重大隐患来源(督导模块尚未接入时报告“无法核查”) / reads the registered "
+    "overdue-major-hazard source; until the supervision module provides one, reports 'not checkable'",
 )
 def overdue_hazards(ctx: RuleContext) -> Iterator[RuleFinding]:
     """PRE-4.2.3 重大隐患督办 and PRE-4.2.4 rectification within a deadline."""

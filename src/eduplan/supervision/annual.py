@@ -24,13 +24,7 @@ from django.db.models import QuerySet
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
-from eduplan.plans.coverage import implements
-from eduplan.registry.choices import PRESCHOOL_KINDS
-from eduplan.registry.models import Institution
-
-from .inspections import abuse_findings
-from .models import AnnualInspection, AnnualResult, AnnualState
-from .workflow import (
+from eduplan.common.workflow import (
     actor,
     next_state,
     now_or,
@@ -39,6 +33,12 @@ from .workflow import (
     require_scope,
     save_with_history,
 )
+from eduplan.plans.coverage import implements
+from eduplan.registry.choices import PRESCHOOL_KINDS
+from eduplan.registry.models import Institution
+
+from .inspections import abuse_findings
+from .models import AnnualInspection, AnnualResult, AnnualState
 
 implements("workflow", "annual_inspection", ["PRE-4.2.2", "PRE-4.2.4"])
 

@@ -17,13 +17,7 @@ from django.db.models import QuerySet
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
-from eduplan.plans import standards
-from eduplan.plans.coverage import implements
-from eduplan.registry.models import Division, Institution
-
-from .models import Incident, IncidentKind
-from .periods import add_years
-from .workflow import (
+from eduplan.common.workflow import (
     actor,
     local_day,
     now_or,
@@ -32,6 +26,12 @@ from .workflow import (
     require_scope,
     save_with_history,
 )
+from eduplan.plans import standards
+from eduplan.plans.coverage import implements
+from eduplan.registry.models import Division, Institution
+
+from .models import Incident, IncidentKind
+from .periods import add_years
 
 implements("workflow", "incidents", ["PRE-5.4"])
 

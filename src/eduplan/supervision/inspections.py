@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,13 @@ from django.db.models import QuerySet
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
+from eduplan.common.workflow import (
+    next_state,
+    now_or,
+    refuse,
+    require_scope,
+    save_with_history,
+)
 from eduplan.output import to_json
 from eduplan.plans.coverage import implements
 from eduplan.registry.choices import HIGH_SCHOOL_STAGE_KINDS, PRESCHOOL_KINDS
@@ -40,13 +48,6 @@ from .models import (
     InspectionKind,
     InspectionState,
     Severity,
-)
-from .workflow import (
-    next_state,
-    now_or,
-    refuse,
-    require_scope,
-    save_with_history,
 )
 
 implements("workflow", "inspection", ["PRE-4.2.4", "PRE-4.2.3", "PRE-4.2.2"])
@@ -215,6 +216,20 @@ def _finding_category(item: ChecklistItem) -> str:
 
 
 @transaction.atomic
+def record_checks(
+    inspection: Inspection, marks: Sequence[tuple[ChecklistItem, str, str]], *, user: Any = None
+) -> list[ChecklistItem]:
+    """Mark several lines of ``inspection``'s checklist (``marks``: line, result, note) as one
+    action: all are saved or, at the first refusal, none (the page never keeps half a checklist)."""
+    for item, _result, _note in marks:
+        if item.inspection_id != inspection.pk:
+            raise ValidationError(
+                {"item": f"检查项 {item.code} 不属于本次检查 / not a line of this inspection"}
+            )
+    return [record_check(item, result, note=note, user=user) for item, result, note in marks]
+
+
+@transaction.atomic
 def record_check(
     item: ChecklistItem, result: str, *, note: str = "", user: Any = None, at: dt.datetime | None = None
 ) -> ChecklistItem:
@@ -227,8 +242,7 @@ def record_check(
     if result not in CheckResult.values:
         raise ValidationError({"result": f"未知检查结果 {result!r} / unknown result"})
     item.result, item.note = result, note[:400]
-    item.full_clean()
-    item.save()
+    save_with_history(item, user=user)
     existing = list(item.findings.all())
     if result == CheckResult.FAIL and not existing:
         _create_finding(
@@ -271,8 +285,7 @@ def _create_finding(inspection: Inspection, *, user: Any, at: dt.datetime | None
         recorded_at=now_or(at),
         **fields,
     )
-    finding.full_clean()
-    finding.save()
+    save_with_history(finding, user=user)
     return finding
 
 

@@ -20,11 +20,10 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from eduplan.accounts.scoping import Scope
+from eduplan.common.evidence import EvidenceFile
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division, Institution
 from eduplan.rules.findings import Severity
-
-from .evidence import EvidenceFile
 
 USER = settings.AUTH_USER_MODEL
 

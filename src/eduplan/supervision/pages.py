@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from eduplan.accounts.scoping import scope
+from eduplan.common.todos import todos_for
 from eduplan.registry.models import Division
 
 from . import periods
@@ -15,7 +16,6 @@ from .models import MonthlyReport, OrderState, RectificationOrder
 from .monthly_form import load_form
 from .rectification import allowed_actions as order_actions
 from .rectification import overdue_orders
-from .reminders import todo_for
 from .reports import (
     TIMELINESS_LABELS,
     allowed_actions,
@@ -60,7 +60,7 @@ def dashboard(user: Any, today: dt.date) -> dict[str, Any]:
     return {
         "today": today,
         "period": period,
-        "todos": todo_for(user, today),
+        "todos": todos_for(user, today),
         "status": status,
         "rates": completeness(year_months, user=user, as_of=today),
         "overdue": list(overdue_orders(user, today)[:50]),

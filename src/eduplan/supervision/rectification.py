@@ -30,20 +30,8 @@ from django.db.models import Max, QuerySet
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
-from eduplan.plans import standards
-from eduplan.plans.coverage import implements
-
-from .evidence import check_files, store_files
-from .models import (
-    AWAITING_INSTITUTION,
-    Attachment,
-    Finding,
-    OrderLevel,
-    OrderState,
-    RectificationOrder,
-    RectificationReport,
-)
-from .workflow import (
+from eduplan.common.evidence import check_files, store_files
+from eduplan.common.workflow import (
     actor,
     escalate_overdue,
     escalate_to_city,
@@ -58,6 +46,18 @@ from .workflow import (
     require_scope,
     role_of,
     save_with_history,
+)
+from eduplan.plans import standards
+from eduplan.plans.coverage import implements
+
+from .models import (
+    AWAITING_INSTITUTION,
+    Attachment,
+    Finding,
+    OrderLevel,
+    OrderState,
+    RectificationOrder,
+    RectificationReport,
 )
 
 implements("workflow", "rectification", ["PRE-4.2.4", "PRE-4.2.3", "HS-3.3"])

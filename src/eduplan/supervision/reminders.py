@@ -1,4 +1,4 @@
-"""Reminders: each user's upcoming and missed deadlines (PRE-5.4 月报; PRE-4.2.4 限期整改), shown
+"""Reminders: the supervision part of each user's upcoming and missed deadlines (PRE-5.4 月报; PRE-4.2.4 限期整改), shown
 in the web app as a to-do list and listed daily by ``eduplan remind`` (run from cron).
 
 What is on a list follows the role:
@@ -14,13 +14,14 @@ What is on a list follows the role:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
+from eduplan.common.todos import Todo, sort_key
 from eduplan.plans import standards
 from eduplan.plans.coverage import implements
 
@@ -43,30 +44,6 @@ implements("workflow", "reminders", ["PRE-5.4", "PRE-4.2.4"])
 LOOKBACK_MONTHS = 12
 
 
-@dataclass(frozen=True)
-class Todo:
-    """One item of a to-do list. ``days_left`` is negative when overdue."""
-
-    kind: str
-    title_zh: str
-    title_en: str
-    due_on: dt.date | None
-    days_left: int | None
-    url: str = ""
-    county: str = ""
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_left is not None and self.days_left < 0
-
-    @property
-    def days_overdue(self) -> int:
-        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "overdue": self.overdue}
-
-
 def _url(name: str, *args: Any) -> str:
     """The page of an item, or "" while the supervision pages are not mounted in the URL tree."""
     try:
@@ -79,7 +56,7 @@ def _days(due: dt.date | None, today: dt.date) -> int | None:
     return None if due is None else (due - today).days
 
 
-def _report_todos(user: Any, today: dt.date) -> list[Todo]:
+def _report_todos(user: User, today: dt.date) -> list[Todo]:
     remind = int(standards.value("monthly_report", "remind_days"))
     plan = current_plan_id()
     first = max(
@@ -119,7 +96,7 @@ def _report_todos(user: Any, today: dt.date) -> list[Todo]:
     return todos
 
 
-def _approval_todos(user: Any, today: dt.date) -> list[Todo]:
+def _approval_todos(user: User, today: dt.date) -> list[Todo]:
     qs = scope(user, MonthlyReport.objects.filter(state=ReportState.SUBMITTED).select_related("county"))
     return [
         Todo(
@@ -148,13 +125,13 @@ def _order_todo(o: RectificationOrder, today: dt.date, *, verb_zh: str, verb_en:
     )
 
 
-def _open_orders(user: Any) -> Any:
+def _open_orders(user: User) -> QuerySet[RectificationOrder]:
     return scope(user, RectificationOrder.objects.select_related("institution", "county", "finding"))
 
 
-def todo_for(user: Any, today: dt.date | None = None) -> list[Todo]:
-    """The user's to-do list on ``today``: overdue first, then by due date."""
-    today = today or dt.date.today()
+def supervision_todos(user: User, today: dt.date) -> list[Todo]:
+    """The supervision part of the user's to-do list on ``today`` (registered with
+    ``eduplan.common.todos`` by ``SupervisionConfig.ready``): overdue first, then by due date."""
     remind = int(standards.value("rectification", "remind_days"))
     soon = today + dt.timedelta(days=remind)
     todos: list[Todo] = []
@@ -211,8 +188,5 @@ def todo_for(user: Any, today: dt.date | None = None) -> list[Todo]:
                     o, today, verb_zh="报送整改情况", verb_en="Report the rectification", kind="order_report"
                 )
             )
-    from eduplan.tasks.queries import task_todos  # plan tasks due or overdue (issue 12)
-
-    todos += task_todos(user, today)
-    todos.sort(key=lambda t: (not t.overdue, t.days_left if t.days_left is not None else 10**6, t.title_zh))
+    todos.sort(key=sort_key)
     return todos

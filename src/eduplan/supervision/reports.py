@@ -27,14 +27,7 @@ from django.db.models import Q, QuerySet
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
-from eduplan.plans.coverage import implements
-from eduplan.registry.choices import DivisionLevel
-from eduplan.registry.models import Division
-
-from . import periods
-from .models import MonthlyReport, ReportingDeadline, ReportState, TaskProgress, TaskStatus
-from .monthly_form import Form, load_form, parse_values, validate_submission
-from .workflow import (
+from eduplan.common.workflow import (
     actor,
     local_day,
     next_state,
@@ -46,6 +39,13 @@ from .workflow import (
     role_of,
     save_with_history,
 )
+from eduplan.plans.coverage import implements
+from eduplan.registry.choices import DivisionLevel
+from eduplan.registry.models import Division
+
+from . import periods
+from .models import MonthlyReport, ReportingDeadline, ReportState, TaskProgress, TaskStatus
+from .monthly_form import Form, load_form, parse_values, validate_submission
 
 implements("workflow", "monthly_report", ["PRE-5.4", "HS-3.3"])
 implements("indicator", "monthly_reporting_completeness", ["PRE-5.4"])
@@ -154,8 +154,7 @@ def set_reporting_deadline(
     row = ReportingDeadline.objects.filter(city=city, period=periods.month_start(period)).first()
     row = row or ReportingDeadline(city=city, period=periods.month_start(period))
     row.due_on, row.reason, row.set_by = due_on, reason, actor(user)
-    row.full_clean()
-    row.save()
+    save_with_history(row, user=user)
     return row
 
 
@@ -240,8 +239,7 @@ def save_monthly_report(
                 )
             row.status = status
             row.progress = change.get("progress", row.progress)
-            row.full_clean()
-            row.save()
+            save_with_history(row, user=user)
     return save_with_history(report, user=user, reason="填报 edited")
 
 

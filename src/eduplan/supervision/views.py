@@ -20,12 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
+from eduplan.common.evidence import file_response
+from eduplan.common.pageactions import run_action
+from eduplan.common.workflow import role_of
 from eduplan.output import attachment as download
 from eduplan.registry.choices import PRESCHOOL_KINDS
 from eduplan.registry.models import Division, Institution
 
 from . import annual, incidents, inspections, notices, pages, periods, rectification, reports
-from .evidence import file_response
 from .forms import (
     AnnualForm,
     DeadlineForm,
@@ -47,8 +49,6 @@ from .models import (
     RectificationOrder,
     TaskStatus,
 )
-from .pageactions import run_action
-from .workflow import role_of
 
 
 def _today() -> dt.date:
@@ -293,14 +293,22 @@ def _inspection_post(request: HttpRequest, inspection: Inspection) -> None:
     action = request.POST.get("action", "")
     user = request.user
     if action == "checklist":
+        marks = []
         for item in inspection.checklist.all():
             result = request.POST.get(f"result_{item.pk}")
             note = request.POST.get(f"note_{item.pk}", "")
             if result is None or (result == item.result and note == item.note):
                 continue
-            if _act(request, inspections.record_check, item, result, note=note, user=user) is None:
-                return
-        messages.success(request, "检查表已保存 / checklist saved")
+            marks.append((item, result, note))
+        # All lines or none: a refusal on one line leaves the checklist as it was.
+        _act(
+            request,
+            inspections.record_checks,
+            inspection,
+            marks,
+            user=user,
+            ok="检查表已保存 / checklist saved",
+        )
     elif action == "finding":
         form = FindingForm(request.POST)
         if form.is_valid():

@@ -28,12 +28,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from eduplan.accounts import permissions
-from eduplan.plans.coverage import implements
-from eduplan.plans.loader import Plan, TaskSpec, load_plan
-from eduplan.registry.choices import DivisionLevel
-from eduplan.registry.models import Division
-from eduplan.supervision.evidence import check_files, store_files
-from eduplan.supervision.workflow import (
+from eduplan.common.evidence import check_files, store_files
+from eduplan.common.workflow import (
     SUPERUSER,
     SYSTEM,
     actor,
@@ -50,6 +46,10 @@ from eduplan.supervision.workflow import (
     role_of,
     save_with_history,
 )
+from eduplan.plans.coverage import implements
+from eduplan.plans.loader import Plan, TaskSpec, load_plan
+from eduplan.registry.choices import DivisionLevel
+from eduplan.registry.models import Division
 
 from .models import (
     OPEN_TASK_STATES,
@@ -411,8 +411,7 @@ def record_progress(
         submitted_by=actor(user),
         submitted_at=moment,
     )
-    update.full_clean()
-    update.save()
+    save_with_history(update, user=user)
     store_files(Evidence, checked, update=update)
     if percent is not None:
         task.percent = int(percent)
@@ -503,8 +502,7 @@ def complete_milestone(
     _county_officer(user, task, "节点由本县教育体育局确认", "the county's officer marks milestones")
     moment = now_or(at)
     milestone.done_on = done_on or local_day(moment)
-    milestone.full_clean()
-    milestone.save()
+    save_with_history(milestone, user=user)
     _record(task, "milestone", task.state, user, moment, f"{milestone.title_zh} {milestone.done_on}")
     return milestone
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from eduplan.api.auth import caller
-from eduplan.supervision.workflow import TransitionError
+from eduplan.common.workflow import TransitionError
 
 from . import actions, queries
 from .models import CountyTask

@@ -25,9 +25,9 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from eduplan.accounts.scoping import Scope
+from eduplan.common.evidence import EvidenceFile
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
-from eduplan.supervision.evidence import EvidenceFile
 
 USER = settings.AUTH_USER_MODEL
 

@@ -1,6 +1,6 @@
 """Overdue plan tasks in the monthly notice (通报, PRE-5.4 月报制和通报制; HS-3.3 通报批评).
 
-One of the notice's parts (``eduplan.supervision.notices.NOTICE_PARTS``): its rows, a paragraph in
+One of the notice's parts (``eduplan.common.noticeparts``, registered by ``TasksConfig.ready``): its rows, a paragraph in
 section 四 (问题整改情况) and an annex table.
 """
 

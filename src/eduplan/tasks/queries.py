@@ -11,9 +11,10 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
+from eduplan.common.todos import Todo
+from eduplan.common.workflow import offered_actions, role_of
 from eduplan.plans import standards
-from eduplan.supervision.workflow import offered_actions, role_of
 
 from .models import OPEN_TASK_STATES, CountyTask, TaskLevel, TaskState
 
@@ -151,12 +152,10 @@ def _url(pk: int) -> str:
         return ""
 
 
-def task_todos(user: Any, today: dt.date) -> list[Any]:
-    """To-do items (the supervision reminders' :class:`Todo`): for a county officer, the county's
+def task_todos(user: User, today: dt.date) -> list[Todo]:
+    """To-do items (registered with ``eduplan.common.todos`` by ``TasksConfig.ready``): for a county officer, the county's
     open tasks due within ``[rectification] remind_days`` or overdue; for the city, the tasks it
     tracks (escalated) that are overdue."""
-    from eduplan.supervision.reminders import Todo
-
     items: list[Todo] = []
     if permissions.has_duty(user, "county_followup"):
         soon = today + dt.timedelta(days=int(standards.value("rectification", "remind_days")))

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
+from eduplan.common.evidence import file_response
+from eduplan.common.pageactions import run_action
+from eduplan.common.workflow import role_of
 from eduplan.plans.loader import PlanError, load_plan
 from eduplan.registry.models import Division
-from eduplan.supervision.evidence import file_response
-from eduplan.supervision.pageactions import run_action
-from eduplan.supervision.workflow import role_of
 
 from . import actions, queries
 from .county_plans import county_plan_overview, plans_for

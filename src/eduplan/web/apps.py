@@ -5,8 +5,3 @@ class WebConfig(AppConfig):
     name = "eduplan.web"
     label = "web"
     verbose_name = "办公 Web"
-
-    def ready(self) -> None:
-        from . import worklist
-
-        worklist.connect()

@@ -8,8 +8,10 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from eduplan.metrics.cached import indicator_records_for
+from eduplan.rules.cached import findings_for
+
 from .findings import pivot_by_rule_and_county
-from .results import findings_for, indicator_records_for
 
 COMPARISON_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
 

@@ -14,12 +14,12 @@ from dataclasses import asdict
 from typing import Any
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import scope, visible_county_codes
+from eduplan.common.cache import cached
 from eduplan.metrics.breakdown import UNASSIGNED, Group, measure_breakdown
+from eduplan.metrics.cached import indicator_records_for
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division, Institution
-
-from .results import cached, indicator_records_for, visible_county_codes
 
 EXPORT_COLUMNS = (
     "township_code",

@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.accounts.scoping import can_add, can_change
+from eduplan.common.audit import display_value
+from eduplan.common.models import RecordEdit
 from eduplan.registry import actions, identity
 from eduplan.registry.models import FeeStandard, Institution, SafetyRecord, SchoolClass, StaffMember
-
-from .models import RecordEdit
 
 STALE = _(
     "此记录在您打开表单后已被修改，为免覆盖他人的修改，本次未保存。请重新打开表单后再改。"
@@ -222,47 +222,6 @@ class Outcome:
     stale: bool = False
 
 
-def _record_label(obj: models.Model) -> str:
-    if isinstance(obj, SchoolClass):
-        return f"班级 {obj.school_year}–{obj.school_year + 1} {obj.name}"
-    return str(obj)
-
-
-def _display(model: type[models.Model], name: str, value: Any) -> str:
-    f = _field(model, name)
-    if value is None or (value == "" and not f.choices):
-        return "—"
-    if f.choices:
-        return str(dict(f.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
-
-
-def _changes(model: type[models.Model], before: dict[str, Any], after: dict[str, Any]) -> list[list[str]]:
-    return [
-        [str(_field(model, n).verbose_name), _display(model, n, before.get(n)), _display(model, n, v)]
-        for n, v in after.items()
-        if before.get(n) != v
-    ]
-
-
-def _log(inst: Institution, obj: models.Model, action: str, user: Any, reason: str, changes: list) -> None:
-    """A log entry for models without their own history (classes)."""
-    if hasattr(type(obj), "history"):
-        return
-    RecordEdit.objects.create(
-        institution=inst,
-        model=type(obj).__name__,
-        object_id=obj.pk,
-        label=_record_label(obj),
-        action=action,
-        user=user if getattr(user, "is_authenticated", False) else None,
-        reason=reason,
-        changes=changes,
-    )
-
-
 def _apply(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put an action's validation errors on the fields they name (others on the form)."""
     if hasattr(exc, "error_dict"):
@@ -333,11 +292,9 @@ def _save_existing(user: Any, inst: Institution, obj: models.Model, form: forms.
             if not names:
                 form.add_error(None, NOTHING)
                 return Outcome(False, form)
-            before = {n: getattr(current, n) for n in names}
             after = {n: form.cleaned_data[n] for n in names}
             reason = form.cleaned_data["reason"]
-            actions.update_fields(current, after, user=user, reason=reason)
-            _log(inst, current, "change", user, reason, _changes(type(current), before, after))
+            actions.update_fields(current, after, user=user, reason=reason)  # audited by the save path
     except ValidationError as exc:
         _apply(form, exc)
         return Outcome(False, form)
@@ -356,8 +313,7 @@ def _save_new(user: Any, inst: Institution, kind: Kind, form: forms.ModelForm) -
         obj.id_last4 = identity.last4(number)  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
-            actions.save_validated(obj, user=user, reason=reason)
-            _log(inst, obj, "add", user, reason, _changes(kind.model, {}, fields))
+            actions.save_validated(obj, user=user, reason=reason)  # audited by the save path
     except ValidationError as exc:
         _apply(form, exc)
         return Outcome(False, form)
@@ -453,7 +409,7 @@ def _display_history(model: type[models.Model], name: str, value: Any) -> str:
     f = _field(model, name)
     if isinstance(f, models.ForeignKey):
         return "—" if value is None else str(value)
-    return _display(model, name, value)
+    return display_value(model, name, value)
 
 
 def change_history(inst: Institution, limit: int = 60) -> list[dict[str, Any]]:

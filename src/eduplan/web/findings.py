@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from .results import findings_for
+from eduplan.rules.cached import findings_for
 
 FILTERS = ("rule", "clause", "severity", "division", "entity_code", "kind")
 

@@ -16,8 +16,7 @@ from django.utils.translation import get_language
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import profile_of
-
-from .results import cached
+from eduplan.common.cache import cached
 
 
 def scope_signature(user: Any) -> str:

@@ -8,8 +8,7 @@ from django.db.models import Max, Sum
 
 from eduplan.accounts.scoping import scope
 from eduplan.registry.models import Institution, SchoolClass, StaffMember
-
-from .results import findings_for
+from eduplan.rules.cached import findings_for
 
 
 def institution_page(user: Any, inst: Institution) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import scope, visible_county_codes
+from eduplan.metrics.cached import indicator_records_for
 from eduplan.output import attachment, csv_bytes, xlsx_bytes
 from eduplan.registry.choices import InstitutionKind
 from eduplan.registry.models import Division, Institution
@@ -25,7 +26,6 @@ from eduplan.registry.models import Division, Institution
 from . import drilldown, edit, findings, pages, worklist
 from .dashboard import dashboard, indicator_breakdown
 from .pagecache import cached_part
-from .results import indicator_records_for, visible_county_codes
 from .search import search_institutions
 
 
@@ -214,7 +214,7 @@ def indicator_detail(request: HttpRequest, indicator: str, division: str, year: 
     one of its townships) also by township and institution (:mod:`.drilldown`)."""
     if drilldown.is_township(division):
         return indicator_township(request, indicator, division, year)
-    counties = visible_county_codes(request.user)
+    counties = visible_county_codes(request.user)  # None: every county; an empty set: none
     if counties is not None and division not in counties and division not in _city_codes(request.user):
         raise Http404("没有该指标，或您无权查看 / no such indicator in your scope")
     context = indicator_breakdown(request.user, indicator, division, year)

@@ -1,5 +1,6 @@
 """Every write to the workforce registers: validate (``full_clean`` and the models' constraints),
-check the user through the one scoping function, save with history (who and why).
+check the user through the one scoping function, save through the one save path (history with
+who and why, audit entry, data version: ``eduplan.common.saving``).
 
 Who may write: the county officer of the row's county and the city officer; the principal of the
 row's own institution for the school's own records (training, performance pay, publicity, the
@@ -20,6 +21,7 @@ from django.db import models, transaction
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
+from eduplan.common.saving import save_record
 from eduplan.plans.coverage import implements
 from eduplan.registry.models import Division, Institution, StaffMember
 
@@ -69,12 +71,8 @@ def _require(user: Any, model: type[models.Model], parent: models.Model | None, 
 
 
 def _save(obj: M, user: Any, reason: str) -> M:
-    obj.full_clean()
-    if user is not None and getattr(user, "is_authenticated", False):
-        obj._history_user = user  # type: ignore[attr-defined]
-    obj._change_reason = reason[:100]  # type: ignore[attr-defined]
-    obj.save()
-    return obj
+    """The one save path; who may write was decided by :func:`_require` (the registers' own rule)."""
+    return save_record(obj, user=user, reason=reason, scope_checked=True)
 
 
 def _upsert(model: type[M], key: dict[str, Any], values: dict[str, Any], parent: Any, user: Any) -> M:

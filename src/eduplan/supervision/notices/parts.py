@@ -1,21 +1,19 @@
 """The notice's parts that other apps write (附表4 onwards): the one place that knows where they are.
 
-Kept apart from collecting and rendering so that how parts are found (today module names
-imported late, because those apps import supervision) can change in one small place.
+Each app registers its part from ``AppConfig.ready`` (``eduplan.common.noticeparts.NoticePart``:
+``KEY``, ``SECTION``, ``ANNEX_TITLE``, ``HEADERS``, ``SHEET``, ``collect``, ``paragraph``,
+``cells``); the notice asks for them here, by key, in annex order, and a part named but not
+registered fails loudly.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from eduplan.common.noticeparts import NoticePart, registered_notice_parts
 
-#: Parts of the notice that other apps write (imported late: they import supervision), in annex
-#: order from 附表4. Each module has ``KEY`` (its entry in ``NoticeData.parts``), ``SECTION`` (the
-#: heading its paragraph goes under), ``ANNEX_TITLE``, ``HEADERS`` and ``SHEET``, and functions
-#: ``collect(city, as_of, records) -> rows``, ``paragraph(rows, annex) -> str`` and
-#: ``cells(row) -> list[str]``. The xlsx gets every row's own fields, unrounded.
-NOTICE_PARTS = ("eduplan.tasks.notice", "eduplan.programmes.notice")
+#: Parts of the notice that other apps write, by ``KEY``, in annex order from 附表4. The xlsx gets
+#: every row's own fields, unrounded.
+NOTICE_PARTS = ("overdue_tasks", "incentives")
 
 
-def notice_parts() -> list[Any]:
-    return [importlib.import_module(name) for name in NOTICE_PARTS]
+def notice_parts() -> list[NoticePart]:
+    return registered_notice_parts(NOTICE_PARTS)

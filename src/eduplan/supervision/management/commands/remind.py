@@ -15,9 +15,9 @@ from typing import Any, TextIO, cast
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from eduplan.common.todos import todos_for
 from eduplan.output import FORMATS, OutputError, write_records
 from eduplan.supervision.rectification import escalate_overdue_orders
-from eduplan.supervision.reminders import todo_for
 
 HEADERS = {
     "user": "用户 user",
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             if profile is None and not user.is_superuser:
                 continue
             role = "superuser" if user.is_superuser or profile is None else profile.role
-            for item in todo_for(user, today):
+            for item in todos_for(user, today):
                 rows.append({"user": user.get_username(), "role": role, **item.as_dict()})
         try:
             write_records(

@@ -25,11 +25,11 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from eduplan.common.workflow import TransitionError
 from eduplan.intake.management.commands._common import date_option, user_named
 from eduplan.output import FORMATS, OutputError, write_records
 from eduplan.plans.loader import PlanError, load_plan
 from eduplan.registry.models import Division
-from eduplan.supervision.workflow import TransitionError
 from eduplan.tasks import actions, queries
 from eduplan.tasks.county_plans import diff_records
 from eduplan.tasks.models import PlanTask, TaskState

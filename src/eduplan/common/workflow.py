@@ -24,6 +24,8 @@ from eduplan.accounts.scoping import profile_of, scope
 from eduplan.plans import standards
 from eduplan.registry.choices import Role
 
+from .saving import save_record
+
 M = TypeVar("M", bound=models.Model)
 
 #: Role codes; "superuser" and "system" (no user: the daily job, the demo, imports) are added.
@@ -112,14 +114,9 @@ def require_scope(user: Any, obj: models.Model, *, write: bool = False) -> None:
 
 
 def save_with_history(obj: M, *, user: Any = None, reason: str = "") -> M:
-    """Validate with ``full_clean`` and save, recording the user and the reason in the history."""
-    obj.full_clean()
-    if actor(user) is not None:
-        obj._history_user = user  # type: ignore[attr-defined]
-    if reason:
-        obj._change_reason = reason[:100]  # type: ignore[attr-defined]
-    obj.save()
-    return obj
+    """Save through the one save path (``full_clean``, history with who and why, audit entry, data
+    version), the workflow having checked who may act (role, transition, scope) itself."""
+    return save_record(obj, user=user, reason=reason, scope_checked=True)
 
 
 def now_or(at: dt.datetime | None) -> dt.datetime:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
-from .workflow import TransitionError
+from eduplan.common.workflow import TransitionError
 
 
 def run_action(

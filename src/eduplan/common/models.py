@@ -1,8 +1,12 @@
-"""The edit log of registry records that keep no history of their own.
+"""The edit log of records that keep no history of their own.
 
-Registry models with django-simple-history (institutions, staff, fees, safety records) carry their
-own who/when/why; classes do not, so an edit made in the officers' app leaves a :class:`RecordEdit`
+Models with django-simple-history (institutions, staff, fees, safety records …) carry their own
+who/when/why; others (classes) do not, so every save of one through the one save path
+(:mod:`eduplan.common.saving`) — from a page, the API, an import — leaves a :class:`RecordEdit`
 with the user, the reason and the fields changed (old → new), shown in the institution's history.
+
+The table was created by the ``web`` app and keeps its name (``web_recordedit``); only the model
+moved here (a state-only migration on each side).
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ class RecordEdit(models.Model):
         verbose_name = "修改记录 record edit"
         verbose_name_plural = "修改记录 record edits"
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["institution", "-at"])]
+        indexes = [models.Index(fields=["institution", "-at"], name="web_recorde_institu_36c923_idx")]
+        db_table = "web_recordedit"
 
     def __str__(self) -> str:
         return f"{self.label} {self.at:%Y-%m-%d %H:%M}"
