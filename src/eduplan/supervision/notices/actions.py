@@ -12,11 +12,11 @@ from typing import Any
 from django.db import transaction
 
 from eduplan.accounts import permissions
+from eduplan.common.workflow import actor, now_or
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
 
 from ..models import Notice
-from ..workflow import actor, now_or
 from .collect import collect_notice_data, default_city, indicator_records_for, next_notice_number
 from .data import NoticeData
 from .excel import build_notice_xlsx
