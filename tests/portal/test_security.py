@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 
+from eduplan.common import protection
 from eduplan.complaints.models import Complaint
-from eduplan.portal import protection
 from tests.portal.helpers import complaint_post, portal_city
 
 pytestmark = pytest.mark.django_db

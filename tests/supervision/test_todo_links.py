@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from eduplan.common.todos import todos_for as todo_for
 from eduplan.supervision import rectification
 from eduplan.supervision.models import MonthlyReport, OrderState
-from eduplan.supervision.reminders import todo_for
 
 from .helpers import world
 from .test_rectification import issued

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from eduplan.accounts import permissions
+from eduplan.common.protection import clean_text, setting
 from eduplan.common.workflow import (
     TransitionError,
     actor,
@@ -34,7 +35,6 @@ from eduplan.common.workflow import (
     require_scope,
 )
 from eduplan.plans.coverage import implements
-from eduplan.portal.protection import clean_text, setting
 from eduplan.registry.models import Institution
 from eduplan.supervision import inspections
 from eduplan.supervision.models import FindingCategory, InspectionKind, Severity
@@ -74,7 +74,7 @@ def format_code(code: str) -> str:
 
 def complainable(institution: Institution) -> bool:
     """A complaint is about a kindergarten the portal lists (licensed or an approved teaching point)."""
-    from eduplan.portal.directory import LISTED_LICENCES
+    from eduplan.registry.queries import LISTED_LICENCES
 
     return (
         institution.kind == "kindergarten"

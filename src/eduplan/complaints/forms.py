@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from eduplan.portal.protection import check_challenge, clean_text, setting
+from eduplan.common.protection import check_challenge, clean_text, setting
 from eduplan.supervision.models import Severity
 
 from .models import ComplaintCategory

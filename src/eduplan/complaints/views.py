@@ -15,9 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from eduplan.common.protection import guarded, setting
 from eduplan.common.workflow import TransitionError
-from eduplan.portal.protection import setting
-from eduplan.portal.views import guarded
 
 from . import actions, queries
 from .forms import AnswerForm, ConvertForm

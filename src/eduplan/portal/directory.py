@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
+from eduplan.common.protection import clean_query, setting
 from eduplan.plans.coverage import implements
 from eduplan.registry.choices import (
     FIRST_LEVEL_KG_GRADES,
@@ -37,20 +38,16 @@ from eduplan.registry.choices import (
 )
 from eduplan.registry.models import (
     FeeStandard,
-    Institution,
     InstitutionYear,
     NameChange,
     SchoolClass,
     current_version,
 )
+from eduplan.registry.queries import listed_kindergartens
 from eduplan.web.search import initials
-
-from .protection import clean_query, setting
 
 implements("report", "public_directory", ["PRE-4.2.2", "PRE-4.2.4"])
 
-#: Who is listed: licensed kindergartens and approved teaching points (办园点), open today.
-LISTED_LICENCES = (LicenceStatus.LICENSED, LicenceStatus.TEACHING_POINT)
 FIRST_LEVEL = "first"
 GRADE_LABELS = dict(KindergartenGrade.choices)
 OWNERSHIP_LABELS = dict(Ownership.choices)
@@ -159,12 +156,6 @@ class Directory:
 # -- building -------------------------------------------------------------------------------------
 
 
-def listed_kindergartens() -> Any:
-    return Institution.objects.filter(
-        kind=InstitutionKind.KINDERGARTEN, licence_status__in=LISTED_LICENCES, closed_on__isnull=True
-    )
-
-
 def latest_school_year() -> int | None:
     return SchoolClass.objects.filter(institution__kind=InstitutionKind.KINDERGARTEN).aggregate(
         y=Max("school_year")
@@ -174,7 +165,7 @@ def latest_school_year() -> int | None:
 def build_directory(today: dt.date | None = None) -> Directory:
     """Every listed kindergarten with its public facts, from five queries (no per-row query)."""
     today = today or timezone.localdate()
-    rows = list(
+    rows: list[dict[str, Any]] = list(
         listed_kindergartens().values(
             "pk",
             "code",

@@ -9,8 +9,6 @@ short page saying why in Chinese and English, with the right status code, never 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from eduplan.common.protection import guarded, hit, new_challenge, refused, setting
 from eduplan.complaints import actions, queries
 from eduplan.complaints.forms import ComplaintForm, TrackForm
 from eduplan.complaints.models import ComplaintCategory
@@ -29,41 +28,11 @@ from eduplan.registry.models import Institution
 from . import disclosure, fragments
 from .directory import directory, grade_choices, map_points, parse_query, search
 from .pages import kindergarten_page
-from .protection import body_too_large, has_invalid_encoding, hit, new_challenge, setting
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def refused(request: HttpRequest, status: int, zh: str, en: str, *, retry_after: int = 0) -> HttpResponse:
-    response = render(request, "portal/refused.html", {"zh": zh, "en": en, "status": status}, status=status)
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
-
-
-def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Refuse an oversized or non-UTF-8 POST before any form sees it."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method == "POST":
-            if body_too_large(request):
-                return refused(
-                    request,
-                    413,
-                    f"提交的内容过大(上限 {int(setting('max_body_bytes')) // 1024} KB)",
-                    f"what was sent is too large (at most {int(setting('max_body_bytes')) // 1024} KB)",
-                )
-            if has_invalid_encoding(request.POST):
-                return refused(
-                    request, 400, "提交的文字编码无效,请使用UTF-8", "the text sent is not valid UTF-8"
-                )
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:

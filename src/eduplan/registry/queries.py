@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from eduplan.accounts.scoping import scope
 
+from .choices import InstitutionKind, LicenceStatus
 from .models import Division, Institution, StaffMember
 
 
@@ -33,3 +34,20 @@ def registry_counts() -> dict[str, int]:
         for model in apps.get_app_config("registry").get_models()
         if not model.__name__.startswith("Historical")
     }
+
+
+#: Who the public directory lists: licensed kindergartens and approved teaching points (办园点), open today.
+LISTED_LICENCES = (LicenceStatus.LICENSED, LicenceStatus.TEACHING_POINT)
+
+
+def listed_kindergartens() -> QuerySet[Institution]:
+    """Kindergartens the public directory lists (and complaints may name)."""
+    return Institution.objects.filter(
+        kind=InstitutionKind.KINDERGARTEN, licence_status__in=LISTED_LICENCES, closed_on__isnull=True
+    )
+
+
+def listed_counties() -> list[tuple[str, str]]:
+    """(code, name) of the counties with a listed kindergarten, by code."""
+    pairs = listed_kindergartens().values_list("county__code", "county__name").distinct()
+    return sorted((c, n) for c, n in pairs if c)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from eduplan.accounts.scoping import User, profile_of, scope, visible_county_codes
+from eduplan.accounts import permissions
+from eduplan.accounts.scoping import User, scope, visible_county_codes
 from eduplan.common.cache import cached
-from eduplan.registry.choices import Role
 from eduplan.registry.models import Institution
 
 from .catalogue import run_rules
@@ -25,8 +25,7 @@ def findings_for(user: User) -> list[dict[str, Any]]:
     if counties is None:
         return findings
     codes = set(scope(user, Institution.objects.all()).values_list("code", flat=True))
-    profile = profile_of(user)
-    county_level_ok = profile is not None and profile.role in (Role.COUNTY_OFFICER, Role.VIEWER)
+    county_level_ok = permissions.sees_county_findings(user)
     return [
         f
         for f in findings

@@ -20,7 +20,7 @@ from eduplan.complaints.actions import escalate_overdue_complaints, purge_expire
 from eduplan.complaints.models import Complaint, ComplaintStatus
 from eduplan.complaints.queries import complaint_statistics
 from eduplan.output import FORMATS, OutputError, write_records
-from eduplan.portal.directory import directory
+from eduplan.registry.queries import listed_counties
 
 STATS_HEADERS = {
     "code": "代码 code",
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             )
             return
         if o["action"] == "stats":
-            stats = complaint_statistics(directory().counties, year=o.get("year"), today=today)
+            stats = complaint_statistics(listed_counties(), year=o.get("year"), today=today)
             rows, headers, title = [*stats["rows"], stats["total"]], STATS_HEADERS, "投诉办理统计 complaints"
         else:
             qs = (

@@ -18,14 +18,17 @@ import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from eduplan.plans import standards
 
@@ -206,3 +209,35 @@ def check_challenge(token: str, answer: str, *, now: float | None = None) -> Non
         _answer_mac(nonce, str(int(typed))), mac
     ):
         raise ValidationError("验证题答案不正确 / the answer to the check question is wrong")
+
+
+# -- views ----------------------------------------------------------------------------------------
+
+
+def refused(request: HttpRequest, status: int, zh: str, en: str, *, retry_after: int = 0) -> HttpResponse:
+    response = render(request, "portal/refused.html", {"zh": zh, "en": en, "status": status}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse an oversized or non-UTF-8 POST before any form sees it."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            if body_too_large(request):
+                return refused(
+                    request,
+                    413,
+                    f"提交的内容过大(上限 {int(setting('max_body_bytes')) // 1024} KB)",
+                    f"what was sent is too large (at most {int(setting('max_body_bytes')) // 1024} KB)",
+                )
+            if has_invalid_encoding(request.POST):
+                return refused(
+                    request, 400, "提交的文字编码无效,请使用UTF-8", "the text sent is not valid UTF-8"
+                )
+        return view(request, *args, **kwargs)
+
+    return wrapper
