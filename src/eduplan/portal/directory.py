@@ -165,7 +165,7 @@ def latest_school_year() -> int | None:
 def build_directory(today: dt.date | None = None) -> Directory:
     """Every listed kindergarten with its public facts, from five queries (no per-row query)."""
     today = today or timezone.localdate()
-    rows: list[dict[str, Any]] = list(
+    rows: list[Any] = list(
         listed_kindergartens().values(
             "pk",
             "code",
