@@ -62,6 +62,9 @@ PARALLEL_MIN_PAIRS = 20_000
 JOIN_GRACE_S = 1.0
 #: ``scipy.optimize.milp`` status for a proven infeasible model.
 MILP_INFEASIBLE = 2
+#: What proves the bound of each method (``bound_method`` in the JSON).
+BOUND_LAGRANGIAN = "lagrangian"
+BOUND_CLASSIC = "highs_classic"
 #: HiGHS relative gap for "proven optimal" in the exact model.
 EXACT_MIP_GAP = 1e-6
 
@@ -207,6 +210,7 @@ def solve_heuristic(
         lower_bound=lb,
         method="heuristic",
         proven_optimal=complete and objective <= lb * (1 + EXACT_MIP_GAP),
+        bound_method=BOUND_LAGRANGIAN,
         stats=stats,
     )
 
@@ -404,6 +408,7 @@ def solve_exact(prob: Problem, *, time_limit: float, mip_gap: float = EXACT_MIP_
             objective=np.inf,
             lower_bound=bound,
             method="exact",
+            bound_method=BOUND_CLASSIC,
             stats=stats,
         )
     x = res.x
@@ -424,5 +429,6 @@ def solve_exact(prob: Problem, *, time_limit: float, mip_gap: float = EXACT_MIP_
         lower_bound=min(bound, objective) if proven else bound,
         method="exact",
         proven_optimal=bool(proven),
+        bound_method=BOUND_CLASSIC,
         stats=stats,
     )

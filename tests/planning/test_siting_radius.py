@@ -1,0 +1,172 @@
+"""The uncapacitated p-median's exact path (radius formulation) and its heuristic path, against an
+independent HiGHS model of the classic formulation (PRE-4.1.1).
+
+What a planner relies on: an answer reported ``proven_optimal`` is the optimum, a bound is never
+above the optimum, and the heuristic path lands on the same answer on small instances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import shortest_path
+
+from eduplan.planning.siting import Instance, SitingSettings, pmedian, radius, solve
+from eduplan.planning.siting.solve import pmedian_problem
+
+FAST = SitingSettings(heuristic_time_limit_s=0.5, exact_time_limit_s=20)
+TOL = 1e-6
+
+
+def road_matrix(n: int, seed: int, edges: int | None = None) -> np.ndarray:
+    """Shortest-path distances over a random connected graph with integer edge lengths 1–100."""
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(n)
+    pairs = {tuple(sorted((int(perm[k]), int(perm[rng.integers(0, k)])))) for k in range(1, n)}
+    while len(pairs) < min(edges or 2 * n, n * (n - 1) // 2):
+        a, b = (int(x) for x in rng.integers(0, n, 2))
+        if a != b:
+            pairs.add((min(a, b), max(a, b)))
+    e = np.array(sorted(pairs))
+    lengths = rng.integers(1, 101, len(e)).astype(float)
+    return shortest_path(csr_matrix((lengths, (e[:, 0], e[:, 1])), shape=(n, n)), directed=False)
+
+
+def graph_instance(km: np.ndarray, children: np.ndarray | None = None) -> Instance:
+    """Every node a demand point and a candidate site (the issue's road-network instances)."""
+    n = len(km)
+    return Instance(
+        demand_ids=tuple(f"v{i}" for i in range(n)),
+        children=np.ones(n) if children is None else children,
+        site_ids=tuple(f"s{j}" for j in range(n)),
+        capacity=np.ones(n),
+        existing=np.zeros(n, dtype=bool),
+        closable=np.zeros(n, dtype=bool),
+        km=km,
+    )
+
+
+def classic_optimum(inst: Instance, p: int, forced: np.ndarray | None = None) -> float:
+    """The optimum by the other formulation: x_ij ≤ y_j over every pair, in HiGHS."""
+    m = inst.m
+    every = replace(FAST, candidates_per_demand=m)
+    prob = pmedian_problem(
+        inst, np.full(m, np.inf), p, np.zeros(m, dtype=bool) if forced is None else forced, every
+    )
+    sol = pmedian.solve_exact(prob, time_limit=60)
+    assert sol.proven_optimal
+    return sol.objective
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 100_000),
+    n=st.integers(4, 24),
+    share=st.floats(0.05, 0.6),
+    method=st.sampled_from(["auto", "exact", "heuristic"]),
+    weighted=st.booleans(),
+)
+def test_bound_never_above_the_optimum(seed, n, share, method, weighted):
+    """On random road networks (and random children per point) no path reports a bound above the
+    optimum HiGHS proves with the classic formulation, nor an answer below it; a proven answer is it."""
+    km = road_matrix(n, seed)
+    rng = np.random.default_rng(seed)
+    children = rng.integers(0, 30, n).astype(float) if weighted else None
+    inst = graph_instance(km, children)
+    p = max(1, min(n, round(share * n)))
+    opt = classic_optimum(inst, p)
+    res = solve(inst, "pmedian", p=p, method=method, capacitated=False, settings=FAST)
+    assert res.lower_bound <= opt + TOL
+    assert res.objective >= opt - TOL
+    assert res.bound_method in ("highs_radius", "lagrangian", "trivial")
+    if res.proven_optimal:
+        assert res.objective == pytest.approx(opt, abs=TOL)
+        assert res.gap == pytest.approx(0.0, abs=1e-6)
+    if method != "heuristic":
+        assert res.proven_optimal
+        assert res.method == "exact"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_exact_and_heuristic_paths_agree(seed):
+    """On 40-node networks the heuristic path (interchange and neighbourhood search) finds the same
+    child-km as the exact path, and the exact path proves it."""
+    km = road_matrix(40, 100 + seed)
+    inst = graph_instance(km)
+    p = (3, 5, 8)[seed % 3]
+    exact = solve(inst, "pmedian", p=p, method="exact", capacitated=False, settings=FAST)
+    heur = solve(inst, "pmedian", p=p, method="heuristic", capacitated=False, settings=FAST)
+    assert exact.proven_optimal
+    assert exact.objective == pytest.approx(classic_optimum(inst, p))
+    assert heur.objective == pytest.approx(exact.objective)
+    assert heur.lower_bound <= exact.objective + TOL
+    assert len(exact.open_sites) == len(heur.open_sites) == p
+
+
+def test_great_circle_distances_prove_the_same_optimum():
+    """Fractional distances (coordinates, no road matrix): the bound is not rounded, the proof holds."""
+    rng = np.random.default_rng(5)
+    n, m, p = 30, 12, 4
+    inst = Instance(
+        demand_ids=tuple(f"v{i}" for i in range(n)),
+        children=rng.uniform(0.5, 20, n),
+        site_ids=tuple(f"s{j}" for j in range(m)),
+        capacity=np.ones(m),
+        existing=np.zeros(m, dtype=bool),
+        closable=np.zeros(m, dtype=bool),
+        demand_lat=24.3 + rng.uniform(0, 0.1, n),
+        demand_lon=102.5 + rng.uniform(0, 0.1, n),
+        site_lat=24.3 + rng.uniform(0, 0.1, m),
+        site_lon=102.5 + rng.uniform(0, 0.1, m),
+    )
+    res = solve(inst, "pmedian", p=p, capacitated=False, settings=FAST)
+    assert res.proven_optimal
+    assert res.objective == pytest.approx(classic_optimum(inst, p), rel=1e-9)
+    assert res.lower_bound <= res.objective
+
+
+def test_kept_kindergartens_stay_open_without_seats():
+    """--keep-existing with --uncapacitated: the existing sites are open and the optimum is the
+    classic model's with them forced."""
+    km = road_matrix(30, 9)
+    inst = graph_instance(km)
+    existing = np.zeros(30, dtype=bool)
+    existing[[0, 7]] = True
+    inst = replace(inst, existing=existing, closable=existing.copy())
+    res = solve(inst, "pmedian", p=5, keep_existing=True, capacitated=False, settings=FAST)
+    assert {"s0", "s7"} <= set(res.open_sites)
+    assert res.proven_optimal
+    assert res.objective == pytest.approx(classic_optimum(inst, 5, existing))
+
+
+def test_caps_below_the_optimum_are_raised_until_it_is_proven():
+    """Started with every point capped at distance 0 (so the first model sees no cost at all), the
+    rounds raise the caps where the model's answer serves points beyond them, and end at the optimum."""
+    km = road_matrix(35, 21)
+    inst = graph_instance(km)
+    opt = classic_optimum(inst, 4)
+    w = np.ones(35)
+    out = radius.radius_rounds(w, km, 4, np.zeros(35, dtype=bool), np.zeros(35), deadline=1e18)
+    assert out.rounds > 1
+    assert out.opened is not None
+    assert float(w @ km[:, out.opened].min(axis=1)) == pytest.approx(opt)
+    assert out.bound == pytest.approx(opt)
+
+
+def test_json_names_what_proves_the_bound():
+    km = road_matrix(25, 3)
+    inst = graph_instance(km)
+    data = solve(inst, "pmedian", p=3, capacitated=False, settings=FAST).as_dict()
+    assert data["bound_method"] in ("highs_radius", "lagrangian")
+    assert data["proven_optimal"] is True
+    assert data["lower_bound"] == data["objective"]
+    seated = replace(inst, capacity=np.full(25, 20.0))
+    capacitated = solve(seated, "pmedian", p=3, method="heuristic", settings=FAST).as_dict()
+    assert capacitated["bound_method"] == "lagrangian"
+    zones = solve(replace(inst, existing=np.ones(25, dtype=bool)), "zones", settings=FAST).as_dict()
+    assert zones["bound_method"] is None
