@@ -13,42 +13,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import shortest_path
 
 from eduplan.planning.siting import Instance, SitingSettings, pmedian, radius, solve
 from eduplan.planning.siting.solve import pmedian_problem
+from eduplan.planning.siting.synthetic import network_instance, road_network_km
 
 FAST = SitingSettings(heuristic_time_limit_s=0.5, exact_time_limit_s=20)
 TOL = 1e-6
-
-
-def road_matrix(n: int, seed: int, edges: int | None = None) -> np.ndarray:
-    """Shortest-path distances over a random connected graph with integer edge lengths 1–100."""
-    rng = np.random.default_rng(seed)
-    perm = rng.permutation(n)
-    pairs = {tuple(sorted((int(perm[k]), int(perm[rng.integers(0, k)])))) for k in range(1, n)}
-    while len(pairs) < min(edges or 2 * n, n * (n - 1) // 2):
-        a, b = (int(x) for x in rng.integers(0, n, 2))
-        if a != b:
-            pairs.add((min(a, b), max(a, b)))
-    e = np.array(sorted(pairs))
-    lengths = rng.integers(1, 101, len(e)).astype(float)
-    return shortest_path(csr_matrix((lengths, (e[:, 0], e[:, 1])), shape=(n, n)), directed=False)
-
-
-def graph_instance(km: np.ndarray, children: np.ndarray | None = None) -> Instance:
-    """Every node a demand point and a candidate site (the issue's road-network instances)."""
-    n = len(km)
-    return Instance(
-        demand_ids=tuple(f"v{i}" for i in range(n)),
-        children=np.ones(n) if children is None else children,
-        site_ids=tuple(f"s{j}" for j in range(n)),
-        capacity=np.ones(n),
-        existing=np.zeros(n, dtype=bool),
-        closable=np.zeros(n, dtype=bool),
-        km=km,
-    )
 
 
 def classic_optimum(inst: Instance, p: int, forced: np.ndarray | None = None) -> float:
@@ -74,10 +45,10 @@ def classic_optimum(inst: Instance, p: int, forced: np.ndarray | None = None) ->
 def test_bound_never_above_the_optimum(seed, n, share, method, weighted):
     """On random road networks (and random children per point) no path reports a bound above the
     optimum HiGHS proves with the classic formulation, nor an answer below it; a proven answer is it."""
-    km = road_matrix(n, seed)
+    km = road_network_km(n, seed)
     rng = np.random.default_rng(seed)
     children = rng.integers(0, 30, n).astype(float) if weighted else None
-    inst = graph_instance(km, children)
+    inst = network_instance(km, children)
     p = max(1, min(n, round(share * n)))
     opt = classic_optimum(inst, p)
     res = solve(inst, "pmedian", p=p, method=method, capacitated=False, settings=FAST)
@@ -96,8 +67,8 @@ def test_bound_never_above_the_optimum(seed, n, share, method, weighted):
 def test_exact_and_heuristic_paths_agree(seed):
     """On 40-node networks the heuristic path (interchange and neighbourhood search) finds the same
     child-km as the exact path, and the exact path proves it."""
-    km = road_matrix(40, 100 + seed)
-    inst = graph_instance(km)
+    km = road_network_km(40, 100 + seed)
+    inst = network_instance(km)
     p = (3, 5, 8)[seed % 3]
     exact = solve(inst, "pmedian", p=p, method="exact", capacitated=False, settings=FAST)
     heur = solve(inst, "pmedian", p=p, method="heuristic", capacitated=False, settings=FAST)
@@ -133,8 +104,8 @@ def test_great_circle_distances_prove_the_same_optimum():
 def test_kept_kindergartens_stay_open_without_seats():
     """--keep-existing with --uncapacitated: the existing sites are open and the optimum is the
     classic model's with them forced."""
-    km = road_matrix(30, 9)
-    inst = graph_instance(km)
+    km = road_network_km(30, 9)
+    inst = network_instance(km)
     existing = np.zeros(30, dtype=bool)
     existing[[0, 7]] = True
     inst = replace(inst, existing=existing, closable=existing.copy())
@@ -147,8 +118,8 @@ def test_kept_kindergartens_stay_open_without_seats():
 def test_caps_below_the_optimum_are_raised_until_it_is_proven():
     """Started with every point capped at distance 0 (so the first model sees no cost at all), the
     rounds raise the caps where the model's answer serves points beyond them, and end at the optimum."""
-    km = road_matrix(35, 21)
-    inst = graph_instance(km)
+    km = road_network_km(35, 21)
+    inst = network_instance(km)
     opt = classic_optimum(inst, 4)
     w = np.ones(35)
     out = radius.radius_rounds(w, km, 4, np.zeros(35, dtype=bool), np.zeros(35), deadline=1e18)
@@ -159,8 +130,8 @@ def test_caps_below_the_optimum_are_raised_until_it_is_proven():
 
 
 def test_json_names_what_proves_the_bound():
-    km = road_matrix(25, 3)
-    inst = graph_instance(km)
+    km = road_network_km(25, 3)
+    inst = network_instance(km)
     data = solve(inst, "pmedian", p=3, capacitated=False, settings=FAST).as_dict()
     assert data["bound_method"] in ("highs_radius", "lagrangian")
     assert data["proven_optimal"] is True

@@ -41,11 +41,19 @@ BOUND_RADIUS = "highs_radius"
 MIP_REL_GAP = 1e-9
 #: Objective and bound within this relative difference count as equal (float noise).
 PROOF_TOL = 1e-7
-#: Share of the time budget the local search may use before the first model (it usually stops
-#: much earlier, at its local optimum).
+#: Share of the time budget the first descent may use (it usually stops much earlier, at its local
+#: optimum); in the exact path, neighbourhood search then runs at most SEARCH_MAX_S seconds more
+#: (a better answer rules out more sites) before the integer model.
 SEARCH_SHARE = 0.25
+SEARCH_MAX_S = 2.0
 #: Share of the time budget by which the Lagrangian bound must stop.
 BOUND_SHARE = 0.4
+#: The Lagrangian multipliers are capped at w·(this × the distance to the second-nearest open
+#: site of the first answer): pairs beyond it are left out (any cap keeps the bound valid; 2 gave
+#: the full bound on the benchmark's networks at a third of the pairs).
+REACH_FACTOR = 2.0
+#: ``scipy.optimize.milp`` status of a proven infeasible model.
+MILP_INFEASIBLE = 2
 #: Below this many seconds left a further model is not begun.
 MIN_MODEL_S = 0.2
 
@@ -149,27 +157,40 @@ def solve_radius(
     primal = interchange.vns(
         w, dist, p, forced, t0 + SEARCH_SHARE * time_limit, seed=seed, start=start, stop_at=np.inf
     )
-    t_search = time.perf_counter() - t0
-    best_open, best_cost = primal.opened, primal.cost
     dist_sorted = np.sort(dist, axis=1)
-    reach = np.minimum(elloumi_cap(dist_sorted, p, _forced_min(dist, forced)), primal.d2)
+    reach = np.minimum(elloumi_cap(dist_sorted, p, _forced_min(dist, forced)), REACH_FACTOR * primal.d2)
     pairs = fixing.NearPairs.within(w, dist, reach)
     lag = fixing.lagrangian_bound(
-        pairs, p, forced, best_cost, w * primal.d1, deadline=t0 + BOUND_SHARE * time_limit
+        pairs, p, forced, primal.cost, w * primal.d1, deadline=t0 + BOUND_SHARE * time_limit
     )
     bound = _round_up(lag.lower_bound, whole)
     t_bound = time.perf_counter() - t0
-    closed, fixed_open = fixing.fixed_sites(lag, p, forced, best_cost, tol)
-    keep = np.flatnonzero(~closed)
-    rounds, status, bound_method = 0, "bound meets the answer", BOUND_LAGRANGIAN
-    if not exact and best_cost > bound + PROOF_TOL * max(1.0, abs(best_cost)):
-        more = interchange.vns(
-            w, dist, p, forced, deadline, seed=seed, start=best_open, stop_at=bound + PROOF_TOL * abs(bound)
+
+    def proved(cost: float) -> bool:
+        return cost <= bound + PROOF_TOL * max(1.0, abs(cost))
+
+    # more search: to the deadline (heuristic) or briefly (a better answer rules out more sites)
+    if not proved(primal.cost):
+        until = deadline if not exact else min(deadline, time.perf_counter() + _search_more(time_limit))
+        primal = interchange.vns(w, dist, p, forced, until, seed=seed, start=primal.opened, stop_at=bound)
+    best_open, best_cost = primal.opened, primal.cost
+    t_search = time.perf_counter() - t_bound - t0
+    rounds, status, bound_method, ruled_out = 0, "bound meets the answer", BOUND_LAGRANGIAN, 0
+    if exact and not proved(best_cost):
+        closed, fixed_open = fixing.fixed_sites(lag, p, forced, best_cost, tol)
+        ruled_out = int(closed.sum())
+        keep = np.flatnonzero(~closed)
+        cutoff = _cutoff(best_cost, whole)
+        out = radius_rounds(
+            w,
+            dist[:, keep],
+            p,
+            (forced | fixed_open)[keep],
+            primal.d2,
+            deadline,
+            cutoff=cutoff,
+            cutoff_bound=best_cost if whole else cutoff,
         )
-        best_open, best_cost, status = more.opened, more.cost, "variable neighbourhood search"
-    elif best_cost > bound + PROOF_TOL * max(1.0, abs(best_cost)):
-        sub = dist[:, keep]
-        out = radius_rounds(w, sub, p, (forced | fixed_open)[keep], primal.d2, deadline)
         rounds, status = out.rounds, out.status
         if out.opened is not None:
             opened = np.zeros(prob.m, dtype=bool)
@@ -182,6 +203,8 @@ def solve_radius(
         restricted = _round_up(min(out.bound, primal.cost), whole)
         if restricted > bound:
             bound, bound_method = restricted, BOUND_RADIUS
+    elif not exact:
+        status = "variable neighbourhood search"
     bound = min(bound, best_cost)
     proven = best_cost <= bound + PROOF_TOL * max(1.0, abs(best_cost))
     final = interchange.evaluate(w, dist, best_open)
@@ -195,10 +218,10 @@ def solve_radius(
         bound_method=bound_method,
         stats={
             "seconds": round(time.perf_counter() - t0, 3),
+            "lagrangian_s": round(t_bound, 3),
             "search_s": round(t_search, 3),
-            "lagrangian_s": round(t_bound - t_search, 3),
             "lagrangian_bound": round(lag.lower_bound, 6),
-            "sites_ruled_out": int(closed.sum()),
+            "sites_ruled_out": ruled_out,
             "radius_rounds": rounds,
             "highs_message": status,
         },
@@ -207,6 +230,16 @@ def solve_radius(
 
 def _forced_min(dist: np.ndarray, forced: np.ndarray) -> np.ndarray:
     return dist[:, forced].min(axis=1) if forced.any() else np.full(len(dist), np.inf)
+
+
+def _search_more(time_limit: float) -> float:
+    return min(SEARCH_MAX_S, SEARCH_SHARE * time_limit)
+
+
+def _cutoff(upper_bound: float, whole: bool) -> float:
+    """The largest cost still better than ``upper_bound`` worth seeking: one less with whole-number
+    costs, otherwise the answer itself less float noise (finding nothing then proves it)."""
+    return upper_bound - 1.0 if whole else upper_bound * (1 - PROOF_TOL / 10)
 
 
 def _round_up(bound: float, whole: bool) -> float:
@@ -228,9 +261,23 @@ class Rounds:
 
 
 def radius_rounds(
-    w: np.ndarray, dist: np.ndarray, p: int, forced: np.ndarray, cap0: np.ndarray, deadline: float
+    w: np.ndarray,
+    dist: np.ndarray,
+    p: int,
+    forced: np.ndarray,
+    cap0: np.ndarray,
+    deadline: float,
+    *,
+    cutoff: float = np.inf,
+    cutoff_bound: float = np.inf,
 ) -> Rounds:
-    """Capped radius models, caps raised where the optimum goes beyond them, until it does not."""
+    """Capped radius models, caps raised where the optimum goes beyond them, until it does not.
+
+    ``cutoff``: only answers costing at most this are sought (a row "objective ≤ cutoff", which
+    lets HiGHS prune as if it knew an answer that good). If none exists the returned bound is the
+    ``cutoff_bound`` (what "nothing costs at most the cutoff" proves: with whole-number costs, the
+    cutoff plus one) and ``opened`` is ``None``.
+    """
     order = np.argsort(dist, axis=1, kind="stable")
     dist_sorted = np.take_along_axis(dist, order, axis=1)
     exact_cap = elloumi_cap(dist_sorted, p, _forced_min(dist, forced))
@@ -240,6 +287,8 @@ def radius_rounds(
     while time.perf_counter() < deadline - MIN_MODEL_S:
         rounds += 1
         cost, integrality, bounds, constraints, constant = build_model(w, dist_sorted, order, cap, p, forced)
+        if np.isfinite(cutoff):
+            constraints.append(LinearConstraint(cost[None, :], -np.inf, cutoff - constant))
         res = milp(
             cost,
             integrality=integrality,
@@ -252,6 +301,9 @@ def radius_rounds(
             },
         )
         status = str(res.message)
+        if res.status == MILP_INFEASIBLE and np.isfinite(cutoff):
+            bound = max(bound, cutoff_bound)  # capped costs are lower estimates: nothing is that cheap
+            break
         dual = getattr(res, "mip_dual_bound", None)
         if res.status == 0 and res.fun is not None and dual is None:
             dual = res.fun
