@@ -30,6 +30,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .assignment import assign_to_open, lp_assignment, seat_leftovers
 from .lagrangian import LagrangianResult, lagrangian_bound, round_openings
+from .neighbourhood import improve_windows
 from .problem import SEAT_TOL, Problem, Solution, assignment_cost, relative_gap
 from .search import LocalSearch, greedy_open, repair_capacity
 
@@ -171,6 +172,24 @@ def solve_heuristic(
         bound, exact_iterations = max(bound, strong.lower_bound), strong.iterations
     timings["exact_knapsack_s"] = time.perf_counter() - t0
 
+    windows = 0
+    if best is not None and not done():
+        o, a, c = best
+        o, a, windows = improve_windows(
+            prob,
+            o,
+            a,
+            search.neighbours,
+            deadline - MIN_RESTART_S,
+            seed=seed,
+            stop=lambda cost: done() or _gap_ok(cost, bound, target_gap),
+        )
+        c = assignment_cost(prob, a)
+        if c < best[2]:
+            search.load(o, a)
+            keep_best()
+    timings["windows_s"] = time.perf_counter() - t0
+
     tried = {np.packbits(best[0]).tobytes()} if best is not None else set()
     restarts, repeats, noise = 0, 0, PERTURB_NOISE
     while time.perf_counter() < deadline - MIN_RESTART_S and repeats < MAX_REPEATS and not done():
@@ -202,6 +221,7 @@ def solve_heuristic(
         lagrangian_bound=lag.lower_bound,
         exact_knapsack_iterations=exact_iterations,
         restarts=restarts,
+        windows=windows,
     )
     return Solution(
         open=best_open,
