@@ -146,9 +146,9 @@ def run_grid(sizes: tuple[int, ...]) -> dict[str, Any]:
     for n in sizes:
         inst = network_instance(road_network_km(n, GRID_SEED + n))
         for p in grid_ps(n):
-            wall = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             res = solve(inst, "pmedian", p=p, capacitated=False, settings=settings)
-            wall = time.perf_counter() - wall
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             rows.append(
                 {
                     "n": n,
@@ -159,6 +159,7 @@ def run_grid(sizes: tuple[int, ...]) -> dict[str, Any]:
                     "proven_optimal": res.proven_optimal,
                     "bound_method": res.bound_method,
                     "wall_s": round(wall, 2),
+                    "cpu_s": round(cpu, 2),
                     "load_average_1m": round(os.getloadavg()[0], 2),
                     "rounds": res.stats.get("radius_rounds"),
                     "sites_ruled_out": res.stats.get("sites_ruled_out"),
@@ -177,6 +178,10 @@ def run_grid(sizes: tuple[int, ...]) -> dict[str, Any]:
             "instances": len(rows),
             "proven_optimal": sum(r["proven_optimal"] for r in rows),
             "share_proven_within_10_s": round(share, 3),
+            # the same on CPU time: what an unshared core would take (HiGHS runs in this process)
+            "share_proven_within_10_cpu_s": round(
+                sum(r["proven_optimal"] and r["cpu_s"] <= GRID_PROVEN_S for r in rows) / len(rows), 3
+            ),
             "worst_gap": max((r["gap"] or 0.0) for r in rows),
             "slowest_s": max(r["wall_s"] for r in rows),
             "total_s": round(sum(r["wall_s"] for r in rows), 1),

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eduplan.planning.siting import Instance, SitingSettings, pmedian, radius, solve
+from eduplan.planning.siting import Instance, SitingSettings, fixing, pmedian, radius, solve
 from eduplan.planning.siting.solve import pmedian_problem
 from eduplan.planning.siting.synthetic import network_instance, road_network_km
 
@@ -141,3 +141,24 @@ def test_json_names_what_proves_the_bound():
     assert capacitated["bound_method"] == "lagrangian"
     zones = solve(replace(inst, existing=np.ones(25, dtype=bool)), "zones", settings=FAST).as_dict()
     assert zones["bound_method"] is None
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ruled_out_sites_are_never_in_a_better_answer(seed):
+    """The sites the Lagrangian test and probing rule out, with the answer one child-km above the
+    optimum, never include a site of the optimum (it is a better answer)."""
+    n, p = 40, 3
+    km = road_network_km(n, 300 + seed)
+    inst = network_instance(km)
+    every = replace(FAST, candidates_per_demand=n)
+    prob = pmedian_problem(inst, np.full(n, np.inf), p, np.zeros(n, dtype=bool), every)
+    best = pmedian.solve_exact(prob, time_limit=60)
+    upper = best.objective + 1.0
+    w, forced = np.ones(n), np.zeros(n, dtype=bool)
+    pairs = fixing.NearPairs.within(w, km, np.full(n, np.inf))
+    lag = fixing.lagrangian_bound(pairs, p, forced, upper, np.zeros(n), deadline=1e18)
+    closed, _ = fixing.fixed_sites(lag, p, forced, upper, 1.0 - 1e-6)
+    closed = fixing.probe(pairs, p, forced, lag, upper, 1.0 - 1e-6, closed, deadline=1e18)
+    assert lag.lower_bound <= best.objective + TOL
+    assert closed.any()  # the test does rule sites out
+    assert not closed[best.open].any()
