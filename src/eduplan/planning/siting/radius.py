@@ -57,6 +57,9 @@ REACH_FACTOR = 2.0
 #: networks, where the LP gap is ~1% and each site ruled out shrinks the search a lot.
 PROBE_MIN_GAP = 0.002
 PROBE_SHARE = 0.3
+#: Probing only when at most this many sites are left: each probe costs a few dozen steps, and with
+#: many sites left (large p) hardly any is ruled out (measured: 0–6 of 900).
+PROBE_MAX_SITES = 150
 #: ``scipy.optimize.milp`` status of a proven infeasible model.
 MILP_INFEASIBLE = 2
 #: Below this many seconds left a further model is not begun.
@@ -183,7 +186,7 @@ def solve_radius(
     rounds, status, bound_method, ruled_out = 0, "bound meets the answer", BOUND_LAGRANGIAN, 0
     if exact and not proved(best_cost):
         closed, fixed_open = fixing.fixed_sites(lag, p, forced, best_cost, tol)
-        if best_cost > bound * (1 + PROBE_MIN_GAP) and (~closed).sum() > p + 1:
+        if best_cost > bound * (1 + PROBE_MIN_GAP) and p + 1 < (~closed).sum() <= PROBE_MAX_SITES:
             closed = fixing.probe(
                 pairs, p, forced, lag, best_cost, tol, closed, deadline=t0 + PROBE_SHARE * time_limit
             )
