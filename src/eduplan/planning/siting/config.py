@@ -35,6 +35,11 @@ class SitingSettings:
         The same for the covering models, counted in (point, site) pairs within the radius: they are
         small integer programs (one variable per site and per point), and HiGHS proves 3,000 × 400
         (≈ 30,000 pairs within 2 km) in 1–3 s, better than their greedy heuristics.
+    radius_max_pairs
+        Without seats (``--uncapacitated``) the p-median is solved over the full distance matrix by
+        the radius formulation (``siting.radius``) up to this many points × sites, in ``auto`` and
+        ``exact``, and by its interchange search and Lagrangian bound in ``heuristic``. Its arrays
+        take ~60 bytes per pair, so 2,000,000 pairs stay near 120 MB.
     exact_time_limit_s
         Wall-clock limit handed to HiGHS; at the limit the best solution and HiGHS's bound are
         reported with their gap (the heuristic's answer is used when it is better).
@@ -60,6 +65,7 @@ class SitingSettings:
     candidates_per_demand: int = 30
     exact_max_pairs: int = 10_000
     exact_max_cover_pairs: int = 1_000_000
+    radius_max_pairs: int = 2_000_000
     exact_time_limit_s: float = 60.0
     heuristic_time_limit_s: float = 8.0
     target_gap: float = 0.005

@@ -30,6 +30,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .assignment import assign_to_open, lp_assignment, seat_leftovers
 from .lagrangian import LagrangianResult, lagrangian_bound, round_openings
+from .neighbourhood import improve_windows
 from .problem import SEAT_TOL, Problem, Solution, assignment_cost, relative_gap
 from .search import LocalSearch, greedy_open, repair_capacity
 
@@ -62,6 +63,9 @@ PARALLEL_MIN_PAIRS = 20_000
 JOIN_GRACE_S = 1.0
 #: ``scipy.optimize.milp`` status for a proven infeasible model.
 MILP_INFEASIBLE = 2
+#: What proves the bound of each method (``bound_method`` in the JSON).
+BOUND_LAGRANGIAN = "lagrangian"
+BOUND_CLASSIC = "highs_classic"
 #: HiGHS relative gap for "proven optimal" in the exact model.
 EXACT_MIP_GAP = 1e-6
 
@@ -168,6 +172,24 @@ def solve_heuristic(
         bound, exact_iterations = max(bound, strong.lower_bound), strong.iterations
     timings["exact_knapsack_s"] = time.perf_counter() - t0
 
+    windows = 0
+    if best is not None and not done():
+        o, a, c = best
+        o, a, windows = improve_windows(
+            prob,
+            o,
+            a,
+            search.neighbours,
+            deadline - MIN_RESTART_S,
+            seed=seed,
+            stop=lambda cost: done() or _gap_ok(cost, bound, target_gap),
+        )
+        c = assignment_cost(prob, a)
+        if c < best[2]:
+            search.load(o, a)
+            keep_best()
+    timings["windows_s"] = time.perf_counter() - t0
+
     tried = {np.packbits(best[0]).tobytes()} if best is not None else set()
     restarts, repeats, noise = 0, 0, PERTURB_NOISE
     while time.perf_counter() < deadline - MIN_RESTART_S and repeats < MAX_REPEATS and not done():
@@ -199,6 +221,7 @@ def solve_heuristic(
         lagrangian_bound=lag.lower_bound,
         exact_knapsack_iterations=exact_iterations,
         restarts=restarts,
+        windows=windows,
     )
     return Solution(
         open=best_open,
@@ -207,6 +230,7 @@ def solve_heuristic(
         lower_bound=lb,
         method="heuristic",
         proven_optimal=complete and objective <= lb * (1 + EXACT_MIP_GAP),
+        bound_method=BOUND_LAGRANGIAN,
         stats=stats,
     )
 
@@ -404,6 +428,7 @@ def solve_exact(prob: Problem, *, time_limit: float, mip_gap: float = EXACT_MIP_
             objective=np.inf,
             lower_bound=bound,
             method="exact",
+            bound_method=BOUND_CLASSIC,
             stats=stats,
         )
     x = res.x
@@ -424,5 +449,6 @@ def solve_exact(prob: Problem, *, time_limit: float, mip_gap: float = EXACT_MIP_
         lower_bound=min(bound, objective) if proven else bound,
         method="exact",
         proven_optimal=bool(proven),
+        bound_method=BOUND_CLASSIC,
         stats=stats,
     )

@@ -56,6 +56,8 @@ class Solution:
     lower_bound: float
     method: str
     proven_optimal: bool = False
+    #: What proves ``lower_bound`` (e.g. "Lagrangian relaxation", "radius formulation (HiGHS)").
+    bound_method: str = ""
     stats: dict[str, float | int | str] = field(default_factory=dict)
 
     @property

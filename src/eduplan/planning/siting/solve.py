@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import coverage, pmedian
+from . import coverage, pmedian, radius
 from .config import SitingSettings
 from .instance import Candidates, Instance, SitingInputError, instance_candidates, within_radius
 
@@ -35,6 +35,15 @@ UNITS = {
     "zones": "children×km",
     "mclp": "uncovered children",
     "lscp": "sites",
+}
+#: What can prove a lower bound (``bound_method`` in the JSON; docs/siting.md section 1).
+BOUND_METHODS = {
+    "highs_radius": "半径(覆盖)模型 radius (covering) formulation, HiGHS",
+    "highs_classic": "经典强模型 classic strong formulation, HiGHS",
+    "highs": "整数规划 HiGHS branch and bound",
+    "lagrangian": "拉格朗日松弛 Lagrangian relaxation",
+    "lp": "线性松弛 LP relaxation",
+    "trivial": "无需求 no demand",
 }
 ZONES_NOTE = "服务区按就近且有学位分配 / zones: each point to an open kindergarten with seats, least child-km"
 #: Digits kept for km and child-km in results (1 m; well below any distance's accuracy).
@@ -62,6 +71,8 @@ class SitingResult:
     extra: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    #: What proves ``lower_bound`` (``BOUND_METHODS``); ``None`` when there is no bound.
+    bound_method: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +82,7 @@ class SitingResult:
             "objective_unit": UNITS[self.model],
             "lower_bound": _r(self.lower_bound),
             "gap": None if self.gap is None else round(self.gap, 6),
+            "bound_method": self.bound_method,
             "proven_optimal": self.proven_optimal,
             "p": self.p,
             "radius_km": self.radius_km,
@@ -143,6 +155,7 @@ def solve(
         )
         assign_all = _full_assignment(work, prob, assign, opened)
         objective, bound, how, proven = pmedian.assignment_cost(prob, assign), None, "assignment", False
+        bound_method: str | None = None
         stats: dict[str, Any] = {}
         notes.append(ZONES_NOTE)
     elif model in ("pmedian", "close"):
@@ -150,6 +163,7 @@ def solve(
         sol = _solve_pmedian(prob, method, settings, notes)
         opened, assign_all = sol.open, _full_assignment(work, prob, sol.assign, sol.open)
         objective, bound, how, proven = sol.objective, sol.lower_bound, sol.method, sol.proven_optimal
+        bound_method = sol.bound_method or None
         stats = dict(sol.stats)
         if model == "close":
             every = np.ones(work.m, dtype=bool)
@@ -182,6 +196,7 @@ def solve(
             csol = _solve_lscp(a[rows], forced, method, settings)
         opened = csol.open
         objective, bound, how, proven = csol.objective, csol.lower_bound, csol.method, csol.proven_optimal
+        bound_method = "lp" if how == "heuristic" else "highs"
         stats = dict(csol.stats)
         prob = pmedian_problem(work, caps, int(opened.sum()), opened, settings)
         assign = pmedian.assign_to_open(
@@ -200,6 +215,7 @@ def solve(
         instance, work, site_map, model, how, p, settings, opened, assign_all, objective, bound, proven, caps
     )
     result.extra.update(extra)
+    result.bound_method = None if result.lower_bound is None else bound_method
     result.notes = notes + result.notes
     result.stats = {**stats, "seconds": round(time.perf_counter() - t0, 3)}
     return result
@@ -346,6 +362,16 @@ def _solve_pmedian(
             lower_bound=0.0,
             method="trivial",
             proven_optimal=True,
+            bound_method="trivial",
+        )
+    full = _uncapacitated_matrix(prob, settings)
+    if full is not None:
+        if method == "heuristic":
+            return radius.solve_radius(
+                prob, time_limit=settings.heuristic_time_limit_s, seed=settings.seed, exact=False, dist=full
+            )
+        return radius.solve_radius(
+            prob, time_limit=settings.exact_time_limit_s, seed=settings.seed, dist=full
         )
     if not exact:
         return _heuristic(prob, settings)
@@ -372,11 +398,21 @@ def _solve_pmedian(
         lower_bound=min(bound, best.objective),
         method="exact+heuristic",
         proven_optimal=best.objective <= bound * (1 + pmedian.EXACT_MIP_GAP),
+        bound_method=sol.bound_method if sol.lower_bound >= heur.lower_bound else heur.bound_method,
         stats={
             **{f"exact_{k}": v for k, v in sol.stats.items()},
             **{f"heuristic_{k}": v for k, v in heur.stats.items()},
         },
     )
+
+
+def _uncapacitated_matrix(prob: pmedian.Problem, settings: SitingSettings) -> np.ndarray | None:
+    """The full distance matrix when the radius formulation applies: no seats anywhere, at most
+    ``radius_max_pairs`` pairs, and every point reaches every site."""
+    if np.isfinite(prob.cap).any() or prob.n * prob.m > settings.radius_max_pairs:
+        return None
+    dist = np.asarray(prob.rows_km(np.arange(prob.n)), dtype=float)
+    return dist if np.isfinite(dist).all() else None
 
 
 def _heuristic(prob: pmedian.Problem, settings: SitingSettings) -> pmedian.Solution:
