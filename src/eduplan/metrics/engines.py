@@ -105,6 +105,15 @@ TABLES: dict[str, dict[str, str]] = {
         "revoked_on": "date",
     },
     "programmes_demonstrationarea": {"division_id": "int64", "designated_on": "date", "revoked_on": "date"},
+    # Figures of statistical returns (eduplan.returns): read for institutions without records.
+    "returns_returnaggregate": {
+        "institution_id": "int64",
+        "school_year": "int64",
+        "table_key": "string",
+        "row_key": "string",
+        "column_key": "string",
+        "value": "int64",
+    },
 }
 
 
