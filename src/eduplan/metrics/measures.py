@@ -310,9 +310,7 @@ def return_rows(t: Tables, p: MeasureParams, source: str) -> ir.Table:
     iy = iy.select(jid=iy.institution_id, jyear=iy.school_year, county_id=iy.county_id)
     attrs = t["institution_attrs"]
     with_attrs = a.join(attrs, a.institution_id == attrs.iid)
-    rows = with_attrs.join(
-        iy, [with_attrs.institution_id == iy.jid, with_attrs.school_year == iy.jyear]
-    )
+    rows = with_attrs.join(iy, [with_attrs.institution_id == iy.jid, with_attrs.school_year == iy.jyear])
     census = _census(rows.school_year, p)
     return rows.mutate(
         inclusive_now=_is_inclusive(rows, census),
@@ -346,6 +344,12 @@ HS_SIZE_BANDS = (
     (61, 65, "size_61_65"),
     (66, 10_000, "size_66_plus"),
 )
+
+
+def _child_age(
+    counted: Callable[[ir.Table], ir.BooleanValue], column: str
+) -> Callable[[ir.Table], ir.BooleanValue]:
+    return lambda r: counted(r) & _cell(r, "kg_children", "all", column)
 
 
 def _bands(lo: int, hi: int = 10_000) -> list[str]:
@@ -421,7 +425,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
             _by_age(counted, field),
             f"在园幼儿({label})",
             "人",
-            fallback=_from_return(lambda r, f=field: counted(r) & _cell(r, "kg_children", "all", f)),
+            fallback=_from_return(_child_age(counted, field)),
         )
     add(
         "children_public",
@@ -446,7 +450,9 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: ibis.ifelse(counted(r) & r.inclusive_now & (r.ownership != PUBLIC), r.headcount, 0),
         "普惠性民办园在园幼儿数",
         "人",
-        fallback=_from_return(lambda r: counted(r) & r.inclusive_now & (r.ownership != PUBLIC) & kg_children(r)),
+        fallback=_from_return(
+            lambda r: counted(r) & r.inclusive_now & (r.ownership != PUBLIC) & kg_children(r)
+        ),
     )
     add(
         "children_attached",
@@ -797,8 +803,8 @@ def compute_measures(engine, p: MeasureParams, measures: dict[str, Measure] | No
         for source in RETURN_SOURCES:
             chosen = [x for x in measures.values() if x.source == source and x.fallback is not None]
             if chosen:
-                key = ("returns", source, params, tuple(x.name for x in chosen))
-                df = engine.query(key, lambda s=source, c=chosen: aggregate_returns(tables(), p, s, c))
+                fkey = ("returns", source, params, tuple(x.name for x in chosen))
+                df = engine.query(fkey, lambda s=source, c=chosen: aggregate_returns(tables(), p, s, c))
                 fallbacks.append(df.set_index(KEYS))
     finally:
         engine.release()

@@ -81,19 +81,19 @@ def check_table(table: Table, cells: Cells, form: Form | None = None) -> list[Ch
                 )
     if table.same_as and form is not None:
         other = form.table(table.same_as["table"])
-        col, this = table.same_as["column"], table.same_as["this"]
-        for row in table.rows:
-            expected = v(row.key, col, other.key)
-            if v(row.key, this) != expected:
+        theirs, this = table.same_as["column"], table.same_as["this"]
+        for line in table.rows:
+            expected = v(line.key, theirs, other.key)
+            if v(line.key, this) != expected:
                 out.append(
                     CheckFailure(
                         table,
-                        row.key,
+                        line.key,
                         this,
-                        v(row.key, this),
+                        v(line.key, this),
                         expected,
-                        f"应等于{other.code}表同一行的{other.column(col).label} {expected}",
-                        f"must equal column {other.column(col).code} of table {other.code}, same row: {expected}",
+                        f"应等于{other.code}表同一行的{other.column(theirs).label} {expected}",
+                        f"must equal column {other.column(theirs).code} of table {other.code}, same row: {expected}",
                     )
                 )
     return out

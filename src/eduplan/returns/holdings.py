@@ -161,4 +161,6 @@ def holding(edition: Edition, institution: Institution, school_year: int) -> Hol
         if stored:
             from_returns.add("staff")
         cells.update(stored or staff_cells(form, []))
-    return Holding(institution, form, school_year, basic_fields(institution, school_year), cells, from_returns)
+    return Holding(
+        institution, form, school_year, basic_fields(institution, school_year), cells, from_returns
+    )

@@ -77,11 +77,17 @@ def _plan(
     """Each return with its institution (``None``: to be created) and division, or problems."""
     from eduplan.accounts.scoping import scope
 
-    existing = {i.code: i for i in Institution.objects.filter(code__in=list(returns)).select_related("division")}
+    existing = {
+        i.code: i for i in Institution.objects.filter(code__in=list(returns)).select_related("division")
+    }
     codes = {r.basic.get("division", "") for r in returns.values()}
     divisions = {d.code: d for d in Division.objects.filter(code__in=codes)}
     writable = (
-        set(scope(user, Institution.objects.filter(pk__in=[i.pk for i in existing.values()]), write=True).values_list("code", flat=True))
+        set(
+            scope(
+                user, Institution.objects.filter(pk__in=[i.pk for i in existing.values()]), write=True
+            ).values_list("code", flat=True)
+        )
         if user is not None
         else set(existing)
     )
@@ -140,7 +146,10 @@ def _plan(
 
 
 def _write(
-    edition: Edition, planned: list[tuple[FiledReturn, Institution | None, Division]], user: Any, batch: ImportBatch
+    edition: Edition,
+    planned: list[tuple[FiledReturn, Institution | None, Division]],
+    user: Any,
+    batch: ImportBatch,
 ) -> dict[str, int]:
     counts = {"institutions_created": 0, "institutions_updated": 0, "figures": 0}
     reason = f"统计报表导入 returns import #{batch.pk}"[:100]
@@ -187,11 +196,21 @@ def _write(
 
 def _refusal(exc: Exception) -> Problem:
     if isinstance(exc, ValidationError):
-        return Problem("invalid", f"写入时被拒绝,未写入任何数据: {exc}", f"refused while writing; nothing was written: {exc}")
+        return Problem(
+            "invalid",
+            f"写入时被拒绝,未写入任何数据: {exc}",
+            f"refused while writing; nothing was written: {exc}",
+        )
     if isinstance(exc, PermissionDenied):
-        return Problem("not_permitted", f"无权写入,未写入任何数据: {exc}", f"not permitted; nothing was written: {exc}")
+        return Problem(
+            "not_permitted", f"无权写入,未写入任何数据: {exc}", f"not permitted; nothing was written: {exc}"
+        )
     if isinstance(exc, DatabaseError):
-        return Problem("database", "数据库拒绝写入,未写入任何数据", f"the database refused the write; nothing was written ({exc})")
+        return Problem(
+            "database",
+            "数据库拒绝写入,未写入任何数据",
+            f"the database refused the write; nothing was written ({exc})",
+        )
     return Problem(
         "internal",
         "导入失败(系统内部错误,已记录日志),未写入任何数据",

@@ -212,7 +212,9 @@ def _check(edition: Edition) -> None:
                 for parts in line.total_of:
                     unknown = set(parts) - known
                     if unknown:
-                        raise LayoutError(f"{edition.path.name}: {table.code} {line.key}: unknown parts {unknown}")
+                        raise LayoutError(
+                            f"{edition.path.name}: {table.code} {line.key}: unknown parts {unknown}"
+                        )
 
 
 @functools.cache

@@ -19,7 +19,10 @@ class ReturnAggregate(models.Model):
     """One cell of one table of one institution's return for one school year."""
 
     institution = models.ForeignKey(
-        Institution, verbose_name="学校/幼儿园 institution", on_delete=models.CASCADE, related_name="return_cells"
+        Institution,
+        verbose_name="学校/幼儿园 institution",
+        on_delete=models.CASCADE,
+        related_name="return_cells",
     )
     school_year = models.PositiveSmallIntegerField("学年(起始年) school year starting")
     edition = models.PositiveSmallIntegerField("报表版本 edition")

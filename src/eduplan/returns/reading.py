@@ -84,6 +84,7 @@ class _Reader:
         self.several = several
         self.returns: dict[str, FiledReturn] = {}
         self.summaries: list[tuple[Book, Sheet, Form, Table]] = []
+        self.refused_basic: set[str] = set()  # institutions whose basic row was refused already
 
     # -- problems ---------------------------------------------------------------------------------
 
@@ -143,12 +144,15 @@ class _Reader:
         two forms share a table code, the form's word (幼儿园, 普通高中)."""
         name = norm(sheet.name)
         title = norm(sheet.rows[0][0]) if sheet.rows and sheet.rows[0] else ""
+        heading = name + "".join(norm(v) for r in sheet.rows[:3] for v in r if isinstance(v, str))
         candidates = []
         for form in self.edition.forms:
             for table in form.tables:
                 if norm(table.code) in name or norm(table.title) in name or norm(table.code) in title:
                     candidates.append((form, table))
         worded = [(f, t) for f, t in candidates if any(norm(w) in name for w in f.sheet_words)]
+        if not worded:  # the form's own heading above the table: 基础教育学校(机构)统计报表(幼儿园)
+            worded = [(f, t) for f, t in candidates if any(norm(w) in heading for w in f.sheet_words)]
         chosen = worded or candidates
         if len({(f.key, t.key) for f, t in chosen}) == 1:
             return chosen[0]
@@ -216,7 +220,9 @@ class _Reader:
                     value=value,
                 )
             elif f in columns.values():
-                self.problem("duplicate_column", "重复的列", "duplicate column", book, sheet, h + 1, c, value=value)
+                self.problem(
+                    "duplicate_column", "重复的列", "duplicate column", book, sheet, h + 1, c, value=value
+                )
             else:
                 columns[c] = f
         for f in table.fields:
@@ -244,7 +250,9 @@ class _Reader:
             bad = False
             for c, f in columns.items():
                 raw = row[c] if c < len(row) else None
-                places[f.key] = Place(book.file_name, self.sheet_label(book, sheet), r + 1, get_column_letter(c + 1))
+                places[f.key] = Place(
+                    book.file_name, self.sheet_label(book, sheet), r + 1, get_column_letter(c + 1)
+                )
                 if raw in (None, ""):
                     if f.required:
                         bad = True
@@ -278,10 +286,13 @@ class _Reader:
                         book, sheet, r + 1, c, label=f.label, key=f.key, value=raw,
                     )  # fmt: skip
                     continue
-                values[f.key] = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else norm(decoded)
+                values[f.key] = (
+                    str(int(raw)) if isinstance(raw, float) and raw.is_integer() else norm(decoded)
+                )
                 if f.key in ("name", "address"):
                     values[f.key] = str(raw).strip()
             if bad:
+                self.refused_basic.add(norm(row[next(c for c, f in columns.items() if f.key == "code")]))
                 continue
             kind = values.get("kind", "")
             if kind not in form.kinds:
@@ -295,6 +306,7 @@ class _Reader:
                     next(c for c, f in columns.items() if f.key == "kind"),
                     value=kind,
                 )
+                self.refused_basic.add(values["code"])
                 continue
             ret = self.returns.get(values["code"])
             if ret is not None and ret.basic:
@@ -340,6 +352,10 @@ class _Reader:
             )
             number = next((norm(t) for t in texts if norm(t) and COLUMN_NUMBERS.match(norm(t))), "")
             line = match_line(label, table.columns) if label is not None else None
+            if line is None and label is not None:  # a group heading merged above: 幼儿数 + 合计
+                words = [norm(t) for t in texts if norm(t) and not COLUMN_NUMBERS.match(norm(t))]
+                joined = "".join(dict.fromkeys(words))
+                line = match_line(joined, table.columns)
             if line is None and number:
                 line = next((x for x in table.columns if x.code == number), None)
             if line is None:
@@ -356,7 +372,9 @@ class _Reader:
                     )
                 continue
             if line in columns.values():
-                self.problem("duplicate_column", "重复的列", "duplicate column", book, sheet, h + 1, c, value=label)
+                self.problem(
+                    "duplicate_column", "重复的列", "duplicate column", book, sheet, h + 1, c, value=label
+                )
                 continue
             columns[c] = line
         missing = [x for x in table.columns if x not in columns.values()]
@@ -406,7 +424,13 @@ class _Reader:
                 continue
             if not current:
                 self.problem(
-                    "required", "缺少学校(机构)标识码", "the institution code is missing", book, sheet, r + 1, inst_col
+                    "required",
+                    "缺少学校(机构)标识码",
+                    "the institution code is missing",
+                    book,
+                    sheet,
+                    r + 1,
+                    inst_col,
                 )
                 continue
             ret = self.returns.get(current)
@@ -475,6 +499,8 @@ class _Reader:
     def finish(self) -> None:
         for ret in self.returns.values():
             if not ret.basic:
+                if ret.code in self.refused_basic:
+                    continue
                 place = next(iter(ret.places.values()))
                 self.problems.append(
                     Problem(
@@ -493,7 +519,7 @@ class _Reader:
                     continue
                 form = ret.form if not table.same_as or table.same_as["table"] in ret.tables else None
                 for failure in check_table(table, ret.cells, form):
-                    place = ret.places.get((table.key, failure.row, failure.column))
+                    at = ret.places.get((table.key, failure.row, failure.column))
                     self.problems.append(
                         Problem(
                             "check_failed",
@@ -501,11 +527,11 @@ class _Reader:
                             f"为 {failure.found}:{failure.zh}",
                             f"{table.code} row {table.row(failure.row).code} column "
                             f"{table.column(failure.column).code} is {failure.found}: {failure.en}",
-                            sheet=place.sheet if place else "",
-                            row=place.row if place else None,
+                            sheet=at.sheet if at else "",
+                            row=at.row if at else None,
                             column=failure.column,
                             label=table.column(failure.column).label,
-                            letter=place.letter if place else "",
+                            letter=at.letter if at else "",
                             value=failure.found,
                         )
                     )
@@ -557,7 +583,11 @@ def filled(sheet: Sheet) -> list[list[Any]]:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
         if min_row is None or min_col is None or max_row is None or max_col is None:
             continue
-        top = rows[min_row - 1][min_col - 1] if min_row - 1 < len(rows) and min_col - 1 < len(rows[min_row - 1]) else None
+        top = (
+            rows[min_row - 1][min_col - 1]
+            if min_row - 1 < len(rows) and min_col - 1 < len(rows[min_row - 1])
+            else None
+        )
         for r in range(min_row - 1, min(max_row, len(rows))):
             while len(rows[r]) < max_col:
                 rows[r].append(None)

@@ -137,7 +137,9 @@ def _records_sheet(wb: Workbook, table: Table, group: list[Holding]) -> None:
     _title(ws, f"{table.code} {table.title}", len(table.fields))
     ws.append([f.label for f in table.fields])
     for h in group:
-        ws.append([f.encode(h.basic.get(f.key, "")) if f.codes else h.basic.get(f.key, "") for f in table.fields])
+        ws.append(
+            [f.encode(h.basic.get(f.key, "")) if f.codes else h.basic.get(f.key, "") for f in table.fields]
+        )
     for i in range(len(table.fields)):
         ws.column_dimensions[ws.cell(2, i + 1).column_letter].width = 16
 
@@ -150,7 +152,12 @@ def _grid_sheet(wb: Workbook, table: Table, title: str, blocks: list[tuple[str, 
     for code, cells in blocks:
         for row in table.rows:
             ws.append(
-                [code, row.label, row.code, *(cells.get((table.key, row.key, c.key), 0) for c in table.columns)]
+                [
+                    code,
+                    row.label,
+                    row.code,
+                    *(cells.get((table.key, row.key, c.key), 0) for c in table.columns),
+                ]
             )
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 14

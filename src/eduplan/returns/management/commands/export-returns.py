@@ -35,7 +35,9 @@ class Command(BaseCommand):
         if options["division"]:
             division = Division.objects.filter(code=options["division"]).first()
             if division is None:
-                raise CommandError(f"没有区划 {options['division']} / no division with code {options['division']!r}")
+                raise CommandError(
+                    f"没有区划 {options['division']} / no division with code {options['division']!r}"
+                )
         else:
             institution = Institution.objects.filter(code=options["institution"]).first()
             if institution is None:
