@@ -86,3 +86,16 @@ def test_dry_run_writes_nothing(tmp_path):
     assert result.problems == [] and result.batch.status == BatchStatus.DRY_RUN
     assert not Institution.objects.filter(code=CODE).exists()
     assert not ReturnAggregate.objects.exists()
+
+
+def test_a_rule_needing_classes_or_staff_says_so_for_an_institution_known_only_by_its_return(tmp_path):
+    from eduplan.rules.catalogue import run_rules
+
+    small_county()
+    assert import_returns([sample_workbook(tmp_path / "k.xlsx")], load_edition(2024)).problems == []
+    found = [f for f in run_rules(year=2024) if f.rule == "RETURNS-ONLY"]
+    assert {(f.entity_code, f.subject, f.kind) for f in found} == {
+        (CODE, "classes", "no_data"),
+        (CODE, "staff", "no_data"),
+    }
+    assert all("KG-CLASS-SIZE" in f.message_zh or "KG-STAFF-RATIO" in f.message_zh for f in found)
