@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from eduplan.registry.models import SchoolClass, StaffMember
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
-from .findings import Finding, FindingKind
+from .findings import Finding, FindingKind, Severity
 
 CLASS_TABLES = ("kg_children", "hs_students", "hs_class_sizes")
 
@@ -20,11 +20,14 @@ CLASS_TABLES = ("kg_children", "hs_students", "hs_class_sizes")
 @rule(
     "RETURNS-ONLY",
     clauses=("PRE-4.1.2", "PRE-4.3.1", "HS-2.7"),
+    severity=Severity.INFO,
     title_zh="仅有统计报表数据、无班级或教职工明细的学校(机构)",
     title_en="Institutions known only by their statistical return (no individual classes or staff)",
     note="班额与配备规则需要逐班、逐人数据 / class-size and staffing rules need individual records",
 )
 def known_only_by_return(ctx: RuleContext) -> Iterator[Finding]:
+    """Say which institutions the class-size and staffing rules pass over because eduplan holds only
+    their return's totals for the year (no classes that year; no staff records at all)."""
     aggregate = apps.get_model("returns", "ReturnAggregate")
     filed = aggregate.objects.filter(institution=OuterRef("pk"), school_year=ctx.year)
     classes = SchoolClass.objects.filter(institution=OuterRef("pk"), school_year=ctx.year)
