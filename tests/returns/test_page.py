@@ -64,4 +64,4 @@ def test_differences_are_shown_and_downloaded(client, filed):
 def test_another_countys_officer_is_refused_the_comparison(client, filed):
     client.login(username="other", password="pw-123456")
     page = post(client, filed).content.decode()
-    assert "不在您的管辖范围内" in page and "单元格" not in page  # no figures of that county shown
+    assert "不在您的管辖范围内" in page and "<th>登记</th>" not in page  # no figures of that county shown

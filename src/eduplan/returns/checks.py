@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .holdings import Cells
-from .layout import Form, Table
+from .layout import Form, Line, Table
 
 
 @dataclass(frozen=True)
@@ -30,40 +30,24 @@ def check_table(table: Table, cells: Cells, form: Form | None = None) -> list[Ch
         return cells.get((tkey or table.key, row, col), 0)
 
     out: list[CheckFailure] = []
-    for row in table.rows:
-        for parts in row.total_of:
-            for col in table.columns:
-                total = sum(v(p, col.key) for p in parts)
-                if v(row.key, col.key) != total:
-                    names = "+".join(table.row(p).code for p in parts)
-                    out.append(
-                        CheckFailure(
-                            table,
-                            row.key,
-                            col.key,
-                            v(row.key, col.key),
-                            total,
-                            f"合计行({row.code}){row.label}应等于第{names}行之和 {total}",
-                            f"total row {row.code} must equal the sum of rows {names}: {total}",
-                        )
+    for total, parts, others, by_row in _totals(table):
+        for other in others:
+            cell = (total.key, other.key) if by_row else (other.key, total.key)
+            expected = sum(v(*((p, other.key) if by_row else (other.key, p))) for p in parts)
+            if v(*cell) != expected:
+                codes = "+".join((table.row(p) if by_row else table.column(p)).code for p in parts)
+                what_zh, what_en = ("行", "row") if by_row else ("列", "column")
+                out.append(
+                    CheckFailure(
+                        table,
+                        cell[0],
+                        cell[1],
+                        v(*cell),
+                        expected,
+                        f"合计{what_zh}({total.code}){total.label}应等于第{codes}{what_zh}之和 {expected}",
+                        f"total {what_en} {total.code} must equal the sum of {what_en}s {codes}: {expected}",
                     )
-    for col in table.columns:
-        for parts in col.total_of:
-            for row in table.rows:
-                total = sum(v(row.key, p) for p in parts)
-                if v(row.key, col.key) != total:
-                    names = "+".join(table.column(p).code for p in parts)
-                    out.append(
-                        CheckFailure(
-                            table,
-                            row.key,
-                            col.key,
-                            v(row.key, col.key),
-                            total,
-                            f"合计列({col.code}){col.label}应等于第{names}列之和 {total}",
-                            f"total column {col.code} must equal the sum of columns {names}: {total}",
-                        )
-                    )
+                )
     for part, whole in table.at_most:
         for row in table.rows:
             if v(row.key, part) > v(row.key, whole):
@@ -80,10 +64,10 @@ def check_table(table: Table, cells: Cells, form: Form | None = None) -> list[Ch
                     )
                 )
     if table.same_as and form is not None:
-        other = form.table(table.same_as["table"])
+        peer = form.table(table.same_as["table"])
         theirs, this = table.same_as["column"], table.same_as["this"]
         for line in table.rows:
-            expected = v(line.key, theirs, other.key)
+            expected = v(line.key, theirs, peer.key)
             if v(line.key, this) != expected:
                 out.append(
                     CheckFailure(
@@ -92,11 +76,17 @@ def check_table(table: Table, cells: Cells, form: Form | None = None) -> list[Ch
                         this,
                         v(line.key, this),
                         expected,
-                        f"应等于{other.code}表同一行的{other.column(theirs).label} {expected}",
-                        f"must equal column {other.column(theirs).code} of table {other.code}, same row: {expected}",
+                        f"应等于{peer.code}表同一行的{peer.column(theirs).label} {expected}",
+                        f"must equal column {peer.column(theirs).code} of table {peer.code}, same row: {expected}",
                     )
                 )
     return out
+
+
+def _totals(table: Table) -> list[tuple[Line, tuple[str, ...], tuple[Line, ...], bool]]:
+    """Every declared total: (the total line, its parts, the lines across it, whether it is a row)."""
+    rows = [(r, parts, table.columns, True) for r in table.rows for parts in r.total_of]
+    return rows + [(c, parts, table.rows, False) for c in table.columns for parts in c.total_of]
 
 
 def check_form(form: Form, cells: Cells) -> list[CheckFailure]:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from eduplan.metrics.measures import HS_SIZE_BANDS
 from eduplan.registry.models import Institution, SchoolClass, StaffMember
 
 from .layout import Edition, Form, Table
@@ -21,18 +22,6 @@ Cells = dict[tuple[str, str, str], int]  # (table key, row key, column key) → 
 
 CLASS_TABLES = ("kg_children", "hs_students", "hs_class_sizes")
 STAFF_TABLES = ("staff",)
-SIZE_BANDS = (
-    (0, 25, "size_0_25"),
-    (26, 30, "size_26_30"),
-    (31, 35, "size_31_35"),
-    (36, 40, "size_36_40"),
-    (41, 45, "size_41_45"),
-    (46, 50, "size_46_50"),
-    (51, 55, "size_51_55"),
-    (56, 60, "size_56_60"),
-    (61, 65, "size_61_65"),
-    (66, None, "size_66_plus"),
-)
 AGE_COLUMNS = ("age_under3", "age_3", "age_4", "age_5", "age_over5")
 
 
@@ -50,10 +39,11 @@ class Holding:
 
 
 def size_band(headcount: int) -> str:
-    for lo, hi, key in SIZE_BANDS:
-        if headcount >= lo and (hi is None or headcount <= hi):
+    """The statistics' class-size band of a class (the bands the measures' fallbacks read)."""
+    for lo, hi, key in HS_SIZE_BANDS:
+        if lo <= headcount <= hi:
             return key
-    return SIZE_BANDS[0][2]
+    return HS_SIZE_BANDS[-1][2]
 
 
 def complete(table: Table, detail: Cells) -> Cells:

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from eduplan.intake.errors import error_workbook
+from eduplan.intake.importer import _write_problem  # the refusal every import gives
 from eduplan.intake.models import BatchStatus, ImportBatch
 from eduplan.intake.validate import Problem
 from eduplan.registry import actions
@@ -98,13 +98,10 @@ def _plan(
         if division is None:
             p = where["division"]
             problems.append(
-                Problem(
+                p.problem(
                     "unknown_division",
                     "区划代码不存在(请先导入区划)",
                     "no division with this code (import the divisions first)",
-                    sheet=p.sheet,
-                    row=p.row,
-                    letter=p.letter,
                     column="division",
                     value=ret.basic["division"],
                 )
@@ -114,13 +111,10 @@ def _plan(
         if inst is not None and inst.kind not in ret.form.kinds:
             p = where["kind"]
             problems.append(
-                Problem(
+                p.problem(
                     "wrong_kind",
                     f"登记中该学校(机构)的类别为 {inst.get_kind_display()},与报表不符",
                     f"the registry holds this institution as {inst.kind}, not a {ret.form.key}",
-                    sheet=p.sheet,
-                    row=p.row,
-                    letter=p.letter,
                     column="kind",
                     value=ret.basic["kind"],
                 )
@@ -129,13 +123,10 @@ def _plan(
         if inst is not None and code not in writable:
             p = where["code"]
             problems.append(
-                Problem(
+                p.problem(
                     "not_permitted",
                     "无权修改该学校(机构)的数据",
                     "you may not change this institution's data",
-                    sheet=p.sheet,
-                    row=p.row,
-                    letter=p.letter,
                     column="code",
                     value=code,
                 )
@@ -194,30 +185,6 @@ def _write(
     return counts
 
 
-def _refusal(exc: Exception) -> Problem:
-    if isinstance(exc, ValidationError):
-        return Problem(
-            "invalid",
-            f"写入时被拒绝,未写入任何数据: {exc}",
-            f"refused while writing; nothing was written: {exc}",
-        )
-    if isinstance(exc, PermissionDenied):
-        return Problem(
-            "not_permitted", f"无权写入,未写入任何数据: {exc}", f"not permitted; nothing was written: {exc}"
-        )
-    if isinstance(exc, DatabaseError):
-        return Problem(
-            "database",
-            "数据库拒绝写入,未写入任何数据",
-            f"the database refused the write; nothing was written ({exc})",
-        )
-    return Problem(
-        "internal",
-        "导入失败(系统内部错误,已记录日志),未写入任何数据",
-        f"the import failed (an internal error, logged); nothing was written ({type(exc).__name__}: {exc})",
-    )
-
-
 def import_returns(
     files: Sequence[tuple[Path, str]] | Sequence[Path],
     edition: Edition,
@@ -254,7 +221,7 @@ def import_returns(
                 status = BatchStatus.SUCCEEDED
     except Exception as exc:
         log.exception("returns import failed")
-        problems.append(_refusal(exc))
+        problems.append(_write_problem(exc))
         status = BatchStatus.FAILED
     workbook = None
     if problems:

@@ -52,6 +52,22 @@ class Place:
     def __str__(self) -> str:
         return f"{self.file} 「{self.sheet}」 {self.cell}"
 
+    def problem(
+        self, code: str, zh: str, en: str, *, column: str = "", label: str = "", value: Any = None
+    ) -> Problem:
+        """A problem at this cell."""
+        return Problem(
+            code,
+            zh,
+            en,
+            sheet=self.sheet,
+            row=self.row,
+            letter=self.letter,
+            column=column,
+            label=label,
+            value=value,
+        )
+
 
 @dataclass
 class FiledReturn:
@@ -560,15 +576,11 @@ class _Reader:
             for agg in inner.returns.values():
                 for key, v in agg.cells.items():
                     if totals.get(key, 0) != v:
-                        place = agg.places[key]
                         self.problems.append(
-                            Problem(
+                            agg.places[key].problem(
                                 "summary_mismatch",
                                 f"汇总数 {v} 不等于各学校(机构)之和 {totals.get(key, 0)}",
                                 f"the aggregate {v} differs from the sum of the institutions, {totals.get(key, 0)}",
-                                sheet=place.sheet,
-                                row=place.row,
-                                letter=place.letter,
                                 column=key[2],
                                 value=v,
                             )

@@ -133,13 +133,10 @@ def reconcile(
         if ret.school_year != year:
             p = ret.basic_places["school_year"]
             problems.append(
-                Problem(
+                p.problem(
                     "wrong_year",
                     f"报表学年为 {ret.school_year},不是要核对的 {year} 学年",
                     f"the return is for school year {ret.school_year}, not {year}",
-                    sheet=p.sheet,
-                    row=p.row,
-                    letter=p.letter,
                     column="school_year",
                     value=ret.school_year,
                 )
@@ -152,13 +149,10 @@ def reconcile(
     for code in sorted(everywhere - set(known)):
         p = read.returns[code].basic_places["code"]
         problems.append(
-            Problem(
+            p.problem(
                 "not_permitted",
                 "该学校(机构)不在您的管辖范围内",
                 "this institution is outside your area",
-                sheet=p.sheet,
-                row=p.row,
-                letter=p.letter,
                 column="code",
                 value=code,
             )
