@@ -69,5 +69,12 @@ def test_a_county_officer_imports_only_their_county(tmp_path):
     other = make_division("530403", "澄江市", DivisionLevel.COUNTY, towns["city"])
     create_user_with_role("other", "pw-123456", Role.COUNTY_OFFICER, division=other)
     with pytest.raises(CommandError, match="nothing was written"):
-        run("import-returns", str(sample_workbook(tmp_path / "k.xlsx")), "--user", "other")
+        run(
+            "import-returns",
+            str(sample_workbook(tmp_path / "k.xlsx")),
+            "--user",
+            "other",
+            "--errors-out",
+            str(tmp_path / "errors.xlsx"),
+        )
     assert not ReturnAggregate.objects.exists()
