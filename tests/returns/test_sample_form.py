@@ -99,3 +99,20 @@ def test_a_rule_needing_classes_or_staff_says_so_for_an_institution_known_only_b
         (CODE, "staff", "no_data"),
     }
     assert all("KG-CLASS-SIZE" in f.message_zh or "KG-STAFF-RATIO" in f.message_zh for f in found)
+
+
+def test_a_return_updates_what_it_says_and_keeps_what_it_leaves_out(tmp_path):
+    towns = small_county()
+    kg = make_kindergarten(CODE, "江川区二幼", towns["town"], address="旧地址")
+
+    def no_address(sheets):
+        for row in sheets["基础基111"][2:4]:
+            del row[8]  # the 地址 column
+
+    assert (
+        import_returns([sample_workbook(tmp_path / "k.xlsx", change=no_address)], load_edition(2024)).problems
+        == []
+    )
+    kg.refresh_from_db()
+    assert (kg.name, kg.address) == ("江川区第二幼儿园", "旧地址")
+    assert kg.history.first().history_change_reason.startswith("统计报表导入")

@@ -32,7 +32,6 @@ from .reading import FiledReturn, read_returns
 log = logging.getLogger(__name__)
 
 STORED_ERRORS = 500
-BASIC_FIELDS = ("name", "kind", "sponsor", "ownership", "address", "licence_status", "inclusive")
 
 
 @dataclass
@@ -151,7 +150,10 @@ def _write(
             inst = actions.save_validated(Institution(code=ret.code, **fields), user=user, reason=reason)
             counts["institutions_created"] += 1
         else:
-            changes = {k: v for k, v in fields.items() if getattr(inst, k) != v and k != "inclusive_since"}
+            # only what the return says: a field left out or blank keeps the registry's value
+            given = {k for k in ("address", "licence_status", "inclusive") if ret.basic.get(k)}
+            given |= {"name", "kind", "sponsor", "ownership", "division"}
+            changes = {k: v for k, v in fields.items() if k in given and getattr(inst, k) != v}
             if changes.get("inclusive"):
                 changes["inclusive_since"] = inst.inclusive_since or census
             if changes:
