@@ -8,7 +8,7 @@ the census day 1 September; and the ministry's published cut of children by age 
 5岁, 6岁及以上; "Number of Pre-school Education by Ages", cee.edu.cn). As the statistics software
 and people write them: a heading above the table, header cells merged across and down, full-width
 brackets and digits, a row of column numbers (甲 乙 丙 1 2 3 …), the identifier only on the first
-row of its block, and notes (说明, 填表人) below the table.
+row of its block, notes (说明, 填表人) below the table, and an instructions sheet (填表说明).
 """
 
 from __future__ import annotations
@@ -170,7 +170,8 @@ def sample_workbook(path: Path, *, year: int = 2024, drop_column: str = "", chan
     if change:
         change(sheets)
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.active.title = "填表说明"  # the instructions sheet the forms come with: passed over
+    wb.active.append(["幼儿园统计报表填报总体说明:统计时点为本学年初9月1日,9月20日前报出。"])
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         keep = None

@@ -142,7 +142,7 @@ class _Reader:
             if not any(any(v not in (None, "") for v in r) for r in sheet.rows):
                 continue
             name = norm(sheet.name)
-            if any(name.startswith(w) for w in IGNORED_SHEETS):
+            if any(w in str(sheet.name) for w in IGNORED_SHEETS):  # 填表说明, 封面, 目录
                 continue
             found = self.identify(book, sheet)
             if found is None:
