@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "eduplan.rules",
     "eduplan.planning",
     "eduplan.intake",
+    "eduplan.returns",
     "eduplan.supervision",
     "eduplan.tasks",
     "eduplan.programmes",

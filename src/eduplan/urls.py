@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("eduplan.api.urls")),
     path("office/", include("eduplan.intake.urls")),
+    path("office/returns/", include("eduplan.returns.urls")),
     path("office/complaints/", include("eduplan.complaints.urls")),
     path("", include("eduplan.web.urls")),
     path("", include("eduplan.portal.urls")),

@@ -105,7 +105,20 @@ TABLES: dict[str, dict[str, str]] = {
         "revoked_on": "date",
     },
     "programmes_demonstrationarea": {"division_id": "int64", "designated_on": "date", "revoked_on": "date"},
+    # Figures of statistical returns (eduplan.returns): read for institutions without records.
+    "returns_returnaggregate": {
+        "institution_id": "int64",
+        "school_year": "int64",
+        "table_key": "string",
+        "row_key": "string",
+        "column_key": "string",
+        "value": "int64",
+    },
 }
+
+
+#: Tables an older ``export-parquet`` directory may lack (read as empty): the returns' figures.
+OPTIONAL_TABLES = frozenset({"returns_returnaggregate"})
 
 
 def sql_cache_dir() -> Path | None:
@@ -352,7 +365,11 @@ def duckdb_parquet(directory: str | Path, *, threads: int | None = None) -> Engi
     backend = ibis.duckdb.connect()
     if threads:
         backend.raw_sql(f"SET threads = {int(threads)}")
-    missing = [d / f"{name}.parquet" for name in TABLES if not (d / f"{name}.parquet").exists()]
+    missing = [
+        d / f"{name}.parquet"
+        for name in TABLES
+        if not (d / f"{name}.parquet").exists() and name not in OPTIONAL_TABLES
+    ]
     if missing:
         raise EngineError(
             f"{missing[0]}: 缺少文件,请先运行 eduplan export-parquet / missing file: run eduplan export-parquet first"
@@ -360,6 +377,9 @@ def duckdb_parquet(directory: str | Path, *, threads: int | None = None) -> Engi
     source: dict[str, ir.Table] = {}
     for name in TABLES:
         path = d / f"{name}.parquet"
+        if not path.exists():  # an optional table an older export did not write: empty
+            source[name] = backend.create_table(name, schema=ibis.schema(TABLES[name]), temp=True)
+            continue
         try:
             source[name] = backend.read_parquet(str(path), table_name=name)
         except Exception as exc:  # DuckDB's own error types vary by version

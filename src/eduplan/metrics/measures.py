@@ -71,6 +71,9 @@ class Measure:
     unit: str
     description: str = ""
     population: AgeBand | None = None  # set for an age-group population (projected from births)
+    # The same sum over the figures of statistical returns (eduplan.returns), for institutions
+    # known only by their return: read where the institution has no individual records.
+    fallback: Contribution | None = None
 
 
 def _flag(cond: ir.BooleanValue) -> ir.IntegerValue:
@@ -81,8 +84,10 @@ def _flag(cond: ir.BooleanValue) -> ir.IntegerValue:
 
 
 def school_years(t: Tables) -> ir.Table:
-    """School years with data: those in which any class is recorded."""
-    return t["registry_schoolclass"].select("school_year").distinct()
+    """School years with data: those in which any class is recorded or any return was filed."""
+    classes = t["registry_schoolclass"].select("school_year")
+    returns = t["returns_returnaggregate"].select("school_year")
+    return classes.union(returns).distinct()
 
 
 def _census(year: ir.IntegerValue, p: MeasureParams) -> ir.IntegerValue:
@@ -286,6 +291,73 @@ SOURCES: dict[str, Callable[[Tables, MeasureParams], ir.Table]] = {
 }
 
 
+def return_rows(t: Tables, p: MeasureParams, source: str) -> ir.Table:
+    """The figures of statistical returns (``table_key``, ``row_key``, ``column_key``, ``value``)
+    of the institution-years that ``source`` has no individual records for — no class that school
+    year (``classes``) or no staff record at all (``staff``) — with the institution's attributes
+    and its county that year, so a measure's fallback reads them as its source's rows."""
+    a = t["returns_returnaggregate"]
+    if source == "classes":
+        c = t["registry_schoolclass"]
+        held = c.select(hid=c.institution_id, hyear=c.school_year).distinct()
+        a = a.anti_join(held, [a.institution_id == held.hid, a.school_year == held.hyear])
+    else:
+        s = t["registry_staffmember"]
+        held_staff = s.select(hid=s.institution_id).distinct()
+        a = a.anti_join(held_staff, a.institution_id == held_staff.hid)
+    a = a.select("institution_id", "school_year", "table_key", "row_key", "column_key", "value")
+    iy = t["institution_county"]
+    iy = iy.select(jid=iy.institution_id, jyear=iy.school_year, county_id=iy.county_id)
+    attrs = t["institution_attrs"]
+    with_attrs = a.join(attrs, a.institution_id == attrs.iid)
+    rows = with_attrs.join(iy, [with_attrs.institution_id == iy.jid, with_attrs.school_year == iy.jyear])
+    census = _census(rows.school_year, p)
+    return rows.mutate(
+        inclusive_now=_is_inclusive(rows, census),
+        first_level=rows.rating.isin(list(p.hs_first_level)),
+    )
+
+
+#: The sources whose measures may fall back on returns (which individual records take precedence).
+RETURN_SOURCES = ("classes", "staff")
+
+
+def _cell(r: ir.Table, table: str, row: str, column: str | Iterable[str]) -> ir.BooleanValue:
+    cols = [column] if isinstance(column, str) else list(column)
+    return (r.table_key == table) & (r.row_key == row) & r.column_key.isin(cols)
+
+
+def _from_return(cond: Callable[[ir.Table], ir.BooleanValue]) -> Contribution:
+    return lambda r: ibis.ifelse(cond(r), r.value, 0)
+
+
+#: The statistics' class-size bands of the high school return (lower bound, upper bound, key).
+HS_SIZE_BANDS = (
+    (0, 25, "size_0_25"),
+    (26, 30, "size_26_30"),
+    (31, 35, "size_31_35"),
+    (36, 40, "size_36_40"),
+    (41, 45, "size_41_45"),
+    (46, 50, "size_46_50"),
+    (51, 55, "size_51_55"),
+    (56, 60, "size_56_60"),
+    (61, 65, "size_61_65"),
+    (66, 10_000, "size_66_plus"),
+)
+
+
+def _child_age(
+    counted: Callable[[ir.Table], ir.BooleanValue], column: str
+) -> Callable[[ir.Table], ir.BooleanValue]:
+    return lambda r: counted(r) & _cell(r, "kg_children", "all", column)
+
+
+def _bands(lo: int, hi: int = 10_000) -> list[str]:
+    """The bands lying within ``lo``..``hi`` (a limit inside a band counts the band from its
+    lower bound: the returns carry no finer cut)."""
+    return [key for a, b, key in HS_SIZE_BANDS if a >= lo and b <= hi]
+
+
 # ------------------------------------------------------------------------------------ measures
 
 
@@ -325,6 +397,10 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         """A preschool class counted in the statistics (not of an unlicensed kindergarten)."""
         return r.kind.isin(PRESCHOOL) & (r.licence_status != UNLICENSED)
 
+    def kg_children(r: ir.Table) -> ir.BooleanValue:
+        """The return's total of children (every row, every age)."""
+        return _cell(r, "kg_children", "all", "children")
+
     # Children in preschool (在园幼儿): kindergartens and primary schools' attached classes.
     pc = "classes"
     add(
@@ -334,6 +410,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         "在园幼儿数",
         "人",
         "all children enrolled, any age (the gross rate's numerator)",
+        fallback=_from_return(lambda r: counted(r) & _cell(r, "kg_children", "all", "children")),
     )
     for field, label in (
         ("age_under3", "3岁以下"),
@@ -348,6 +425,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
             _by_age(counted, field),
             f"在园幼儿({label})",
             "人",
+            fallback=_from_return(_child_age(counted, field)),
         )
     add(
         "children_public",
@@ -355,6 +433,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: ibis.ifelse(counted(r) & (r.ownership == PUBLIC), r.headcount, 0),
         "公办园在园幼儿数",
         "人",
+        fallback=_from_return(lambda r: counted(r) & (r.ownership == PUBLIC) & kg_children(r)),
     )
     add(
         "children_inclusive",
@@ -363,6 +442,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         "普惠性幼儿园在园幼儿数",
         "人",
         "public, or private recognised inclusive by the census day",
+        fallback=_from_return(lambda r: counted(r) & r.inclusive_now & kg_children(r)),
     )
     add(
         "children_private_inclusive",
@@ -370,6 +450,9 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: ibis.ifelse(counted(r) & r.inclusive_now & (r.ownership != PUBLIC), r.headcount, 0),
         "普惠性民办园在园幼儿数",
         "人",
+        fallback=_from_return(
+            lambda r: counted(r) & r.inclusive_now & (r.ownership != PUBLIC) & kg_children(r)
+        ),
     )
     add(
         "children_attached",
@@ -377,6 +460,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: ibis.ifelse(counted(r) & (r.kind == ATTACHED), r.headcount, 0),
         "小学附设幼儿班在园幼儿数",
         "人",
+        fallback=_from_return(lambda r: counted(r) & (r.kind == ATTACHED) & kg_children(r)),
     )
     add(
         "children_unlicensed",
@@ -404,7 +488,17 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     def hs(r: ir.Table) -> ir.BooleanValue:
         return r.kind == HIGH_SCHOOL
 
-    add("hs_students", sc, lambda r: ibis.ifelse(hs(r), r.headcount, 0), "普通高中在校生数", "人")
+    def sized(r: ir.Table, bands: list[str], row: str = "all") -> ir.BooleanValue:
+        return hs(r) & _cell(r, "hs_class_sizes", row, bands)
+
+    add(
+        "hs_students",
+        sc,
+        lambda r: ibis.ifelse(hs(r), r.headcount, 0),
+        "普通高中在校生数",
+        "人",
+        fallback=_from_return(lambda r: hs(r) & _cell(r, "hs_students", "all", "students")),
+    )
     add(
         "vocational_students",
         sc,
@@ -418,8 +512,16 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: ibis.ifelse(hs(r) & r.first_level, r.headcount, 0),
         "省一级高(完)中在校生数",
         "人",
+        fallback=_from_return(lambda r: hs(r) & r.first_level & _cell(r, "hs_students", "all", "students")),
     )
-    add("hs_classes", sc, lambda r: _flag(hs(r)), "普通高中班级数", "个")
+    add(
+        "hs_classes",
+        sc,
+        lambda r: _flag(hs(r)),
+        "普通高中班级数",
+        "个",
+        fallback=_from_return(lambda r: hs(r) & _cell(r, "hs_students", "all", "classes")),
+    )
     add("vocational_classes", sc, lambda r: _flag(r.kind == VOCATIONAL), "中职班级数", "个")
     add(
         "hs_classes_upto_45",
@@ -427,6 +529,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: _flag(hs(r) & (r.headcount <= p.hs_normal_max)),
         f"{p.hs_normal_max}人及以下班数",
         "个",
+        fallback=_from_return(lambda r: sized(r, _bands(0, p.hs_normal_max))),
     )
     add(
         "hs_classes_46_55",
@@ -434,6 +537,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: _flag(hs(r) & (r.headcount > p.hs_normal_max) & (r.headcount <= p.hs_large_max)),
         f"{p.hs_normal_max + 1}–{p.hs_large_max}人班数",
         "个",
+        fallback=_from_return(lambda r: sized(r, _bands(p.hs_normal_max + 1, p.hs_large_max))),
     )
     add(
         "hs_classes_56_65",
@@ -441,6 +545,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: _flag(hs(r) & (r.headcount >= p.hs_big_min) & (r.headcount < p.hs_super_min)),
         f"大班额({p.hs_big_min}–{p.hs_super_min - 1}人)班数",
         "个",
+        fallback=_from_return(lambda r: sized(r, _bands(p.hs_big_min, p.hs_super_min - 1))),
     )
     add(
         "hs_classes_66_plus",
@@ -448,6 +553,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: _flag(hs(r) & (r.headcount >= p.hs_super_min)),
         f"超大班额({p.hs_super_min}人及以上)班数",
         "个",
+        fallback=_from_return(lambda r: sized(r, _bands(p.hs_super_min))),
     )
     add(
         "hs_classes_56_plus",
@@ -455,14 +561,23 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: _flag(hs(r) & (r.headcount >= p.hs_big_min)),
         f"{p.hs_big_min}人及以上班数",
         "个",
+        fallback=_from_return(lambda r: sized(r, _bands(p.hs_big_min))),
     )
-    add("hs_new_intake_classes", sc, lambda r: _flag(hs(r) & r.is_new_intake), "新入学年级班数", "个")
+    add(
+        "hs_new_intake_classes",
+        sc,
+        lambda r: _flag(hs(r) & r.is_new_intake),
+        "新入学年级班数",
+        "个",
+        fallback=_from_return(lambda r: hs(r) & _cell(r, "hs_students", "g10", "classes")),
+    )
     add(
         "hs_new_intake_classes_over_limit",
         sc,
         lambda r: _flag(hs(r) & r.is_new_intake & (r.headcount > p.hs_new_intake_max)),
         f"新入学年级超过{p.hs_new_intake_max}人的班数",
         "个",
+        fallback=_from_return(lambda r: sized(r, _bands(p.hs_new_intake_max + 1), "g10")),
     )
 
     # Institutions open on the census day.
@@ -572,8 +687,36 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
 
     # Staff in post on the census day (preschool).
     st = "staff"
-    add("kg_staff", st, lambda r: _flag(r.role.notnull()), "幼儿园教职工数", "人")
-    add("kg_teachers", st, lambda r: _flag(r.role.isin(list(p.teacher_roles))), "幼儿园专任教师数", "人")
+
+    def staff_cell(r: ir.Table, roles: Iterable[str], columns: Iterable[str]) -> ir.BooleanValue:
+        """Staff of a return: preschool institutions counted in the statistics, as ``staff_rows``."""
+        return (
+            r.kind.isin(PRESCHOOL)
+            & (r.licence_status != UNLICENSED)
+            & (r.table_key == "staff")
+            & r.row_key.isin(list(roles))
+            & r.column_key.isin(list(columns))
+        )
+
+    def certified(certificates: Iterable[str]) -> list[str]:
+        return [f"cert_{c or 'none'}" for c in certificates]
+
+    add(
+        "kg_staff",
+        st,
+        lambda r: _flag(r.role.notnull()),
+        "幼儿园教职工数",
+        "人",
+        fallback=_from_return(lambda r: staff_cell(r, ["all"], ["total"])),
+    )
+    add(
+        "kg_teachers",
+        st,
+        lambda r: _flag(r.role.isin(list(p.teacher_roles))),
+        "幼儿园专任教师数",
+        "人",
+        fallback=_from_return(lambda r: staff_cell(r, p.teacher_roles, ["total"])),
+    )
     add(
         "kg_teachers_certified",
         st,
@@ -582,8 +725,16 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         ),
         "持证专任教师数",
         "人",
+        fallback=_from_return(lambda r: staff_cell(r, p.teacher_roles, certified(p.teacher_certificates))),
     )
-    add("kg_principals", st, lambda r: _flag(r.role.isin(list(p.principal_roles))), "幼儿园园长数", "人")
+    add(
+        "kg_principals",
+        st,
+        lambda r: _flag(r.role.isin(list(p.principal_roles))),
+        "幼儿园园长数",
+        "人",
+        fallback=_from_return(lambda r: staff_cell(r, p.principal_roles, ["total"])),
+    )
     add(
         "kg_principals_certified",
         st,
@@ -592,6 +743,9 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         ),
         "持证园长数",
         "人",
+        fallback=_from_return(
+            lambda r: staff_cell(r, p.principal_roles, certified(p.principal_certificates))
+        ),
     )
 
     # Population of the age groups of the gross rates, on the cut-off day.
@@ -617,6 +771,15 @@ def aggregate_source(t: Tables, p: MeasureParams, source: str, measures: Iterabl
     return rows.group_by(KEYS).aggregate(**{x.name: x.contribution(rows).sum() for x in chosen})
 
 
+def aggregate_returns(t: Tables, p: MeasureParams, source: str, measures: Iterable[Measure]) -> ir.Table:
+    """The fallbacks of ``source``'s measures over the returns of institutions without records."""
+    rows = return_rows(with_shared(t, p), p, source)
+    chosen = [x for x in measures if x.source == source and x.fallback is not None]
+    return rows.group_by(KEYS).aggregate(
+        **{x.name: x.fallback(rows).sum() for x in chosen if x.fallback is not None}
+    )
+
+
 def compute_measures(engine, p: MeasureParams, measures: dict[str, Measure] | None = None) -> pd.DataFrame:
     """All measures by county × school year on ``engine`` (a :class:`~.engines.Engine`), one row per
     pair that has data in any source; missing sums are 0."""
@@ -627,6 +790,7 @@ def compute_measures(engine, p: MeasureParams, measures: dict[str, Measure] | No
         return {**engine.tables(), **{name: engine.temp_table(name) for name in SHARED}}
 
     frames = []
+    fallbacks = []
     try:
         for name, (build, index) in SHARED.items():
             engine.materialize(name, (name, params), lambda b=build: b(engine.tables(), p), index=index)
@@ -636,11 +800,20 @@ def compute_measures(engine, p: MeasureParams, measures: dict[str, Measure] | No
                 key = (source, params, tuple(x.name for x in chosen))
                 df = engine.query(key, lambda s=source, c=chosen: aggregate_source(tables(), p, s, c))
                 frames.append(df.set_index(KEYS))
+        for source in RETURN_SOURCES:
+            chosen = [x for x in measures.values() if x.source == source and x.fallback is not None]
+            if chosen:
+                fkey = ("returns", source, params, tuple(x.name for x in chosen))
+                df = engine.query(fkey, lambda s=source, c=chosen: aggregate_returns(tables(), p, s, c))
+                fallbacks.append(df.set_index(KEYS))
     finally:
         engine.release()
     if not frames:
         return pd.DataFrame(columns=[*KEYS, *measures])
     out = pd.concat(frames, axis=1).fillna(0)
+    for extra in fallbacks:  # institutions known only by their returns add to the same sums
+        if len(extra):
+            out = out.add(extra, fill_value=0).fillna(0)
     for x in measures.values():
         if x.population is None and x.name in out:
             out[x.name] = out[x.name].astype("int64")

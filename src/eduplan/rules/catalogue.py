@@ -41,6 +41,7 @@ RULE_MODULES = (
     "tasks",
     "programmes",
     "workforce",
+    "returns_only",
 )
 
 _CATALOGUE: dict[str, Rule] = {}
