@@ -1,4 +1,4 @@
-"""The PRE-5.4 ban in the 普及普惠 readiness (PRE-T4): a county with a major safety accident, major
+"""The ban in the 普及普惠 readiness: a county with a major safety accident, major
 case or serious teacher-ethics problem may not apply for certification for two years
 (``[assessment] incident_ban_years``).
 
@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from eduplan.plans import standards
-from eduplan.plans.coverage import implements
-
-implements("measure", "counties_ready", ["PRE-T4", "PRE-5.4"])
 
 SUPERVISION_MODULE = "eduplan.supervision.incidents"
 

@@ -1,4 +1,4 @@
-"""What the officers' admissions pages show (HS-2.1): the upload form, past runs, a run's progress
+"""What the officers' admissions pages show: the upload form, past runs, a run's progress
 and, once done, its totals, checks and per-school summary.
 
 Kept out of the views so they stay thin; writes go through :mod:`.admissions_jobs`. Everything
@@ -18,7 +18,6 @@ from django.http import Http404
 from django.urls import reverse
 
 from eduplan.accounts.scoping import scope
-from eduplan.plans.coverage import implements
 
 from .admissions_jobs import (
     CHECK_IN_REQUEST_MAX_BYTES,
@@ -31,8 +30,6 @@ from .admissions_jobs import (
     run_directory,
 )
 from .models import AdmissionsRun, AdmissionsRunStatus
-
-implements("page", "admissions_runs", ["HS-2.1"])
 
 #: How many past runs the index lists.
 RUNS_LISTED = 50

@@ -1,4 +1,4 @@
-"""What the planning pages show, assembled from :mod:`eduplan.planning.runs` (PRE-4.1.1).
+"""What the planning pages show, assembled from :mod:`eduplan.planning.runs`.
 
 Kept out of the views so they stay thin. Every figure comes from the same run functions as the
 ``eduplan plan …`` commands, so a page and the CLI never disagree. Each page gives a chart's data
@@ -149,7 +149,7 @@ def population_page(user: Any, params: Any) -> dict[str, Any]:
 
 def seats_page(user: Any, params: Any) -> dict[str, Any]:
     """Preschool seats against demand by year for one county (lines), every visible county's
-    balance (table), the county's townships, and the layout flags of PRE-4.1.1."""
+    balance (table), the county's townships, and the plan's layout flags."""
     run = run_gaps(user=user, rate=_float(params.get("rate")))
     areas = run.counties.areas
     i = _pick(areas.codes, params.get("county"))

@@ -1,4 +1,4 @@
-"""``eduplan plan gaps``: preschool seats against demand by county and township (PRE-4.1.1).
+"""``eduplan plan gaps``: preschool seats against demand by county and township.
 
 Demand is the projected 3–5 population on the age cut-off day times the target rate; seats are
 those the registry knows for each school year (openings and closures included). The county total
@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel, PopulationBasis
 
 from . import registry_inputs as ri
@@ -39,17 +38,14 @@ HELP = (
 )
 STAGES = ("preschool", "high_school")
 HIGH_SCHOOL_INDICATOR = "high_school_ger"
-"""The plan indicator whose city target is the high-school demand rate (HS-T1, ≥ 97% in Yuxi's plan)."""
-
-implements("planning", NAME, ["PRE-4.1.1"])
-implements("planning", "gaps --stage high_school", ["HS-T1"])
+"""The plan indicator whose city target is the high-school demand rate (≥ 97% in Yuxi's plan)."""
 
 
 # ------------------------------------------------------------------------- high-school stage
 
 
 def high_school_target() -> tuple[float | None, str, int | None]:
-    """The plan file's target for ``high_school_ger`` (HS-T1), where it came from, and its deadline year."""
+    """The plan file's target for ``high_school_ger``, where it came from, and its deadline year."""
     from eduplan.plans.loader import PlanError, load_plan
 
     try:
@@ -123,7 +119,7 @@ def run_high_school_gaps(
     series: dict[int, float] | None = None,
     end_year: int | None = None,
 ) -> HighSchoolGapsRun:
-    """High-school-stage seats against demand at ``rate`` (default: the plan's HS-T1 target) by
+    """High-school-stage seats against demand at ``rate`` (default: the plan's target) by
     county and year, to ``end_year`` (default: the target's deadline year, or the last observed
     year when that is later)."""
     notes: list[str] = []
@@ -211,7 +207,7 @@ def add_arguments(parser: Any) -> None:
         "--stage",
         choices=STAGES,
         default="preschool",
-        help="学段 stage: preschool (default, 3–5) or high_school (15–17 × the HS-T1 target, by county, "
+        help="学段 stage: preschool (default, 3–5) or high_school (15–17 × the target, by county, "
         "to the plan deadline unless --to)",
     )
     add_county_argument(parser)

@@ -1,4 +1,4 @@
-"""Planning runs over the registry: the registry adapters feeding the pure core (PRE-4.1.1).
+"""Planning runs over the registry: the registry adapters feeding the pure core.
 
 One function per tool — :func:`run_projection`, :func:`run_gaps`, :func:`run_allocation` — each
 returning a result object whose ``*_rows()`` methods give the records that the ``eduplan plan …``
@@ -7,7 +7,7 @@ else, so the numbers a city officer sees on a page are the numbers the CLI print
 
 Settings come from ``plan/standards.toml`` ``[planning]`` (every default has its source or is
 marked an assumption there) and the default city target from the plan file (its indicator
-``target_indicator``, 学前三年毛入园率 ≥ 96% in Yuxi's plan, PRE-T1).
+``target_indicator``, 学前三年毛入园率 ≥ 96% in Yuxi's plan).
 """
 
 from __future__ import annotations
@@ -528,7 +528,7 @@ def run_gaps(
 ) -> GapsRun:
     """Preschool seats against demand at ``rate`` (default: the plan's city target) by county and
     township and year; townships of ≥ 20,000 people short of public kindergartens; village
-    kindergartens falling below a viable size (PRE-4.1.1; thresholds in ``[planning]``)."""
+    kindergartens falling below a viable size (thresholds in ``[planning]``)."""
     d = defaults()
     if rate is None:
         rate_value, rate_source = plan_target()
@@ -646,7 +646,7 @@ def run_allocation(
     keep_last_rate: bool = False,
     upper_from_seats: bool = False,
 ) -> AllocationRun:
-    """Split the city target for school year ``year`` among the counties (PRE-4.1.1, 精准下达).
+    """Split the city target for school year ``year`` among the counties (精准下达).
 
     Per county, as the clause lists them: last year's rate (children enrolled in school year
     ``year − 1`` over the 3–5 population of ``basis`` on the cut-off day, percent); the registered

@@ -1,4 +1,4 @@
-"""Planning pages for city and county officers (PRE-4.1.1): population pyramids by county, seats
+"""Planning pages for city and county officers: population pyramids by county, seats
 against demand, the allocation of the city target with a choice of method, and kindergarten siting
 with service zones on a map.
 
@@ -19,12 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from eduplan.plans.coverage import implements
-
 from . import pages, siting_page
 from .projection import PlanningInputError
-
-implements("page", "planning", ["PRE-4.1.1"])
 
 View = Callable[..., HttpResponse]
 

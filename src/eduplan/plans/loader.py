@@ -38,9 +38,16 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True)
 class Clause:
+    """A clause of the plan with the checks that carry it: ``checks`` are the checks whose main
+    clause this is, ``also`` those it serves besides their main one (cited after it)."""
+
     id: str
     title_zh: str
     title_en: str
+    checks: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()
+    lead: str = ""
+    cooperating: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,9 @@ class Plan:
     indicators: tuple[IndicatorSpec, ...]
     not_computed: tuple[NotComputed, ...] = field(default_factory=tuple)
     tasks: tuple[TaskSpec, ...] = field(default_factory=tuple)
+    #: check id → the clauses it serves, main clauses first (each group in file order); indicators
+    #: count with their ``clause`` and ``also``.
+    check_map: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def clause_ids(self) -> set[str]:
         return {c.id for c in self.clauses}
@@ -164,6 +174,9 @@ class Plan:
     def group(self, group_id: str) -> Group:
         return next(g for g in self.groups if g.id == group_id)
 
+    def clauses_for(self, check_id: str) -> tuple[str, ...]:
+        return self.check_map.get(check_id, ())
+
     def indicator_set(self, name: str) -> tuple[IndicatorSpec, ...]:
         return tuple(i for i in self.indicators if i.set == name)
 
@@ -171,6 +184,24 @@ class Plan:
         if key not in self.settings:
             raise PlanError(f"{self.path}: [settings] 缺少 {key} / key {key!r} is missing")
         return self.settings[key]
+
+
+def _check_map(indicators: Sequence[IndicatorSpec], clauses: Sequence[Clause]) -> dict[str, tuple[str, ...]]:
+    main: dict[str, list[str]] = {}
+    extra: dict[str, list[str]] = {}
+    for ind in indicators:
+        main.setdefault(f"indicator:{ind.id}", []).append(ind.clause)
+        extra.setdefault(f"indicator:{ind.id}", []).extend(ind.also)
+    for c in clauses:
+        for check in c.checks:
+            main.setdefault(check, []).append(c.id)
+        for check in c.also:
+            extra.setdefault(check, []).append(c.id)
+    out: dict[str, tuple[str, ...]] = {}
+    for check in [*main, *(k for k in extra if k not in main)]:
+        seen = dict.fromkeys([*main.get(check, []), *extra.get(check, [])])
+        out[check] = tuple(seen)
+    return out
 
 
 def compare(value: float, comparison: str, target: float) -> bool:
@@ -301,6 +332,7 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Plan:
         indicators=indicators,
         not_computed=not_computed,
         tasks=_parse_tasks(path, data.get("tasks", []), deadline, seen),
+        check_map=_check_map(indicators, clauses),
     )
 
 
@@ -310,6 +342,10 @@ def _parse_clause(path: Path, index: int, raw: Mapping[str, Any]) -> Clause:
         id=_require(where, raw, "id", str),
         title_zh=_require(where, raw, "title_zh", str),
         title_en=_require(where, raw, "title_en", str),
+        checks=_strings(where, raw, "checks"),
+        also=_strings(where, raw, "also"),
+        lead=str(raw.get("lead", "")),
+        cooperating=_strings(where, raw, "cooperating"),
     )
 
 

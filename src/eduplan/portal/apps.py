@@ -1,7 +1,18 @@
 from django.apps import AppConfig
 
+#: What this app checks (``kind:id``); the plan file maps each to its clauses (docs/plans.md).
+CHECKS = (
+    ("workflow", "complaints"),
+    ("report", "public_directory"),
+)
+
 
 class PortalConfig(AppConfig):
     name = "eduplan.portal"
     label = "portal"
     verbose_name = "公众门户 Portal"
+
+    def ready(self) -> None:
+        from eduplan.plans.checks import register_all
+
+        register_all(CHECKS)

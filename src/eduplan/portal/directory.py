@@ -1,4 +1,4 @@
-"""The public kindergarten directory (PRE-4.2.2 / PRE-4.2.4 信息公示; the public and inclusive
+"""The public kindergarten directory (信息公示; the public and inclusive
 kindergarten lists of STANDARDS.md's 普及普惠 definitions): what a parent may know about every
 licensed kindergarten and approved teaching point, searchable by name, pinyin initials, township
 and distance.
@@ -27,7 +27,6 @@ from django.core.cache import cache
 from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import (
     FIRST_LEVEL_KG_GRADES,
     InstitutionKind,
@@ -46,8 +45,6 @@ from eduplan.registry.models import (
 from eduplan.web.search import initials
 
 from .protection import clean_query, setting
-
-implements("report", "public_directory", ["PRE-4.2.2", "PRE-4.2.4"])
 
 #: Who is listed: licensed kindergartens and approved teaching points (办园点), open today.
 LISTED_LICENCES = (LicenceStatus.LICENSED, LicenceStatus.TEACHING_POINT)

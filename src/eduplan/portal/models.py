@@ -1,4 +1,4 @@
-"""Parents' complaints about kindergartens (PRE-4.2.2: 家长投诉渠道, 及时回应).
+"""Parents' complaints about kindergartens (家长投诉渠道, 及时回应).
 
 A complaint is public only to whoever holds its tracking code; officers of the kindergarten's
 county (and the city) handle it. The complainant's contact lives in its own table

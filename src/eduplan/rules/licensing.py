@@ -1,4 +1,4 @@
-"""Licensing and supply (PRE-4.1.2): every unlicensed kindergarten (无证园), classified as the plan
+"""Licensing and supply: every unlicensed kindergarten (无证园), classified as the plan
 asks; residential supporting kindergartens delivered with their housing (四同步).
 
 - meets the kindergarten standard → rectify and license (整改后颁发办园许可证);
@@ -151,7 +151,6 @@ def _measured_text(m: dict[str, Any]) -> str:
 
 @rule(
     "KG-UNLICENSED",
-    clauses=("PRE-4.1.2",),
     severity=Severity.HIGH,
     title_zh="无证幼儿园分类治理(整改颁证/审批为办园点/取缔)",
     title_en="Unlicensed kindergartens, classified: rectify and license / approve as 办园点 / close",
@@ -170,7 +169,7 @@ def _measured_text(m: dict[str, Any]) -> str:
     ),
 )
 def unlicensed(ctx: RuleContext) -> Iterator[Finding]:
-    """PRE-4.1.2: review every unlicensed kindergarten against the county's standards. A
+    """Review every unlicensed kindergarten against the county's standards. A
     kindergarten whose licence status is not recorded is reported as not checkable."""
     base = ctx.open_institutions().filter(kind=InstitutionKind.KINDERGARTEN)
     rows = list(base.filter(licence_status=LicenceStatus.UNLICENSED).values("pk", *INSTITUTION_FIELDS))
@@ -207,13 +206,12 @@ def unlicensed(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule(
     "KG-SUPPORTING-SYNC",
-    clauses=("PRE-4.1.2",),
     severity=Severity.MEDIUM,
     title_zh="城镇小区配套园未与住宅同步交付(四同步)",
     title_en="Residential supporting kindergartens not delivered with the housing (四同步)",
 )
 def supporting_delivery(ctx: RuleContext) -> Iterator[Finding]:
-    """PRE-4.1.2: a residential supporting kindergarten is planned, approved, built and delivered
+    """A residential supporting kindergarten is planned, approved, built and delivered
     together with the housing. A kindergarten delivered after the housing, or not delivered while
     the housing is, breaks 同步交付; one whose housing date is unknown is reported as not checkable."""
     base = (

@@ -1,7 +1,31 @@
 from django.apps import AppConfig
 
+#: What this app checks (``kind:id``); the plan file maps each to its clauses (docs/plans.md).
+CHECKS = (
+    ("workflow", "annual_inspection"),
+    ("report", "monthly_notice"),
+    ("workflow", "inspection"),
+    ("workflow", "rectification"),
+    ("workflow", "monthly_report"),
+    ("indicator", "monthly_reporting_completeness"),
+    ("workflow", "incidents"),
+    ("workflow", "reminders"),
+)
+
 
 class SupervisionConfig(AppConfig):
     name = "eduplan.supervision"
     label = "supervision"
     verbose_name = "督导 Supervision"
+
+    def ready(self) -> None:
+        from eduplan.plans.checks import register_all
+
+        register_all(CHECKS)
+        # The checklist's fixed lines and the monthly form's numbers are data files: each line
+        # and each number is a check of its own.
+        from .inspections import checklist_checks
+        from .monthly_form import load_form
+
+        register_all(checklist_checks())
+        register_all(("monthly_item", i.key, i.name_zh) for i in load_form().items)

@@ -1,4 +1,4 @@
-"""Monthly notices (通报, PRE-5.4 月报制和通报制; HS-3.3 通报批评): a Word document in the usual
+"""Monthly notices (通报, 月报制和通报制; 通报批评): a Word document in the usual
 government layout (GB/T 9704-2012: red header with the issuing bureau, document number, title,
 addressee, numbered sections, signature and date) listing each county's progress on each target,
 its reporting timeliness, overdue rectifications and the counties criticised by a stated rule,
@@ -26,7 +26,6 @@ from django.db import transaction
 from django.db.models import Q
 
 from eduplan.plans import standards
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel, Role
 from eduplan.registry.models import Division, Institution
 
@@ -36,8 +35,6 @@ from .models import Incident, Notice, OrderLevel
 from .rectification import overdue_orders
 from .reports import TIMELINESS_LABELS, reporting_status
 from .workflow import actor, now_or, require_role
-
-implements("report", "monthly_notice", ["PRE-5.4", "HS-3.3"])
 
 #: The indicator engine's statuses (``eduplan.metrics.progress``) in the notice's words.
 STATUS_LABELS = {
@@ -217,7 +214,7 @@ def criticised_counties(
     late_report: bool | None = None,
     exclude: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The counties criticised for slow progress (HS-3.3, PRE-5.4) by the stated rule
+    """The counties criticised for slow progress by the stated rule
     (``[notice] criticise_*``): at least ``min_indicators`` of the county's targets whose status
     is one of ``statuses`` and whose value is worse than the city average
     (:func:`city_references`), or — if ``late_report`` — a monthly report late or missing.
@@ -756,7 +753,7 @@ def build_notice_docx(data: NoticeData) -> Any:
         banned = _join([f"{_county_name(data, c)}(至{date_zh(d)})" for c, d in sorted(data.banned.items())])
         w.para(
             f"本月登记重大安全事故、重大案件或严重师德师风问题{len(data.incidents)}起;按规定处于普及普惠督导评估"
-            f"申报限制期(PRE-5.4)的县(市、区):{banned}。"
+            f"申报限制期的县(市、区):{banned}。"
         )
 
     # 二、各县(市、区)目标任务进展
@@ -819,7 +816,7 @@ def build_notice_docx(data: NoticeData) -> Any:
     w.heading(6, "工作要求")
     w.para(
         "各县(市、区)要对照目标任务,逐项分析差距,明确责任人和完成时限;被通报批评的县(市、区)要认真查找原因,"
-        "制定整改措施,并在下期月报中报告整改情况。逾期未整改问题由市级督办,整改结果纳入对县级政府的履职评价(PRE-5.4)。",
+        "制定整改措施,并在下期月报中报告整改情况。逾期未整改问题由市级督办,整改结果纳入对县级政府的履职评价。",
         keep=True,  # the signature never stands alone on a page (GB/T 9704)
     )
     w.para(keep=True)

@@ -1,4 +1,4 @@
-"""Reminders: each user's upcoming and missed deadlines (PRE-5.4 月报; PRE-4.2.4 限期整改), shown
+"""Reminders: each user's upcoming and missed deadlines (月报; 限期整改), shown
 in the web app as a to-do list and listed daily by ``eduplan remind`` (run from cron).
 
 What is on a list follows the role:
@@ -21,7 +21,6 @@ from django.urls import NoReverseMatch, reverse
 
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import Role
 
 from . import periods
@@ -37,8 +36,6 @@ from .models import (
 )
 from .reports import REPORTED_STATES, counties_in_scope, current_plan_id, due_dates
 from .workflow import SUPERUSER, role_of
-
-implements("workflow", "reminders", ["PRE-5.4", "PRE-4.2.4"])
 
 #: How far back missing monthly reports are listed.
 LOOKBACK_MONTHS = 12

@@ -1,5 +1,5 @@
 """Every write of the tasks app: syncing the plan's tasks, assigning them to counties, the status
-workflow with progress and evidence, escalation of overdue tasks, and county action plans (PRE-5.1).
+workflow with progress and evidence, escalation of overdue tasks, and county action plans.
 
 Status workflow (docs/tasks.md)::
 
@@ -27,7 +27,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from eduplan.plans.coverage import implements
+from eduplan.plans.checks import clauses_for
 from eduplan.plans.loader import Plan, TaskSpec, load_plan
 from eduplan.registry.choices import DivisionLevel, Role
 from eduplan.registry.models import Division
@@ -64,42 +64,12 @@ from .models import (
     TaskState,
 )
 
-#: The clauses the ``[[tasks]]`` of the plan file cover (tests/tasks check this against the file).
-TASK_CLAUSES = (
-    "PRE-4.1.1",
-    "PRE-4.1.2",
-    "PRE-4.1.3",
-    "PRE-4.1.4",
-    "PRE-4.2.1",
-    "PRE-4.2.2",
-    "PRE-4.2.3",
-    "PRE-4.2.4",
-    "PRE-4.2.5",
-    "PRE-4.3.1",
-    "PRE-4.3.2",
-    "PRE-4.5.1",
-    "PRE-4.5.2",
-    "PRE-4.5.3",
-    "PRE-5.1",
-    "PRE-5.2",
-    "PRE-5.3",
-    "HS-T9",
-    "HS-2.1",
-    "HS-2.2",
-    "HS-2.3",
-    "HS-2.4",
-    "HS-2.5",
-    "HS-2.6",
-    "HS-2.7",
-    "HS-2.8",
-    "HS-2.9",
-    "HS-2.10",
-    "HS-3.1",
-    "HS-3.2",
-    "HS-3.3",
-)
-implements("workflow", "plan_tasks", TASK_CLAUSES)
-implements("workflow", "county_action_plan", ["PRE-5.1"])
+
+def task_clauses() -> tuple[str, ...]:
+    """The clauses the plan in force maps the plan-task workflow to (tests/tasks check this
+    against the ``[[tasks]]`` of the file)."""
+    return clauses_for("workflow:plan_tasks")
+
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     (TaskState.NOT_STARTED, "start"): TaskState.IN_PROGRESS,
@@ -504,7 +474,7 @@ def complete_milestone(
     return milestone
 
 
-# -- county action plans (PRE-5.1) ---------------------------------------------------------------
+# -- county action plans ---------------------------------------------------------------
 
 
 def _plan_next(plan: CountyPlan, action: str) -> str:

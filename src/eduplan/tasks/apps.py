@@ -1,7 +1,19 @@
 from django.apps import AppConfig
 
+#: What this app checks (``kind:id``); the plan file maps each to its clauses (docs/plans.md).
+CHECKS = (
+    ("workflow", "plan_tasks"),
+    ("workflow", "county_action_plan"),
+    ("report", "notice_overdue_tasks"),
+)
+
 
 class TasksConfig(AppConfig):
     name = "eduplan.tasks"
     label = "tasks"
     verbose_name = "计划任务 Plan tasks"
+
+    def ready(self) -> None:
+        from eduplan.plans.checks import register_all
+
+        register_all(CHECKS)

@@ -1,4 +1,4 @@
-"""Overdue plan tasks in the monthly notice (通报, PRE-5.4 月报制和通报制; HS-3.3 通报批评).
+"""Overdue plan tasks in the monthly notice (通报, 月报制和通报制; 通报批评).
 
 One of the notice's parts (``eduplan.supervision.notices.NOTICE_PARTS``): its rows, a paragraph in
 section 四 (问题整改情况) and an annex table.
@@ -9,12 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eduplan.plans.coverage import implements
-
 from .models import OPEN_TASK_STATES, CountyTask, TaskLevel
-
-implements("report", "notice_overdue_tasks", ["PRE-5.4", "HS-3.3"])
-
 
 KEY = "overdue_tasks"
 SECTION = 4  # 问题整改情况
