@@ -58,7 +58,13 @@ def test_a_registered_check_appears_once_the_plan_maps_it(registered, tmp_path):
 def test_uncovered_clauses_are_listed(tmp_path):
     # A clause carried only by the demo's planted problems is carried by no check.
     def edit(text: str) -> str:
-        return text.replace('  "register:publicity_items",\n  "rule:HS-HYPE",\n', "", 1)
+        text = text.replace('  "register:publicity_items",\n  "rule:HS-HYPE",\n', "", 1)
+        # Loading refuses a clause nothing carries unless [[not_computed]] explains it.
+        return text.replace(
+            "[[not_computed]]",
+            '[[not_computed]]\nclause = "HS-3.4"\nreason_zh = "测试"\nreason_en = "test"\n\n[[not_computed]]',
+            1,
+        )
 
     report = coverage.coverage(load_plan(plan_with(tmp_path, edit)))
     assert "HS-3.4" in report.uncovered

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from eduplan.plans.loader import Plan
 
 #: The kinds of check; a new kind is added here so a typo in a plan file is caught.
 KINDS = (
@@ -110,3 +114,10 @@ def clauses_for(check_id: str, plan=None) -> tuple[str, ...]:
 def clause_text(check_id: str, plan=None) -> str:
     """The clauses as one cell (``"2.7, T5"``), as findings and exports show them."""
     return ", ".join(clauses_for(check_id, plan))
+
+
+def cite(check_id: str, plan: Plan | None = None) -> str:
+    """``"(5.4)"``-style citation of the check's main clause in running text; empty when the
+    plan in force does not map the check (a sentence never cites a clause the plan lacks)."""
+    found = clauses_for(check_id, plan)
+    return f"({found[0]})" if found else ""

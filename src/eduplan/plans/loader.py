@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 
 from eduplan.plans import standards
+from eduplan.plans.validate import check_plan
 
 COMPARISONS = (">=", ">", "<=", "<", "==")
 SCOPES = ("city", "county")
@@ -66,6 +67,10 @@ class Target:
     compare: tuple[str, ...]
     source: str = ""
     verified: bool = True
+    #: Where the value comes from: ``plan`` (the clause states it), ``standard`` (``source`` names
+    #: it) or ``assumption`` (ours, ``reason`` says why; see the assumptions register).
+    origin: str = "plan"
+    reason: str = ""
 
     def is_met(self, value: float) -> bool:
         return compare(value, self.comparison, self.value)
@@ -164,6 +169,8 @@ class Plan:
     #: check id → the clauses it serves, main clauses first (each group in file order); indicators
     #: count with their ``clause`` and ``also``.
     check_map: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: First day of the plan period (``[plan] start``, default 1 January of the year it was issued).
+    start: dt.date = dt.date.min
 
     def clause_ids(self) -> set[str]:
         return {c.id for c in self.clauses}
@@ -317,7 +324,11 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Plan:
                 f"{path} [[not_computed]]: 未知条款 {n.clause} / unknown clause id {n.clause!r} "
                 "(add it to [[clauses]])"
             )
-    return Plan(
+    issued = head.get("issued")
+    start = head.get("start", dt.date(issued.year, 1, 1) if isinstance(issued, dt.date) else dt.date.min)
+    if not isinstance(start, dt.date):
+        raise PlanError(f"{where}: start 应为日期 / 'start' must be a date (YYYY-MM-DD)")
+    plan = Plan(
         path=path,
         id=_require(where, head, "id", str),
         document=head.get("document", ""),
@@ -333,7 +344,10 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Plan:
         not_computed=not_computed,
         tasks=_parse_tasks(path, data.get("tasks", []), deadline, seen),
         check_map=_check_map(indicators, clauses),
+        start=start,
     )
+    check_plan(plan, dict(data))
+    return plan
 
 
 def _parse_clause(path: Path, index: int, raw: Mapping[str, Any]) -> Clause:
@@ -449,6 +463,8 @@ def _parse_target(where: str, raw: Any, default_deadline: dt.date) -> Target:
         compare=levels,
         source=source,
         verified=verified,
+        origin="standard" if "standard" in raw else str(raw.get("source", "")),
+        reason=str(raw.get("reason", "")),
     )
 
 
