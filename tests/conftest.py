@@ -29,10 +29,12 @@ def _private_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
+    from eduplan.plans.assumptions import forget as forget_assumptions
     from eduplan.web.results import forget_local
 
     cache.clear()
     forget_local()
+    forget_assumptions()  # confirmations read by an earlier test's (rolled back) transaction
 
 
 # Browser fixtures live here, once, so every test module shares one Playwright per process.

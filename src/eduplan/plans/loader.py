@@ -151,6 +151,19 @@ class TaskSpec:
 
 
 @dataclass(frozen=True)
+class AssumptionSpec:
+    """A value a verdict rests on that the plan does not state (``[[assumptions]]``): ``of`` names
+    where it lives (``standards:section.key`` or ``task:<task id>`` for a task's deadline),
+    ``used_by`` the checks that rest on it. Until the city confirms it, it never sanctions."""
+
+    id: str
+    of: str
+    reason_zh: str
+    reason_en: str
+    used_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Plan:
     path: Path
     id: str
@@ -169,6 +182,7 @@ class Plan:
     #: check id → the clauses it serves, main clauses first (each group in file order); indicators
     #: count with their ``clause`` and ``also``.
     check_map: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    assumptions: tuple[AssumptionSpec, ...] = field(default_factory=tuple)
     #: First day of the plan period (``[plan] start``, default 1 January of the year it was issued).
     start: dt.date = dt.date.min
 
@@ -345,9 +359,32 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Plan:
         tasks=_parse_tasks(path, data.get("tasks", []), deadline, seen),
         check_map=_check_map(indicators, clauses),
         start=start,
+        assumptions=_parse_assumptions(path, data.get("assumptions", [])),
     )
     check_plan(plan, dict(data))
     return plan
+
+
+def _parse_assumptions(path: Path, raw_list: Any) -> tuple[AssumptionSpec, ...]:
+    if not isinstance(raw_list, list):
+        raise PlanError(f"{path} [[assumptions]]: 应为表数组 / 'assumptions' must be an array of tables")
+    out: list[AssumptionSpec] = []
+    for index, raw in enumerate(raw_list):
+        where = f"{path} [[assumptions]] #{index + 1}"
+        ident = _require(where, raw, "id", str)
+        where = f"{path} 假设 assumption {ident}"
+        if any(a.id == ident for a in out):
+            raise PlanError(f"{where}: id 重复 / assumption id {ident!r} is used twice")
+        out.append(
+            AssumptionSpec(
+                id=ident,
+                of=_require(where, raw, "of", str),
+                reason_zh=_require(where, raw, "reason_zh", str),
+                reason_en=_require(where, raw, "reason_en", str),
+                used_by=_strings(where, raw, "used_by"),
+            )
+        )
+    return tuple(out)
 
 
 def _parse_clause(path: Path, index: int, raw: Mapping[str, Any]) -> Clause:

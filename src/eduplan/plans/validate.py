@@ -92,6 +92,7 @@ def check_plan(plan: Plan, raw: dict[str, Any]) -> None:
     _check_carried(plan, loc)
     _check_targets(plan, raw, loc)
     _check_deadlines(plan, loc)
+    _check_assumptions(plan, loc)
 
 
 def _check_ids(plan: Plan, loc: Locator) -> None:
@@ -203,6 +204,44 @@ def _check_deadlines(plan: Plan, loc: Locator) -> None:
                     loc.key("tasks", task.id, "milestones", str(m.due)),
                     f"任务 task {task.id} milestone due",
                     m.due,
+                )
+
+
+def _check_assumptions(plan: Plan, loc: Locator) -> None:
+    """Each assumption names a value that exists and checks the software knows."""
+    from eduplan.plans import checks, standards
+
+    verify = _apps_ready()
+    indicators = {f"indicator:{i.id}" for i in plan.indicators}
+    tasks = {t.id for t in plan.tasks}
+    for a in plan.assumptions:
+        kind, _, ref = a.of.partition(":")
+        line = loc.key("assumptions", a.id, "of")
+        if kind == "standards":
+            section, _, key = ref.partition(".")
+            try:
+                standards.file_value(section, key)
+            except (standards.StandardsError, KeyError) as exc:
+                _fail(loc.where(line, f"假设 assumption {a.id} of: {exc}"))
+        elif kind != "task" or ref not in tasks:
+            _fail(
+                loc.where(
+                    line,
+                    f"假设 assumption {a.id} of: 应为 standards:节.键 或 task:已有任务 / must be "
+                    f"standards:section.key or task:<a task of this plan>, not {a.of!r}",
+                )
+            )
+        for check_id in a.used_by:
+            line = loc.key("assumptions", a.id, "used_by", f'"{check_id}"')
+            try:
+                checks.split(check_id)
+            except ValueError as exc:
+                _fail(loc.where(line, f"假设 assumption {a.id} used_by: {exc}"))
+            if verify and check_id not in indicators and not checks.is_registered(check_id):
+                _fail(
+                    loc.where(
+                        line, f"假设 assumption {a.id} used_by: 未知的检查项 / unknown check {check_id!r}"
+                    )
                 )
 
 

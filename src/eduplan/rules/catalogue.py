@@ -25,6 +25,7 @@ from typing import Any
 from django.db.models import Count, Exists, Max, Model, OuterRef, Q, QuerySet
 
 from eduplan.plans import checks, standards
+from eduplan.plans.assumptions import PENDING_EN, PENDING_ZH, pending_for
 from eduplan.plans.checks import clauses_for
 
 from .findings import EntityType, Finding, FindingKind, Severity
@@ -400,6 +401,13 @@ class RuleContext:
         entry = self._base()
         if kind == FindingKind.NO_DATA and severity is None:
             severity = Severity.INFO
+        pending = pending_for(entry.check_id) if kind == FindingKind.VIOLATION else []
+        if pending:
+            # Rests on an unconfirmed assumption: shown, marked, never a sanction on its own.
+            details = {**(details or {}), "basis_pending": pending}
+            if PENDING_ZH not in message_zh:
+                message_zh = f"{message_zh}({PENDING_ZH})"
+                message_en = f"{message_en} ({PENDING_EN})"
         return Finding(
             rule=entry.id,
             clause=entry.clause,

@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Count, F, Q
 
 from eduplan.plans import standards
+from eduplan.plans.assumptions import pending_for
 from eduplan.registry.choices import InstitutionKind, LicenceStatus, StaffRole
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
@@ -39,6 +40,12 @@ OUTCOMES = {
         "meets the 办园点 standard: approve as a teaching point",
     ),
     "close": ("两项标准均不符合:予以取缔", "meets neither standard: close"),
+    # While the county standards are unconfirmed assumptions, a closure is never proposed.
+    "close_pending": (
+        "两项标准均不符合,但所依据的标准待确认(依据待确认):标准确认后再定处理",
+        "meets neither standard, but the standards are not yet confirmed (basis to be confirmed): "
+        "no closure proposed",
+    ),
 }
 
 
@@ -174,11 +181,14 @@ def unlicensed(ctx: RuleContext) -> Iterator[Finding]:
     base = ctx.open_institutions().filter(kind=InstitutionKind.KINDERGARTEN)
     rows = list(base.filter(licence_status=LicenceStatus.UNLICENSED).values("pk", *INSTITUTION_FIELDS))
     measured = _measure(ctx, [r["pk"] for r in rows]) if rows else {}
+    held = pending_for("rule:KG-UNLICENSED")
     for row in rows:
         m = measured[row["pk"]]
         outcome, unmet = classify(m, row["county__code"])
+        if outcome == "close" and held:
+            outcome = "close_pending"
         zh, en = OUTCOMES[outcome]
-        gaps = unmet["kindergarten"] if outcome != "close" else unmet["teaching_point"]
+        gaps = unmet["teaching_point"] if outcome.startswith("close") else unmet["kindergarten"]
         gap_zh = ";".join(g[0] for g in gaps)
         gap_en = "; ".join(g[1] for g in gaps)
         yield ctx.at_institution(

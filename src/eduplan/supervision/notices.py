@@ -27,6 +27,7 @@ from django.db.models import Q
 
 from eduplan.plans import standards
 from eduplan.plans.checks import cite
+from eduplan.plans.notice import held_paragraph, hold_criticism
 from eduplan.registry.choices import DivisionLevel, Role
 from eduplan.registry.models import Division, Institution
 
@@ -93,6 +94,8 @@ class NoticeData:
     timeliness: list[dict[str, Any]] = field(default_factory=list)
     overdue: list[dict[str, Any]] = field(default_factory=list)
     criticised: list[dict[str, Any]] = field(default_factory=list)
+    #: Counties the rule would criticise while the rule is an unconfirmed assumption (依据待确认).
+    held: list[dict[str, Any]] = field(default_factory=list)
     incidents: list[dict[str, Any]] = field(default_factory=list)
     parts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # NOTICE_PARTS, by KEY
     banned: dict[str, dt.date] = field(default_factory=dict)
@@ -394,6 +397,7 @@ def collect_notice_data(
     if number is None:
         number = next_notice_number(city, (issued_on or as_of).year)[1]
     criticised = criticised_counties(chosen, timeliness, city_code=city.code, counties=counties)
+    held, criticised = hold_criticism(criticised)
     synthetic = Institution.objects.filter(county__city=city, synthetic=True).exists() or city.synthetic
     return NoticeData(
         period=period,
@@ -411,6 +415,7 @@ def collect_notice_data(
         timeliness=timeliness,
         overdue=overdue,
         criticised=criticised,
+        held=held,
         incidents=incidents,
         parts={part.KEY: part.collect(city, as_of, chosen) for part in notice_parts()},
         banned=banned,
@@ -809,6 +814,8 @@ def build_notice_docx(data: NoticeData) -> Any:
             + ";".join(f"{c['county_name']}({','.join(c['reasons'])})" for c in data.criticised)
             + "。"
         )
+    elif data.held:
+        w.para(rule + held_paragraph(data.held))
     else:
         w.para(rule + "本期无县(市、区)被通报批评。")
     _part_paragraphs(w, data, 5)
@@ -916,7 +923,7 @@ def build_notice_docx(data: NoticeData) -> Any:
 #: heading its paragraph goes under), ``ANNEX_TITLE``, ``HEADERS`` and ``SHEET``, and functions
 #: ``collect(city, as_of, records) -> rows``, ``paragraph(rows, annex) -> str`` and
 #: ``cells(row) -> list[str]``. The xlsx gets every row's own fields, unrounded.
-NOTICE_PARTS = ("eduplan.tasks.notice", "eduplan.programmes.notice")
+NOTICE_PARTS = ("eduplan.tasks.notice", "eduplan.programmes.notice", "eduplan.plans.notice")
 
 
 def notice_parts() -> list[Any]:
@@ -1069,6 +1076,15 @@ def build_notice_xlsx(data: NoticeData) -> bytes:
     c.append(["county", "county_name", "reasons", "rule"])
     for crit in data.criticised:
         c.append([crit["county"], crit["county_name"], ";".join(crit["reasons"]), data.rule_text])
+    for crit in data.held:
+        c.append(
+            [
+                crit["county"],
+                crit["county_name"],
+                ";".join(crit["reasons"]),
+                f"{data.rule_text}(依据待确认,不予通报)",
+            ]
+        )
     for number, part in enumerate(notice_parts(), start=4):
         rows = data.parts.get(part.KEY, [])
         sheet = wb.create_sheet(f"附表{number} {part.SHEET}")

@@ -27,6 +27,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from eduplan.plans.assumptions import pending_tasks
 from eduplan.plans.checks import clauses_for
 from eduplan.plans.loader import Plan, TaskSpec, load_plan
 from eduplan.registry.choices import DivisionLevel, Role
@@ -450,10 +451,13 @@ def escalate_task(
 
 def escalate_overdue_tasks(today: dt.date, *, at: dt.datetime | None = None) -> list[CountyTask]:
     """The daily sweep: every county-level open task more than ``[rectification]
-    escalate_after_days`` past its deadline goes to the city (the same grace as rectification)."""
-    open_at_county = CountyTask.objects.filter(
-        state__in=OPEN_TASK_STATES, level=TaskLevel.COUNTY
-    ).select_related("county")
+    escalate_after_days`` past its deadline goes to the city (the same grace as rectification).
+    A deadline that is an unconfirmed assumption (eduplan.plans.assumptions) never escalates."""
+    open_at_county = (
+        CountyTask.objects.filter(state__in=OPEN_TASK_STATES, level=TaskLevel.COUNTY)
+        .exclude(plan_task__code__in=pending_tasks())
+        .select_related("county")
+    )
     return escalate_overdue(open_at_county, today, escalate_task, undone_zh="未完成", at=at)
 
 
