@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("eduplan.api.urls")),
     path("office/", include("eduplan.intake.urls")),
     path("office/complaints/", include("eduplan.portal.office_urls")),
+    path("office/plan/", include("eduplan.plans.urls")),
     path("", include("eduplan.web.urls")),
     path("", include("eduplan.portal.urls")),
 ]

@@ -34,7 +34,16 @@ def test_every_assumption_is_listed_with_its_source_and_confirmation():
 
 def test_confirming_records_who_when_and_why_and_keeps_the_history():
     listed("--confirm", "kindergarten-funding-floor", "--reason", "市财政已核定", "--user", "市教体局 李")
-    listed("--confirm", "kindergarten-funding-floor", "--value", "600", "--reason", "提高标准", "--user", "市教体局 王")
+    listed(
+        "--confirm",
+        "kindergarten-funding-floor",
+        "--value",
+        "600",
+        "--reason",
+        "提高标准",
+        "--user",
+        "市教体局 王",
+    )
     row = next(r for r in listed() if r["id"] == "kindergarten-funding-floor")
     assert row["value"] == 600 and row["confirmed_by"] == "市教体局 王" and row["confirmed_at"]
     assert standards.value("funding", "kindergarten_per_child_min") == 600  # the city's own value

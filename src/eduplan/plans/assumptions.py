@@ -226,7 +226,7 @@ def _require_city(user: Any) -> None:
     from eduplan.registry.choices import Role
 
     role = getattr(getattr(user, "profile", None), "role", "")
-    if not (user.is_superuser or role in (Role.CITY_OFFICER, Role.ADMIN)):
+    if not (user.is_superuser or role == Role.CITY_OFFICER):
         raise PermissionDenied("只有市级人员可以确认假设 / only city officers confirm assumptions")
 
 

@@ -17,3 +17,15 @@ def clauses(check_id: str) -> str:
         return clause_text(check_id)
     except Exception:  # a page never fails because the plan file has a mistake: the CLI reports it
         return ""
+
+
+@register.simple_tag
+def plan_in_force() -> str:
+    """The plan in force, as every page header shows it (its document number, or its id)."""
+    from eduplan.plans.loader import load_plan
+
+    try:
+        plan = load_plan()
+    except Exception:  # the CLI names the plan file's mistake; a page header stays up
+        return ""
+    return plan.document or plan.id
