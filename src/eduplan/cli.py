@@ -2,7 +2,8 @@
 
 ``eduplan --help`` lists every command. A ``--db PATH`` option anywhere on the command line
 selects a SQLite file for that run (it sets ``DATABASE_URL`` before Django starts), so that
-``eduplan demo --db /tmp/x.sqlite3`` writes there.
+``eduplan demo --db /tmp/x.sqlite3`` writes there; ``--plan FILE`` likewise chooses the plan in
+force (``EDUPLAN_PLAN``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,21 @@ def _apply_db_option(argv: list[str]) -> list[str]:
     return argv
 
 
+def _apply_plan_option(argv: list[str]) -> list[str]:
+    """``--plan FILE`` anywhere on the command line: the plan in force for this run (it sets
+    ``EDUPLAN_PLAN``, see docs/plans.md), for every command."""
+    for i, arg in enumerate(argv):
+        path, width = None, 0
+        if arg == "--plan" and i + 1 < len(argv):
+            path, width = argv[i + 1], 2
+        elif arg.startswith("--plan="):
+            path, width = arg.split("=", 1)[1], 1
+        if path:
+            os.environ["EDUPLAN_PLAN"] = str(Path(path).expanduser().resolve())
+            return argv[:i] + argv[i + width :]
+    return argv
+
+
 def _settings_file_option(argv: list[str]) -> list[str]:
     """``--settings FILE.toml`` names a settings *file* for commands such as ``admissions run``;
     Django would read it as its settings module, so it is passed on as ``--config``."""
@@ -50,7 +66,7 @@ def _settings_file_option(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "eduplan"
-    argv = argv[:1] + _settings_file_option(_apply_db_option(argv[1:]))
+    argv = argv[:1] + _settings_file_option(_apply_plan_option(_apply_db_option(argv[1:])))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
     from django.core.management import execute_from_command_line
 

@@ -72,14 +72,20 @@ def file_value(spec: AssumptionSpec, plan: Plan) -> Any:
     if kind == "standards":
         section, _, key = ref.partition(".")
         return standards.file_value(section, key)
+    if kind == "target":
+        ind = next((i for i in plan.indicators if i.id == ref and i.target is not None), None)
+        if ind is None or ind.target is None:
+            raise PlanError(f"{plan.path} 假设 assumption {spec.id}: 未知目标 unknown target {ref!r}")
+        value = ind.target.value
+        return int(value) if float(value).is_integer() else value
     if kind == "task":
         task = next((t for t in plan.tasks if t.id == ref), None)
         if task is None:
             raise PlanError(f"{plan.path} 假设 assumption {spec.id}: 未知任务 unknown task {ref!r}")
         return task.deadline
     raise PlanError(
-        f"{plan.path} 假设 assumption {spec.id}: of 应为 standards:节.键 或 task:任务 / 'of' must be "
-        f"standards:section.key or task:<task id>, not {spec.of!r}"
+        f"{plan.path} 假设 assumption {spec.id}: of 应为 standards:节.键、task:任务 或 target:指标 / 'of' "
+        f"must be standards:section.key, task:<task id> or target:<indicator id>, not {spec.of!r}"
     )
 
 

@@ -29,6 +29,8 @@ from eduplan.plans.validate import check_plan
 
 COMPARISONS = (">=", ">", "<=", "<", "==")
 SCOPES = ("city", "county")
+#: Jurisdictions a plan applies to ([plan] level).
+LEVELS = ("nation", "province", "city")
 TARGETS_SET = "targets"
 ASSESSMENT_SET = "assessment"
 
@@ -183,6 +185,11 @@ class Plan:
     #: count with their ``clause`` and ``also``.
     check_map: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     assumptions: tuple[AssumptionSpec, ...] = field(default_factory=tuple)
+    #: The jurisdiction the plan applies to: ``nation``, ``province`` or ``city`` and its division
+    #: code (empty for the nation). ``city`` is that code for a city's plan, else empty: the
+    #: indicators then cover every city of the registry.
+    level: str = "city"
+    division: str = ""
     #: First day of the plan period (``[plan] start``, default 1 January of the year it was issued).
     start: dt.date = dt.date.min
 
@@ -241,19 +248,32 @@ def compare(value: float, comparison: str, target: float) -> bool:
 
 
 def plan_path() -> Path:
-    """The plan file in use: ``EDUPLAN_PLAN`` or the single plan file in ``PLAN_DIR``."""
-    explicit = os.environ.get("EDUPLAN_PLAN")
+    """The plan file in force: ``EDUPLAN_PLAN`` (a path; ``--plan FILE`` on any command sets it),
+    else the one plan file in ``PLAN_DIR``, else the one of several that says ``default = true``."""
+    explicit = os.environ.get("EDUPLAN_PLAN") or getattr(settings, "EDUPLAN_PLAN", "")
     if explicit:
         return Path(explicit)
     plan_dir = Path(settings.PLAN_DIR)
     found = sorted(p for p in plan_dir.glob("*.toml") if p.name != standards.standards_path().name)
-    if len(found) != 1:
+    if len(found) == 1:
+        return found[0]
+    defaults = [p for p in found if _is_default(str(p), p.stat().st_mtime_ns)]
+    if len(defaults) != 1:
         names = ", ".join(p.name for p in found) or "无 none"
         raise PlanError(
-            f"{plan_dir}: 应有且只有一个规划文件(或设置 EDUPLAN_PLAN)/ expected exactly one plan file "
-            f"besides standards.toml (or set EDUPLAN_PLAN); found: {names}"
+            f"{plan_dir}: 多个规划文件须有且只有一个 default = true(或设置 EDUPLAN_PLAN)/ with several "
+            f"plan files exactly one says default = true in [plan] (or set EDUPLAN_PLAN); found: {names}"
         )
-    return found[0]
+    return defaults[0]
+
+
+@cache
+def _is_default(path: str, _mtime: int) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return bool(tomllib.load(fh).get("plan", {}).get("default", False))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
 
 
 def load_plan(path: str | Path | None = None) -> Plan:
@@ -338,6 +358,14 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Plan:
                 f"{path} [[not_computed]]: 未知条款 {n.clause} / unknown clause id {n.clause!r} "
                 "(add it to [[clauses]])"
             )
+    level = str(head.get("level", "city"))
+    if level not in LEVELS:
+        raise PlanError(
+            f"{where}: level 应为 {'、'.join(LEVELS)} 之一 / 'level' must be one of {', '.join(LEVELS)}"
+        )
+    division = str(head.get("division", head.get("city", "")))
+    if level != "nation" and not division:
+        raise PlanError(f"{where}: {level} 级规划须写 division 区划代码 / a {level} plan needs 'division'")
     issued = head.get("issued")
     start = head.get("start", dt.date(issued.year, 1, 1) if isinstance(issued, dt.date) else dt.date.min)
     if not isinstance(start, dt.date):
@@ -348,7 +376,9 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Plan:
         document=head.get("document", ""),
         title_zh=head.get("title_zh", ""),
         title_en=head.get("title_en", ""),
-        city=str(head.get("city", "")),
+        city=division if level == "city" else "",
+        level=level,
+        division=division,
         deadline=deadline,
         settings=dict(data.get("settings", {})),
         clauses=clauses,

@@ -223,12 +223,14 @@ def _check_assumptions(plan: Plan, loc: Locator) -> None:
                 standards.file_value(section, key)
             except (standards.StandardsError, KeyError) as exc:
                 _fail(loc.where(line, f"假设 assumption {a.id} of: {exc}"))
+        elif kind == "target" and ref in {i.id for i in plan.indicators if i.target is not None}:
+            pass
         elif kind != "task" or ref not in tasks:
             _fail(
                 loc.where(
                     line,
                     f"假设 assumption {a.id} of: 应为 standards:节.键 或 task:已有任务 / must be "
-                    f"standards:section.key or task:<a task of this plan>, not {a.of!r}",
+                    f"standards:section.key, task:<a task> or target:<an indicator with a target>, not {a.of!r}",
                 )
             )
         for check_id in a.used_by:
