@@ -11,14 +11,9 @@ from django.core.management import call_command
 from eduplan.plans import assumptions
 
 from .builders import clean_kindergarten
+from .test_licensing import PRIVATE
 
 pytestmark = pytest.mark.django_db
-PRIVATE = {
-    "ownership": "private_forprofit",
-    "sponsor": "private",
-    "licence_status": "unlicensed",
-    "grade": "",
-}
 
 
 def explained(*args: str) -> dict:

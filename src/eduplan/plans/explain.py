@@ -63,15 +63,14 @@ def explain(
         if not division:
             raise ExplainError("指标须给出 --division / an indicator needs --division CODE")
         return _indicator(what, division, year, plan)
-    from eduplan.rules.catalogue import catalogue
+    from eduplan.rules.catalogue import RuleInputError, get_rule
 
-    rules = catalogue()
-    rule = rules.get(what) or rules.get(what.upper())
-    if rule is None:
+    try:
+        rule = get_rule(what)
+    except RuleInputError as exc:
         raise ExplainError(
-            f"未知的指标或规则 {what!r} / unknown indicator or rule {what!r} "
-            "(eduplan indicators and eduplan rules list them)"
-        )
+            f"{exc}; 也不是规划的指标 nor an indicator of the plan (unknown indicator or rule)"
+        ) from exc
     if not (division or institution):
         raise ExplainError("须给出 --division 或 --institution / give --division CODE or --institution CODE")
     return _rule(rule, division, institution, year, user, plan)

@@ -96,26 +96,37 @@ def check_plan(plan: Plan, raw: dict[str, Any]) -> None:
 
 
 def _check_ids(plan: Plan, loc: Locator) -> None:
-    from eduplan.plans import checks
-
-    verify = _apps_ready()
-    indicators = {f"indicator:{i.id}" for i in plan.indicators}
+    known = _known_checks(plan)
     for clause in plan.clauses:
         for key, ids in (("checks", clause.checks), ("also", clause.also)):
             for check_id in ids:
                 line = loc.key("clauses", clause.id, key, f'"{check_id}"')
-                try:
-                    checks.split(check_id)
-                except ValueError as exc:
-                    _fail(loc.where(line, f"[[clauses]] {clause.id} {key}: {exc}"))
-                if verify and check_id not in indicators and not checks.is_registered(check_id):
-                    _fail(
-                        loc.where(
-                            line,
-                            f"[[clauses]] {clause.id} {key}: 未知的检查项 {check_id} / unknown check "
-                            f"{check_id!r} (eduplan plan coverage lists the checks the software has)",
-                        )
-                    )
+                _known_check(check_id, known, loc.where(line, f"[[clauses]] {clause.id} {key}"))
+
+
+def _known_check(check_id: str, known: set[str] | None, where: str) -> None:
+    """Refuse a check id not written ``kind:id``, or (``known`` given) not registered."""
+    from eduplan.plans import checks
+
+    try:
+        checks.split(check_id)
+    except ValueError as exc:
+        _fail(f"{where}: {exc}")
+    if known is not None and check_id not in known:
+        _fail(
+            f"{where}: 未知的检查项 {check_id} / unknown check {check_id!r} (eduplan plan coverage "
+            "lists the checks the software has)"
+        )
+
+
+def _known_checks(plan: Plan) -> set[str] | None:
+    """Every check id the software registers plus the plan's own indicators; ``None`` before the
+    apps are ready (a plan read that early is checked again when a command loads it)."""
+    from eduplan.plans import checks
+
+    if not _apps_ready():
+        return None
+    return {c.key for c in checks.registered()} | {f"indicator:{i.id}" for i in plan.indicators}
 
 
 def _apps_ready() -> bool:
@@ -209,10 +220,9 @@ def _check_deadlines(plan: Plan, loc: Locator) -> None:
 
 def _check_assumptions(plan: Plan, loc: Locator) -> None:
     """Each assumption names a value that exists and checks the software knows."""
-    from eduplan.plans import checks, standards
+    from eduplan.plans import standards
 
-    verify = _apps_ready()
-    indicators = {f"indicator:{i.id}" for i in plan.indicators}
+    known = _known_checks(plan)
     tasks = {t.id for t in plan.tasks}
     for a in plan.assumptions:
         kind, _, ref = a.of.partition(":")
@@ -235,16 +245,7 @@ def _check_assumptions(plan: Plan, loc: Locator) -> None:
             )
         for check_id in a.used_by:
             line = loc.key("assumptions", a.id, "used_by", f'"{check_id}"')
-            try:
-                checks.split(check_id)
-            except ValueError as exc:
-                _fail(loc.where(line, f"假设 assumption {a.id} used_by: {exc}"))
-            if verify and check_id not in indicators and not checks.is_registered(check_id):
-                _fail(
-                    loc.where(
-                        line, f"假设 assumption {a.id} used_by: 未知的检查项 / unknown check {check_id!r}"
-                    )
-                )
+            _known_check(check_id, known, loc.where(line, f"假设 assumption {a.id} used_by"))
 
 
 def check_formulas(plan: Plan) -> None:
