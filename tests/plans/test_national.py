@@ -77,3 +77,39 @@ def test_coverage_live_lists_the_national_clauses_with_their_checks(national):
     big = next(e for e in rows["NAT-HS-T2"] if e["kind"] == "rule")
     assert big == {"kind": "rule", "id": "HS-BIG-CLASS", "live": False}  # an empty registry
     assert all("live" in e for entries in rows.values() for e in entries)
+
+
+PAGES = (
+    "/office/",
+    "/office/findings/",
+    "/office/name-check/",
+    "/office/supervision/",
+    "/office/supervision/incidents/",
+    "/office/workforce/",
+    "/office/planning/",
+    "/office/tasks/plans/",
+    "/office/programmes/incentives/",
+    "/office/plan/assumptions/",
+)
+
+
+@pytest.mark.django_db
+def test_pages_run_on_the_national_plan_and_cite_only_its_clauses(national, client):
+    import re
+
+    from eduplan.accounts.actions import create_user_with_role
+    from eduplan.registry import actions
+    from eduplan.registry.choices import Role
+    from tests.factories import mini_city
+
+    m = mini_city()
+    actions.record_class(m.kg_a, school_year=2024, name="小一班", age_group="small", boys=20, girls=12)
+    create_user_with_role("cityo", "pw-123456", Role.CITY_OFFICER, division=m.city)
+    client.login(username="cityo", password="pw-123456")
+    yuxi = re.compile(r"(?<![\w-])(?:PRE|HS)-(?:T\d+|\d+(?:\.\d+)*)(?![\w])")
+    for url in PAGES:
+        response = client.get(url, follow=True)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        assert not yuxi.findall(html), (url, yuxi.findall(html)[:5])
+        assert "教基〔2021〕8号" in html, url  # the plan in force in the header
