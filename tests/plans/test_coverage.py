@@ -100,3 +100,18 @@ def test_plan_coverage_table():
     assert "PRE-T1" in text and "indicator:preschool_ger" in text
     assert "clauses nothing implements yet" in text
     assert "checks no clause uses" in text
+
+
+@pytest.mark.django_db
+def test_live_says_which_checks_ran_on_the_current_data():
+    from tests.factories import mini_city
+
+    from eduplan.registry import actions
+
+    m = mini_city()
+    actions.record_class(m.kg_a, school_year=2024, name="小一班", age_group="small", boys=20, girls=12)
+    rows = {r["clause"]: r["implemented_by"] for r in coverage.coverage(live=True).rows}
+    live = {f"{e['kind']}:{e['id']}": e["live"] for entries in rows.values() for e in entries}
+    assert live["rule:KG-CLASS-SIZE"] is True  # evaluated the kindergartens, no "no data"
+    assert live["register:training_records"] is False  # no training record yet
+    assert live["indicator:public_share"] is True

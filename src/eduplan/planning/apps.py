@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 
-#: What this app checks (``kind:id``); the plan file maps each to its clauses (docs/plans.md).
+#: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
+#: maps each to its clauses (docs/plans.md).
 CHECKS = (
-    ("page", "admissions_runs"),
+    ("page", "admissions_runs", "", "planning.AdmissionsRun"),
     ("page", "planning"),
-    ("planning", "admissions_jobs"),
+    ("planning", "admissions_jobs", "", "planning.AdmissionsRun"),
     ("planning", "allocate"),
     ("planning", "gaps"),
     ("planning", "gaps_high_school"),

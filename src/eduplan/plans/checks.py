@@ -39,12 +39,13 @@ KINDS = (
 @dataclass(frozen=True)
 class Check:
     """One registered check. ``probe`` (optional) answers ``--live``: whether, on the current data,
-    the check evaluated at least one entity and gave no "no data" answer."""
+    the check evaluated at least one entity and gave no "no data" answer — a function, or the label
+    of the model (``"workforce.TrainingRecord"``) whose rows the check works on."""
 
     kind: str
     id: str
     title: str = ""
-    probe: Callable[[], bool] | None = None
+    probe: Callable[[], bool] | str | None = None
 
     @property
     def key(self) -> str:
@@ -64,7 +65,7 @@ def split(check_id: str) -> tuple[str, str]:
     return kind, ident
 
 
-def register(kind: str, ident: str, title: str = "", probe: Callable[[], bool] | None = None) -> Check:
+def register(kind: str, ident: str, title: str = "", probe: Callable[[], bool] | str | None = None) -> Check:
     """Register one check (again: replaced, so a reloaded module or a test may re-register)."""
     split(f"{kind}:{ident}")
     check = Check(kind, ident, title, probe)
@@ -72,8 +73,8 @@ def register(kind: str, ident: str, title: str = "", probe: Callable[[], bool] |
     return check
 
 
-def register_all(entries: Iterable[tuple[str, str] | tuple[str, str, str]]) -> None:
-    """Register ``(kind, id[, title])`` entries: how an app declares its checks in ``ready()``."""
+def register_all(entries: Iterable[tuple[str, ...]]) -> None:
+    """Register ``(kind, id[, title[, probe]])`` entries: how an app declares its checks in ``ready()``."""
     for entry in entries:
         register(*entry)
 

@@ -42,10 +42,20 @@ def _indicators_live(plan: Plan) -> dict[str, bool]:
     return {f"indicator:{i.id}": i.id in with_value for i in plan.indicators}
 
 
+def _probe(probe: object) -> bool | None:
+    if probe is None:
+        return None
+    if isinstance(probe, str):
+        from django.apps import apps
+
+        return apps.get_model(probe).objects.exists()
+    return bool(probe())  # type: ignore[operator]
+
+
 def liveness(plan: Plan) -> dict[str, bool | None]:
     out: dict[str, bool | None] = {}
     for check in checks.registered():
-        out[check.key] = bool(check.probe()) if check.probe is not None else None
+        out[check.key] = _probe(check.probe)
     out.update(_rules_live())
     out.update(_indicators_live(plan))
     return out

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
 
-#: What this app checks (``kind:id``); the plan file maps each to its clauses (docs/plans.md).
+#: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
+#: maps each to its clauses (docs/plans.md).
 CHECKS = (
-    ("workflow", "complaints"),
+    ("workflow", "complaints", "", "portal.Complaint"),
     ("report", "public_directory"),
 )
 

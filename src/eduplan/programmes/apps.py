@@ -1,13 +1,14 @@
 from django.apps import AppConfig
 
-#: What this app checks (``kind:id``); the plan file maps each to its clauses (docs/plans.md).
+#: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
+#: maps each to its clauses (docs/plans.md).
 CHECKS = (
-    ("register", "programmes.incentives"),
-    ("register", "programmes.standardisation"),
-    ("register", "programmes.designations"),
-    ("register", "programmes.school_groups"),
-    ("register", "programmes.subsidies"),
-    ("register", "programmes.parent_committees"),
+    ("register", "programmes.incentives", "", "programmes.CountyCertification"),
+    ("register", "programmes.standardisation", "", "programmes.StandardisationProject"),
+    ("register", "programmes.designations", "", "programmes.Designation"),
+    ("register", "programmes.school_groups", "", "programmes.SchoolGroup"),
+    ("register", "programmes.subsidies", "", "programmes.SubsidyDisbursement"),
+    ("register", "programmes.parent_committees", "", "programmes.ParentCommittee"),
     ("report", "notice_incentives"),
 )
 

@@ -1,14 +1,15 @@
 from django.apps import AppConfig
 
-#: What this app checks (``kind:id``); the plan file maps each to its clauses (docs/plans.md).
+#: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
+#: maps each to its clauses (docs/plans.md).
 CHECKS = (
-    ("workflow", "annual_inspection"),
-    ("report", "monthly_notice"),
-    ("workflow", "inspection"),
-    ("workflow", "rectification"),
-    ("workflow", "monthly_report"),
+    ("workflow", "annual_inspection", "", "supervision.AnnualInspection"),
+    ("report", "monthly_notice", "", "supervision.Notice"),
+    ("workflow", "inspection", "", "supervision.Inspection"),
+    ("workflow", "rectification", "", "supervision.RectificationOrder"),
+    ("workflow", "monthly_report", "", "supervision.MonthlyReport"),
     ("indicator", "monthly_reporting_completeness"),
-    ("workflow", "incidents"),
+    ("workflow", "incidents", "", "supervision.Incident"),
     ("workflow", "reminders"),
 )
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
 
-#: What this app checks (``kind:id``); the plan file maps each to its clauses (docs/plans.md).
+#: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
+#: maps each to its clauses (docs/plans.md).
 CHECKS = (
-    ("workflow", "plan_tasks"),
-    ("workflow", "county_action_plan"),
+    ("workflow", "plan_tasks", "", "tasks.CountyTask"),
+    ("workflow", "county_action_plan", "", "tasks.CountyPlan"),
     ("report", "notice_overdue_tasks"),
 )
 

@@ -1,12 +1,13 @@
 from django.apps import AppConfig
 
-#: What this app checks (``kind:id``); the plan file maps each to its clauses (docs/plans.md).
+#: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
+#: maps each to its clauses (docs/plans.md).
 CHECKS = (
-    ("register", "training_records"),
-    ("register", "performance_pay"),
-    ("register", "evaluation_schemes"),
-    ("register", "ethics_records"),
-    ("register", "publicity_items"),
+    ("register", "training_records", "", "workforce.TrainingRecord"),
+    ("register", "performance_pay", "", "workforce.PerformancePay"),
+    ("register", "evaluation_schemes", "", "workforce.EvaluationScheme"),
+    ("register", "ethics_records", "", "workforce.EthicsAssessment"),
+    ("register", "publicity_items", "", "workforce.PublicityItem"),
     ("measure", "training_coverage"),
 )
 
