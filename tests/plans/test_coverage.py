@@ -104,9 +104,8 @@ def test_plan_coverage_table():
 
 @pytest.mark.django_db
 def test_live_says_which_checks_ran_on_the_current_data():
-    from tests.factories import mini_city
-
     from eduplan.registry import actions
+    from tests.factories import mini_city
 
     m = mini_city()
     actions.record_class(m.kg_a, school_year=2024, name="小一班", age_group="small", boys=20, girls=12)
