@@ -49,7 +49,7 @@ def test_the_national_plan_has_its_own_clauses_jurisdiction_and_targets(national
 
 
 def test_plan_option_on_any_command_sets_the_plan_in_force(monkeypatch):
-    monkeypatch.delenv("EDUPLAN_PLAN", raising=False)
+    monkeypatch.setenv("EDUPLAN_PLAN", "")  # restored (unset) after the test, whatever --plan sets
     rest = cli._apply_plan_option(["indicators", "--plan", "plan/national-2021.toml", "--format", "json"])
     assert rest == ["indicators", "--format", "json"]
     assert os.environ["EDUPLAN_PLAN"].endswith("plan/national-2021.toml")

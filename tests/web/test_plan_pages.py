@@ -73,3 +73,22 @@ def test_the_api_lists_and_confirms_assumptions(client, city):
     )
     assert response.status_code == 200, response.content
     assert response.json()["confirmed_by"] == "市教体局 张"
+
+
+def test_the_plan_api_stays_in_the_county(client, city):
+    """A county officer reads the register, never confirms, and has explained only their county."""
+    client.login(username="ca", password="pw-123456")
+    rows = client.get("/api/plan/assumptions").json()
+    assert rows and not {"530403", "江川区"} & {str(v) for r in rows for v in r.values()}
+    refused = client.post(
+        "/api/plan/assumptions/kindergarten-funding-floor/confirm",
+        data=json.dumps({"reason": "县里想改"}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    other = client.get("/api/plan/explain", {"what": "public_share", "division": "530403"})
+    assert other.status_code == 403
+    page = client.get("/office/plan/explain/", {"what": "KG-CLASS-SIZE", "division": "530403"})
+    assert page.status_code == 403
+    own = client.get("/api/plan/explain", {"what": "KG-CLASS-SIZE", "division": "530402"})
+    assert own.status_code == 200 and own.json()["clauses"][0]["id"] == "PRE-4.1.2"

@@ -286,9 +286,6 @@ def override(section: str, key: str) -> tuple[bool, Any]:
     """The city's own value for ``standards:section.key`` when it set one, else ``(False, None)``."""
     if _busy:  # reading the plan reads standards: no override while the plan itself is loading
         return False, None
-    rows = _rows()
-    if not rows:
-        return False, None
     _busy.append(True)
     try:
         plan = load_plan()
@@ -297,9 +294,9 @@ def override(section: str, key: str) -> tuple[bool, Any]:
     finally:
         _busy.pop()
     of = f"standards:{section}.{key}"
-    for spec in plan.assumptions:
-        if spec.of == of:
-            row = rows.get((plan.id, spec.id))
-            if row is not None:
-                return True, row.value
-    return False, None
+    # Only a value the plan lists as an assumption can have the city's own: no query otherwise.
+    spec = next((s for s in plan.assumptions if s.of == of), None)
+    if spec is None:
+        return False, None
+    row = _rows().get((plan.id, spec.id))
+    return (True, row.value) if row is not None else (False, None)

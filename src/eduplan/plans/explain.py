@@ -47,6 +47,23 @@ def _assumptions(check_id: str, plan: Plan) -> list[dict[str, Any]]:
     ]
 
 
+def _require_visible(user: Any, division: str | None, institution: str | None) -> None:
+    """A user sees the explanation of what they may see: their own area only."""
+    if user is None:
+        return
+    from django.core.exceptions import PermissionDenied
+
+    from eduplan.accounts.scoping import scope
+    from eduplan.registry.models import Division, Institution
+
+    if division and not scope(user, Division.objects.filter(code=division)).exists():
+        raise PermissionDenied(f"区划 {division} 不在您的范围内 / division {division} is outside your area")
+    if institution and not scope(user, Institution.objects.filter(code=institution)).exists():
+        raise PermissionDenied(
+            f"单位 {institution} 不在您的范围内 / institution {institution} is outside your area"
+        )
+
+
 def explain(
     what: str,
     *,
@@ -57,6 +74,7 @@ def explain(
     plan: Plan | None = None,
 ) -> dict[str, Any]:
     plan = plan or load_plan()
+    _require_visible(user, division, institution)
     if not what:
         raise ExplainError("请给出指标或规则 / give an indicator id or a rule id")
     if any(i.id == what for i in plan.indicators):
