@@ -30,9 +30,11 @@ def _private_cache(settings):
     from django.core.cache import cache
 
     from eduplan.common.cache import forget_local
+    from eduplan.plans.assumptions import forget as forget_assumptions
 
     cache.clear()
     forget_local()
+    forget_assumptions()  # confirmations read by an earlier test's (rolled back) transaction
 
 
 # Browser fixtures live here, once, so every test module shares one Playwright per process.

@@ -2,7 +2,8 @@
 
 ``eduplan --help`` lists every command. A ``--db PATH`` option anywhere on the command line
 selects a SQLite file for that run (it sets ``DATABASE_URL`` before Django starts), so that
-``eduplan demo --db /tmp/x.sqlite3`` writes there.
+``eduplan demo --db /tmp/x.sqlite3`` writes there; ``--plan FILE`` likewise chooses the plan in
+force (``EDUPLAN_PLAN``).
 """
 
 from __future__ import annotations
@@ -15,22 +16,35 @@ from pathlib import Path
 _COMMANDS_WITH_DB_OPTION = {"demo"}
 
 
+def _path_option(argv: list[str], name: str) -> tuple[str | None, list[str]]:
+    """The value of ``--name VALUE`` or ``--name=VALUE`` anywhere in ``argv``, and ``argv``
+    without it."""
+    for i, arg in enumerate(argv):
+        if arg == f"--{name}" and i + 1 < len(argv):
+            return argv[i + 1], argv[:i] + argv[i + 2 :]
+        if arg.startswith(f"--{name}="):
+            return arg.split("=", 1)[1], argv[:i] + argv[i + 1 :]
+    return None, argv
+
+
 def _apply_db_option(argv: list[str]) -> list[str]:
     """Point ``DATABASE_URL`` at the ``--db`` file and return the arguments without the option
     (unless the command declares it)."""
     command = next((a for a in argv if not a.startswith("-")), "")
-    for i, arg in enumerate(argv):
-        path, width = None, 0
-        if arg == "--db" and i + 1 < len(argv):
-            path, width = argv[i + 1], 2
-        elif arg.startswith("--db="):
-            path, width = arg.split("=", 1)[1], 1
-        if path:
-            os.environ["DATABASE_URL"] = f"sqlite:///{Path(path).expanduser().resolve()}"
-            if command not in _COMMANDS_WITH_DB_OPTION:
-                return argv[:i] + argv[i + width :]
-            return argv
+    path, rest = _path_option(argv, "db")
+    if path:
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(path).expanduser().resolve()}"
+        return argv if command in _COMMANDS_WITH_DB_OPTION else rest
     return argv
+
+
+def _apply_plan_option(argv: list[str]) -> list[str]:
+    """``--plan FILE`` anywhere on the command line: the plan in force for this run (it sets
+    ``EDUPLAN_PLAN``, see docs/plans.md), for every command."""
+    path, rest = _path_option(argv, "plan")
+    if path:
+        os.environ["EDUPLAN_PLAN"] = str(Path(path).expanduser().resolve())
+    return rest
 
 
 def _settings_file_option(argv: list[str]) -> list[str]:
@@ -50,7 +64,7 @@ def _settings_file_option(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "eduplan"
-    argv = argv[:1] + _settings_file_option(_apply_db_option(argv[1:]))
+    argv = argv[:1] + _settings_file_option(_apply_plan_option(_apply_db_option(argv[1:])))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
     from django.core.management import execute_from_command_line
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("office/", include("eduplan.intake.urls")),
     path("office/returns/", include("eduplan.returns.urls")),
     path("office/complaints/", include("eduplan.complaints.urls")),
+    path("office/plan/", include("eduplan.plans.urls")),
     path("", include("eduplan.web.urls")),
     path("", include("eduplan.portal.urls")),
 ]

@@ -45,6 +45,7 @@ EXPECTED: dict[str, set[str]] = {
     "may_withdraw_incidents": {C, "superuser"},
     "may_handle_complaints": {C, K, "superuser"},
     "may_certify_counties": {C, "superuser"},
+    "may_confirm_assumptions": {C, "superuser"},
     "may_see_township_sums": {C, K, V, "superuser"},
 }
 

@@ -42,6 +42,12 @@ REGISTER_PROBES: dict[tuple[str, str], str] = {
     ("GET", "/api/tasks"): "tests.tasks.test_scoping::test_api_is_scoped",
     ("GET", "/api/tasks/{pk}"): "tests.tasks.test_scoping::test_api_is_scoped",
     ("POST", "/api/tasks/{pk}/progress"): "tests.tasks.test_scoping::test_api_is_scoped",
+    ("GET", "/api/plan/assumptions"): "tests.web.test_plan_pages::test_the_plan_api_stays_in_the_county",
+    (
+        "POST",
+        "/api/plan/assumptions/{ident}/confirm",
+    ): "tests.web.test_plan_pages::test_the_plan_api_stays_in_the_county",
+    ("GET", "/api/plan/explain"): "tests.web.test_plan_pages::test_the_plan_api_stays_in_the_county",
 }
 
 

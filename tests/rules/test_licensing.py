@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from eduplan.plans import standards
+from eduplan.plans import assumptions, standards
 from eduplan.registry.models import SafetyRecord, StaffMember
 from eduplan.rules.licensing import Criteria
 
@@ -44,6 +44,12 @@ def test_meets_the_teaching_point_standard_approve_as_teaching_point(city):
 def test_meets_neither_close(city):
     kg = clean_kindergarten(city, "K-X", "甲幼儿园", seats=30, classes=(("mixed", 25),), **PRIVATE)
     StaffMember.objects.filter(institution=kg, role="teacher").update(certificate="")
+    # The county standards are assumptions until the city confirms them: no closure proposed.
+    (held,) = [f for f in violations("KG-UNLICENSED") if f.entity_code == "K-X"]
+    assert held.details["outcome"] == "close_pending" and "依据待确认" in held.message_zh
+    assert "取缔" not in held.subject
+    for ident in ("licensing-kindergarten-seats", "licensing-kindergarten-classes"):
+        assumptions.confirm(ident, reason="县标准已核定 county standard set", user_name="市教体局 张")
     assert outcome_of("K-X") == "close"
     kg.safety_records.all().delete()  # no record: the safety items count as missing
     assert outcome_of("K-X") == "close"

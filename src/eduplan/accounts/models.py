@@ -12,7 +12,7 @@ from eduplan.registry.models import Division, Institution
 
 class Profile(models.Model):
     """A city officer and a viewer are bound to a city or county, a county officer to a county, a
-    supervisor to the institutions assigned to them (责任督学挂牌, PRE-4.2.4), a principal to one
+    supervisor to the institutions assigned to them (责任督学挂牌), a principal to one
     institution. Everything a user may see follows from this, through ``accounts.scoping.scope``."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")

@@ -37,10 +37,10 @@ class Scope:
     institution: tuple[str, ...] = field(default_factory=tuple)
     principal_writes: bool = False
     #: Roles that may see such rows at all (``None``: every role). Restricted records, e.g. teacher
-    #: ethics (HS-2.4), list the roles allowed; for any other role :func:`scope` returns nothing.
+    #: ethics, list the roles allowed; for any other role :func:`scope` returns nothing.
     roles: tuple[str, ...] | None = None
     #: Roles that may write such rows (``None``: as the role's scope allows). Decisions of the city,
-    #: e.g. a county's 普及普惠 certification (PRE-5.2), list ``(Role.CITY_OFFICER,)``.
+    #: e.g. a county's 普及普惠 certification, list ``(Role.CITY_OFFICER,)``.
     write_roles: tuple[str, ...] | None = None
 
 

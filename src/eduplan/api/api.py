@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from eduplan.intake.validate import model_errors
+from eduplan.plans.api import router as plans_router
 from eduplan.programmes.api import router as programmes_router
 from eduplan.tasks.api import router as tasks_router
 from eduplan.workforce.api import router as workforce_router
@@ -88,3 +89,4 @@ api.add_router("", analysis_router)
 api.add_router("", tasks_router)
 api.add_router("", programmes_router)
 api.add_router("", workforce_router)
+api.add_router("", plans_router)

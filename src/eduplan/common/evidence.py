@@ -1,5 +1,5 @@
 """Evidence files — photos and documents attached to what an institution or a county reports
-(rectification reports, PRE-4.2.4; progress on plan tasks) — checked, stored and served the same
+(rectification reports; progress on plan tasks) — checked, stored and served the same
 way wherever they are attached.
 
 - :func:`check_files` refuses the whole upload, naming every bad file, when one has a type or size

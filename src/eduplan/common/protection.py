@@ -1,5 +1,5 @@
 """Spam and abuse protection for the public portal, with no third-party service (closed intranets,
-PRE-4.2.2's complaint channel must stay open to every parent):
+the plan's complaint channel must stay open to every parent):
 
 - rate limits per client address, counted in Django's cache (shared by every worker);
 - a simple arithmetic challenge, signed, single-use, refused when answered faster than a person can;

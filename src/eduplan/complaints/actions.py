@@ -1,4 +1,4 @@
-"""Every write of the complaint workflow (PRE-4.2.2: a complaint channel for parents with timely
+"""Every write of the complaint workflow (a complaint channel for parents with timely
 responses). Pages, commands and tests call these; nothing else saves complaints.
 
 ::
@@ -11,7 +11,7 @@ responses). Pages, commands and tests call these; nothing else saves complaints.
 - Officers of the kindergarten's county (and the city) see it and must answer by its deadline
   (``[portal] complaint_response_days``); an unanswered one is escalated the day after.
 - An officer can turn it into a supervision finding (a special inspection of the kindergarten), so
-  it enters the rectification loop (PRE-4.2.4). The complainant's contact is never copied there.
+  it enters the rectification loop. The complainant's contact is never copied there.
 - Contacts are deleted ``[portal] contact_retention_days`` after the answer.
 """
 
@@ -34,14 +34,12 @@ from eduplan.common.workflow import (
     now_or,
     require_scope,
 )
-from eduplan.plans.coverage import implements
+from eduplan.plans.checks import clause_text
 from eduplan.registry.models import Institution
 from eduplan.supervision import inspections
 from eduplan.supervision.models import FindingCategory, InspectionKind, Severity
 
 from .models import Complaint, ComplaintCategory, ComplaintContact, ComplaintEvent, ComplaintStatus
-
-implements("workflow", "complaints", ["PRE-4.2.2"])
 
 #: Crockford's base32 without the letters people confuse (I, L, O, U): 12 characters ≈ 60 bits.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -54,7 +52,8 @@ FINDING_CATEGORY: dict[str, str] = {
     ComplaintCategory.SAFETY: FindingCategory.SAFETY,
     ComplaintCategory.FOOD_HEALTH: FindingCategory.SAFETY,
 }
-COMPLAINT_CLAUSE = "PRE-4.2.2"
+#: The check a converted complaint's finding belongs to (the plan maps it to its clause).
+COMPLAINT_CHECK = "workflow:complaints"
 
 
 def new_tracking_code() -> str:
@@ -203,7 +202,7 @@ def convert_complaint_to_finding(
     at: dt.datetime | None = None,
 ) -> Complaint:
     """Open a special inspection (专项督导) of the kindergarten with a finding made of the complaint,
-    so that it can become a rectification order (PRE-4.2.4). The finding is visible to the
+    so that it can become a rectification order. The finding is visible to the
     kindergarten: it carries the officer's wording (default: the complaint's text), never the
     complainant's contact."""
     _officer(user)
@@ -230,7 +229,7 @@ def convert_complaint_to_finding(
         message_en=f"[Parent complaint {complaint.reference}] {complaint.get_category_display()}",
         category=FINDING_CATEGORY.get(complaint.category, FindingCategory.GENERAL),
         severity=severity,
-        clause=COMPLAINT_CLAUSE,
+        clause=clause_text(COMPLAINT_CHECK),
         subject=f"投诉 complaint {complaint.reference}",
         user=user,
         at=moment,

@@ -1,4 +1,4 @@
-"""Parents' complaints about kindergartens (PRE-4.2.2: 家长投诉渠道, 及时回应).
+"""Parents' complaints about kindergartens (家长投诉渠道, 及时回应).
 
 A domain of its own (it was part of the public portal, whose pages still take complaints): the
 tables keep their ``portal_*`` names, so moving the app moved no data (migrations

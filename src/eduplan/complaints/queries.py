@@ -1,5 +1,5 @@
 """Reads of the complaint workflow: the parent's view by tracking code, the public handling
-statistics per county (PRE-4.2.2 及时回应, made visible), the officers' scoped lists and to-dos.
+statistics per county (及时回应, made visible), the officers' scoped lists and to-dos.
 
 Nothing here reads :class:`~.models.ComplaintContact` except :func:`contact_for_officer`, which
 the officers' complaint page alone calls.

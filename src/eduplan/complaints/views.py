@@ -1,7 +1,7 @@
 """Officers' complaint pages under ``/office/complaints/``: the county's (or city's) complaints,
 answering one, converting one into a supervision finding. County and city officers only: the
 kindergarten (its principal) and its supervisor never see a complaint's contact, and are not
-offered these pages at all (retaliation risk, PRE-4.2.2)."""
+offered these pages at all (retaliation risk)."""
 
 from __future__ import annotations
 

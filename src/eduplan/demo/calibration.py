@@ -195,16 +195,16 @@ class Calibration:
     )
 
     # -- preschool: the plan's indicators by county (shares of children, latest school year) ------
-    #: Gross enrollment rate: "clean" counties end above the plan target (PRE-T1 96%), lagging
+    #: Gross enrollment rate: "clean" counties end above the plan target (96%), lagging
     #: ones below the assessment threshold (85%); everyone starts lower in the first school year.
     enrollment_rate_clean_end: tuple[float, float] = (0.985, 1.03)
     enrollment_rate_lagging_end: tuple[float, float] = (0.74, 0.80)
     enrollment_rate_start_drop: tuple[float, float] = (0.05, 0.10)
-    #: Inclusive coverage (PRE-T2 90.5%; assessment 80%).
+    #: Inclusive coverage (90.5%; assessment 80%).
     inclusive_clean_end: tuple[float, float] = (0.925, 0.965)
     inclusive_lagging_end: tuple[float, float] = (0.70, 0.76)
     inclusive_start_drop: tuple[float, float] = (0.03, 0.08)
-    #: Public share (PRE-T3 60%; assessment 50%).
+    #: Public share (60%; assessment 50%).
     public_clean_end: tuple[float, float] = (0.63, 0.72)
     public_lagging_end: tuple[float, float] = (0.40, 0.46)
     public_start_drop: tuple[float, float] = (0.02, 0.06)
@@ -294,7 +294,7 @@ class Calibration:
     attached_per_township: tuple[int, int] = (0, 3)
     village_kgs_per_township: tuple[int, int] = (1, 3)
     #: Probability a kindergarten is rated first level, by role; share of first-level ones that are
-    #: curriculum demonstration kindergartens (PRE-T5: 50 by 2025, PRE-T7: 27 — the demo city is
+    #: curriculum demonstration kindergartens (50 by 2025, 27 — the demo city is
     #: below both); residential supporting KGs among urban ones (assumption).
     first_level_probability: dict[str, float] = field(
         default_factory=lambda: {
@@ -314,20 +314,20 @@ class Calibration:
     forprofit_share: float = 0.4
 
     # -- high-school stage ----------------------------------------------------------------------------
-    #: High-school-stage gross enrollment (HS-T1 97%): first and last school year ranges.
+    #: High-school-stage gross enrollment (97%): first and last school year ranges.
     hs_enrollment_start: tuple[float, float] = (0.86, 0.92)
     hs_enrollment_end: tuple[float, float] = (0.93, 0.995)
     #: Share of the high-school stage in general high schools (the rest vocational), assumption.
     general_share: float = 0.58
     #: Typical students per general high school (Yuxi: ~43,000 students in ~35 schools).
     typical_hs_students: int = 1150
-    #: Clean high schools stay at or under this (HS-T7 3000 for new schools).
+    #: Clean high schools stay at or under this (3000 for new schools).
     hs_max_students: int = 2900
     #: A county of at least this many residents (≈ 6,000 general high school students) may host a
     #: planted oversized new school.
     hs_oversize_min_county_population: int = 400_000
     hs_oversize_students: tuple[int, int] = (3050, 3300)
-    #: Clean classes hold at most this many (HS-T5/T6: ≤ 55; 50 is the class standard).
+    #: Clean classes hold at most this many (≤ 55; 50 is the class standard).
     hs_class_max: int = 52
     vocational_class_max: int = 45
     typical_vocational_students: int = 2000
@@ -345,7 +345,7 @@ class Calibration:
     #: Junior middle schools: subdistricts get one per this many residents (min 1). Grade 7 (初一)
     #: holds the township's cohort aged jms_entry_age on the age cut-off day, grades 8 and 9 the
     #: next two (so grade 9, the graduates, is the 14-year-old cohort and grade 10 the 15-year-old
-    #: one of HS-T1), each times jms_enrolment_share (nine-year compulsory education, a few attend
+    #: one of the high-school-stage rate), each times jms_enrolment_share (nine-year compulsory education, a few attend
     #: school elsewhere: assumption). Classes hold at most jms_class_max (assumption, under the
     #: standard class of 50 and clear of 大班额).
     jms_residents_per_school: int = 60_000
@@ -354,11 +354,11 @@ class Calibration:
     jms_class_max: int = 50
 
     # -- ratings, evaluations, pairings, posts (dates) ------------------------------------------------
-    #: Kindergartens were graded in these years (all before the PRE-T6 deadline).
+    #: Kindergartens were graded in these years (all before the deadline).
     grade_years: tuple[int, int] = (2017, 2022)
     #: Private kindergartens recognised as inclusive between these dates.
     inclusive_recognised: tuple[dt.date, dt.date] = (dt.date(2017, 1, 1), dt.date(2020, 8, 31))
-    #: Latest quality evaluation (PRE-4.5.1) and renames (PRE-4.2.4) between these dates.
+    #: Latest quality evaluation and renames between these dates.
     quality_evaluated: tuple[dt.date, dt.date] = (dt.date(2023, 3, 1), dt.date(2024, 12, 31))
     renamed: tuple[dt.date, dt.date] = (dt.date(2023, 3, 1), dt.date(2024, 12, 31))
     #: Kindergarten support pairings and county posts started between these dates.

@@ -754,7 +754,7 @@ class CountyBuilder:
                 def before(days: tuple[int, int], housing: dt.date = housing) -> dt.date:
                     return housing - dt.timedelta(days=int(rng.integers(days[0], days[1] + 1)))
 
-                # Planned, approved, built and delivered with the housing (四同步, PRE-4.1.2).
+                # Planned, approved, built and delivered with the housing (四同步).
                 delivered = before(cal.supporting_lead_days["delivered"])
                 inst.residential = {
                     "supporting_planned_on": before(cal.supporting_lead_days["planned"]),
@@ -770,7 +770,7 @@ class CountyBuilder:
     def plan_schools(self) -> None:
         cal, rng, county, years = self.cal, self.rng, self.county, self.spec.school_years
         pop = self.pop
-        # HS-T1's denominator: the 15–17-year-olds on the age cut-off day.
+        # The high-school-stage gross rate's denominator: the 15–17-year-olds on the age cut-off day.
         aged = {y: pop.on_cutoff(y, *self.th.high_school_ages, self.th.cutoff_fraction) for y in years}
         self.general = {y: round(self.hs_rate[y] * aged[y] * cal.general_share) for y in years}
         self.vocational_total = {y: round(self.hs_rate[y] * aged[y] * (1 - cal.general_share)) for y in years}
@@ -935,7 +935,7 @@ class CountyBuilder:
         cal, rng, manifest = self.cal, self.rng, self.gen.manifest
         kgs = [i for i in self.insts if i.is_kg]
         private = [i for i in kgs if not i.public]
-        # Names (PRE-4.2.4): each planted name breaks exactly one naming rule.
+        # Names: each planted name breaks exactly one naming rule.
         public_models = [
             i
             for i in self.insts
@@ -973,7 +973,7 @@ class CountyBuilder:
             old = f"{self.private_place(inst.township)}{word}幼儿园"
             self.renames.append((inst, old))
             self.gen.manifest.renamed.append(inst.code)
-        # Licences (PRE-4.1.2).
+        # Licences.
         others = [i for i in kgs if i.role == "private_other"]
         for inst in self.pick("kg_unlicensed", others):
             inst.licence = LicenceStatus.UNLICENSED
@@ -982,7 +982,7 @@ class CountyBuilder:
         for inst in self.pick("kg_teaching_point", [i for i in kgs if i.role == "village"]):
             inst.licence = LicenceStatus.TEACHING_POINT
             manifest.add("kg_teaching_point", inst.code)
-        # Grades (PRE-T6: every kindergarten rated before 2023), first level by role.
+        # Grades (every kindergarten rated before 2023), first level by role.
         rated = [i for i in kgs if i.licence != LicenceStatus.UNLICENSED]
         unrated = set(self.pick("kg_unrated", rated))
         for inst in unrated:
@@ -1021,7 +1021,7 @@ class CountyBuilder:
             inst.residential["supporting_delivered_on"] = late
             inst.established_on = late
             manifest.add("kg_supporting_delivered_late", inst.code)
-        # High schools off the education network (HS-T8).
+        # High schools off the education network.
         general = [i for i in self.insts if i.kind == InstitutionKind.HIGH_SCHOOL]
         for inst in self.pick("hs_not_on_network", general):
             inst.network = False
@@ -1083,7 +1083,7 @@ class CountyBuilder:
                 old_name=old,
                 new_name=inst.name,
                 changed_on=_day(self.rng, *self.cal.renamed),
-                reason="规范幼儿园名称 name clean-up (PRE-4.2.4)",
+                reason="规范幼儿园名称 name clean-up",
             )
             for inst, old in self.renames
         ]
@@ -1313,7 +1313,7 @@ class CountyBuilder:
         for inst in self.pick("kg_info_not_published", [i for i in self.insts if i.is_kg]):
             latest_rows[inst.code].info_published = False
             manifest.add("kg_info_not_published", inst.code)
-        # Public funding below the standard in the latest school year (PRE-5.3, HS-2.8).
+        # Public funding below the standard in the latest school year.
         for kind, pool, bounds in (
             (
                 "kg_funding_below_standard",
@@ -1541,7 +1541,7 @@ class CountyBuilder:
                 )
             )
         self.bulk(ManagementAppointment, posts)
-        # For the city-wide trusteeship pass (HS-T10).
+        # For the city-wide trusteeship pass.
         self.gen.city_high_schools.setdefault(self.county.city_code, []).extend(
             (i.code, i.row, i.is_county_hs, i.first_level)
             for i in self.insts

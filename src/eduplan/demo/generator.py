@@ -261,7 +261,7 @@ class Generator:
         return DemoResult(self.scale, self.seed, manifest, counts, logins)
 
     def trusteeship(self, city_code: str, *, last: bool) -> None:
-        """HS-T10: each county high school (县中) is taken in trusteeship by a first-level high
+        """Each county high school (县中) is taken in trusteeship by a first-level high
         school of its city that is not a county high school, or by one from outside (by name)."""
         schools = sorted(self.city_high_schools.pop(city_code, []), key=lambda s: s[0])
         county_hs = [s for s in schools if s[2]]

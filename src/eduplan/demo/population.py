@@ -2,10 +2,10 @@
 × single-year age (0–19, then one open band 20+) × sex, resident and registered (户籍).
 
 Children are births of their cohort carried forward (survival, migration towards towns), so the
-age pyramid shows the birth decline the plan's projections must handle (PRE-4.1.1), and the
+age pyramid shows the birth decline the plan's projections must handle, and the
 preschool age group of a school year follows the births three to five years earlier. Ages 18
 and 19 are held one by one (the same cohort model) because the high-school-stage population
-(HS-T1, 15–17 on the 31 August cut-off day) takes part of the year-end 18-year-olds; everyone older
+(15–17 on the 31 August cut-off day) takes part of the year-end 18-year-olds; everyone older
 is one open band, the county's residents less the young.
 """
 

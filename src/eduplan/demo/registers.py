@@ -41,7 +41,7 @@ from .rows import TableWriter
 PROGRAMMES = "programmes"
 WORKFORCE = "workforce"
 PARTS = (PROGRAMMES, WORKFORCE)
-#: Share of the counties meeting the preschool targets that are certified 普及普惠 (PRE-5.2),
+#: Share of the counties meeting the preschool targets that are certified 普及普惠,
 #: assumption; at least one is whenever any county qualifies.
 CERTIFIED_SHARE = 0.3
 #: County-level kinds of the registers, chosen before the counties are filled.
@@ -215,7 +215,7 @@ class RegisterFiller:
         from eduplan.programmes import models as pm
 
         man, ref, latest, county = self.manifest, self.reference, self.latest, self.county
-        # HS-2.2: one standardisation project per high school (一校一案); some missing, some behind.
+        # One standardisation project per high school (一校一案); some missing, some behind.
         missing = {i["code"] for i in self.pick("hs_no_standardisation_plan", rng, self.hs, last)}
         planned = [i for i in self.hs if i["code"] not in missing]
         behind = {i["code"] for i in self.pick("hs_plan_behind", rng, planned, last)}
@@ -252,7 +252,7 @@ class RegisterFiller:
             )
         self.bulk(projects)
 
-        # HS-2.9, HS-T9, PRE-T7: designations; every demonstration kindergarten has its record
+        # Designations; every demonstration kindergarten has its record
         # but the planted ones.
         designated = dt.date(latest - 1, 6, 1)
         rows = []
@@ -311,7 +311,7 @@ class RegisterFiller:
                 ]
             )
 
-        # HS-2.6: the county's best high school leads a 1+N group; planted groups have no member yet.
+        # The county's best high school leads a 1+N group; planted groups have no member yet.
         groups, members = [], []
         grouped: set[str] = set()
         if len(self.hs) >= 2:
@@ -342,7 +342,7 @@ class RegisterFiller:
         self.bulk(groups)
         self.bulk(members)
 
-        # PRE-4.1.4: the county's subsidy standard each school year and a disbursement to every
+        # The county's subsidy standard each school year and a disbursement to every
         # inclusive private kindergarten with children; a few short or late in the latest year.
         per_child = Decimal((500, 600, 800)[int(rng.integers(0, 3))])
         self.bulk(
@@ -406,7 +406,7 @@ class RegisterFiller:
                 )
         self.bulk(disbursements)
 
-        # PRE-4.2.2: a parent committee in every kindergarten but the planted ones; volunteers on
+        # A parent committee in every kindergarten but the planted ones; volunteers on
         # duty in about half of them.
         eligible = [k for k in self.kgs if k["licence_status"] != LicenceStatus.UNLICENSED]
         without = {k["code"] for k in self.pick("kg_no_parent_committee", rng, eligible, last)}
@@ -437,7 +437,7 @@ class RegisterFiller:
         self.bulk(committees)
         self.bulk(duties)
 
-        # PRE-5.2: some counties meeting the preschool targets are certified 普及普惠.
+        # Some counties meeting the preschool targets are certified 普及普惠.
         lagging = {
             "county_below_enrollment_target",
             "county_below_inclusive_target",
@@ -483,7 +483,7 @@ class RegisterFiller:
             .values_list("pk", "institution_id", "name", "role", "start_date", "end_date")
         )
 
-        # PRE-4.3.2: training records each year of the cycle up to the last completed year; in the
+        # Training records each year of the cycle up to the last completed year; in the
         # planted counties some staff miss the last two years.
         cycle = training.cycle_for(ref)
         roles = set(training.settings()["training_roles"])
@@ -527,7 +527,7 @@ class RegisterFiller:
             ).write(rows)
             self.counts["TrainingRecord"] += len(rows)
 
-        # HS-2.3: performance pay of every high school each school year, tilted to front-line and
+        # Performance pay of every high school each school year, tilted to front-line and
         # class teachers but at the planted schools in the latest year.
         teachers: dict[int, int] = defaultdict(int)
         others: dict[int, int] = defaultdict(int)
@@ -579,7 +579,7 @@ class RegisterFiller:
             man.add("hs_pay_class_teachers_not_above", code)
         self.bulk(pay)
 
-        # HS-3.1: the county's evaluation scheme for each year after a school year; the planted
+        # The county's evaluation scheme for each year after a school year; the planted
         # counties' latest one leans on admission rates.
         heavy = "county_eval_by_admission" in self.flags.get(county.code, set())
         schemes, criteria = [], []
@@ -603,7 +603,7 @@ class RegisterFiller:
                 )
         self.bulk(criteria)
 
-        # HS-2.4: the yearly ethics assessment of high-school teachers; a few awards; negative-list
+        # The yearly ethics assessment of high-school teachers; a few awards; negative-list
         # entries only where planted (an award during a bar; a serious case with no incident).
         hs_pks = {i["pk"] for i in self.hs}
         hs_teachers = [
@@ -677,7 +677,7 @@ class RegisterFiller:
         self.bulk(entries)
         self.bulk(events)
 
-        # HS-3.4: publicity items of the latest school year; the planted schools hype results.
+        # Publicity items of the latest school year; the planted schools hype results.
         hype = {i["code"] for i in self.pick("hs_publicity_hype", rng, self.hs, last)}
         start, span = dt.date(latest, 9, 1), (ref - dt.date(latest, 9, 1)).days
         items = []

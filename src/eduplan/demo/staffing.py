@@ -30,7 +30,7 @@ LAST_CHANGE = REFERENCE_DATE - dt.timedelta(days=130)
 EARLIEST_START = dt.date(1985, 9, 1)
 ESTABLISHED_UNTIL = RECENT_CHANGES_FROM - dt.timedelta(days=1)
 
-#: Posts whose changes are filed (PRE-4.2.4: principals and full-time teachers, and vice principals).
+#: Posts whose changes are filed (principals and full-time teachers, and vice principals).
 FILED_ROLES = (StaffRole.PRINCIPAL, StaffRole.VICE_PRINCIPAL, StaffRole.TEACHER)
 #: Posts that must hold a certificate (standards [certificates]).
 CERTIFIED_ROLES = (StaffRole.PRINCIPAL, StaffRole.TEACHER)

@@ -43,7 +43,7 @@ class Thresholds:
     #: Filing deadlines (days).
     staff_change_days: int
     fee_filing_days: int
-    #: First-level kindergartens support this many (PRE-4.5.2).
+    #: First-level kindergartens support this many.
     kg_support_min: int
     kg_support_max: int
     #: Per-child public funding minimums (local/unverified).

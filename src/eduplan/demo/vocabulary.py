@@ -1,7 +1,7 @@
 """Words the demo builds names from, and the words it plants in non-compliant names.
 
 Clean names are built from place names and the neutral words below, which contain nothing the
-name clean-up of PRE-4.2.4 targets (banned words, foreign words or places, one-sided feature
+name clean-up of targets (banned words, foreign words or places, one-sided feature
 words, religious words, Latin letters, a public school's name). A place name that happens to hold
 such a word (观音山, 大佛寺镇, 恩和俄罗斯族民族乡) is not used in a clean name: see
 :func:`looks_clean`, which is deliberately stricter than the rule (it ignores the rule's place-name
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-#: PRE-4.2.4 words, one list per planted kind (STANDARDS.md "Kindergarten naming").
+#: words, one list per planted kind (STANDARDS.md "Kindergarten naming").
 BANNED_WORDS = ("中国", "中华", "全国", "国际", "世界", "全球")
 FEATURE_WORDS = ("双语", "艺术", "国学", "私塾")
 FOREIGN_PLACES = ("维也纳", "剑桥", "伦敦", "巴黎", "悉尼", "威尼斯", "纽约", "温哥华", "牛津")
@@ -234,7 +234,7 @@ def chinese_number(n: int) -> str:
 
 
 def looks_clean(name: str) -> bool:
-    """True if nothing in ``name`` could be read as a PRE-4.2.4 naming problem (strict)."""
+    """True if nothing in ``name`` could be read as a naming problem (strict)."""
     if _FOREIGN_SCRIPT.search(name):
         return False
     return not any(fragment in name for fragment in UNCLEAN_FRAGMENTS)

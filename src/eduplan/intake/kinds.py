@@ -404,7 +404,7 @@ MANAGEMENT = Kind(
     label="县级管理网络",
     model=ManagementAppointment,
     order=1,
-    description="县级学前管理专干和教研员(PRE-4.2.1) county preschool administrator and researcher posts",
+    description="县级学前管理专干和教研员 county preschool administrator and researcher posts",
     columns=_cols(
         ManagementAppointment,
         field_column(
@@ -691,7 +691,7 @@ SAFETY = Kind(
     label="安全检查",
     model=SafetyRecord,
     order=3,
-    description="人防物防技防检查记录(PRE-4.2.3) the three-defences safety checks",
+    description="人防物防技防检查记录 the three-defences safety checks",
     columns=_cols(
         SafetyRecord,
         _institution_link(SafetyRecord),
@@ -712,7 +712,7 @@ FEES = Kind(
     label="收费标准",
     model=FeeStandard,
     order=3,
-    description="保教费标准及备案日期(PRE-4.1.3) fee standards with their filing dates",
+    description="保教费标准及备案日期 fee standards with their filing dates",
     columns=_cols(
         FeeStandard,
         _institution_link(FeeStandard),
@@ -730,7 +730,7 @@ RENAMES = Kind(
     label="更名记录",
     model=NameChange,
     order=3,
-    description="机构更名记录(PRE-4.2.4) published renames (the current name is on the institution sheet)",
+    description="机构更名记录 published renames (the current name is on the institution sheet)",
     columns=_cols(
         NameChange,
         _institution_link(NameChange),
@@ -749,7 +749,7 @@ PAIRINGS = Kind(
     label="结对帮扶",
     model=Pairing,
     order=3,
-    description="结对帮扶(PRE-4.5.2、HS-2.5);区外帮扶方填名称 pairings; a supporter outside the registry by name",
+    description="结对帮扶;区外帮扶方填名称 pairings; a supporter outside the registry by name",
     columns=_cols(
         Pairing,
         field_column(Pairing, "kind", example="kg_support"),

@@ -1,6 +1,6 @@
 """Measures below the county: by township and by institution, so that an indicator value can be
 followed down to the classes, institutions and population cells that make its numerator and
-denominator (issue 6, drill-down; the plan's indicators, e.g. PRE-T1, are county and city figures).
+denominator (issue 6, drill-down; the plan's indicators are county and city figures).
 
 The same sources and per-row contributions as :mod:`.measures` are summed with a finer grouping, for
 one county and one school year. Because every measure is a sum, the rows of a breakdown add up to the

@@ -97,7 +97,7 @@ TABLES: dict[str, dict[str, str]] = {
         "start_date": "date",
         "end_date": "date",
     },
-    # Programme registers (eduplan.programmes) behind the PRE-T7 and HS-T9 designation counts.
+    # Programme registers (eduplan.programmes) behind the designation counts.
     "programmes_designation": {
         "institution_id": "int64",
         "kind": "string",

@@ -1,4 +1,4 @@
-"""The PRE-5.4 ban in the 普及普惠 readiness (PRE-T4): a county with a major safety accident, major
+"""The ban in the 普及普惠 readiness: a county with a major safety accident, major
 case or serious teacher-ethics problem may not apply for certification for two years
 (``[assessment] incident_ban_years``).
 
@@ -19,9 +19,6 @@ from typing import Protocol
 from django.core.exceptions import ImproperlyConfigured
 
 from eduplan.plans import standards
-from eduplan.plans.coverage import implements
-
-implements("measure", "counties_ready", ["PRE-T4", "PRE-5.4"])
 
 
 class IncidentSource(Protocol):

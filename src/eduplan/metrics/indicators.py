@@ -6,7 +6,7 @@ contract of ``eduplan indicators``). The pipeline:
 
 1. measures by county × school year on an engine (:mod:`.measures`, :mod:`.engines`);
 2. the plan's derived county measures (``counties``, ``counties_with_first_level_hs``) and each
-   county's 普及普惠 readiness (``counties_ready``: every assessment indicator met, no PRE-5.4 ban);
+   county's 普及普惠 readiness (``counties_ready``: every assessment indicator met, no ban);
 3. city rows as sums of their counties' measures — so a city numerator is the sum of the county
    numerators — then every indicator's value, numerator and denominator;
 4. target, gap, trend, forecast and status (:mod:`.progress`).
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from eduplan.plans.coverage import implements
+from eduplan.plans.checks import clause_text
 from eduplan.plans.loader import (
     ASSESSMENT_SET,
     DerivedMeasure,
@@ -41,8 +41,6 @@ from .engines import Engine, from_django
 from .incidents import Incident, IncidentList, IncidentSource, incident_source
 from .measures import Measure, build_measures, compute_births, compute_measures, school_years
 from .params import AgeBand, MeasureParams, MonthDay, load_params
-
-implements("report", "indicators", ["HS-3.2"])
 
 CITY, COUNTY = "city", "county"
 DIGITS = 4  # decimals kept in records: identical output on every engine, well below any threshold
@@ -171,7 +169,7 @@ def compute_indicators(
     ``year`` and ``county`` (a division code) only filter the output: trends and forecasts always
     use every year up to the row's. ``city``: a city code (default: the plan's city when the
     registry has it, else every city). ``sets``: indicator sets (default all: ``targets`` and
-    ``assessment``). ``engine``: default the app's database. ``incidents``: the PRE-5.4 incident
+    ``assessment``). ``engine``: default the app's database. ``incidents``: the incident
     source or a list of incidents (default: :func:`.incidents.incident_source`).
     """
     cat = load_catalogue(plan, params)
@@ -233,7 +231,7 @@ def _evaluate(
     county_ids = index.get_level_values(0).to_numpy() if len(index) else np.zeros(0, int)
     row_years = index.get_level_values(1).to_numpy() if len(index) else np.zeros(0, int)
 
-    # Derived county measures, then readiness on the assessment set and the PRE-5.4 ban.
+    # Derived county measures, then readiness on the assessment set and the ban.
     for d in cat.derived:
         if d.formula:
             cols[d.name] = np.nan_to_num(
@@ -470,10 +468,17 @@ def _indicator_records(
                 if day_until is not None:
                     day = day_until.isoformat()
                     rec["note"] = (
-                        f"PRE-5.4 重大事件,{day} 前不得申报 / barred by a major incident until {day}"
+                        f"{clause_text(BAN_CHECK)} {BAN_NOTE_PREFIX}{day} 前不得申报 / barred by a major "
+                        f"incident until {day}"
                     )
             out.append(rec)
     return out
+
+
+#: How a readiness row barred by a major incident starts its note (the portal quotes such notes).
+BAN_NOTE_PREFIX = "重大事件,"
+#: The check whose clauses the ban cites: the incidents workflow.
+BAN_CHECK = "workflow:incidents"
 
 
 def _nums(a: np.ndarray) -> list[float | int | None]:

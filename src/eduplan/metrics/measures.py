@@ -190,10 +190,10 @@ def class_rows(t: Tables, p: MeasureParams) -> ir.Table:
 
 def institution_year_rows(t: Tables, p: MeasureParams) -> ir.Table:
     """Each institution open on the census day of each school year with data, with its students
-    that year (new high schools only: HS-T7) and whether a trusteeship (托管帮扶) covered it then."""
+    that year (new high schools only) and whether a trusteeship (托管帮扶) covered it then."""
     c = t["registry_schoolclass"]
     iy = t["institution_county"]
-    # Students per school and year, needed only for new high schools (HS-T7): only those are summed.
+    # Students per school and year, needed only for new high schools: only those are summed.
     inst = t["registry_institution"]
     new = inst.filter((inst.kind == HIGH_SCHOOL) & inst.is_new_build).select(nid=inst.id)
     c = c.join(new, c.institution_id == new.nid)
@@ -255,8 +255,8 @@ def births_by_county(t: Tables, p: MeasureParams) -> ir.Table:
 
 def designation_rows(t: Tables, p: MeasureParams) -> ir.Table:
     """Designations of the programme registers in force on each school year's census day
-    (``designated_on`` inclusive to ``revoked_on`` exclusive): institution designations (HS-2.9,
-    HS-T9, PRE-T7) in the institution's county that year, and demonstration areas (PRE-T7, a county
+    (``designated_on`` inclusive to ``revoked_on`` exclusive): institution designations
+    in the institution's county that year, and demonstration areas (a county
     or a township) in their division's county, with ``kind = "demo_area"``."""
     d = t["programmes_designation"]
     iy = t["institution_county"]

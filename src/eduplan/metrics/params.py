@@ -64,10 +64,10 @@ class MeasureParams:
     hs_large_max: int  # [school_class_size] large_max (46–55)
     hs_big_min: int  # [school_class_size] big_class_min (大班额 56–65)
     hs_super_min: int  # [school_class_size] super_class_min (超大班额 66+)
-    hs_new_intake_max: int  # [school_class_size] new_intake_max (HS-T6)
-    new_school_max_students: int  # [school_class_size] new_school_max_students (HS-T7)
+    hs_new_intake_max: int  # [school_class_size] new_intake_max
+    new_school_max_students: int  # [school_class_size] new_school_max_students
     kg_first_level: tuple[str, ...]  # [kindergarten_grades] first_level
-    kg_top_grade: str  # 一级一等 (PRE-T8), the registry code
+    kg_top_grade: str  # 一级一等, the registry code
     hs_ratings: tuple[str, ...]  # [high_school_ratings] codes
     hs_first_level: tuple[str, ...]  # [high_school_ratings] first_level
     teacher_roles: tuple[str, ...]  # [certificates] teacher_roles

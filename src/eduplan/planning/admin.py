@@ -1,4 +1,4 @@
-"""Back-office view of the officers' admission runs (HS-2.1): read-only.
+"""Back-office view of the officers' admission runs: read-only.
 
 Runs are created by the admissions page and changed only by their worker, so the admin neither adds
 nor changes them. Deleting one goes through :func:`.admissions.jobs.delete_run` — the same function

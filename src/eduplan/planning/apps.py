@@ -11,6 +11,27 @@ from types import ModuleType
 
 from django.apps import AppConfig
 
+#: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
+#: maps each to its clauses (docs/plans.md).
+CHECKS = (
+    ("page", "admissions_runs", "", "planning.AdmissionsRun"),
+    ("page", "planning"),
+    ("planning", "admissions_jobs", "", "planning.AdmissionsRun"),
+    ("planning", "allocate"),
+    ("planning", "gaps"),
+    ("planning", "gaps_high_school"),
+    ("planning", "project"),
+    ("planning", "scenario"),
+    ("planning", "site"),
+    ("planning_tool", "admissions"),
+    ("planning_tool", "projection"),
+    ("planning_tool", "scenarios"),
+    ("planning_tool", "seat_gaps"),
+    ("planning_tool", "siting"),
+    ("planning_tool", "siting_registry"),
+    ("planning_tool", "target_allocation"),
+)
+
 
 def _project() -> ModuleType:
     from .projection import command
@@ -84,3 +105,7 @@ class PlanningConfig(AppConfig):
         )
         for name, help_text, load in commands:
             register(name, help_text, load, app=self.label)
+
+        from eduplan.plans.checks import register_all
+
+        register_all(CHECKS)

@@ -1,4 +1,4 @@
-"""Shared pieces of the ``eduplan plan project|gaps|allocate|scenario`` commands (PRE-4.1.1).
+"""Shared pieces of the ``eduplan plan project|gaps|allocate|scenario`` commands.
 
 Every command prints through :func:`eduplan.output.write_records`, so JSON field names are the same
 contract everywhere; a command with several tables (a projection and its back-test, gaps and their

@@ -1,8 +1,8 @@
-"""Planning settings and the births series, shared by every planning tool (PRE-4.1.1).
+"""Planning settings and the births series, shared by every planning tool.
 
 Settings come from ``plan/standards.toml`` ``[planning]`` (every default has its source or is
 marked an assumption there) and the default city target from the plan file (its indicator
-``target_indicator``, 学前三年毛入园率 ≥ 96% in Yuxi's plan, PRE-T1). The runs of the projection,
+``target_indicator``, 学前三年毛入园率 ≥ 96% in Yuxi's plan, ). The runs of the projection,
 gaps and allocation tools and the siting adapter read them from here, so they agree.
 """
 

@@ -1,4 +1,4 @@
-"""The one error a planning input can raise, kept in a module with no heavy imports (PRE-4.1.1).
+"""The one error a planning input can raise, kept in a module with no heavy imports.
 
 The pages and commands catch it to show the message instead of a traceback; it lives apart from
 the numpy cores so that catching it does not load them.

@@ -1,4 +1,4 @@
-"""Saved planning scenarios: a births assumption, a city target and an allocation method (PRE-4.1.1).
+"""Saved planning scenarios: a births assumption, a city target and an allocation method.
 
 The city sets each county's target from assumptions it must be able to show later (精准下达): which
 births it assumed, which target and which method. A scenario saves those choices — not results —
@@ -127,7 +127,7 @@ class AdmissionsRunStatus(models.TextChoices):
 
 
 class AdmissionsRun(models.Model):
-    """One high school admission run from the officers' page (HS-2.1): the uploaded files, the
+    """One high school admission run from the officers' page: the uploaded files, the
     background job's progress, and where its result files are.
 
     Files live under ``MEDIA_ROOT/<directory>/`` and are served only through the page's scoped
@@ -170,7 +170,7 @@ class AdmissionsRun(models.Model):
     inputs = models.JSONField("上传文件 uploaded files", default=dict, help_text="{kind: {name, path, size}}")
     results = models.JSONField("结果文件 result files", default=dict, blank=True, help_text="{kind: path}")
     totals = models.JSONField("录取汇总 totals", default=dict, blank=True)
-    checks = models.JSONField("HS-2.1 检查 checks", default=list, blank=True)
+    checks = models.JSONField("检查 checks", default=list, blank=True)
     error = models.TextField("错误信息 error", blank=True)
     pid = models.IntegerField("工作进程 worker process id", null=True, blank=True)
     host = models.CharField("工作主机 worker host", max_length=100, blank=True)

@@ -1,4 +1,4 @@
-"""What every planning page shares: who may plan, the counties they see, labels, parameters (PRE-4.1.1).
+"""What the planning pages show, assembled from :mod:`eduplan.planning.runs`.
 
 The tools' pages (``projection/page.py``, ``gaps/page.py``, ``allocation/page.py``,
 ``siting/page.py``) build their context from the same run functions as the ``eduplan plan …``

@@ -1,4 +1,4 @@
-"""Registry adapters: the arrays the planning core wants, read from the registry (PRE-4.1.1).
+"""Registry adapters: the arrays the planning core wants, read from the registry.
 
 The core (``projection``, ``gaps``, ``allocation``) is pure numpy so that it can be tested and
 benchmarked alone; this module is the only place where planning reads Django models. It turns
@@ -37,7 +37,7 @@ Conventions (docs/planning.md, "Registry adapters"):
   start_month``): an institution established on or before and not closed by that day counts with
   the seats of its yearly snapshot (``InstitutionYear``) for Y when one with seats exists,
   otherwise its current ``seats``. Unlicensed kindergartens (无证园) count neither seats nor
-  children: they are outside the official statistics and to be rectified or closed (PRE-4.1.2).
+  children: they are outside the official statistics and to be rectified or closed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Planning pages, included under ``/office/planning/`` (PRE-4.1.1): one view module per tool."""
+"""Planning pages, included under ``/office/planning/``."""
 
 from django.urls import path
 

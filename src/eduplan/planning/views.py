@@ -1,4 +1,4 @@
-"""What every planning page's view shares (PRE-4.1.1): :func:`planning_officer` and :func:`render_page`.
+"""What every planning page's view shares: :func:`planning_officer` and :func:`render_page`.
 
 Each tool's view (``projection/views.py`` population pyramids, ``gaps/views.py`` seats against
 demand, ``allocation/views.py`` the city target's allocation, ``siting/views.py`` service zones on a
@@ -19,12 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from eduplan.plans.coverage import implements
-
 from .errors import PlanningInputError
 from .pages import may_use_planning
-
-implements("page", "planning", ["PRE-4.1.1"])
 
 View = Callable[..., HttpResponse]
 

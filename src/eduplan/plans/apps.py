@@ -7,7 +7,10 @@ class PlansConfig(AppConfig):
     verbose_name = "规划 Plans"
 
     def ready(self) -> None:
-        from eduplan.plans import plancmd_coverage
+        from eduplan.common.noticeparts import register_notice_part
+        from eduplan.plans import notice, plancmd_assumptions, plancmd_check, plancmd_coverage
         from eduplan.plans.subcommands import register
 
-        register(plancmd_coverage.NAME, plancmd_coverage.HELP, lambda: plancmd_coverage, app=self.label)
+        for module in (plancmd_coverage, plancmd_assumptions, plancmd_check):
+            register(module.NAME, module.HELP, lambda module=module: module, app=self.label)
+        register_notice_part(notice)  # 附表: the assumptions the notice rests on

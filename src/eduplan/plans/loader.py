@@ -25,9 +25,12 @@ from typing import Any
 from django.conf import settings
 
 from eduplan.plans import standards
+from eduplan.plans.validate import check_plan
 
 COMPARISONS = (">=", ">", "<=", "<", "==")
 SCOPES = ("city", "county")
+#: Jurisdictions a plan applies to ([plan] level).
+LEVELS = ("nation", "province", "city")
 TARGETS_SET = "targets"
 ASSESSMENT_SET = "assessment"
 
@@ -38,9 +41,16 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True)
 class Clause:
+    """A clause of the plan with the checks that carry it: ``checks`` are the checks whose main
+    clause this is, ``also`` those it serves besides their main one (cited after it)."""
+
     id: str
     title_zh: str
     title_en: str
+    checks: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()
+    lead: str = ""
+    cooperating: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,10 @@ class Target:
     compare: tuple[str, ...]
     source: str = ""
     verified: bool = True
+    #: Where the value comes from: ``plan`` (the clause states it), ``standard`` (``source`` names
+    #: it) or ``assumption`` (ours, ``reason`` says why; see the assumptions register).
+    origin: str = "plan"
+    reason: str = ""
 
     def is_met(self, value: float) -> bool:
         return compare(value, self.comparison, self.value)
@@ -139,6 +153,19 @@ class TaskSpec:
 
 
 @dataclass(frozen=True)
+class AssumptionSpec:
+    """A value a verdict rests on that the plan does not state (``[[assumptions]]``): ``of`` names
+    where it lives (``standards:section.key`` or ``task:<task id>`` for a task's deadline),
+    ``used_by`` the checks that rest on it. Until the city confirms it, it never sanctions."""
+
+    id: str
+    of: str
+    reason_zh: str
+    reason_en: str
+    used_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Plan:
     path: Path
     id: str
@@ -154,6 +181,17 @@ class Plan:
     indicators: tuple[IndicatorSpec, ...]
     not_computed: tuple[NotComputed, ...] = field(default_factory=tuple)
     tasks: tuple[TaskSpec, ...] = field(default_factory=tuple)
+    #: check id → the clauses it serves, main clauses first (each group in file order); indicators
+    #: count with their ``clause`` and ``also``.
+    check_map: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    assumptions: tuple[AssumptionSpec, ...] = field(default_factory=tuple)
+    #: The jurisdiction the plan applies to: ``nation``, ``province`` or ``city`` and its division
+    #: code (empty for the nation). ``city`` is that code for a city's plan, else empty: the
+    #: indicators then cover every city of the registry.
+    level: str = "city"
+    division: str = ""
+    #: First day of the plan period (``[plan] start``, default 1 January of the year it was issued).
+    start: dt.date = dt.date.min
 
     def clause_ids(self) -> set[str]:
         return {c.id for c in self.clauses}
@@ -164,6 +202,9 @@ class Plan:
     def group(self, group_id: str) -> Group:
         return next(g for g in self.groups if g.id == group_id)
 
+    def clauses_for(self, check_id: str) -> tuple[str, ...]:
+        return self.check_map.get(check_id, ())
+
     def indicator_set(self, name: str) -> tuple[IndicatorSpec, ...]:
         return tuple(i for i in self.indicators if i.set == name)
 
@@ -171,6 +212,24 @@ class Plan:
         if key not in self.settings:
             raise PlanError(f"{self.path}: [settings] 缺少 {key} / key {key!r} is missing")
         return self.settings[key]
+
+
+def _check_map(indicators: Sequence[IndicatorSpec], clauses: Sequence[Clause]) -> dict[str, tuple[str, ...]]:
+    main: dict[str, list[str]] = {}
+    extra: dict[str, list[str]] = {}
+    for ind in indicators:
+        main.setdefault(f"indicator:{ind.id}", []).append(ind.clause)
+        extra.setdefault(f"indicator:{ind.id}", []).extend(ind.also)
+    for c in clauses:
+        for check in c.checks:
+            main.setdefault(check, []).append(c.id)
+        for check in c.also:
+            extra.setdefault(check, []).append(c.id)
+    out: dict[str, tuple[str, ...]] = {}
+    for check in [*main, *(k for k in extra if k not in main)]:
+        seen = dict.fromkeys([*main.get(check, []), *extra.get(check, [])])
+        out[check] = tuple(seen)
+    return out
 
 
 def compare(value: float, comparison: str, target: float) -> bool:
@@ -189,19 +248,32 @@ def compare(value: float, comparison: str, target: float) -> bool:
 
 
 def plan_path() -> Path:
-    """The plan file in use: ``EDUPLAN_PLAN`` or the single plan file in ``PLAN_DIR``."""
-    explicit = os.environ.get("EDUPLAN_PLAN")
+    """The plan file in force: ``EDUPLAN_PLAN`` (a path; ``--plan FILE`` on any command sets it),
+    else the one plan file in ``PLAN_DIR``, else the one of several that says ``default = true``."""
+    explicit = os.environ.get("EDUPLAN_PLAN") or getattr(settings, "EDUPLAN_PLAN", "")
     if explicit:
         return Path(explicit)
     plan_dir = Path(settings.PLAN_DIR)
     found = sorted(p for p in plan_dir.glob("*.toml") if p.name != standards.standards_path().name)
-    if len(found) != 1:
+    if len(found) == 1:
+        return found[0]
+    defaults = [p for p in found if _is_default(str(p), p.stat().st_mtime_ns)]
+    if len(defaults) != 1:
         names = ", ".join(p.name for p in found) or "无 none"
         raise PlanError(
-            f"{plan_dir}: 应有且只有一个规划文件(或设置 EDUPLAN_PLAN)/ expected exactly one plan file "
-            f"besides standards.toml (or set EDUPLAN_PLAN); found: {names}"
+            f"{plan_dir}: 多个规划文件须有且只有一个 default = true(或设置 EDUPLAN_PLAN)/ with several "
+            f"plan files exactly one says default = true in [plan] (or set EDUPLAN_PLAN); found: {names}"
         )
-    return found[0]
+    return defaults[0]
+
+
+@cache
+def _is_default(path: str, _mtime: int) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return bool(tomllib.load(fh).get("plan", {}).get("default", False))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
 
 
 def load_plan(path: str | Path | None = None) -> Plan:
@@ -286,13 +358,27 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Plan:
                 f"{path} [[not_computed]]: 未知条款 {n.clause} / unknown clause id {n.clause!r} "
                 "(add it to [[clauses]])"
             )
-    return Plan(
+    level = str(head.get("level", "city"))
+    if level not in LEVELS:
+        raise PlanError(
+            f"{where}: level 应为 {'、'.join(LEVELS)} 之一 / 'level' must be one of {', '.join(LEVELS)}"
+        )
+    division = str(head.get("division", head.get("city", "")))
+    if level != "nation" and not division:
+        raise PlanError(f"{where}: {level} 级规划须写 division 区划代码 / a {level} plan needs 'division'")
+    issued = head.get("issued")
+    start = head.get("start", dt.date(issued.year, 1, 1) if isinstance(issued, dt.date) else dt.date.min)
+    if not isinstance(start, dt.date):
+        raise PlanError(f"{where}: start 应为日期 / 'start' must be a date (YYYY-MM-DD)")
+    plan = Plan(
         path=path,
         id=_require(where, head, "id", str),
         document=head.get("document", ""),
         title_zh=head.get("title_zh", ""),
         title_en=head.get("title_en", ""),
-        city=str(head.get("city", "")),
+        city=division if level == "city" else "",
+        level=level,
+        division=division,
         deadline=deadline,
         settings=dict(data.get("settings", {})),
         clauses=clauses,
@@ -301,7 +387,34 @@ def _parse(path: Path, data: Mapping[str, Any]) -> Plan:
         indicators=indicators,
         not_computed=not_computed,
         tasks=_parse_tasks(path, data.get("tasks", []), deadline, seen),
+        check_map=_check_map(indicators, clauses),
+        start=start,
+        assumptions=_parse_assumptions(path, data.get("assumptions", [])),
     )
+    check_plan(plan, dict(data))
+    return plan
+
+
+def _parse_assumptions(path: Path, raw_list: Any) -> tuple[AssumptionSpec, ...]:
+    if not isinstance(raw_list, list):
+        raise PlanError(f"{path} [[assumptions]]: 应为表数组 / 'assumptions' must be an array of tables")
+    out: list[AssumptionSpec] = []
+    for index, raw in enumerate(raw_list):
+        where = f"{path} [[assumptions]] #{index + 1}"
+        ident = _require(where, raw, "id", str)
+        where = f"{path} 假设 assumption {ident}"
+        if any(a.id == ident for a in out):
+            raise PlanError(f"{where}: id 重复 / assumption id {ident!r} is used twice")
+        out.append(
+            AssumptionSpec(
+                id=ident,
+                of=_require(where, raw, "of", str),
+                reason_zh=_require(where, raw, "reason_zh", str),
+                reason_en=_require(where, raw, "reason_en", str),
+                used_by=_strings(where, raw, "used_by"),
+            )
+        )
+    return tuple(out)
 
 
 def _parse_clause(path: Path, index: int, raw: Mapping[str, Any]) -> Clause:
@@ -310,6 +423,10 @@ def _parse_clause(path: Path, index: int, raw: Mapping[str, Any]) -> Clause:
         id=_require(where, raw, "id", str),
         title_zh=_require(where, raw, "title_zh", str),
         title_en=_require(where, raw, "title_en", str),
+        checks=_strings(where, raw, "checks"),
+        also=_strings(where, raw, "also"),
+        lead=str(raw.get("lead", "")),
+        cooperating=_strings(where, raw, "cooperating"),
     )
 
 
@@ -413,6 +530,8 @@ def _parse_target(where: str, raw: Any, default_deadline: dt.date) -> Target:
         compare=levels,
         source=source,
         verified=verified,
+        origin="standard" if "standard" in raw else str(raw.get("source", "")),
+        reason=str(raw.get("reason", "")),
     )
 
 

@@ -1,5 +1,6 @@
-"""``eduplan plan coverage [--format table|json]``: each clause of the plan with what implements it,
-the clauses nothing implements yet, and declared clause ids the plan does not know."""
+"""``eduplan plan coverage [--live] [--format table|json]``: each clause of the plan in force with
+the checks that carry it, the clauses nothing carries, the checks no clause uses, and check ids in
+the plan the software does not know."""
 
 from __future__ import annotations
 
@@ -11,15 +12,27 @@ from eduplan.output import write_records
 from eduplan.plans.coverage import coverage
 
 NAME = "coverage"
-HELP = "条款覆盖 Which clause of the plan is implemented by what (--format table|json)"
+HELP = "条款覆盖 Which checks carry each clause of the plan (--live, --format table|json)"
 
 
 def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--format", default="table", choices=("table", "json"), help="输出格式 output format")
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="标出在当前数据上实际运行的检查 mark each check that ran on the current data (live)",
+    )
+
+
+def _label(entry: dict) -> str:
+    text = f"{entry['kind']}:{entry['id']}"
+    if entry.get("live") is False:
+        text += " (未运行 not live)"
+    return text
 
 
 def handle(options: dict[str, Any], stdout) -> None:
-    report = coverage()
+    report = coverage(live=bool(options.get("live")))
     if options.get("format") == "json":
         write_records(report.rows, "json", stream=stdout)
     else:
@@ -27,7 +40,7 @@ def handle(options: dict[str, Any], stdout) -> None:
             {
                 "clause": r["clause"],
                 "title_zh": r["title_zh"],
-                "implemented_by": ", ".join(f"{e['kind']}:{e['id']}" for e in r["implemented_by"]) or "—",
+                "implemented_by": ", ".join(_label(e) for e in r["implemented_by"]) or "—",
             }
             for r in report.rows
         ]
@@ -44,10 +57,19 @@ def handle(options: dict[str, Any], stdout) -> None:
             + (", ".join(uncovered) or "无 none")
             + "\n"
         )
+        stdout.write(
+            f"没有条款使用的检查 checks no clause uses ({len(report.unused)}): "
+            + (", ".join(f"{u['kind']}:{u['id']}" for u in report.unused) or "无 none")
+            + "\n"
+        )
     # Problems go to stderr after the data, never into the JSON itself.
+    if options.get("format") == "json" and report.unused:
+        sys.stderr.write(
+            "没有条款使用的检查 checks no clause uses: "
+            + ", ".join(f"{u['kind']}:{u['id']}" for u in report.unused)
+            + "\n"
+        )
     for u in report.unknown:
         sys.stderr.write(
-            f"未知条款 unknown clause id {u['clause']!r} declared by {u['kind']}:{u['id']} ({u['module']})\n"
+            f"未知检查 unknown check {u['check']!r} in {report.plan.path} (clauses {', '.join(u['clauses'])})\n"
         )
-    for p in report.import_problems:
-        sys.stderr.write(f"模块导入失败 could not import {p.module}: {p.error}\n")

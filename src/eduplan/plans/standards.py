@@ -40,6 +40,17 @@ def section(name: str) -> dict[str, Any]:
 
 
 def value(section_name: str, key: str) -> Any:
+    """The value in force: the city's own (a confirmed assumption, see
+    :mod:`eduplan.plans.assumptions`) when it set one, else the file's."""
+    from eduplan.plans.assumptions import override
+
+    found, own = override(section_name, key)
+    if found:
+        return own
+    return file_value(section_name, key)
+
+
+def file_value(section_name: str, key: str) -> Any:
     sec = section(section_name)
     if key not in sec:
         raise StandardsError(f"{standards_path()}: [{section_name}] 缺少 {key} / key {key!r} is missing")

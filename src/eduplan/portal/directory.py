@@ -1,4 +1,4 @@
-"""The public kindergarten directory (PRE-4.2.2 / PRE-4.2.4 信息公示; the public and inclusive
+"""The public kindergarten directory (信息公示; the public and inclusive
 kindergarten lists of STANDARDS.md's 普及普惠 definitions): what a parent may know about every
 licensed kindergarten and approved teaching point, searchable by name, pinyin initials, township
 and distance.
@@ -28,7 +28,6 @@ from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from eduplan.common.protection import clean_query, setting
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import (
     FIRST_LEVEL_KG_GRADES,
     InstitutionKind,
@@ -45,8 +44,6 @@ from eduplan.registry.models import (
 )
 from eduplan.registry.queries import listed_kindergartens
 from eduplan.web.search import initials
-
-implements("report", "public_directory", ["PRE-4.2.2", "PRE-4.2.4"])
 
 FIRST_LEVEL = "first"
 GRADE_LABELS = dict(KindergartenGrade.choices)

@@ -1,7 +1,7 @@
 """Public lists and plain-language indicators (公示):
 
 - the current lists of public (公办) and inclusive (普惠性: public plus recognised inclusive
-  private) kindergartens per county, with their published annual inspection result (PRE-4.2.2),
+  private) kindergartens per county, with their published annual inspection result,
   downloadable as xlsx and csv;
 - each county's plan indicators as sentences a parent can read ("2024–2025学年 红塔区 学前三年毛入园率
   93.5%,目标不低于96%(2025年底):进度滞后"), from the metrics' cached indicator records.
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eduplan.metrics.indicators import BAN_NOTE_PREFIX
 from eduplan.output import write_xlsx
 from eduplan.supervision.annual import published_annual_results
 from eduplan.supervision.models import AnnualResult
@@ -239,7 +240,7 @@ def statement(rec: dict[str, Any]) -> Statement:
         verdict_zh, verdict_en = STATUS_TEXT.get(status, ("", status))
     zh = f"{head_zh},目标{cmp_zh}{_num(rec['target'])}{unit}({when_zh}):{verdict_zh}"
     en = f"{head_en}; target {cmp_en} {_num(rec['target'])}{unit_en} by {when_en}: {verdict_en}"
-    if rec.get("note") and str(rec["note"]).startswith("PRE-5.4"):
+    if rec.get("note") and BAN_NOTE_PREFIX in str(rec["note"]):
         zh += f"。{rec['note'].split(' / ')[0]}"
         en += f". {rec['note'].split(' / ')[-1]}"
     return Statement(rec["indicator"], rec["set"], rec.get("group") or "", zh, en, status, rec.get("met"))

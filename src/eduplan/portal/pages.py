@@ -1,5 +1,5 @@
-"""What one kindergarten's public page shows (PRE-4.2.4: 幼儿园信息公示 — staffing, fees, quality
-evaluation; PRE-4.2.2: annual inspection results published), assembled from public facts only.
+"""What one kindergarten's public page shows (幼儿园信息公示 — staffing, fees, quality
+evaluation; annual inspection results published), assembled from public facts only.
 
 Staffing is a summary — counts by post and the certified share of principals and teachers — read
 as (role, certificate) pairs: no staff member's name, identity number or any other personal field
@@ -93,7 +93,7 @@ def classes_summary(institution: Institution, school_year: int | None) -> list[d
 
 
 def annual_results(institution: Institution, limit: int = 5) -> list[dict[str, Any]]:
-    """Published annual inspection results, latest first (PRE-4.2.2); override reasons stay internal."""
+    """Published annual inspection results, latest first; override reasons stay internal."""
     return [
         {"year": a.year, "result": a.result, "label": a.get_result_display(), "reasons": a.reasons}
         for a in published_annual_results().filter(institution=institution)[:limit]

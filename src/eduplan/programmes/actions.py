@@ -43,13 +43,13 @@ def _upsert(
     return save_record(obj, user=user, reason=reason)
 
 
-# -- HS-2.2 -------------------------------------------------------------------------------------
+# -- standardisation (一校一案) ------------------------------------------------------------------------
 
 
 def record_project(
     institution: Institution, *, title: str, user: Any = None, reason: str = "", **fields: Any
 ) -> StandardisationProject:
-    """Create or update a high school's standardisation project (HS-2.2 一校一案)."""
+    """Create or update a high school's standardisation project (一校一案)."""
     return _upsert(
         StandardisationProject,
         {"institution": institution, "title": title},
@@ -67,7 +67,7 @@ def report_project_progress(
     )
 
 
-# -- HS-2.9, HS-T9, PRE-T7 ------------------------------------------------------------------------
+# -- designations ----------------------------------------------------------------------------------
 
 
 def designate(
@@ -80,7 +80,7 @@ def designate(
     **fields: Any,
 ) -> Designation:
     """Record a designation. A demonstration kindergarten is also marked on the registry record
-    (``Institution.is_demonstration``), which the PRE-T7 kindergarten indicator counts, so the two
+    (``Institution.is_demonstration``), which the kindergarten indicator counts, so the two
     cannot drift apart through this action (rule PROG-DEMO-KG-SYNC catches other paths)."""
     with transaction.atomic():
         obj = _upsert(
@@ -112,7 +112,7 @@ def _sync_demonstration_flag(institution: Institution) -> None:
     institution.refresh_from_db()
     if institution.is_demonstration != in_force:
         registry_actions.update_fields(
-            institution, {"is_demonstration": in_force}, reason="课程游戏化示范园认定 PRE-T7 designation"
+            institution, {"is_demonstration": in_force}, reason="课程游戏化示范园认定 designation"
         )
 
 
@@ -128,7 +128,7 @@ def designate_area(
     )
 
 
-# -- HS-2.6 -----------------------------------------------------------------------------------------
+# -- school groups (集团化办学) -------------------------------------------------------------------------
 
 
 def create_group(
@@ -155,7 +155,7 @@ def add_group_member(
     )
 
 
-# -- PRE-4.1.4 --------------------------------------------------------------------------------------
+# -- subsidies to inclusive private kindergartens --------------------------------------------------
 
 
 def set_subsidy_standard(
@@ -199,7 +199,7 @@ def record_disbursement(
     )
 
 
-# -- PRE-4.2.2 --------------------------------------------------------------------------------------
+# -- parent committees and volunteers --------------------------------------------------------------
 
 
 def establish_committee(
@@ -226,7 +226,7 @@ def record_volunteer_duty(
     )
 
 
-# -- PRE-5.2 ----------------------------------------------------------------------------------------
+# -- incentives ------------------------------------------------------------------------------------
 
 
 def certify_county(

@@ -23,9 +23,9 @@ for _kind in PROGRAMME_KINDS.values():
     add_routes(router, _kind, prefix="programmes/", write=import_register_rows)
 
 
-@router.get("/programmes/incentives", operation_id="programme_incentives", summary="PRE-5.2 incentives")
+@router.get("/programmes/incentives", operation_id="programme_incentives", summary="incentives")
 def incentives(request: HttpRequest) -> Any:
-    """Counties eligible for PRE-5.2 incentives (targets met, or certified first), in the caller's scope."""
+    """Counties eligible for incentives (targets met, or certified first), in the caller's scope."""
     rows = incentive_list(caller(request))
     for r in rows:
         r["certified_on"] = r["certified_on"].isoformat() if r["certified_on"] else None

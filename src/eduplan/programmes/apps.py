@@ -1,5 +1,17 @@
 from django.apps import AppConfig
 
+#: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
+#: maps each to its clauses (docs/plans.md).
+CHECKS = (
+    ("register", "programmes.incentives", "", "programmes.CountyCertification"),
+    ("register", "programmes.standardisation", "", "programmes.StandardisationProject"),
+    ("register", "programmes.designations", "", "programmes.Designation"),
+    ("register", "programmes.school_groups", "", "programmes.SchoolGroup"),
+    ("register", "programmes.subsidies", "", "programmes.SubsidyDisbursement"),
+    ("register", "programmes.parent_committees", "", "programmes.ParentCommittee"),
+    ("report", "notice_incentives"),
+)
+
 
 class ProgrammesConfig(AppConfig):
     name = "eduplan.programmes"
@@ -18,3 +30,7 @@ class ProgrammesConfig(AppConfig):
         from . import notice
 
         register_notice_part(notice)
+
+        from eduplan.plans.checks import register_all
+
+        register_all(CHECKS)

@@ -14,7 +14,6 @@ import datetime as dt
 
 from eduplan.intake import kinds as intake_kinds
 from eduplan.intake.kinds import Kind, KindSet, UnknownKind, field_column, normalise_text
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel, InstitutionKind
 
 from .models import (
@@ -58,7 +57,7 @@ PROJECTS = Kind(
     label="高中标准化建设",
     model=StandardisationProject,
     order=ORDER,
-    description="普通高中标准化建设一校一案(HS-2.2) one standardisation plan per high school",
+    description="普通高中标准化建设一校一案 one standardisation plan per high school",
     columns=(
         _inst(StandardisationProject, "H1", HS),
         field_column(StandardisationProject, "title", example="一校一案(2023-2025)"),
@@ -80,7 +79,7 @@ DESIGNATIONS = Kind(
     model=Designation,
     order=ORDER,
     description=(
-        "学科基地、特色学校(HS-2.9),名校网络课堂(HS-T9),课程游戏化示范园(PRE-T7) "
+        "学科基地、特色学校,名校网络课堂,课程游戏化示范园 "
         "subject bases, characteristic schools, online classrooms, demonstration kindergartens"
     ),
     columns=(
@@ -102,7 +101,7 @@ AREAS = Kind(
     label="课程游戏化示范区",
     model=DemonstrationArea,
     order=ORDER,
-    description="课程游戏化示范区(PRE-T7):县或乡镇 play-based curriculum demonstration areas",
+    description="课程游戏化示范区:县或乡镇 play-based curriculum demonstration areas",
     columns=(
         field_column(
             DemonstrationArea,
@@ -127,7 +126,7 @@ GROUPS = Kind(
     label="教育集团",
     model=SchoolGroup,
     order=ORDER,
-    description="集团化办学(HS-2.6),以牵头学校标识 school groups, named by their lead school",
+    description="集团化办学,以牵头学校标识 school groups, named by their lead school",
     columns=(
         _inst(SchoolGroup, "H1", field="lead", key="lead_code", label="牵头学校代码"),
         field_column(SchoolGroup, "name", example="玉溪一中教育集团"),
@@ -146,7 +145,7 @@ MEMBERS = Kind(
     label="集团成员",
     model=SchoolGroupMember,
     order=ORDER + 1,
-    description="教育集团成员学校(HS-2.6) member schools of each group",
+    description="教育集团成员学校 member schools of each group",
     columns=(
         _inst(SchoolGroupMember, "H1", field="lead", key="lead_code", label="牵头学校代码"),
         _inst(SchoolGroupMember, "H2", field="member", key="member_code", label="成员学校代码"),
@@ -163,7 +162,7 @@ STANDARDS = Kind(
     label="普惠民办园奖补标准",
     model=SubsidyStandard,
     order=ORDER,
-    description="各县普惠性民办园生均奖补标准(PRE-4.1.4) each county's subsidy per child",
+    description="各县普惠性民办园生均奖补标准 each county's subsidy per child",
     columns=(
         _county(SubsidyStandard),
         field_column(SubsidyStandard, "school_year", min_value=1949, max_value=2100, example=2024),
@@ -181,7 +180,7 @@ SUBSIDIES = Kind(
     label="奖补资金拨付",
     model=SubsidyDisbursement,
     order=ORDER + 1,
-    description="普惠性民办园奖补资金拨付(PRE-4.1.4) subsidies paid to inclusive private kindergartens",
+    description="普惠性民办园奖补资金拨付 subsidies paid to inclusive private kindergartens",
     columns=(
         _inst(SubsidyDisbursement, "K9", KG),
         field_column(SubsidyDisbursement, "school_year", min_value=1949, max_value=2100, example=2024),
@@ -201,7 +200,7 @@ COMMITTEES = Kind(
     label="家长委员会",
     model=ParentCommittee,
     order=ORDER,
-    description="幼儿园家长委员会(PRE-4.2.2) parent committees",
+    description="幼儿园家长委员会 parent committees",
     columns=(
         _inst(ParentCommittee, "K1", KG),
         field_column(ParentCommittee, "established_on", example=_D(2023, 10, 1)),
@@ -218,7 +217,7 @@ DUTIES = Kind(
     label="家长志愿者值守",
     model=VolunteerDuty,
     order=ORDER,
-    description="家长志愿者值守记录(PRE-4.2.2) parent volunteer duty",
+    description="家长志愿者值守记录 parent volunteer duty",
     columns=(
         _inst(VolunteerDuty, "K1", KG),
         field_column(VolunteerDuty, "on", example=_D(2024, 10, 8)),
@@ -235,7 +234,7 @@ CERTIFICATIONS = Kind(
     label="普及普惠县认定",
     model=CountyCertification,
     order=ORDER,
-    description="学前教育普及普惠县认定(PRE-5.2 率先认定) county certifications",
+    description="学前教育普及普惠县认定(率先认定) county certifications",
     columns=(
         _county(CountyCertification),
         field_column(CountyCertification, "kind", example="provincial"),
@@ -280,10 +279,3 @@ def programme_kind_set() -> KindSet:
     registers (a workbook may carry both; programme rows are written after the registry's), as
     registered at start-up (``ProgrammesConfig.ready``)."""
     return KindSet("programmes", [*intake_kinds.KINDS.values(), *PROGRAMME_KINDS.values()])
-
-
-implements("register", "programmes.standardisation", ["HS-2.2"])
-implements("register", "programmes.designations", ["HS-2.9", "HS-T9", "PRE-T7"])
-implements("register", "programmes.school_groups", ["HS-2.6"])
-implements("register", "programmes.subsidies", ["PRE-4.1.4"])
-implements("register", "programmes.parent_committees", ["PRE-4.2.2"])

@@ -1,15 +1,15 @@
 """Programme registers: the plan's qualitative measures that are records rather than numbers.
 
-- standardisation projects, one plan per high school (一校一案, HS-2.2);
-- designations: subject bases and characteristic schools (双创建, HS-2.9), "名校网络课堂" online
-  classrooms (HS-T9), play-based curriculum demonstration kindergartens (PRE-T7) — and the
-  demonstration *areas* (a county or a township, PRE-T7) in their own table, since they hang from a
+- standardisation projects, one plan per high school (一校一案);
+- designations: subject bases and characteristic schools (双创建), "名校网络课堂" online
+  classrooms, play-based curriculum demonstration kindergartens — and the
+  demonstration *areas* (a county or a township) in their own table, since they hang from a
   division, not an institution;
-- school groups (集团化办学, HS-2.6): a group is named by its lead school, members hang from it;
+- school groups (集团化办学): a group is named by its lead school, members hang from it;
 - subsidy disbursements to inclusive private kindergartens with the county's standard per child
-  (PRE-4.1.4);
-- parent committees and parent volunteer duty (PRE-4.2.2);
-- county certifications (普及普惠县), the second half of the incentives rule (PRE-5.2).
+;
+- parent committees and parent volunteer duty;
+- county certifications (普及普惠县), the second half of the incentives rule.
 
 Every model keeps a full history, validates in ``clean`` (the same refusal from the admin, the API,
 an import and a test) and declares its ``SCOPE`` for ``accounts.scoping.scope``. Writes go through
@@ -46,7 +46,7 @@ def _require_kind(institution: Institution | None, kinds: tuple[str, ...], zh: s
     return {}
 
 
-# -- HS-2.2 standardisation (一校一案) --------------------------------------------------------------
+# -- standardisation (一校一案) ------------------------------------------------------------------------
 
 
 class ProjectStage(models.TextChoices):
@@ -58,7 +58,7 @@ class ProjectStage(models.TextChoices):
 
 class StandardisationProject(models.Model):
     """A high school's standardisation plan (一校一案): what it covers, its budget and timetable,
-    where it stands. HS-2.2 asks for one per school, "with a timetable and route"."""
+    where it stands. asks for one per school, "with a timetable and route"."""
 
     institution = models.ForeignKey(
         Institution, verbose_name="学校 school", on_delete=models.PROTECT, related_name="standardisation"
@@ -112,7 +112,7 @@ class StandardisationProject(models.Model):
             raise ValidationError(errors)
 
 
-# -- designations: HS-2.9, HS-T9, PRE-T7 ---------------------------------------------------------
+# -- designations ----------------------------------------------------------------------------------
 
 
 class DesignationKind(models.TextChoices):
@@ -130,7 +130,7 @@ HIGH_SCHOOL_DESIGNATIONS = (
 
 
 class Subject(models.TextChoices):
-    """HS-2.9 names politics, Chinese, mathematics, English, physics, history "…"."""
+    """The plan names politics, Chinese, mathematics, English, physics, history "…"."""
 
     POLITICS = "politics", "思想政治 Politics"
     CHINESE = "chinese", "语文 Chinese"
@@ -218,7 +218,7 @@ class Designation(models.Model):
 
 
 class DemonstrationArea(models.Model):
-    """A play-based curriculum demonstration area (课程游戏化示范区, PRE-T7): a county or a township."""
+    """A play-based curriculum demonstration area (课程游戏化示范区): a county or a township."""
 
     division = models.ForeignKey(
         Division,
@@ -258,7 +258,7 @@ class DemonstrationArea(models.Model):
             raise ValidationError(errors)
 
 
-# -- HS-2.6 group schooling (集团化办学) --------------------------------------------------------
+# -- group schooling (集团化办学) -----------------------------------------------------------------------
 
 
 class GroupKind(models.TextChoices):
@@ -350,7 +350,7 @@ class SchoolGroupMember(models.Model):
             )
 
 
-# -- PRE-4.1.4 subsidies to inclusive private kindergartens ------------------------------------
+# -- subsidies to inclusive private kindergartens --------------------------------------------------
 
 
 class SubsidyStandard(models.Model):
@@ -444,7 +444,7 @@ class SubsidyDisbursement(models.Model):
             raise ValidationError(errors)
 
 
-# -- PRE-4.2.2 parent committees and volunteers ---------------------------------------------------
+# -- parent committees and volunteers --------------------------------------------------------------
 
 
 class ParentCommittee(models.Model):
@@ -533,7 +533,7 @@ class VolunteerDuty(models.Model):
             raise ValidationError(errors)
 
 
-# -- PRE-5.2 incentives: certification ---------------------------------------------------------
+# -- incentives: certification ---------------------------------------------------------------------
 
 
 class CertificationKind(models.TextChoices):
@@ -542,7 +542,7 @@ class CertificationKind(models.TextChoices):
 
 
 class CountyCertification(models.Model):
-    """A county certified 普及普惠 (the first certified are rewarded, PRE-5.2)."""
+    """A county certified 普及普惠 (the first certified are rewarded)."""
 
     county = models.ForeignKey(
         Division, verbose_name="县(市、区) county", on_delete=models.PROTECT, related_name="certifications"

@@ -1,4 +1,4 @@
-"""Counties eligible for incentives (PRE-5.2) in the monthly notice (通报): the counterpart of the
+"""Counties eligible for incentives in the monthly notice (通报): the counterpart of the
 criticism in section 五, under the rule of :func:`eduplan.programmes.queries.incentive_list`
 (every county target met, or certified first). One of the notice's parts
 (``eduplan.common.noticeparts``, registered by ``ProgrammesConfig.ready``).
@@ -9,12 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eduplan.plans.coverage import implements
 from eduplan.registry.models import Division
 
 from .queries import incentive_list
-
-implements("report", "notice_incentives", ["PRE-5.2"])
 
 KEY = "incentives"
 SECTION = 5  # 通报批评 — and, beside it, the counties the plan rewards

@@ -10,7 +10,6 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from eduplan.accounts.scoping import scope
 from eduplan.metrics.cached import indicator_records_for
-from eduplan.plans.coverage import implements
 from eduplan.registry.models import Division
 
 from .models import (
@@ -21,8 +20,6 @@ from .models import (
     SubsidyDisbursement,
     SubsidyStandard,
 )
-
-implements("register", "programmes.incentives", ["PRE-5.2"])
 
 # Plan indicator behind each designation count shown against its target (plan/yuxi-2022-26.toml).
 TARGET_INDICATORS = {
@@ -53,7 +50,7 @@ def disbursements(user: Any) -> QuerySet:
 
 
 def due_amount(row: SubsidyDisbursement) -> Decimal | None:
-    """Standard × children (PRE-4.1.4: 足额); ``None`` when the county set no standard that year."""
+    """Standard × children (足额); ``None`` when the county set no standard that year."""
     per_child = getattr(row, "per_child", None)
     if per_child is None:
         per_child = (
@@ -65,7 +62,7 @@ def due_amount(row: SubsidyDisbursement) -> Decimal | None:
 
 
 def subsidy_status(row: SubsidyDisbursement, as_of: dt.date) -> dict[str, Any]:
-    """What a user reads off one disbursement: due, shortfall, days late (PRE-4.1.4 足额、按时)."""
+    """What a user reads off one disbursement: due, shortfall, days late (足额、按时)."""
     due = due_amount(row)
     shortfall = None if due is None else max(due - row.paid_amount, Decimal("0"))
     if row.paid_on is not None:
@@ -97,13 +94,13 @@ def targets() -> dict[str, float]:
     return out
 
 
-# -- PRE-5.2 incentives -------------------------------------------------------------------------
+# -- incentives -------------------------------------------------------------------------
 
 
 def incentive_list(
     user: Any, records: list[dict[str, Any]] | None = None, year: int | None = None
 ) -> list[dict[str, Any]]:
-    """Counties eligible for PRE-5.2 incentives, as the user may see them.
+    """Counties eligible for incentives, as the user may see them.
 
     The rule (docs/programmes.md): a county is eligible *for meeting targets* when, in the latest
     school year with indicator values (or ``year``), every indicator with a target that applies to

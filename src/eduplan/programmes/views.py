@@ -1,6 +1,6 @@
 """Pages under ``/office/programmes/``: thin — read through the one scoping function, render.
 An overview with designation counts against the plan's targets, a list per register with filters
-and an xlsx export of exactly what the list shows, and the PRE-5.2 incentives list."""
+and an xlsx export of exactly what the list shows, and the incentives list."""
 
 from __future__ import annotations
 

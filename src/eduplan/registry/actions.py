@@ -74,7 +74,7 @@ def create_institution(*, user: Any = None, **fields: Any) -> Institution:
 def rename_institution(
     institution: Institution, new_name: str, *, on: dt.date, reason: str = "", user: Any = None
 ) -> Institution:
-    """Rename and publish old → new (PRE-4.2.4: non-compliant names are changed and re-licensed)."""
+    """Rename and publish old → new (non-compliant names are changed and re-licensed)."""
     with transaction.atomic():
         old = institution.name
         update_fields(institution, {"name": new_name}, user=user, reason=reason or "更名 renamed")
@@ -183,7 +183,7 @@ def create_pairing(
 def appoint_management_post(
     county: Division, *, post: str, person_name: str, start_date: dt.date, user: Any = None, **fields: Any
 ) -> ManagementAppointment:
-    """PRE-4.2.1: each county names a preschool administrator and a preschool researcher."""
+    """Each county names a preschool administrator and a preschool researcher."""
     if county.level != DivisionLevel.COUNTY:
         raise ValueError(f"{county} 不是县级区划 / is not a county")
     if post not in ManagementPost.values:

@@ -174,15 +174,15 @@ class Employment(models.TextChoices):
 
 
 class ManagementPost(models.TextChoices):
-    """County management network posts required by PRE-4.2.1."""
+    """County management network posts the plan requires."""
 
     PRESCHOOL_ADMIN = "preschool_admin", "学前管理专干 Preschool administrator"
     PRESCHOOL_RESEARCHER = "preschool_researcher", "幼教专职教研员 Preschool researcher"
 
 
 class PairingKind(models.TextChoices):
-    KG_SUPPORT = "kg_support", "一级园帮扶 First-level kindergarten support (PRE-4.5.2)"
-    HS_TRUSTEESHIP = "hs_trusteeship", "县中托管帮扶 County high school trusteeship (HS-2.5)"
+    KG_SUPPORT = "kg_support", "一级园帮扶 First-level kindergarten support"
+    HS_TRUSTEESHIP = "hs_trusteeship", "县中托管帮扶 County high school trusteeship"
 
 
 class Role(models.TextChoices):

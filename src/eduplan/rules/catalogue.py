@@ -1,7 +1,7 @@
 """The compliance catalogue: every rule of the plan, its clause, its parameters and their sources.
 
 A rule is a plain function ``(ctx: RuleContext) -> Iterable[RuleFinding]`` registered with the
-:func:`rule` decorator, which records its id, the clauses it enforces (``CLAUSES.md``), its default
+:func:`rule` decorator, which records its id (the check ``rule:<id>``; the plan file maps it to its clauses), its default
 severity and the ``plan/standards.toml`` keys it reads. Adding a rule is adding one function (in the
 module of its family) and one test. :func:`run_rules` runs a selection of the catalogue over the
 registry; every read goes through the one scoping function when a user is given, so a county
@@ -24,7 +24,9 @@ from typing import Any
 
 from django.db.models import Count, Exists, Max, Model, OuterRef, Q, QuerySet
 
-from eduplan.plans import standards
+from eduplan.plans import checks, standards
+from eduplan.plans.assumptions import PENDING_EN, PENDING_ZH, pending_for
+from eduplan.plans.checks import clauses_for
 
 from .findings import EntityType, FindingKind, RuleFinding, Severity
 
@@ -94,7 +96,6 @@ class Rule:
     yet: it runs, and says per county that it cannot check (never a silent pass)."""
 
     id: str
-    clauses: tuple[str, ...]
     severity: Severity
     title_zh: str
     title_en: str
@@ -111,6 +112,15 @@ class Rule:
 
     def is_checkable(self) -> bool:
         return self.checkable
+
+    @property
+    def check_id(self) -> str:
+        return f"rule:{self.id}"
+
+    @property
+    def clauses(self) -> tuple[str, ...]:
+        """The clauses of the plan in force this rule serves (the plan file maps them)."""
+        return clauses_for(self.check_id)
 
     @property
     def clause(self) -> str:
@@ -155,7 +165,6 @@ class Rule:
 def rule(
     rule_id: str,
     *,
-    clauses: Sequence[str],
     title_zh: str,
     title_en: str,
     severity: Severity = Severity.MEDIUM,
@@ -173,7 +182,6 @@ def rule(
     ) -> Callable[..., Iterable[RuleFinding]]:
         entry = Rule(
             id=rule_id,
-            clauses=tuple(clauses),
             severity=Severity(severity),
             title_zh=title_zh,
             title_en=title_en,
@@ -187,22 +195,10 @@ def rule(
         if existing is not None and existing.func.__qualname__ != func.__qualname__:
             raise ValueError(f"rule id {rule_id!r} is registered twice")
         _CATALOGUE[rule_id] = entry
-        _declare_coverage(entry)
+        checks.register("rule", rule_id, title_zh)
         return func
 
     return register
-
-
-def _declare_coverage(entry: Rule) -> None:
-    """Tell the plan's coverage map which clauses this rule serves (``plans.coverage``).
-
-    Guarded: the coverage module is written in parallel; until it exists there is nothing to tell.
-    """
-    try:
-        from eduplan.plans.coverage import implements  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return
-    implements("rule", entry.id, list(entry.clauses))
 
 
 def catalogue() -> dict[str, Rule]:
@@ -410,6 +406,13 @@ class RuleContext:
         entry = self._base()
         if kind == FindingKind.NO_DATA and severity is None:
             severity = Severity.INFO
+        pending = pending_for(entry.check_id) if kind == FindingKind.VIOLATION else []
+        if pending:
+            # Rests on an unconfirmed assumption: shown, marked, never a sanction on its own.
+            details = {**(details or {}), "basis_pending": pending}
+            if PENDING_ZH not in message_zh:
+                message_zh = f"{message_zh}({PENDING_ZH})"
+                message_en = f"{message_en} ({PENDING_EN})"
         return RuleFinding(
             rule=entry.id,
             clause=entry.clause,

@@ -1,6 +1,6 @@
 """Class and school size: kindergarten classes over their age group's limit, kindergartens over
 360 children, high school 大班额 (56–65) and 超大班额 (66+), new-intake classes over 55, newly built
-high schools over 3000 students (PRE-4.1.2, HS-2.7, HS-T5…T7).
+high schools over 3000 students.
 
 Each rule is one query over the school year's classes: the database computes headcounts and keeps
 only the offending rows.
@@ -43,7 +43,6 @@ def _oversize_condition(limits: dict[str, int]) -> Q:
 
 @rule(
     "KG-CLASS-SIZE",
-    clauses=("PRE-4.1.2",),
     severity=Severity.MEDIUM,
     title_zh="幼儿园班额超过年龄组上限(小班25、中班30、大班35、混合班30)",
     title_en="Kindergarten classes over their age group's limit (25/30/35, mixed 30)",
@@ -56,7 +55,7 @@ def _oversize_condition(limits: dict[str, int]) -> Q:
     ),
 )
 def kindergarten_class_size(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.1.2 asks to eliminate large kindergarten classes; no national 大班额 definition exists,
+    """The plan asks to eliminate large kindergarten classes; no national 大班额 definition exists,
     so a class over its age group's limit (幼儿园工作规程 art. 11) is oversize (STANDARDS.md)."""
     limits = kg_class_limits(ctx)
     labels = dict(AgeGroup.choices)
@@ -84,7 +83,6 @@ def kindergarten_class_size(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-SIZE",
-    clauses=("PRE-4.1.2",),
     severity=Severity.LOW,
     title_zh="幼儿园规模超过360人",
     title_en="Kindergartens with more than 360 children",
@@ -114,7 +112,6 @@ def kindergarten_size(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-CLASS-COMPLIANCE",
-    clauses=("PRE-4.1.2", "PRE-T4"),
     severity=Severity.MEDIUM,
     entity=EntityType.COUNTY,
     title_zh="县域幼儿园班额达标率低于85%(普及普惠督导评估)",
@@ -123,7 +120,7 @@ def kindergarten_size(ctx: RuleContext) -> Iterator[RuleFinding]:
 )
 def county_class_compliance(ctx: RuleContext) -> Iterator[RuleFinding]:
     """The county assessment (教督〔2020〕1号) asks that ≥ 85% of kindergarten classes are within
-    their limit; a county below it cannot be certified 普及普惠 (PRE-T4)."""
+    their limit; a county below it cannot be certified 普及普惠."""
     minimum = float(ctx.param("assessment.class_size_compliance_min"))
     limits = kg_class_limits(ctx)
     counties = {c["code"]: c for c in ctx.counties()}
@@ -159,14 +156,13 @@ def _high_school_classes(ctx: RuleContext) -> Any:
 
 @rule(
     "HS-BIG-CLASS",
-    clauses=("HS-2.7", "HS-T5"),
     severity=Severity.MEDIUM,
     title_zh="普通高中大班额(56–65人)和超大班额(66人及以上)",
     title_en="High school classes of 56–65 (大班额) and 66 or more (超大班额)",
     params=("school_class_size.big_class_min", "school_class_size.super_class_min"),
 )
 def high_school_big_classes(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-T5: basically eliminate classes of 56 or more; 66+ (超大班额) is reported as high."""
+    """Basically eliminate classes of 56 or more; 66+ (超大班额) is reported as high."""
     big = int(ctx.param("school_class_size.big_class_min"))
     huge = int(ctx.param("school_class_size.super_class_min"))
     rows = _high_school_classes(ctx).filter(size__gte=big).values(*inst_fields(), "name", "size")
@@ -188,14 +184,13 @@ def high_school_big_classes(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "HS-NEW-INTAKE",
-    clauses=("HS-2.7", "HS-T6"),
     severity=Severity.MEDIUM,
     title_zh="普通高中新入学年级班额超过55人",
     title_en="High school new-intake classes over 55",
     params=("school_class_size.new_intake_max",),
 )
 def high_school_new_intake(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-T6: classes of the entry grade may not exceed 55 students."""
+    """Classes of the entry grade may not exceed 55 students."""
     limit = int(ctx.param("school_class_size.new_intake_max"))
     rows = (
         _high_school_classes(ctx)
@@ -216,14 +211,13 @@ def high_school_new_intake(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "HS-NEW-SCHOOL-SIZE",
-    clauses=("HS-2.7", "HS-T7"),
     severity=Severity.MEDIUM,
     title_zh="新建普通高中规模超过3000人",
     title_en="Newly built high schools with more than 3000 students",
     params=("school_class_size.new_school_max_students",),
 )
 def new_high_school_size(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-T7: a newly built general high school has at most 3000 students."""
+    """A newly built general high school has at most 3000 students."""
     limit = int(ctx.param("school_class_size.new_school_max_students"))
     rows = (
         ctx.classes()

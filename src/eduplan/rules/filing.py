@@ -1,6 +1,6 @@
-"""Filing deadlines: principal and full-time teacher changes filed within one month (PRE-4.2.4),
-fee standards filed one month before they take effect (PRE-4.1.3), kindergarten information
-published (PRE-4.2.4).
+"""Filing deadlines: principal and full-time teacher changes filed within one month,
+fee standards filed one month before they take effect, kindergarten information
+published.
 
 Changes and fees are judged for the school year being checked: a change that happened in it, a fee
 in force during it. A deadline still running on ``as_of`` is not a finding yet.
@@ -54,7 +54,6 @@ def _changes(ctx: RuleContext) -> Any:
 
 @rule(
     "STAFF-CHANGE-FILING",
-    clauses=("PRE-4.2.4",),
     severity=Severity.MEDIUM,
     title_zh="园长、专任教师变动未在一个月内备案更新",
     title_en="Principal or full-time teacher changes not filed within one month",
@@ -67,7 +66,7 @@ def _changes(ctx: RuleContext) -> Any:
     ),
 )
 def staff_change_filing(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.2.4: kindergarten information is updated within one month of a change of principal or
+    """Kindergarten information is updated within one month of a change of principal or
     full-time teacher. Unfiled changes past the deadline and late filings are both reported."""
     days = int(ctx.param("filing.staff_change_days"))
     fields = (*inst_fields(), "name", "role", "start_date", "end_date", "change", "change_filed_on")
@@ -116,14 +115,13 @@ def _staff_finding(
 
 @rule(
     "FEE-FILING",
-    clauses=("PRE-4.1.3",),
     severity=Severity.MEDIUM,
     title_zh="收费标准未在执行前1个月备案",
     title_en="Fee standards not filed one month before they take effect",
     params=("filing.fee_filing_days_before",),
 )
 def fee_filing(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.1.3: a fee is filed at least one month before it takes effect. The fees in force during
+    """A fee is filed at least one month before it takes effect. The fees in force during
     the school year are judged (the one in force at its start and any taking effect in it); an
     unfiled fee whose filing deadline has not passed is not yet late."""
     from eduplan.registry.models import FeeStandard
@@ -173,13 +171,12 @@ def fee_filing(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-INFO-PUBLISHED",
-    clauses=("PRE-4.2.4",),
     severity=Severity.LOW,
     title_zh="幼儿园信息(保教人员、收费、质量评估)未备案公示",
     title_en="Kindergarten information (staff, fees, quality evaluation) not published",
 )
 def info_published(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.2.4: kindergarten information is filed and published. A kindergarten without a yearly
+    """Kindergarten information is filed and published. A kindergarten without a yearly
     record for the school year is reported as not checkable."""
     base = ctx.open_institutions().filter(kind=InstitutionKind.KINDERGARTEN)
     unpublished = base.filter(years__school_year=ctx.year, years__info_published=False)

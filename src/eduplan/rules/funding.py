@@ -1,6 +1,6 @@
-"""Funding: per-child public funding of public kindergartens (PRE-5.3, PRE-4.2.5), per-student
-public funding of public high schools (HS-2.8), and education spending that must not decrease year
-on year (PRE-5.3, 两个只增不减).
+"""Funding: per-child public funding of public kindergartens, per-student
+public funding of public high schools, and education spending that must not decrease year
+on year (两个只增不减).
 
 Both per-student standards are local figures not verified as national (``verified = false`` in
 ``plan/standards.toml``): every finding cites them as unverified. The registry holds no county
@@ -46,14 +46,13 @@ def _per_student(
 
 @rule(
     "KG-FUNDING",
-    clauses=("PRE-5.3", "PRE-4.2.5"),
     severity=Severity.MEDIUM,
     title_zh="公办园生均公用经费低于标准",
     title_en="Public kindergartens' per-child public funding below the standard",
     params=("funding.kindergarten_per_child_min",),
 )
 def kindergarten_funding(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-5.3 / PRE-4.2.5: per-child public funding for public kindergartens (local standard)."""
+    """Per-child public funding for public kindergartens (local standard)."""
     minimum = Decimal(str(ctx.param("funding.kindergarten_per_child_min")))
     yield from _per_student(
         ctx, InstitutionKind.KINDERGARTEN, minimum, "生均公用经费", "per-child public funding"
@@ -62,14 +61,13 @@ def kindergarten_funding(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "HS-FUNDING",
-    clauses=("HS-2.8",),
     severity=Severity.MEDIUM,
     title_zh="公办普通高中生均公用经费低于标准",
     title_en="Public high schools' per-student public funding below the standard",
     params=("high_school_funding.per_student_min",),
 )
 def high_school_funding(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-2.8: the per-student public funding standard is met in full."""
+    """The per-student public funding standard is met in full."""
     minimum = Decimal(str(ctx.param("high_school_funding.per_student_min")))
     yield from _per_student(
         ctx, InstitutionKind.HIGH_SCHOOL, minimum, "生均公用经费", "per-student public funding"
@@ -78,7 +76,6 @@ def high_school_funding(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "COUNTY-SPENDING-TREND",
-    clauses=("PRE-5.3",),
     severity=Severity.HIGH,
     entity=EntityType.COUNTY,
     title_zh="县级教育经费同比下降(两个只增不减)",
@@ -87,7 +84,7 @@ def high_school_funding(ctx: RuleContext) -> Iterator[RuleFinding]:
     note="登记册尚无县级教育经费数据 / the registry holds no county education spending yet",
 )
 def spending_trend(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-5.3: basic-education spending must not decrease. Not checkable until the registry holds
+    """Basic-education spending must not decrease. Not checkable until the registry holds
     each county's yearly education spending: reported per county, explicitly."""
     for county in ctx.counties():
         yield ctx.at_county(

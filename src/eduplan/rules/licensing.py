@@ -1,4 +1,4 @@
-"""Licensing and supply (PRE-4.1.2): every unlicensed kindergarten (无证园), classified as the plan
+"""Licensing and supply: every unlicensed kindergarten (无证园), classified as the plan
 asks; residential supporting kindergartens delivered with their housing (四同步).
 
 - meets the kindergarten standard → rectify and license (整改后颁发办园许可证);
@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Count, F, Q
 
 from eduplan.plans import standards
+from eduplan.plans.assumptions import pending_for
 from eduplan.registry.choices import InstitutionKind, LicenceStatus, StaffRole
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
@@ -39,6 +40,12 @@ OUTCOMES = {
         "meets the 办园点 standard: approve as a teaching point",
     ),
     "close": ("两项标准均不符合:予以取缔", "meets neither standard: close"),
+    # While the county standards are unconfirmed assumptions, a closure is never proposed.
+    "close_pending": (
+        "两项标准均不符合,但所依据的标准待确认(依据待确认):标准确认后再定处理",
+        "meets neither standard, but the standards are not yet confirmed (basis to be confirmed): "
+        "no closure proposed",
+    ),
 }
 
 
@@ -151,7 +158,6 @@ def _measured_text(m: dict[str, Any]) -> str:
 
 @rule(
     "KG-UNLICENSED",
-    clauses=("PRE-4.1.2",),
     severity=Severity.HIGH,
     title_zh="无证幼儿园分类治理(整改颁证/审批为办园点/取缔)",
     title_en="Unlicensed kindergartens, classified: rectify and license / approve as 办园点 / close",
@@ -170,16 +176,19 @@ def _measured_text(m: dict[str, Any]) -> str:
     ),
 )
 def unlicensed(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.1.2: review every unlicensed kindergarten against the county's standards. A
+    """Review every unlicensed kindergarten against the county's standards. A
     kindergarten whose licence status is not recorded is reported as not checkable."""
     base = ctx.open_institutions().filter(kind=InstitutionKind.KINDERGARTEN)
     rows = list(base.filter(licence_status=LicenceStatus.UNLICENSED).values("pk", *INSTITUTION_FIELDS))
     measured = _measure(ctx, [r["pk"] for r in rows]) if rows else {}
+    held = pending_for("rule:KG-UNLICENSED")
     for row in rows:
         m = measured[row["pk"]]
         outcome, unmet = classify(m, row["county__code"])
+        if outcome == "close" and held:
+            outcome = "close_pending"
         zh, en = OUTCOMES[outcome]
-        gaps = unmet["kindergarten"] if outcome != "close" else unmet["teaching_point"]
+        gaps = unmet["teaching_point"] if outcome.startswith("close") else unmet["kindergarten"]
         gap_zh = ";".join(g[0] for g in gaps)
         gap_en = "; ".join(g[1] for g in gaps)
         yield ctx.at_institution(
@@ -207,13 +216,12 @@ def unlicensed(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-SUPPORTING-SYNC",
-    clauses=("PRE-4.1.2",),
     severity=Severity.MEDIUM,
     title_zh="城镇小区配套园未与住宅同步交付(四同步)",
     title_en="Residential supporting kindergartens not delivered with the housing (四同步)",
 )
 def supporting_delivery(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.1.2: a residential supporting kindergarten is planned, approved, built and delivered
+    """A residential supporting kindergarten is planned, approved, built and delivered
     together with the housing. A kindergarten delivered after the housing, or not delivered while
     the housing is, breaks 同步交付; one whose housing date is unknown is reported as not checkable."""
     base = (

@@ -1,4 +1,4 @@
-"""Kindergarten names (PRE-4.2.4): the name clean-up of the plan, as a check on any name.
+"""Kindergarten names: the name clean-up of the plan, as a check on any name.
 
 A name must not carry the banned words (中国, 中华, 全国, 国际, 世界, 全球, 国家), foreign words or
 letters, foreign country or place names, one-sided feature words (双语, 艺术, 国学, 私塾…) or
@@ -30,11 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from eduplan.plans import standards
+from eduplan.plans.checks import clause_text
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
 from .findings import RuleFinding, Severity
 
-CLAUSE = "PRE-4.2.4"
+#: The check the name rules are (the plan file maps it to its clauses).
+CHECK = "rule:KG-NAME"
 WORDLIST_DIR = Path(__file__).resolve().parent / "wordlists"
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "divisions"
 
@@ -185,8 +187,12 @@ def short_place_name(name: str, suffixes: Sequence[str]) -> str:
 class Violation:
     category: str
     word: str
-    clause: str = CLAUSE
     matches: str = ""
+
+    @property
+    def clause(self) -> str:
+        """The clauses of the plan in force behind the name rules."""
+        return clause_text(CHECK)
 
     @property
     def label_zh(self) -> str:
@@ -486,7 +492,7 @@ def check_name(
     public_index: PublicNameIndex | None = None,
     places: Sequence[str] = (),
 ) -> NameVerdict:
-    """Check a (proposed) kindergarten name against PRE-4.2.4.
+    """Check a (proposed) kindergarten name against the naming rules.
 
     ``ownership`` is ``public`` or ``private`` (or a registry ownership code). For a private name the
     registry's public schools are compared unless ``public_index`` is given; when the registry
@@ -528,7 +534,6 @@ def _registry_public_index() -> tuple[PublicNameIndex | None, str]:
 
 @rule(
     "KG-NAME",
-    clauses=(CLAUSE,),
     severity=Severity.MEDIUM,
     title_zh="幼儿园名称不规范(禁用词、外文、外国地名、片面特色、宗教色彩、民办园冒用公办学校名称)",
     title_en="Non-compliant kindergarten names (banned, foreign, one-sided, religious words; "
@@ -541,7 +546,7 @@ def _registry_public_index() -> tuple[PublicNameIndex | None, str]:
     ),
 )
 def kindergarten_names(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """Every open kindergarten's name, one finding per offending word (PRE-4.2.4: rename and
+    """Every open kindergarten's name, one finding per offending word (rename and
     re-issue the licence). Private names are compared with the public schools in scope."""
     from eduplan.registry.choices import InstitutionKind, Ownership
     from eduplan.registry.models import Division

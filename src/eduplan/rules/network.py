@@ -1,7 +1,7 @@
-"""The management network, pairing and coverage: county preschool posts (PRE-4.2.1), first-level
-kindergartens supporting 1–2 others (PRE-4.5.2), county high schools in trusteeship (HS-2.5,
-HS-T10), kindergartens inside quality evaluation (PRE-4.5.1), rating of every kindergarten before
-2023 (PRE-T6), every high school on the education network (HS-T8)."""
+"""The management network, pairing and coverage: county preschool posts, first-level
+kindergartens supporting 1–2 others, county high schools in trusteeship,
+kindergartens inside quality evaluation, rating of every kindergarten before
+2023, every high school on the education network."""
 
 from __future__ import annotations
 
@@ -25,14 +25,13 @@ def _active(ctx: RuleContext, prefix: str = "") -> Q:
 
 @rule(
     "COUNTY-PRESCHOOL-POSTS",
-    clauses=("PRE-4.2.1",),
     severity=Severity.MEDIUM,
     entity=EntityType.COUNTY,
     title_zh="县级教育部门未配备学前管理专干或幼教专职教研员",
     title_en="County without a dedicated preschool administrator or preschool researcher",
 )
 def county_posts(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.2.1: each county bureau has at least one dedicated preschool administrator and one
+    """Each county bureau has at least one dedicated preschool administrator and one
     dedicated preschool researcher. A post held only part-time is reported as low."""
     from eduplan.registry.models import ManagementAppointment
 
@@ -73,14 +72,13 @@ def county_posts(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-PAIRING",
-    clauses=("PRE-4.5.2",),
     severity=Severity.LOW,
     title_zh="一级幼儿园帮扶幼儿园数不在1–2所之间",
     title_en="First-level kindergartens supporting fewer than 1 or more than 2 kindergartens",
     params=("pairing.kg_support_min", "pairing.kg_support_max", "kindergarten_grades.first_level"),
 )
 def kindergarten_pairing(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.5.2: every first-level kindergarten supports 1–2 kindergartens below first level;
+    """Every first-level kindergarten supports 1–2 kindergartens below first level;
     pairings running on ``as_of`` are counted, supported first-level kindergartens are not."""
     low, high = int(ctx.param("pairing.kg_support_min")), int(ctx.param("pairing.kg_support_max"))
     first = list(ctx.param("kindergarten_grades.first_level"))
@@ -109,13 +107,12 @@ def kindergarten_pairing(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "HS-TRUSTEESHIP",
-    clauses=("HS-2.5", "HS-T10"),
     severity=Severity.MEDIUM,
     title_zh="县中未实现托管帮扶(或未签订帮扶协议)",
     title_en="County high schools without a trusteeship partner (or without a signed agreement)",
 )
 def trusteeship(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-T10: every 县中 is in trusteeship/assistance; HS-2.5: with an agreement between the parties."""
+    """Every 县中 is in trusteeship/assistance; with an agreement between the parties."""
     running = Q(supported_by__kind=PairingKind.HS_TRUSTEESHIP) & _active(ctx, "supported_by__")
     rows = (
         ctx.open_institutions()
@@ -151,13 +148,12 @@ def trusteeship(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-QUALITY-EVAL",
-    clauses=("PRE-4.5.1",),
     severity=Severity.LOW,
     title_zh="幼儿园未纳入保教质量评估",
     title_en="Kindergartens outside the quality evaluation (保教质量评估)",
 )
 def quality_evaluation(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.5.1: every kindergarten is inside the quality evaluation scope."""
+    """Every kindergarten is inside the quality evaluation scope."""
     rows = (
         ctx.open_institutions()
         .filter(kind=InstitutionKind.KINDERGARTEN, in_quality_evaluation=False)
@@ -175,15 +171,14 @@ def quality_evaluation(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-UNRATED",
-    clauses=("PRE-T6", "PRE-4.5.3"),
     severity=Severity.MEDIUM,
     title_zh="2023年前应完成评级定等而仍未评级的幼儿园",
     title_en="Kindergartens still unrated after the 2022 rating deadline",
     params=("kindergarten_grades.rating_deadline",),
 )
 def unrated(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-T6: every kindergarten rated before 2023. Judged once the deadline has passed, for
-    kindergartens that existed by then (a newer one is not late under PRE-T6)."""
+    """Every kindergarten rated before 2023. Judged once the deadline has passed, for
+    kindergartens that existed by then (a newer one is not late)."""
     deadline = dt.date.fromisoformat(str(ctx.param("kindergarten_grades.rating_deadline")))
     if ctx.as_of <= deadline:
         return
@@ -205,13 +200,12 @@ def unrated(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "HS-NETWORK",
-    clauses=("HS-T8", "HS-2.2"),
     severity=Severity.LOW,
     title_zh="普通高中未接入教育专网",
     title_en="High schools not on the education private network",
 )
 def education_network(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-T8: the education private network covers every general high school."""
+    """The education private network covers every general high school."""
     rows = (
         ctx.open_institutions()
         .filter(kind=InstitutionKind.HIGH_SCHOOL, network_connected=False)
@@ -229,7 +223,6 @@ def education_network(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "COUNTY-FIRST-LEVEL-HS",
-    clauses=("HS-T3",),
     severity=Severity.MEDIUM,
     entity=EntityType.COUNTY,
     title_zh="县域没有省一级高(完)中",
@@ -237,7 +230,7 @@ def education_network(ctx: RuleContext) -> Iterator[RuleFinding]:
     params=("high_school_ratings.first_level",),
 )
 def county_first_level_high_school(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-T3: every county has at least one provincial first-level (省一级) high school."""
+    """Every county has at least one provincial first-level (省一级) high school."""
     first = list(ctx.param("high_school_ratings.first_level"))
     having = set(
         ctx.open_institutions()

@@ -1,6 +1,6 @@
-"""Rules over the programme registers (``eduplan.programmes``): standardisation plans (HS-2.2),
-demonstration kindergartens (PRE-T7), school groups (HS-2.6), subsidies to inclusive private
-kindergartens (PRE-4.1.4) and parent committees (PRE-4.2.2). docs/programmes.md lists them."""
+"""Rules over the programme registers (``eduplan.programmes``): standardisation plans,
+demonstration kindergartens, school groups, subsidies to inclusive private
+kindergartens and parent committees. docs/programmes.md lists them."""
 
 from __future__ import annotations
 
@@ -22,13 +22,12 @@ def _in_force(prefix: str, start: str, end: str, day) -> Q:  # type: ignore[no-u
 
 @rule(
     "PROG-HS-NO-PLAN",
-    clauses=("HS-2.2",),
     severity=Severity.MEDIUM,
     title_zh="普通高中没有标准化建设方案(一校一案)",
     title_en="High school without a standardisation plan (one plan per school)",
 )
 def high_school_without_plan(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-2.2: every high school has its own standardisation plan with a timetable (一校一案)."""
+    """Every high school has its own standardisation plan with a timetable (一校一案)."""
     from eduplan.programmes.models import StandardisationProject
 
     has_plan = Exists(StandardisationProject.objects.filter(institution=OuterRef("pk")))
@@ -44,13 +43,12 @@ def high_school_without_plan(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "PROG-HS-PLAN-BEHIND",
-    clauses=("HS-2.2",),
     severity=Severity.LOW,
     title_zh="标准化建设项目超过计划完成日期仍未完成",
     title_en="Standardisation project past its planned end and not complete",
 )
 def project_behind(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-2.2 asks for a timetable: a project past its planned end below 100% is behind it."""
+    """The plan asks for a timetable: a project past its planned end below 100% is behind it."""
     from eduplan.programmes.models import StandardisationProject
 
     late = ctx.records(StandardisationProject).filter(ends_on__lt=ctx.as_of, completion__lt=100)
@@ -68,13 +66,12 @@ def project_behind(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "PROG-DEMO-KG-SYNC",
-    clauses=("PRE-T7",),
     severity=Severity.LOW,
     title_zh="示范园标记与认定记录不一致",
     title_en="Demonstration flag and designation record disagree",
 )
 def demonstration_flag_sync(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-T7: the indicator counts ``Institution.is_demonstration``; the designation register is
+    """The indicator counts ``Institution.is_demonstration``; the designation register is
     the record behind it. A kindergarten marked without a designation in force (or designated but
     not marked) makes the count unverifiable."""
     from eduplan.programmes.models import Designation, DesignationKind
@@ -101,13 +98,12 @@ def demonstration_flag_sync(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "PROG-GROUP-NO-MEMBERS",
-    clauses=("HS-2.6",),
     severity=Severity.LOW,
     title_zh="教育集团没有成员学校",
     title_en="School group without member schools",
 )
 def group_without_members(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-2.6: a "1+N" group has N ≥ 1 member schools."""
+    """A "1+N" group has N ≥ 1 member schools."""
     from eduplan.programmes.models import SchoolGroup, SchoolGroupMember
 
     members = SchoolGroupMember.objects.filter(lead=OuterRef("lead")).filter(
@@ -146,13 +142,12 @@ def _inst_row(d) -> dict:  # type: ignore[no-untyped-def]
 
 @rule(
     "PROG-SUBSIDY-SHORTFALL",
-    clauses=("PRE-4.1.4",),
     severity=Severity.MEDIUM,
     title_zh="普惠性民办园奖补资金未足额拨付",
     title_en="Subsidy to an inclusive private kindergarten not paid in full",
 )
 def subsidy_shortfall(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.1.4: subsidies paid in full (足额): paid ≥ the county's standard × children, once the
+    """Subsidies paid in full (足额): paid ≥ the county's standard × children, once the
     money is paid or its due date has passed."""
     for d, st in _subsidies(ctx):
         if st["due"] is None:
@@ -175,13 +170,12 @@ def subsidy_shortfall(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "PROG-SUBSIDY-LATE",
-    clauses=("PRE-4.1.4",),
     severity=Severity.MEDIUM,
     title_zh="普惠性民办园奖补资金未按时拨付",
     title_en="Subsidy to an inclusive private kindergarten paid late",
 )
 def subsidy_late(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.1.4: subsidies paid on time (按时): paid on or before the due date."""
+    """Subsidies paid on time (按时): paid on or before the due date."""
     for d, st in _subsidies(ctx):
         if st["late_days"] <= 0:
             continue
@@ -200,13 +194,12 @@ def subsidy_late(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "PROG-KG-NO-COMMITTEE",
-    clauses=("PRE-4.2.2",),
     severity=Severity.LOW,
     title_zh="幼儿园未成立家长委员会",
     title_en="Kindergarten without a parent committee",
 )
 def kindergarten_without_committee(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.2.2: kindergartens have a parent committee (家长委员会)."""
+    """Kindergartens have a parent committee (家长委员会)."""
     from eduplan.programmes.models import ParentCommittee
 
     has = Exists(

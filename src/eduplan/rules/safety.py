@@ -1,4 +1,4 @@
-"""Safety (PRE-4.2.3, HS-2.10): the "three defences" items on each institution's latest safety
+"""Safety: the "three defences" items on each institution's latest safety
 record, and major hazards left open past their rectification deadline.
 
 Hazards are recorded by the supervision loop (inspections → findings → rectification), which does
@@ -70,7 +70,6 @@ def without_record(ctx: RuleContext, kinds: Iterable[str]) -> Any:
 
 @rule(
     "SAFETY-ITEMS",
-    clauses=("PRE-4.2.3", "HS-2.10"),
     severity=Severity.HIGH,
     title_zh="人防物防技防不达标(专职保安、封闭管理、一键报警、视频监控联网公安、防冲撞设施)",
     title_en="Safety items missing (guard, closed campus, one-key 110 alarm, video linked to police, "
@@ -78,7 +77,7 @@ def without_record(ctx: RuleContext, kinds: Iterable[str]) -> Any:
     params=("safety.required_items",),
 )
 def safety_items(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.2.3 requires every kindergarten to have all five items (HS-2.10 puts schools under the
+    """The plan requires every kindergarten to have all five items (puts schools under the
     same campus-safety regime), judged on each institution's latest record. An institution without
     any safety record is reported as not checkable (no data)."""
     items = required_items(ctx)
@@ -122,7 +121,6 @@ def hazard_source() -> HazardSource | None:
 
 @rule(
     "SAFETY-HAZARD-OVERDUE",
-    clauses=("PRE-4.2.3", "PRE-4.2.4"),
     severity=Severity.HIGH,
     title_zh="重大安全隐患逾期未整改(重大隐患督办)",
     title_en="Major safety hazards still open past their rectification deadline",
@@ -131,7 +129,7 @@ def hazard_source() -> HazardSource | None:
     "overdue-major-hazard source; until the supervision module provides one, reports 'not checkable'",
 )
 def overdue_hazards(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.2.3 重大隐患督办 and PRE-4.2.4 rectification within a deadline."""
+    """重大隐患督办 and rectification within a deadline."""
     source = hazard_source()
     if source is None:
         for county in ctx.counties():

@@ -1,4 +1,4 @@
-"""Staffing (PRE-4.3.1, 幼儿园教职工配备标准(暂行) 教师〔2013〕1号; PRE-4.2.4 qualifications).
+"""Staffing (幼儿园教职工配备标准(暂行) 教师〔2013〕1号; qualifications).
 
 Per kindergarten: all staff : children and 保教人员 (teachers + nursery workers) : children by
 service type, teachers and nursery workers per class, principals by number of classes, health staff
@@ -143,7 +143,6 @@ def _ratio_finding(
 
 @rule(
     "KG-STAFF-RATIO",
-    clauses=("PRE-4.3.1",),
     severity=Severity.MEDIUM,
     title_zh="幼儿园教职工与幼儿比低于标准(全日制1:7、半日制1:10)",
     title_en="Kindergarten staff : children worse than the standard (full-day 1:7, half-day 1:10)",
@@ -171,7 +170,6 @@ def staff_ratio(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-TEACHING-RATIO",
-    clauses=("PRE-4.3.1",),
     severity=Severity.MEDIUM,
     title_zh="幼儿园保教人员与幼儿比低于标准(全日制1:9、半日制1:13)",
     title_en="Kindergarten teachers + nursery workers : children worse than the standard (1:9, 1:13)",
@@ -194,7 +192,6 @@ def teaching_ratio(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-CLASS-STAFF",
-    clauses=("PRE-4.3.1",),
     severity=Severity.MEDIUM,
     title_zh="幼儿园每班保教人员不足(全日制两教一保或三教,半日制两教,寄宿班另加一教一保)",
     title_en="Too few teachers and nursery workers per class (full-day 2+1 or 3, half-day 2, boarding +1+1)",
@@ -260,7 +257,6 @@ def class_staff(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-PRINCIPALS",
-    clauses=("PRE-4.3.1",),
     severity=Severity.LOW,
     title_zh="园长配备不符(不足6个班1名,6–9个班不超过2名,10个班以上可设3名)",
     title_en="Principals by class count (< 6 classes: 1; 6–9: at most 2; 10+: up to 3), or none",
@@ -306,7 +302,6 @@ def principals(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-HEALTH-STAFF",
-    clauses=("PRE-4.3.1",),
     severity=Severity.MEDIUM,
     title_zh="卫生保健人员不足(每150名幼儿至少1名专职)",
     title_en="Too few health staff (at least one full-time per 150 children)",
@@ -335,7 +330,6 @@ def health_staff(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-COOKS",
-    clauses=("PRE-4.3.1",),
     severity=Severity.LOW,
     title_zh="炊事人员不足(每40–45名幼儿1名;提供三餐一点的全日制、寄宿制园)",
     title_en="Too few cooks (one per 40–45 children, full-day and boarding kindergartens)",
@@ -369,7 +363,6 @@ CERTIFICATE_GROUPS = {
 
 @rule(
     "STAFF-CERTIFICATES",
-    clauses=("PRE-4.2.4", "PRE-4.3.1", "HS-2.4"),
     severity=Severity.HIGH,
     title_zh="园长(校长)、专任教师未持证上岗(要求100%)",
     title_en="Principals and teachers without the required certificate (100% required)",
@@ -386,7 +379,7 @@ CERTIFICATE_GROUPS = {
     ),
 )
 def certificates(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.2.4 names "principals and teachers without required qualifications" for rectification
+    """The plan names "principals and teachers without required qualifications" for rectification
     and the county assessment requires 100% certified; schools' teachers need a teacher's
     qualification likewise (教师资格制度). One finding per person in post."""
     posts = {
@@ -432,13 +425,12 @@ def certificates(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "KG-SOCIAL-INSURANCE",
-    clauses=("PRE-4.3.1",),
     severity=Severity.MEDIUM,
     title_zh="幼儿园教职工未参加社会保险",
     title_en="Kindergarten staff without social insurance",
 )
 def social_insurance(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.3.1: every kindergarten staff member is in social insurance (and the housing fund);
+    """Every kindergarten staff member is in social insurance (and the housing fund);
     one finding per staff member in post without social insurance."""
     rows = (
         ctx.staff()
@@ -461,7 +453,6 @@ def social_insurance(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "COUNTY-TEACHER-RATIO",
-    clauses=("PRE-4.3.1", "PRE-T4"),
     severity=Severity.MEDIUM,
     entity=EntityType.COUNTY,
     title_zh="县域幼儿园专任教师与幼儿比低于1:15(普及普惠督导评估)",

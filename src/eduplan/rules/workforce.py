@@ -1,6 +1,6 @@
-"""Workforce rules: rotation training coverage (PRE-4.3.2), performance pay tilted to front-line
-and class teachers (HS-2.3), evaluation not by admission rate (HS-3.1), teacher-ethics bars on
-awards and promotion (HS-2.4, PRE-5.4), and no hyping of admission rates or top scorers (HS-3.4).
+"""Workforce rules: rotation training coverage, performance pay tilted to front-line
+and class teachers, evaluation not by admission rate, teacher-ethics bars on
+awards and promotion, and no hyping of admission rates or top scorers.
 
 The two ethics rules read restricted records (``workforce.models.ETHICS_ROLES``): they produce
 findings only for a user allowed to see ethics records. A run without a user (the shared findings
@@ -25,7 +25,7 @@ from .catalogue import RuleContext, rule, school_year_end, school_year_start
 from .findings import EntityType, FindingKind, RuleFinding, Severity
 from .naming import WordList
 
-# -- PRE-4.3.2 rotation training coverage --------------------------------------------------------
+# -- rotation training coverage --------------------------------------------------------
 
 _TRAINING_PARAMS = (
     "workforce.cycle_years",
@@ -60,7 +60,6 @@ def _coverage_message(what_zh: str, what_en: str, t: Any, cycle: Any, minimum: D
 
 @rule(
     "TRAINING-COVERAGE-COUNTY",
-    clauses=("PRE-4.3.2",),
     severity=Severity.MEDIUM,
     entity=EntityType.COUNTY,
     title_zh="县域教职工轮训覆盖率不足",
@@ -68,7 +67,7 @@ def _coverage_message(what_zh: str, what_en: str, t: Any, cycle: Any, minimum: D
     params=_TRAINING_PARAMS,
 )
 def training_coverage_county(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.3.2: every staff member is trained in rotation (360 hours in five years, pro-rated)."""
+    """Every staff member is trained in rotation (360 hours in five years, pro-rated)."""
     cov = _coverage(ctx)
     minimum = Decimal(str(ctx.param("workforce.coverage_min")))
     tallies = {t.code: t for t in cov.counties}
@@ -89,14 +88,13 @@ def training_coverage_county(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "TRAINING-COVERAGE-INSTITUTION",
-    clauses=("PRE-4.3.2",),
     severity=Severity.LOW,
     title_zh="园(校)教职工轮训覆盖率不足",
     title_en="Institution rotation-training coverage below the target",
     params=_TRAINING_PARAMS,
 )
 def training_coverage_institution(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-4.3.2 per institution: lists the staff behind on their hours (names, never identities)."""
+    """Rotation training per institution: lists the staff behind on their hours (names, never identities)."""
     cov = _coverage(ctx)
     minimum = Decimal(str(ctx.param("workforce.coverage_min")))
     for t in cov.institutions:
@@ -108,7 +106,7 @@ def training_coverage_institution(ctx: RuleContext) -> Iterator[RuleFinding]:
         yield ctx.at_institution(row, **msg)
 
 
-# -- HS-2.3 performance pay -----------------------------------------------------------------------
+# -- performance pay -----------------------------------------------------------------------
 
 
 def _pay_rows(ctx: RuleContext) -> Any:
@@ -128,13 +126,12 @@ def _row(inst: Any) -> dict[str, Any]:
 
 @rule(
     "HS-PAY-TILT",
-    clauses=("HS-2.3",),
     severity=Severity.MEDIUM,
     title_zh="绩效工资未向一线教师和班主任倾斜",
     title_en="Performance pay not tilted to front-line and class teachers",
 )
 def pay_tilt(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-2.3: the average performance pay of front-line and class teachers is above everyone
+    """The average performance pay of front-line and class teachers is above everyone
     else's. High schools without the year's figures are reported as not checkable."""
     recorded: set[int] = set()
     for pay in _pay_rows(ctx):
@@ -164,13 +161,12 @@ def pay_tilt(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "HS-PAY-CLASS-TEACHER",
-    clauses=("HS-2.3",),
     severity=Severity.LOW,
     title_zh="班主任人均绩效工资不高于其他一线教师",
     title_en="Class teachers' performance pay not above other front-line teachers'",
 )
 def pay_class_teachers(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-2.3: class teachers (班主任) carry extra duty; their average is above other teachers'."""
+    """Class teachers (班主任) carry extra duty; their average is above other teachers'."""
     for pay in _pay_rows(ctx):
         head, plain = pay.class_teacher_average, pay.plain_teacher_average
         if head is None or plain is None or head > plain:
@@ -187,7 +183,7 @@ def pay_class_teachers(ctx: RuleContext) -> Iterator[RuleFinding]:
         )
 
 
-# -- HS-3.1 evaluation schemes --------------------------------------------------------------------
+# -- evaluation schemes --------------------------------------------------------------------
 
 #: Criterion names read as admission-rate criteria whatever category they were filed under.
 ADMISSION_NAME_WORDS = ("升学率", "上线率", "一本率", "本科率", "重点率", "录取率", "清北")
@@ -199,7 +195,6 @@ def is_admission_criterion(name: str, category: str) -> bool:
 
 @rule(
     "HS-EVAL-ADMISSION",
-    clauses=("HS-3.1",),
     severity=Severity.HIGH,
     entity=EntityType.COUNTY,
     title_zh="以升学率作为评价学校和教师的唯一或主要标准,或向学校下达升学指标",
@@ -207,7 +202,7 @@ def is_admission_criterion(name: str, category: str) -> bool:
     params=("workforce.admission_weight_max",),
 )
 def evaluation_admission(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-3.1: no admission-rate targets for schools; schools and teachers not judged by admission
+    """No admission-rate targets for schools; schools and teachers not judged by admission
     rate alone. A scheme is flagged when admission-rate criteria are its only criteria, or hold at
     least ``admission_weight_max`` % of its weight, or when it gives schools admission targets.
     Findings are on the scheme's county (the scheme's issuer is named)."""
@@ -252,7 +247,7 @@ def evaluation_admission(ctx: RuleContext) -> Iterator[RuleFinding]:
         )
 
 
-# -- HS-2.4 teacher ethics (restricted) ----------------------------------------------------------
+# -- teacher ethics (restricted) ----------------------------------------------------------
 
 
 def _may_see_ethics(ctx: RuleContext) -> bool:
@@ -266,14 +261,13 @@ def _may_see_ethics(ctx: RuleContext) -> bool:
 
 @rule(
     "HS-ETHICS-BAR",
-    clauses=("HS-2.4",),
     severity=Severity.HIGH,
     title_zh="师德负面清单处理期内评优评先或晋升",
     title_en="Award or promotion during a teacher-ethics bar",
     note="仅对可查看师德档案的角色运行 / runs only for roles that may see ethics records",
 )
 def ethics_bar(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-2.4: a teacher on the negative list is barred from awards and promotion while the
+    """A teacher on the negative list is barred from awards and promotion while the
     consequence lasts (``NegativeListEntry.barred_until``); an award or promotion granted in that
     time is flagged."""
     if not _may_see_ethics(ctx):
@@ -318,7 +312,6 @@ def ethics_bar(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 @rule(
     "HS-ETHICS-INCIDENT",
-    clauses=("HS-2.4", "PRE-5.4"),
     severity=Severity.HIGH,
     entity=EntityType.COUNTY,
     title_zh="严重师德师风问题未登记为重大事件",
@@ -326,7 +319,7 @@ def ethics_bar(ctx: RuleContext) -> Iterator[RuleFinding]:
     note="仅对可查看师德档案的角色运行 / runs only for roles that may see ethics records",
 )
 def ethics_incident(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """PRE-5.4: a serious teacher-ethics problem bars the county from certification for two years;
+    """A serious teacher-ethics problem bars the county from certification for two years;
     the bar is read from supervision's incidents, so a negative-list entry marked ``serious`` needs
     an incident of kind ``teacher_ethics`` in its county on the day it occurred."""
     if not _may_see_ethics(ctx):
@@ -358,7 +351,7 @@ def ethics_incident(ctx: RuleContext) -> Iterator[RuleFinding]:
         )
 
 
-# -- HS-3.4 publicity -----------------------------------------------------------------------------
+# -- publicity -----------------------------------------------------------------------------
 
 
 @cache
@@ -389,14 +382,13 @@ def hype_hits(text: str) -> list[str]:
 
 @rule(
     "HS-HYPE",
-    clauses=("HS-3.4",),
     severity=Severity.MEDIUM,
     title_zh="炒作升学率、高考状元",
     title_en="Publicity hyping admission rates or top scorers",
     note="词表 wordlists/hype.txt",
 )
 def publicity_hype(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """HS-3.4: no hyping of admission rates or top scorers. Each publicity item of the school year
+    """No hyping of admission rates or top scorers. Each publicity item of the school year
     is scanned for the words of ``wordlists/hype.txt``; each hit is a finding citing the item."""
     from eduplan.workforce.models import PublicityItem
 

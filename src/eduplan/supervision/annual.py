@@ -1,4 +1,4 @@
-"""Annual inspection of kindergartens (年检, PRE-4.2.2) with published results, and the PRE-4.2.4
+"""Annual inspection of kindergartens (年检) with published results, and the plan's
 rule that abuse or corporal punishment makes the result "fail in principle" (原则上年检不合格).
 
 State machine::
@@ -33,14 +33,11 @@ from eduplan.common.workflow import (
     require_scope,
     save_with_history,
 )
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import PRESCHOOL_KINDS
 from eduplan.registry.models import Institution
 
 from .inspections import abuse_findings
 from .models import AnnualInspection, AnnualResult, AnnualState
-
-implements("workflow", "annual_inspection", ["PRE-4.2.2", "PRE-4.2.4"])
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     (AnnualState.DRAFT, "record"): AnnualState.DRAFT,
@@ -65,7 +62,7 @@ def _check_abuse(result: str, override_reason: str, abuse: bool) -> None:
             {
                 "override_reason": "该园本年度有虐待、体罚幼儿问题,年检原则上不合格;如不判不合格,须填写理由 / "
                 "abuse or corporal punishment was found this year: the result is 'fail' in principle; "
-                "any other result needs a recorded reason (PRE-4.2.4)"
+                "any other result needs a recorded reason"
             }
         )
 
@@ -112,7 +109,7 @@ def record_annual_result(
 def publish_annual_result(
     row: AnnualInspection, *, user: Any = None, at: dt.datetime | None = None
 ) -> AnnualInspection:
-    """Publish one result to the public portal (PRE-4.2.2 年检结果向社会公布). The abuse rule is
+    """Publish one result to the public portal (年检结果向社会公布). The abuse rule is
     checked again: a finding confirmed after the result was recorded blocks publication."""
     target = next_state(TRANSITIONS, row.state, "publish", dict(AnnualState.choices), ACTIONS)
     _officer(user)
@@ -163,7 +160,7 @@ def annual_results_for(user: Any, year: int | None = None) -> QuerySet[AnnualIns
 
 
 def published_annual_results(year: int | None = None) -> QuerySet[AnnualInspection]:
-    """What the public may see (PRE-4.2.2): published results, optionally for one year. The
+    """What the public may see: published results, optionally for one year. The
     portal shows institution, year, result and reasons; override reasons are internal."""
     qs = AnnualInspection.objects.filter(state=AnnualState.PUBLISHED).select_related(
         "institution", "institution__county"

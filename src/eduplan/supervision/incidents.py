@@ -1,6 +1,6 @@
-"""Incidents (PRE-5.4): a major safety accident, a major case or a serious teacher-ethics problem in
+"""Incidents: a major safety accident, a major case or a serious teacher-ethics problem in
 a county bars it from applying for 普及普惠 certification for ``[assessment] incident_ban_years``
-years from the day it happened. Readiness (PRE-T4) reads :func:`banned_counties`.
+years from the day it happened. Readiness reads :func:`banned_counties`.
 
 An incident is recorded by the county or the city and can be withdrawn (recorded in error) only by
 the city, with a reason; a withdrawn incident no longer bans.
@@ -27,13 +27,10 @@ from eduplan.common.workflow import (
     save_with_history,
 )
 from eduplan.plans import standards
-from eduplan.plans.coverage import implements
 from eduplan.registry.models import Division, Institution
 
 from .models import Incident, IncidentKind
 from .periods import add_years
-
-implements("workflow", "incidents", ["PRE-5.4"])
 
 
 def ban_years() -> int:
@@ -57,7 +54,7 @@ def record_incident(
     user: Any = None,
     at: dt.datetime | None = None,
 ) -> Incident:
-    """Record an incident of PRE-5.4 in a county (its own county bureau or the city)."""
+    """Record an incident of in a county (its own county bureau or the city)."""
     permissions.require(
         user,
         "may_report_incidents",
@@ -107,7 +104,7 @@ def withdraw_incident(
 
 
 def banned_counties(on: dt.date) -> dict[str, dt.date]:
-    """Counties barred from applying on ``on`` (PRE-5.4), as county code → the first day they may
+    """Counties barred from applying on ``on``, as county code → the first day they may
     apply again. An incident bans from the day it happened; withdrawn incidents do not count."""
     start = add_years(on, -ban_years())
     rows = Incident.objects.filter(

@@ -1,5 +1,5 @@
-"""Inspections by assigned supervisors (责任督学挂牌督导, PRE-4.2.4): a checklist built from the
-rules catalogue and the safety items of PRE-4.2.3, and the findings the inspector confirms —
+"""Inspections by assigned supervisors (责任督学挂牌督导): a checklist built from the
+rules catalogue and the plan's safety items, and the findings the inspector confirms —
 recorded by hand, from a failed checklist line, or confirmed from the rules' automatic findings.
 
 State machine::
@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from eduplan.common.workflow import (
     save_with_history,
 )
 from eduplan.output import to_json
-from eduplan.plans.coverage import implements
+from eduplan.plans.checks import clause_text
 from eduplan.registry.choices import HIGH_SCHOOL_STAGE_KINDS, PRESCHOOL_KINDS
 from eduplan.registry.models import Institution
 
@@ -50,10 +50,9 @@ from .models import (
     Severity,
 )
 
-implements("workflow", "inspection", ["PRE-4.2.4", "PRE-4.2.3", "PRE-4.2.2"])
-
 CHECKLIST_FILE = Path(__file__).parent / "data" / "checklist.toml"
-SAFETY_CLAUSES = ("PRE-4.2.3", "HS-2.10")
+#: The rule family whose findings are safety findings (安全), whatever the plan's numbering.
+SAFETY_FAMILY = "safety"
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     (InspectionState.OPEN, "edit"): InspectionState.OPEN,
@@ -96,7 +95,7 @@ def _fixed_lines() -> tuple[tuple[str, ChecklistLine], ...]:
             raw.get("kinds", "all"),
             ChecklistLine(
                 code=raw["code"],
-                clause=raw.get("clause", ""),
+                clause="",
                 label_zh=raw["label_zh"],
                 label_en=raw.get("label_en", ""),
                 category=raw.get("category", FindingCategory.GENERAL),
@@ -105,6 +104,11 @@ def _fixed_lines() -> tuple[tuple[str, ChecklistLine], ...]:
         )
         for raw in data.get("items", [])
     )
+
+
+def checklist_checks() -> list[tuple[str, str, str]]:
+    """The fixed lines as checks (``checklist:S01`` …), registered at start-up."""
+    return [("checklist", line.code, line.label_zh) for _, line in _fixed_lines()]
 
 
 def rules_available() -> bool:
@@ -142,19 +146,26 @@ def _rule_lines(group: str = "") -> list[ChecklistLine]:
         other = [p for g, p in RULE_PREFIXES.items() if g != group]
         if any(rule.id.startswith(p) for p in other):
             continue
-        clause = ", ".join(rule.clauses)
+        clause = rule.clause
         lines.append(
             ChecklistLine(
                 code=f"R:{rule.id}",
                 clause=clause,
                 label_zh=rule.title_zh,
                 label_en=rule.title_en,
-                category=FindingCategory.SAFETY
-                if any(c in SAFETY_CLAUSES for c in rule.clauses)
-                else FindingCategory.GENERAL,
+                category=FindingCategory.SAFETY if rule.module == SAFETY_FAMILY else FindingCategory.GENERAL,
             )
         )
     return lines
+
+
+def _is_safety_rule(rule_id: str) -> bool:
+    try:
+        from eduplan.rules.catalogue import catalogue
+    except ImportError:
+        return False
+    found = catalogue().get(rule_id)
+    return found is not None and found.module == SAFETY_FAMILY
 
 
 def checklist_for(institution: Institution) -> list[ChecklistLine]:
@@ -166,7 +177,11 @@ def checklist_for(institution: Institution) -> list[ChecklistLine]:
         group = "high_school"
     else:
         group = "other"
-    fixed = [line for kinds, line in _fixed_lines() if kinds in ("all", group)]
+    fixed = [
+        replace(line, clause=clause_text(f"checklist:{line.code}"))
+        for kinds, line in _fixed_lines()
+        if kinds in ("all", group)
+    ]
     return fixed + _rule_lines(group)
 
 
@@ -376,10 +391,9 @@ def confirm_automatic_finding(
         )
     if finding.severity not in Severity.values:
         raise ValidationError({"severity": f"未知严重程度 {finding.severity!r} / unknown severity"})
-    clauses = [c.strip() for c in str(finding.clause).split(",")]
     if major_hazard:
         category = FindingCategory.MAJOR_HAZARD
-    elif any(c in SAFETY_CLAUSES for c in clauses):
+    elif _is_safety_rule(str(finding.rule)):
         category = FindingCategory.SAFETY
     else:
         category = FindingCategory.GENERAL
@@ -432,7 +446,7 @@ def findings_for(user: Any) -> QuerySet[Finding]:
 
 
 def abuse_findings(institution: Institution, year: int) -> QuerySet[Finding]:
-    """Abuse or corporal punishment confirmed at ``institution`` in calendar ``year`` (PRE-4.2.4)."""
+    """Abuse or corporal punishment confirmed at ``institution`` in calendar ``year``."""
     return Finding.objects.filter(
         institution=institution, category=FindingCategory.ABUSE, inspection__inspected_on__year=year
     )

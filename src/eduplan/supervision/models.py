@@ -1,6 +1,6 @@
-"""The supervision loop's records: monthly reports (PRE-5.4 月报制), inspections and findings,
-rectification orders (PRE-4.2.4 限期整改, PRE-4.2.3 重大隐患督办), annual inspection results
-(PRE-4.2.2 年检), incidents (PRE-5.4) and notices (通报).
+"""The supervision loop's records: monthly reports (月报制), inspections and findings,
+rectification orders (限期整改, 重大隐患督办), annual inspection results
+(年检), incidents and notices (通报).
 
 Models hold state; the transitions live in the action modules (``reports``, ``inspections``,
 ``rectification``, ``annual``, ``incidents``, ``notices``), which validate, check the user and
@@ -108,7 +108,7 @@ class AnnualState(models.TextChoices):
 
 
 class IncidentKind(models.TextChoices):
-    """The three kinds PRE-5.4 names."""
+    """The three kinds names."""
 
     SAFETY_ACCIDENT = "safety_accident", "重大安全事故 Major safety accident"
     MAJOR_CASE = "major_case", "重大案件 Major case"
@@ -121,7 +121,7 @@ def _county_only(division: Division | None, field: str) -> dict[str, str]:
     return {}
 
 
-# -- monthly reports (PRE-5.4, HS-3.3) ----------------------------------------------------------
+# -- monthly reports ----------------------------------------------------------
 
 
 class ReportingDeadline(models.Model):
@@ -260,7 +260,7 @@ class ReportEvent(models.Model):
         return f"{self.report} {self.action} {self.from_state}→{self.to_state}"
 
 
-# -- inspections and findings (PRE-4.2.4 挂牌督导, PRE-4.2.3) -------------------------------------
+# -- inspections and findings (挂牌督导) -------------------------------------
 
 
 class Inspection(models.Model):
@@ -370,7 +370,7 @@ class Finding(models.Model):
         return self.category == FindingCategory.MAJOR_HAZARD
 
 
-# -- rectification (PRE-4.2.4 限期整改, PRE-4.2.3 重大隐患督办, HS-3.3) ---------------------------
+# -- rectification (限期整改, 重大隐患督办) ---------------------------
 
 
 class RectificationOrder(models.Model):
@@ -487,12 +487,12 @@ class OrderEvent(models.Model):
         return f"{self.order.code} {self.action} {self.from_state}→{self.to_state}"
 
 
-# -- annual inspection (PRE-4.2.2 年检, PRE-4.2.4) -----------------------------------------------
+# -- annual inspection (年检) -----------------------------------------------
 
 
 class AnnualInspection(models.Model):
     """A kindergarten's yearly result. Abuse or corporal punishment found in the year makes it
-    "fail in principle" (PRE-4.2.4): another result needs a recorded override reason."""
+    "fail in principle": another result needs a recorded override reason."""
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="annual_inspections")
     year = models.PositiveSmallIntegerField("年检年度 year")
@@ -528,7 +528,7 @@ class AnnualInspection(models.Model):
         return f"{self.institution} {self.year}: {self.get_result_display()}"
 
 
-# -- incidents (PRE-5.4) ------------------------------------------------------------------------
+# -- incidents ------------------------------------------------------------------------
 
 
 class Incident(models.Model):
@@ -569,7 +569,7 @@ class Incident(models.Model):
             raise ValidationError(errors)
 
 
-# -- notices (PRE-5.4 通报制) --------------------------------------------------------------------
+# -- notices (通报制) --------------------------------------------------------------------
 
 
 class Notice(models.Model):

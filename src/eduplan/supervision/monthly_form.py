@@ -1,6 +1,6 @@
 """The monthly report form as data (``data/monthly_report.toml``, or ``EDUPLAN_MONTHLY_FORM``):
 its items (the numbers a county reports), its validation checks and the plan's tasks with their
-lead departments (PRE-5.4 月报制, HS-3.3).
+lead departments (月报制).
 
 Validation follows DHIS2's data sets (ANCHORS.md): a value outside its plausible range is refused
 when saved; on submission, required items must be filled, the cross-item checks must hold
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from eduplan.plans import standards
+from eduplan.plans.checks import clause_text
 
 DEFAULT_FORM = Path(__file__).parent / "data" / "monthly_report.toml"
 OPERATORS = ("<=", "<", ">=", ">", "==", "!=")
@@ -34,12 +35,20 @@ class Item:
     key: str
     name_zh: str
     name_en: str
-    clause: str
     unit: str = ""
     min: float | None = None
     max: float | None = None
     integer: bool = True
     required: bool = False
+
+    @property
+    def check_id(self) -> str:
+        return f"monthly_item:{self.key}"
+
+    @property
+    def clause(self) -> str:
+        """The clauses of the plan in force this number serves (the plan file maps them)."""
+        return clause_text(self.check_id)
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,16 @@ class Form:
     items: tuple[Item, ...]
     checks: tuple[Check, ...]
     tasks: tuple[Task, ...] = field(default_factory=tuple)
+
+    @property
+    def plan_tasks(self) -> tuple[Task, ...]:
+        """The tasks reported on: the form's own ``[[tasks]]`` when it has any, otherwise the
+        clauses of the plan in force that name a lead department."""
+        if self.tasks:
+            return self.tasks
+        from eduplan.plans.loader import load_plan
+
+        return tuple(Task(c.id, c.lead, c.cooperating) for c in load_plan().clauses if c.lead)
 
     def item(self, key: str) -> Item | None:
         return next((i for i in self.items if i.key == key), None)

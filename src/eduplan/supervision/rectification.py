@@ -1,5 +1,5 @@
-"""Rectification within a deadline (限期整改, PRE-4.2.4; HS-3.3), major-hazard tracking by the city
-(重大隐患督办, PRE-4.2.3) and escalation of overdue orders from the county to the city.
+"""Rectification within a deadline (限期整改), major-hazard tracking by the city
+(重大隐患督办) and escalation of overdue orders from the county to the city.
 
 State machine (docs/supervision.md)::
 
@@ -48,7 +48,6 @@ from eduplan.common.workflow import (
     save_with_history,
 )
 from eduplan.plans import standards
-from eduplan.plans.coverage import implements
 
 from .models import (
     AWAITING_INSTITUTION,
@@ -59,8 +58,6 @@ from .models import (
     RectificationOrder,
     RectificationReport,
 )
-
-implements("workflow", "rectification", ["PRE-4.2.4", "PRE-4.2.3", "HS-3.3"])
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     (OrderState.ISSUED, "report"): OrderState.REPORTED,
@@ -120,7 +117,7 @@ def issue_rectification_order(
     at: dt.datetime | None = None,
 ) -> RectificationOrder:
     """Turn a confirmed finding into an order with a deadline and a responsible person. A major
-    hazard goes to the city's tracking list at once (重大隐患督办, PRE-4.2.3)."""
+    hazard goes to the city's tracking list at once (重大隐患督办)."""
     permissions.require(
         user,
         "may_inspect",

@@ -1,4 +1,4 @@
-"""Reminders: the supervision part of each user's upcoming and missed deadlines (PRE-5.4 月报; PRE-4.2.4 限期整改), shown
+"""Reminders: each user's upcoming and missed deadlines (月报; 限期整改), shown
 in the web app as a to-do list and listed daily by ``eduplan remind`` (run from cron).
 
 What is on a list follows the role:
@@ -23,7 +23,6 @@ from eduplan.accounts import permissions
 from eduplan.accounts.scoping import User, scope
 from eduplan.common.todos import Todo, sort_key
 from eduplan.plans import standards
-from eduplan.plans.coverage import implements
 
 from . import periods
 from .models import (
@@ -37,8 +36,6 @@ from .models import (
     ReportState,
 )
 from .reports import REPORTED_STATES, counties_in_scope, current_plan_id, due_dates
-
-implements("workflow", "reminders", ["PRE-5.4", "PRE-4.2.4"])
 
 #: How far back missing monthly reports are listed.
 LOOKBACK_MONTHS = 12

@@ -1,4 +1,4 @@
-"""Monthly reports (月报制, PRE-5.4; 跟踪督导, HS-3.3): each county reports every month on the plan's
+"""Monthly reports (月报制; 跟踪督导): each county reports every month on the plan's
 numbers and tasks; the city approves (and so locks) or returns with a reason. Completeness and
 timeliness by county and month are indicators of their own.
 
@@ -39,16 +39,13 @@ from eduplan.common.workflow import (
     role_of,
     save_with_history,
 )
-from eduplan.plans.coverage import implements
+from eduplan.plans.checks import clause_text
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
 
 from . import periods
 from .models import MonthlyReport, ReportingDeadline, ReportState, TaskProgress, TaskStatus
 from .monthly_form import Form, load_form, parse_values, validate_submission
-
-implements("workflow", "monthly_report", ["PRE-5.4", "HS-3.3"])
-implements("indicator", "monthly_reporting_completeness", ["PRE-5.4"])
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     (ReportState.DRAFT, "edit"): ReportState.DRAFT,
@@ -184,7 +181,7 @@ def open_monthly_report(
     form = load_form()
     report = MonthlyReport(county=county, plan=plan, period=period, created_by=actor(user))
     save_with_history(report, user=user, reason="新建 created")
-    for task in form.tasks:
+    for task in form.plan_tasks:
         TaskProgress.objects.create(
             report=report, clause=task.clause, lead=task.lead, cooperating="、".join(task.cooperating)
         )
@@ -552,7 +549,7 @@ def reporting_indicators(
                     "indicator": key,
                     "name_zh": name_zh,
                     "name_en": name_en,
-                    "clause": "PRE-5.4",
+                    "clause": clause_text("indicator:monthly_reporting_completeness"),
                     "division": row["division"],
                     "division_name": row["division_name"],
                     "year": year,

@@ -1,2 +1,2 @@
 """Plan tasks: the qualitative measures of the plan with lead departments, county assignments,
-milestones, progress with evidence, status workflow and escalation; county action plans (PRE-5.1)."""
+milestones, progress with evidence, status workflow and escalation; county action plans."""

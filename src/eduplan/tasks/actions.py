@@ -1,5 +1,5 @@
 """Every write of the tasks app: syncing the plan's tasks, assigning them to counties, the status
-workflow with progress and evidence, escalation of overdue tasks, and county action plans (PRE-5.1).
+workflow with progress and evidence, escalation of overdue tasks, and county action plans.
 
 Status workflow (docs/tasks.md)::
 
@@ -46,7 +46,8 @@ from eduplan.common.workflow import (
     role_of,
     save_with_history,
 )
-from eduplan.plans.coverage import implements
+from eduplan.plans.assumptions import pending_tasks
+from eduplan.plans.checks import clauses_for
 from eduplan.plans.loader import Plan, TaskSpec, load_plan
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
@@ -64,42 +65,12 @@ from .models import (
     TaskState,
 )
 
-#: The clauses the ``[[tasks]]`` of the plan file cover (tests/tasks check this against the file).
-TASK_CLAUSES = (
-    "PRE-4.1.1",
-    "PRE-4.1.2",
-    "PRE-4.1.3",
-    "PRE-4.1.4",
-    "PRE-4.2.1",
-    "PRE-4.2.2",
-    "PRE-4.2.3",
-    "PRE-4.2.4",
-    "PRE-4.2.5",
-    "PRE-4.3.1",
-    "PRE-4.3.2",
-    "PRE-4.5.1",
-    "PRE-4.5.2",
-    "PRE-4.5.3",
-    "PRE-5.1",
-    "PRE-5.2",
-    "PRE-5.3",
-    "HS-T9",
-    "HS-2.1",
-    "HS-2.2",
-    "HS-2.3",
-    "HS-2.4",
-    "HS-2.5",
-    "HS-2.6",
-    "HS-2.7",
-    "HS-2.8",
-    "HS-2.9",
-    "HS-2.10",
-    "HS-3.1",
-    "HS-3.2",
-    "HS-3.3",
-)
-implements("workflow", "plan_tasks", TASK_CLAUSES)
-implements("workflow", "county_action_plan", ["PRE-5.1"])
+
+def task_clauses() -> tuple[str, ...]:
+    """The clauses the plan in force maps the plan-task workflow to (tests/tasks check this
+    against the ``[[tasks]]`` of the file)."""
+    return clauses_for("workflow:plan_tasks")
+
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     (TaskState.NOT_STARTED, "start"): TaskState.IN_PROGRESS,
@@ -484,10 +455,13 @@ def escalate_task(
 
 def escalate_overdue_tasks(today: dt.date, *, at: dt.datetime | None = None) -> list[CountyTask]:
     """The daily sweep: every county-level open task more than ``[rectification]
-    escalate_after_days`` past its deadline goes to the city (the same grace as rectification)."""
-    open_at_county = CountyTask.objects.filter(
-        state__in=OPEN_TASK_STATES, level=TaskLevel.COUNTY
-    ).select_related("county")
+    escalate_after_days`` past its deadline goes to the city (the same grace as rectification).
+    A deadline that is an unconfirmed assumption (eduplan.plans.assumptions) never escalates."""
+    open_at_county = (
+        CountyTask.objects.filter(state__in=OPEN_TASK_STATES, level=TaskLevel.COUNTY)
+        .exclude(plan_task__code__in=pending_tasks())
+        .select_related("county")
+    )
     return escalate_overdue(open_at_county, today, escalate_task, undone_zh="未完成", at=at)
 
 
@@ -507,7 +481,7 @@ def complete_milestone(
     return milestone
 
 
-# -- county action plans (PRE-5.1) ---------------------------------------------------------------
+# -- county action plans ---------------------------------------------------------------
 
 
 def _plan_next(plan: CountyPlan, action: str) -> str:

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
 
+#: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
+#: maps each to its clauses (docs/plans.md).
+CHECKS = (
+    ("workflow", "plan_tasks", "", "tasks.CountyTask"),
+    ("workflow", "county_action_plan", "", "tasks.CountyPlan"),
+    ("report", "notice_overdue_tasks"),
+)
+
 
 class TasksConfig(AppConfig):
     name = "eduplan.tasks"
@@ -15,3 +23,7 @@ class TasksConfig(AppConfig):
 
         register_todo_provider(self.label, task_todos)
         register_notice_part(notice)
+
+        from eduplan.plans.checks import register_all
+
+        register_all(CHECKS)

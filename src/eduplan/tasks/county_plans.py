@@ -1,4 +1,4 @@
-"""County action plans (PRE-5.1): where a county's targets come from, and how each county's plan
+"""County action plans: where a county's targets come from, and how each county's plan
 differs from the city plan.
 
 The plan: each county writes its own action plan with goals, tasks, measures and responsible
@@ -20,7 +20,7 @@ from .models import CountyPlan, CountyPlanState, CountyTask, PlanTask, TaskState
 
 
 def allocated_targets(county: Division) -> dict[str, tuple[float, str]]:
-    """The county's allocated target from the city's planning allocation (PRE-4.1.1 精准下达):
+    """The county's allocated target from the city's planning allocation (精准下达):
     the city's most recently saved planning scenario is run and the county's share of
     ``[planning] target_indicator`` taken. Empty when the city has no scenario or the allocation
     cannot run (then the county plan carries the city's target, marked as such)."""

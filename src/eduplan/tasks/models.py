@@ -1,4 +1,4 @@
-"""Plan tasks (the qualitative measures of the plan) and county action plans (PRE-5.1).
+"""Plan tasks (the qualitative measures of the plan) and county action plans.
 
 - :class:`PlanTask` — a task of the plan file (``[[tasks]]``), copied into the database by
   ``eduplan tasks sync`` so that assignments can refer to it; the plan file stays the source.
@@ -7,7 +7,7 @@
   have no plan task.
 - :class:`Milestone`, :class:`ProgressUpdate` (with :class:`Evidence` files) and
   :class:`TaskEvent` (who moved the task from which state to which, when, why).
-- :class:`CountyPlan` — a county's own action plan derived from the city plan (PRE-5.1).
+- :class:`CountyPlan` — a county's own action plan derived from the city plan.
 
 Models hold state; every write is an action in :mod:`eduplan.tasks.actions`. "Overdue" is not a
 stored status: it is derived from the deadline (an open task past its deadline), so it can never
@@ -241,7 +241,7 @@ class TaskEvent(models.Model):
 
 
 class CountyPlan(models.Model):
-    """A county's own action plan (PRE-5.1): targets derived from the city plan (the county's
+    """A county's own action plan: targets derived from the city plan (the county's
     allocated target where an allocation exists, else the city's), and its tasks — the county's
     :class:`CountyTask` rows. ``targets`` is a list of ``{indicator, name_zh, unit, comparison,
     city_value, value, source, deadline}``."""

@@ -226,7 +226,7 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def county_plans(request: HttpRequest) -> HttpResponse:
-    """County action plans (PRE-5.1): who has adopted one and how each differs from the city's."""
+    """County action plans: who has adopted one and how each differs from the city's."""
     user = request.user
     try:
         plan = load_plan()

@@ -17,7 +17,7 @@ COMPARISON_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
 
 
 def clause_sort_key(clause: str) -> tuple:
-    """PRE before HS, then numerically: PRE-T2 before PRE-T10, PRE-4.2.1 before PRE-4.10."""
+    """PRE before HS, then numerically: before PRE-T10, before PRE-4.10."""
     plan, _, rest = clause.partition("-")
     parts = re.findall(r"\d+|\D+", rest)
     return (plan != "PRE", plan, [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts])

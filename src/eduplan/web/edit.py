@@ -321,7 +321,7 @@ def _save_new(user: Any, inst: Institution, kind: Kind, form: forms.ModelForm) -
 
 
 def rename(user: Any, inst: Institution, data: dict[str, Any] | None) -> Outcome:
-    """The rename action (NameChange, PRE-4.2.4), never a plain edit of the name."""
+    """The rename action (NameChange), never a plain edit of the name."""
     if not may_edit_institution(user, inst):
         raise PermissionDenied("无权修改此机构 / you may not change this institution")
     if data is None:

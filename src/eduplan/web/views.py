@@ -141,7 +141,7 @@ def institution_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def institution_rename(request: HttpRequest, code: str) -> HttpResponse:
-    """Renames go through the rename action, which publishes old → new (PRE-4.2.4)."""
+    """Renames go through the rename action, which publishes old → new."""
     inst = _visible_institution(request, code)
     outcome = edit.rename(request.user, inst, request.POST if request.method == "POST" else None)
     return _edit_response(request, inst, outcome, "更名", "rename")
@@ -195,7 +195,7 @@ def _findings_xlsx(rows: list[dict], filename: str) -> HttpResponse:
 
 @login_required
 def name_check(request: HttpRequest) -> HttpResponse:
-    """Type a proposed kindergarten name, see the verdict and why (PRE-4.2.4)."""
+    """Type a proposed kindergarten name, see the verdict and why."""
     from eduplan.rules.naming import check_name
 
     name = request.GET.get("name", "").strip()[:100]

@@ -22,7 +22,6 @@ from django.db import models, transaction
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import scope
 from eduplan.common.saving import save_record
-from eduplan.plans.coverage import implements
 from eduplan.registry.models import Division, Institution, StaffMember
 
 from .models import (
@@ -35,12 +34,6 @@ from .models import (
     PublicityItem,
     TrainingRecord,
 )
-
-implements("register", "training_records", ["PRE-4.3.2"])
-implements("register", "performance_pay", ["HS-2.3"])
-implements("register", "evaluation_schemes", ["HS-3.1"])
-implements("register", "ethics_records", ["HS-2.4"])
-implements("register", "publicity_items", ["HS-3.4"])
 
 M = TypeVar("M", bound=models.Model)
 
@@ -102,7 +95,7 @@ def record_training(
     provider: str = "",
     user: Any = None,
 ) -> TrainingRecord:
-    """PRE-4.3.2: a course a staff member completed (its year is the end date's year)."""
+    """A course a staff member completed (its year is the end date's year)."""
     return _upsert(
         TrainingRecord,
         {"staff": staff, "course": course.strip(), "start_date": start_date},
@@ -129,7 +122,7 @@ def record_performance_pay(
     total: Decimal | int | str | None = None,
     user: Any = None,
 ) -> PerformancePay:
-    """HS-2.3: a high school's performance pay for ``year``, as (amount, headcount) per group."""
+    """A high school's performance pay for ``year``, as (amount, headcount) per group."""
     amounts = [Decimal(str(a)) for a, _ in (frontline, class_teachers, others)]
     values = {
         "frontline_amount": amounts[0],
@@ -156,7 +149,7 @@ def record_evaluation_scheme(
     admission_targets: bool = False,
     user: Any = None,
 ) -> EvaluationScheme:
-    """HS-3.1: a scheme and its criteria (name, category, weight %); the criteria replace any
+    """A scheme and its criteria (name, category, weight %); the criteria replace any
     earlier ones of the same scheme."""
     if not criteria:
         raise ValidationError(
@@ -198,7 +191,7 @@ def record_ethics_assessment(
     note: str = "",
     user: Any = None,
 ) -> EthicsAssessment:
-    """HS-2.4: the yearly ethics assessment, made by the school (or a bureau)."""
+    """The yearly ethics assessment, made by the school (or a bureau)."""
     return _upsert(
         EthicsAssessment,
         {"staff": staff, "year": year},
@@ -221,9 +214,9 @@ def record_negative_entry(
     description: str = "",
     user: Any = None,
 ) -> NegativeListEntry:
-    """HS-2.4: a negative-list breach and its handling (county or city bureau only).
+    """A negative-list breach and its handling (county or city bureau only).
 
-    A serious case also bars the county from 普及普惠 certification (PRE-5.4): the bureau records
+    A serious case also bars the county from 普及普惠 certification: the bureau records
     it as an incident of kind ``teacher_ethics`` in supervision; rule ``HS-ETHICS-INCIDENT`` flags
     serious entries without one."""
     return _upsert(
@@ -272,7 +265,7 @@ def record_publicity(
     url: str = "",
     user: Any = None,
 ) -> PublicityItem:
-    """HS-3.4: a school's public publicity item (scanned for hype by ``HS-HYPE``)."""
+    """A school's public publicity item (scanned for hype by ``HS-HYPE``)."""
     return _upsert(
         PublicityItem,
         {"institution": institution, "published_on": published_on, "title": title.strip()},

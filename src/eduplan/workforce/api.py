@@ -1,7 +1,7 @@
 """JSON API endpoints of the workforce app, mounted under ``/api/`` by eduplan.api.api.
 
 Everything is cut to the caller's scope (``accounts.scoping.scope``); the ethics registers answer
-403 to roles that may not see them (HS-2.4). Writes go through ``workforce.actions``.
+403 to roles that may not see them. Writes go through ``workforce.actions``.
 """
 
 # No ``from __future__ import annotations`` (ninja reads the annotations at import time).
@@ -49,7 +49,7 @@ class TrainingIn(Schema):
 
 @router.get("/workforce/coverage", operation_id="workforce_coverage")
 def coverage(request: HttpRequest, filters: Query[CoverageFilters]) -> Any:
-    """轮训覆盖率 rotation training coverage by county and institution (PRE-4.3.2)."""
+    """轮训覆盖率 rotation training coverage by county and institution."""
     cov = training.coverage(filters.as_of or dt.date.today(), caller(request), county=filters.county)
     return {
         "cycle": cov.cycle.label,

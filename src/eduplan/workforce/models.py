@@ -1,15 +1,15 @@
 """The workforce registers of the plan's teacher clauses.
 
 - :class:`TrainingRecord` — training attended by a staff member, at one level of the five-level
-  network (PRE-4.3.2): the rotation coverage rate is computed from these.
+  network: the rotation coverage rate is computed from these.
 - :class:`PerformancePay` — a high school's performance pay for a year, split into front-line
-  teachers, class teachers (班主任) and others (HS-2.3).
+  teachers, class teachers (班主任) and others.
 - :class:`EvaluationScheme` with its :class:`EvaluationCriterion` rows — how a county or a school
-  evaluates schools and teachers (HS-3.1: not by admission rate alone, no admission-rate targets).
+  evaluates schools and teachers (not by admission rate alone, no admission-rate targets).
 - :class:`EthicsAssessment` and :class:`NegativeListEntry` — the teacher-ethics record
-  (师德师风档案, HS-2.4). Restricted: their ``SCOPE`` lists the only roles that may see them.
+  (师德师风档案). Restricted: their ``SCOPE`` lists the only roles that may see them.
 - :class:`CareerEvent` — awards and promotions, checked against active negative-list consequences.
-- :class:`PublicityItem` — a school's public publicity, scanned for hype (HS-3.4).
+- :class:`PublicityItem` — a school's public publicity, scanned for hype.
 
 Staff are referenced by the registry's ``StaffMember``; identity numbers live only there, hashed.
 Writes go through ``workforce.actions``; every model keeps its history (django-simple-history).
@@ -33,7 +33,7 @@ from eduplan.registry.models import Division, Institution, StaffMember
 STAFF_COUNTY = "staff__institution__county"
 STAFF_INSTITUTION = ("staff__institution",)
 
-#: Who may see a teacher's ethics record at all (HS-2.4): the county officer of the teacher's county
+#: Who may see a teacher's ethics record at all: the county officer of the teacher's county
 #: and the city officer (both by their area), and the principal of the teacher's own school (the
 #: school keeps the record and runs the yearly assessment). Supervisors, viewers, principals of other
 #: schools and the public never do; see docs/workforce.md.
@@ -44,7 +44,7 @@ ETHICS_ROLES: tuple[str, ...] = permissions.ETHICS_ROLES
 
 
 class TrainingLevel(models.TextChoices):
-    """The five-level training network of PRE-4.3.2 (国、省、市、县、乡)."""
+    """The five-level training network of the plan (国、省、市、县、乡)."""
 
     NATIONAL = "national", "国家级 National"
     PROVINCE = "province", "省级 Province"
@@ -135,7 +135,7 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-# -- training (PRE-4.3.2) ------------------------------------------------------------------------
+# -- training ------------------------------------------------------------------------
 
 
 class TrainingRecord(models.Model):
@@ -178,7 +178,7 @@ class TrainingRecord(models.Model):
             )
 
 
-# -- performance pay (HS-2.3) --------------------------------------------------------------------
+# -- performance pay --------------------------------------------------------------------
 
 
 class PerformancePay(models.Model):
@@ -269,7 +269,7 @@ class PerformancePay(models.Model):
         return (amount * 100 / self.total).quantize(Decimal("0.1")) if self.total else None
 
 
-# -- evaluation schemes (HS-3.1) -----------------------------------------------------------------
+# -- evaluation schemes -----------------------------------------------------------------
 
 
 class EvaluationScheme(models.Model):
@@ -286,7 +286,7 @@ class EvaluationScheme(models.Model):
     admission_targets = models.BooleanField(
         "向学校下达升学率指标 admission-rate targets given to schools",
         default=False,
-        help_text="HS-3.1: 不得向学校下达升学指标 no admission-rate targets may be given to schools",
+        help_text="不得向学校下达升学指标 no admission-rate targets may be given to schools",
     )
 
     history = HistoricalRecords()
@@ -343,7 +343,7 @@ class EvaluationCriterion(models.Model):
         return f"{self.name} {self.weight}%"
 
 
-# -- teacher ethics (HS-2.4), restricted ----------------------------------------------------------
+# -- teacher ethics, restricted ----------------------------------------------------------
 
 
 class EthicsAssessment(models.Model):
@@ -386,7 +386,7 @@ class NegativeListEntry(models.Model):
     serious = models.BooleanField(
         "严重师德师风问题 serious",
         default=False,
-        help_text="PRE-5.4: 严重问题须另登记为重大事件 a serious problem is also recorded as an incident",
+        help_text="严重问题须另登记为重大事件 a serious problem is also recorded as an incident",
     )
     description = models.TextField("情况 description", blank=True, default="")
 
@@ -454,7 +454,7 @@ class CareerEvent(models.Model):
         return f"{self.staff.name} {self.title} {self.granted_on}"
 
 
-# -- publicity (HS-3.4) --------------------------------------------------------------------------
+# -- publicity --------------------------------------------------------------------------
 
 
 class PublicityItem(models.Model):

@@ -167,7 +167,7 @@ TRAINING_KIND = _kind(
         start_date=dt.date(2025, 7, 1),
         end_date=dt.date(2025, 7, 5),
     ),
-    "教职工培训记录(PRE-4.3.2 五级培训网络、全员轮训) training records",
+    "教职工培训记录(五级培训网络、全员轮训) training records",
 )
 PAY_KIND = _kind(
     "pay",
@@ -188,7 +188,7 @@ PAY_KIND = _kind(
             year=2025,
         ),
     ),
-    "普通高中绩效工资分配(HS-2.3) performance pay by group; total = the three groups' sum",
+    "普通高中绩效工资分配 performance pay by group; total = the three groups' sum",
 )
 SCHEME_KIND = _kind(
     "schemes",
@@ -202,7 +202,7 @@ SCHEME_KIND = _kind(
         field_column(EvaluationCriterion, "category", example="all_round"),
         field_column(EvaluationCriterion, "weight", example=40),
     ),
-    "评价学校和教师的方案,每行一项指标(HS-3.1) evaluation schemes, one criterion a row",
+    "评价学校和教师的方案,每行一项指标 evaluation schemes, one criterion a row",
 )
 ETHICS_KIND = _kind(
     "ethics",
@@ -210,7 +210,7 @@ ETHICS_KIND = _kind(
     EthicsAssessment,
     _staff_columns()
     + _cols(EthicsAssessment, "year", "result", "assessed_on", "note", year=2025, result="qualified"),
-    "年度师德考核(HS-2.4,限授权角色) yearly ethics assessments (restricted)",
+    "年度师德考核(限授权角色) yearly ethics assessments (restricted)",
 )
 NEGATIVE_KIND = _kind(
     "negative",
@@ -227,7 +227,7 @@ NEGATIVE_KIND = _kind(
         "serious",
         "description",
     ),
-    "师德负面清单记录及处理(HS-2.4,限授权角色) negative-list entries (restricted)",
+    "师德负面清单记录及处理(限授权角色) negative-list entries (restricted)",
 )
 AWARD_KIND = _kind(
     "awards",
@@ -244,7 +244,7 @@ PUBLICITY_KIND = _kind(
         field_column(PublicityItem, "institution", "institution_code", label="学校代码", example="H1"),
         *_cols(PublicityItem, "published_on", "channel", "title", "text", "url", channel="wechat"),
     ),
-    "学校公开宣传(HS-3.4) schools' public publicity items",
+    "学校公开宣传 schools' public publicity items",
 )
 
 

@@ -1,4 +1,4 @@
-"""Rotation training coverage (PRE-4.3.2): the share of staff on track to complete the cycle's hours.
+"""Rotation training coverage: the share of staff on track to complete the cycle's hours.
 
 Every teacher is to complete ``[workforce] cycle_hours_min`` hours of training in each cycle of
 ``cycle_years`` years (``cycle_first_year`` starts the first cycle). Coverage is judged at the end
@@ -23,12 +23,9 @@ from django.db.models import Q, QuerySet, Sum
 
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
-from eduplan.plans.coverage import implements
 from eduplan.registry.models import StaffMember
 
 from .models import TrainingRecord
-
-implements("measure", "training_coverage", ["PRE-4.3.2"])
 
 
 @dataclass(frozen=True)

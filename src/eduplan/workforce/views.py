@@ -1,5 +1,5 @@
 """Workforce pages under ``/office/workforce/``: thin — read through the one scoping function,
-render. The ethics pages answer 403 to roles that may not see ethics records (HS-2.4).
+render. The ethics pages answer 403 to roles that may not see ethics records.
 
 Each row the user may change (``scoping.can_change``) carries a "修改" link ``?edit=<id>`` that
 opens the entry form prefilled with the row, its natural key locked; saving updates that row

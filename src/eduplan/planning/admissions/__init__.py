@@ -1,6 +1,6 @@
 """High school admissions: quota-to-school seats (指标到校) and parallel preferences (平行志愿).
 
-HS-2.1 (玉教体联〔2022〕26号 二(一)) asks that public and private high schools admit in the same round
+The plan (玉教体联〔2022〕26号 二(一)) asks that public and private high schools admit in the same round
 and within their own area, that quality high schools' places be allocated to junior middle schools,
 that no school cherry-picks across areas or sets a minimum score line in advance, and that
 "everyone who can be admitted is admitted". This package computes such an admission exactly and
@@ -10,7 +10,7 @@ fast enough for a province (see ``docs/admissions.md``):
 - :mod:`.reference` — the same mechanism written plainly in Python, the definition tests check against;
 - :mod:`.settings` — every choice of the mechanism as a documented setting, loadable from TOML;
 - :mod:`.io` — reading and validating the CSV files, writing the result;
-- :mod:`.checks` and :mod:`.summary` — the HS-2.1 checks and the per-school / per-junior-school summary;
+- :mod:`.checks` and :mod:`.summary` — the checks and the per-school / per-junior-school summary;
 - :mod:`.demo` — a seeded synthetic province for trials and benchmarks.
 """
 
@@ -20,12 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from eduplan.planning.admissions.errors import AdmissionsInputError
 from eduplan.planning.admissions.settings import AdmissionSettings, load_settings
-from eduplan.plans.coverage import implements
 
 if TYPE_CHECKING:
     from eduplan.planning.admissions.mechanism import Instance, Outcome, admit
 
-implements("planning_tool", "admissions", ["HS-2.1"])
 
 _MECHANISM = ("Instance", "Outcome", "admit")
 

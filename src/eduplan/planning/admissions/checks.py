@@ -1,6 +1,6 @@
-"""The HS-2.1 checks reported with every admission result.
+"""The checks reported with every admission result.
 
-HS-2.1 (二(一) 强化普通高中招生管理) asks for four things an admission result can be checked against:
+The plan (二(一) 强化普通高中招生管理) asks for four things an admission result can be checked against:
 
 - ``same_area`` — 属地招生, no cross-area cherry-picking (坚决杜绝违规跨区域掐尖招生): no school
   with an area admits a candidate of another area;
@@ -38,8 +38,10 @@ from eduplan.planning.admissions.mechanism import (
     filter_by_area,
 )
 from eduplan.planning.admissions.settings import AdmissionSettings
+from eduplan.plans.checks import clause_text
 
-CLAUSE = "HS-2.1"
+#: The check the admission mechanism is; the plan in force maps it to its clause.
+CHECK = "planning_tool:admissions"
 
 
 @dataclass
@@ -51,7 +53,7 @@ class CheckResult:
     title_en: str
     count: int
     examples: list[dict[str, Any]] = field(default_factory=list)
-    clause: str = CLAUSE
+    clause: str = field(default_factory=lambda: clause_text(CHECK))
 
     @property
     def passed(self) -> bool:
@@ -257,7 +259,7 @@ def check_empty_seats(
     """应招尽招: schools with empty places that an unplaced candidate listed.
 
     Every listed choice counts (in the candidate's area when areas are enforced), including those a
-    minimum line or a shorter list of honoured choices set aside: HS-2.1 asks that no line set in
+    minimum line or a shorter list of honoured choices set aside: asks that no line set in
     advance keep willing candidates out of empty places.
     """
     result = CheckResult(
@@ -294,7 +296,7 @@ def check_empty_seats(
 def run_checks(
     inst: Instance, out: Outcome, labels: Labels | None = None, settings: AdmissionSettings | None = None
 ) -> list[CheckResult]:
-    """All HS-2.1 checks, each with up to ``settings.max_examples`` example rows."""
+    """All checks, each with up to ``settings.max_examples`` example rows."""
     labels = labels or Labels.numbered(inst)
     settings = settings or AdmissionSettings()
     limit = settings.max_examples

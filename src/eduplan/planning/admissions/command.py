@@ -1,7 +1,7 @@
-"""``eduplan admissions run|demo``: high school admissions with quota-to-school seats (HS-2.1).
+"""``eduplan admissions run|demo``: high school admissions with quota-to-school seats.
 
 ``run`` reads the candidates and schools files (and optionally junior schools and a settings TOML),
-admits, writes one result row per candidate, and a summary (JSON and xlsx) with the HS-2.1 checks.
+admits, writes one result row per candidate, and a summary (JSON and xlsx) with checks.
 ``demo`` writes a seeded synthetic province to try it on. Neither touches the database.
 ``job`` runs a run submitted on the officers' page; ``purge --before DATE`` deletes that page's old
 finished runs and their files.
@@ -19,6 +19,7 @@ from typing import Any, TextIO, cast
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.output import OutputError, write_records
+from eduplan.plans.checks import clause_text
 
 from .errors import AdmissionsInputError
 
@@ -31,7 +32,7 @@ def _date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "高中招生 High school admissions (HS-2.1): 'run' an admission or write a 'demo' province"
+    help = "高中招生 High school admissions: 'run' an admission or write a 'demo' province"
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         run = sub.add_parser(
             "run",
             help="录取 admit: quota batch then parallel preferences",
-            description="Admit candidates (指标到校 + 平行志愿) and write the result and a summary with the HS-2.1 checks.",
+            description="Admit candidates (指标到校 + 平行志愿) and write the result and a summary with checks.",
         )
         run.add_argument("--candidates", required=True, help="candidates CSV")
         run.add_argument("--schools", required=True, help="schools CSV")
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         run.add_argument("--summary", help="summary JSON (default: RESULT.summary.json)")
         run.add_argument("--summary-xlsx", help="summary workbook (default: RESULT.summary.xlsx)")
         run.add_argument("--no-xlsx", action="store_true", help="do not write the summary workbook")
-        run.add_argument("--strict", action="store_true", help="exit with an error if any HS-2.1 check fails")
+        run.add_argument("--strict", action="store_true", help="exit with an error if any check fails")
         run.add_argument(
             "--format", choices=("table", "json"), default="table", help="how to print the report"
         )
@@ -175,11 +176,12 @@ class Command(BaseCommand):
         report += [{"item": "result", "value": str(out)}, {"item": "summary", "value": str(json_path)}]
         if xlsx_path is not None:
             report.append({"item": "summary xlsx", "value": str(xlsx_path)})
-        write_records(report, options["format"], stream=self._stream(), title="高中招生 admissions (HS-2.1)")
+        write_records(report, options["format"], stream=self._stream(), title="高中招生 admissions")
         failed = [c for c in checks if not c.passed]
         if failed and options.get("strict"):
             raise CommandError(
-                "HS-2.1 检查未通过 checks failed: " + ", ".join(f"{c.check} ({c.count})" for c in failed)
+                f"{clause_text('planning_tool:admissions')} 检查未通过 checks failed: "
+                + ", ".join(f"{c.check} ({c.count})" for c in failed)
             )
 
     def _job(self, run_id: int) -> None:

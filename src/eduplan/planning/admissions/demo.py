@@ -1,4 +1,4 @@
-"""A seeded synthetic province for trying and benchmarking the admissions tools (HS-2.1).
+"""A seeded synthetic province for trying and benchmarking the admissions tools.
 
 No real candidate data is public (and must never be in a demo), so this draws a province-like
 instance: areas (prefectures/counties that admit their own candidates, 属地招生), junior middle
@@ -260,7 +260,7 @@ batch_order = "quota_first"     # or "general_first"
 default_quota_share = 0.0       # for schools with an empty quota_share cell
 rounding = "half_up"            # half_up | half_even | floor | ceil
 # quota_min_line = 400          # minimum control line for quota seats (default: none)
-# general_min_line = 300        # HS-2.1 forbids a line set in advance; for comparison only
+# general_min_line = 300        # forbids a line set in advance; for comparison only
 use_weights = true
 rural_weight = 1.0              # e.g. 1.2 tilts quota seats towards rural junior schools
 weight_decimals = 3

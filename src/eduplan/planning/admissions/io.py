@@ -1,4 +1,4 @@
-"""Reading and checking the admissions CSV files, and writing the result (HS-2.1).
+"""Reading and checking the admissions CSV files, and writing the result.
 
 File I/O is kept apart from :mod:`.mechanism` so the mechanism can be tested and benchmarked on
 arrays alone. Files are read with pyarrow as text columns and checked column by column, so a
@@ -475,7 +475,7 @@ def load_admission(
     junior_schools: str | Path | None = None,
     settings: AdmissionSettings | None = None,
 ) -> AdmissionData:
-    """Read and check the files; refuse bad input with every located problem (HS-2.1 inputs)."""
+    """Read and check the files; refuse bad input with every located problem (inputs)."""
     settings = settings or AdmissionSettings()
     sch = read_csv_table(schools)
     cand = read_csv_table(candidates)

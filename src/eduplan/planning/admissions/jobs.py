@@ -1,4 +1,4 @@
-"""Admission runs started from the officers' page, executed by a background worker (HS-2.1).
+"""Admission runs started from the officers' page, executed by a background worker.
 
 A city officer uploads the exam authority's candidates file and the schools file (optionally the
 junior schools file and a settings TOML — the formats of ``eduplan admissions run``), and downloads
@@ -51,12 +51,9 @@ from django.utils.text import get_valid_filename
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import profile_of
-from eduplan.plans.coverage import implements
 
 from ..models import AdmissionsRun, AdmissionsRunStatus
 from .errors import AdmissionsInputError
-
-implements("planning", "admissions web page (upload, run, download)", ["HS-2.1"])
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +83,7 @@ STAGES = {
     "settings": ("读取设置", "reading the settings"),
     "reading": ("读取并检查文件", "reading and checking the files"),
     "admitting": ("录取:指标到校批次, 然后统招批次", "admitting: quota batch, then general batch"),
-    "checking": ("HS-2.1 检查与汇总", "HS-2.1 checks and summary"),
+    "checking": ("检查与汇总", "checks and summary"),
     "writing_result": ("写出录取结果", "writing the result CSV"),
     "writing_summary": ("写出汇总 JSON 与 xlsx", "writing the summary JSON and xlsx"),
     "done": ("完成", "done"),
@@ -331,7 +328,7 @@ def _counting(rows: Iterator[dict[str, str]], total: int, run_id: int) -> Iterat
 
 def execute_run(run_id: int) -> AdmissionsRun:
     """Run one queued admission in this process, as ``eduplan admissions run`` does, recording
-    progress, the result files, the totals and the HS-2.1 checks on the row."""
+    progress, the result files, the totals and the checks on the row."""
     from eduplan.output import OutputError, write_records
 
     from .checks import run_checks

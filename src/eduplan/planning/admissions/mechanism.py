@@ -1,4 +1,4 @@
-"""The admissions mechanism of HS-2.1 as pure functions over numpy arrays.
+"""The admissions mechanism of as pure functions over numpy arrays.
 
 Default mechanism (``docs/admissions.md`` works through each step and setting):
 
@@ -254,7 +254,7 @@ def _bounded_ints(values: FloatArray) -> tuple[NDArray[np.int64], int] | None:
 def candidate_order(
     score: FloatArray, tiebreak: FloatArray | None = None, id_rank: IntArray | None = None
 ) -> NDArray[np.int64]:
-    """Candidates from first to last: score desc, then tie-break desc, then id rank asc (HS-2.1 平行志愿).
+    """Candidates from first to last: score desc, then tie-break desc, then id rank asc (平行志愿).
 
     A missing tie-break (NaN) loses every tie; id ranks must be distinct. Scores and tie-breaks are
     bounded numbers on a grid (whole or half points …), so the usual path is a least-significant-
@@ -337,7 +337,7 @@ def _packed_order(
 
 
 def round_quota_seats(capacity: IntArray, share: FloatArray, rounding: str = "half_up") -> NDArray[np.int64]:
-    """``round(capacity × share)`` per school with the chosen rule (四舍五入 by default; HS-2.1 指标到校)."""
+    """``round(capacity × share)`` per school with the chosen rule (四舍五入 by default; 指标到校)."""
     cap = np.asarray(capacity, dtype=np.int64)
     exact = cap * np.asarray(share, dtype=np.float64)
     tol = ROUNDING_TOLERANCE * np.maximum(1.0, np.abs(exact))
@@ -393,7 +393,7 @@ def allocate_quota_seats(
 
     Junior school j gets ``floor(q × c_j / C)`` seats, and the ``q − Σ floor`` seats left go one
     each to the largest remainders, ties to the lower junior school index (= lower id). Only the
-    junior schools of the school's area take part when ``within_area`` (HS-2.1: places allocated to
+    junior schools of the school's area take part when ``within_area`` (places allocated to
     the junior schools *of its area*). The result sums exactly to ``q`` for every school with a
     positive total claim; a school whose area has no claim gets no pairs (``unallocated``).
     """
@@ -702,7 +702,7 @@ def check_instance(inst: Instance) -> None:
 
 
 def admit(inst: Instance, settings: AdmissionSettings | None = None) -> Outcome:
-    """Run the whole admission of HS-2.1: quota seats, quota batch and general batch, in order.
+    """Run the whole admission of quota seats, quota batch and general batch, in order.
 
     Internally every per-candidate array is kept in admission order ("sorted space") so that each
     batch reads memory in sequence; the outcome is given back in input order.

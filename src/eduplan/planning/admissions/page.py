@@ -1,4 +1,4 @@
-"""What the officers' admissions pages show (HS-2.1): the upload form, past runs, a run's progress
+"""What the officers' admissions pages show: the upload form, past runs, a run's progress
 and, once done, its totals, checks and per-school summary.
 
 Kept out of the views so they stay thin; writes go through :mod:`.jobs`. Everything
@@ -18,7 +18,6 @@ from django.http import Http404
 from django.urls import reverse
 
 from eduplan.accounts.scoping import scope
-from eduplan.plans.coverage import implements
 
 from ..models import AdmissionsRun, AdmissionsRunStatus
 from .jobs import (
@@ -30,8 +29,6 @@ from .jobs import (
     refresh_stale,
     run_directory,
 )
-
-implements("page", "admissions_runs", ["HS-2.1"])
 
 #: How many past runs the index lists.
 RUNS_LISTED = 50

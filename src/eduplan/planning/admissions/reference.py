@@ -1,4 +1,4 @@
-"""The admissions mechanism of HS-2.1 written as plainly as possible, one candidate at a time.
+"""The admissions mechanism of written as plainly as possible, one candidate at a time.
 
 This is the definition the fast path in :mod:`.mechanism` is tested against (and the pure-Python
 baseline the benchmark compares with). It shares no code with the fast path: exact fractions

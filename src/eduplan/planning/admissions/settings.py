@@ -1,4 +1,4 @@
-"""Every choice of the admissions mechanism as a setting with a documented default (HS-2.1).
+"""Every choice of the admissions mechanism as a setting with a documented default.
 
 The plan fixes the principles (same round, own area, quota-to-school, no early score line, everyone
 admissible admitted) but not the numbers; STANDARDS.md notes that Yunnan/Yuxi's exact quota share
@@ -36,7 +36,7 @@ PrivateRound = Literal["same", "before", "after"]
 
 @dataclass(frozen=True)
 class AdmissionSettings:
-    """The mechanism's settings; the defaults are the mechanism HS-2.1 describes.
+    """The mechanism's settings; the defaults are the mechanism describes.
 
     Attributes:
         batch_order: ``"quota_first"`` runs the quota batch (指标到校) before the general batch
@@ -51,7 +51,7 @@ class AdmissionSettings:
             ``half_up`` (四舍五入, default), ``half_even``, ``floor`` or ``ceil``.
         quota_min_line: minimum control line (最低控制线) for the quota batch; candidates scoring
             below it are not admitted on a quota seat. ``None`` (default): no line.
-        general_min_line: a minimum line for the general batch. HS-2.1 forbids setting a line in
+        general_min_line: a minimum line for the general batch. forbids setting a line in
             advance (不得提前设置最低分数线), so the default is ``None``; it exists to show the effect.
         use_weights: multiply each junior school's graduates by its ``weight`` column (e.g. a
             rural tilt) when dividing quota seats. Default true.
@@ -63,7 +63,7 @@ class AdmissionSettings:
             Fewer parallel choices move the mechanism towards immediate acceptance (Chen & Kesten 2017).
         private_round: ``"same"`` (default, 公民办同步招生): private and public schools admit in
             one dispatch; ``"before"``/``"after"``: private schools admit in a dispatch of their
-            own before/after the public one. ``"before"`` is what HS-2.1 forbids; it is here so the
+            own before/after the public one. ``"before"`` is what forbids; it is here so the
             check that catches it can be shown to work.
         enforce_area: ignore choices of schools outside the candidate's area (属地招生), so no school
             admits across areas. Schools with an empty area admit from everywhere. Default true.

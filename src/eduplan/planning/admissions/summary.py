@@ -1,4 +1,4 @@
-"""The summary an admissions office publishes and audits (HS-2.1): per school, per junior school, checks.
+"""The summary an admissions office publishes and audits: per school, per junior school, checks.
 
 Per school: places, quota seats (and how they were divided), admitted per batch, empty places and
 the cutoff (lowest admitted score, overall and per batch, with the tie-break value at the cutoff).
@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from eduplan.planning.admissions.checks import CLAUSE, CheckResult, run_checks
+from eduplan.planning.admissions.checks import CHECK, CheckResult, run_checks
 from eduplan.planning.admissions.labels import Labels
 from eduplan.planning.admissions.mechanism import BATCH_GENERAL, BATCH_QUOTA, NONE, Instance, Outcome
 from eduplan.planning.admissions.settings import AdmissionSettings
+from eduplan.plans.checks import clause_text
 
 #: Display labels for the xlsx summary (Chinese first; JSON keeps the keys).
 HEADERS = {
@@ -186,7 +187,7 @@ def build_summary(
     labels = labels or Labels.numbered(inst)
     checks = checks if checks is not None else run_checks(inst, out, labels, settings)
     return {
-        "clause": CLAUSE,
+        "clause": clause_text(CHECK),
         "files": files or {},
         "settings": settings.to_dict(),
         "totals": totals(inst, out),

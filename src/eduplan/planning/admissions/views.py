@@ -1,4 +1,4 @@
-"""The officers' high school admissions pages (HS-2.1): upload, run in the background, download.
+"""The officers' high school admissions pages: upload, run in the background, download.
 
 Thin: check the user, call :mod:`.jobs` (writes) or :mod:`.page` (reads),
 render. City officers (and superusers) only: county officers, principals, supervisors and viewers

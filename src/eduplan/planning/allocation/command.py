@@ -1,4 +1,4 @@
-"""``eduplan plan allocate``: the city's enrollment target split among its counties (精准下达, PRE-4.1.1).
+"""``eduplan plan allocate``: the city's enrollment target split among its counties (精准下达).
 
 "市教育体育局要结合上年度各县(市、区)学前三年毛入园率达标情况、年度户籍适龄人口底数、现有幼儿园学位数及年内学位
 增长数,精准下达各县(市、区)所需要达到的普及目标": last year's rate, the registered 3–5 population, existing
@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import Any
 
 from eduplan.output import to_json, write_records
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import PopulationBasis
 
 from ..cliutil import add_common_arguments
@@ -27,7 +26,6 @@ from .run import run_allocation
 
 NAME = "allocate"
 
-implements("planning", NAME, ["PRE-4.1.1"])
 
 COLUMNS = [
     "division",

@@ -1,4 +1,4 @@
-"""Allocation of the city's yearly enrollment target to its counties (精准下达, PRE-4.1.1).
+"""Allocation of the city's yearly enrollment target to its counties (精准下达).
 
 The plan: "市教育体育局要结合上年度各县(市、区)学前三年毛入园率达标情况、年度户籍适龄人口底数、现有幼儿园学位数
 及年内学位增长数,精准下达各县(市、区)所需要达到的普及目标" — the city sets each county's target from last
@@ -28,12 +28,8 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.optimize import linprog
 
-from eduplan.plans.coverage import implements
-
 from ..errors import PlanningInputError
 from .methods import METHODS
-
-implements("planning_tool", "target_allocation", ["PRE-4.1.1"])
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

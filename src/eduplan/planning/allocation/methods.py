@@ -1,5 +1,5 @@
 """The allocation methods by name, with their labels: what the model, the forms and the command
-offer, kept free of numpy and scipy so that loading the models does not load the solver (PRE-4.1.1)."""
+offer, kept free of numpy and scipy so that loading the models does not load the solver."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The allocation run over the registry: the city's target split among its counties (PRE-4.1.1).
+"""The allocation run over the registry: the city's target split among its counties.
 
 The ``eduplan plan allocate`` command, the allocation page and the scenarios call
 :func:`run_allocation`.
@@ -61,7 +61,7 @@ def run_allocation(
     keep_last_rate: bool = False,
     upper_from_seats: bool = False,
 ) -> AllocationRun:
-    """Split the city target for school year ``year`` among the counties (PRE-4.1.1, 精准下达).
+    """Split the city target for school year ``year`` among the counties(精准下达).
 
     Per county, as the clause lists them: last year's rate (children enrolled in school year
     ``year − 1`` over the 3–5 population of ``basis`` on the cut-off day, percent); the registered

@@ -1,4 +1,4 @@
-"""The allocation page's view under ``/office/planning/`` (PRE-4.1.1): thin, see :mod:`.page`."""
+"""The allocation page's view under ``/office/planning/``: thin, see :mod:`.page`."""
 
 from __future__ import annotations
 

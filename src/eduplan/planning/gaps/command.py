@@ -1,4 +1,4 @@
-"""``eduplan plan gaps``: preschool seats against demand by county and township (PRE-4.1.1).
+"""``eduplan plan gaps``: preschool seats against demand by county and township.
 
 Demand is the projected 3–5 population on the age cut-off day times the target rate; seats are
 those the registry knows for each school year (openings and closures included). The county total
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import PopulationBasis
 
 from ..cliutil import add_common_arguments, add_county_argument, emit, pivot_years
@@ -23,9 +22,6 @@ from .run import run_gaps, run_high_school_gaps
 
 NAME = "gaps"
 STAGES = ("preschool", "high_school")
-
-implements("planning", NAME, ["PRE-4.1.1"])
-implements("planning", "gaps --stage high_school", ["HS-T1"])
 
 
 HEADERS = {
@@ -68,7 +64,7 @@ def add_arguments(parser: Any) -> None:
         "--stage",
         choices=STAGES,
         default="preschool",
-        help="学段 stage: preschool (default, 3–5) or high_school (15–17 × the HS-T1 target, by county, "
+        help="学段 stage: preschool (default, 3–5) or high_school (15–17 × target, by county, "
         "to the plan deadline unless --to)",
     )
     add_county_argument(parser)

@@ -1,9 +1,9 @@
-"""Seat demand, gaps and surpluses by county and township, and the layout flags of PRE-4.1.1.
+"""Seat demand, gaps and surpluses by county and township, and the plan's layout flags.
 
 A projection (``projection/core.py``) says how many children of kindergarten age (3–5) and high-school
 age (15–17) each area will have; this module turns that into seats: children expected in school at
 the target gross rate, set against existing and planned seats, year by year. It also raises the two
-layout questions the plan asks counties to answer (PRE-4.1.1): townships of 20,000 people or more
+layout questions the plan asks counties to answer: townships of 20,000 people or more
 with fewer than two public kindergartens (鼓励人口规模2万人以上的乡镇建设第二所、第三所公办幼儿园), and
 village kindergartens whose children are falling below a viable size, which the plan would fold
 into a township central kindergarten's branch (依托乡镇中心幼儿园举办分园 … 动态调整资源).
@@ -22,11 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from eduplan.plans.coverage import implements
-
 from ..errors import PlanningInputError
-
-implements("planning_tool", "seat_gaps", ["PRE-4.1.1"])
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -210,7 +206,7 @@ def seat_balance(
 
 @dataclass(frozen=True)
 class TownshipProvisionSettings:
-    """PRE-4.1.1 encourages townships of 20,000 people or more (人口规模2万人以上, "以上" includes the
+    """The plan encourages townships of 20,000 people or more (人口规模2万人以上, "以上" includes the
     bound) to build a second and third public kindergarten; those with fewer than two are flagged."""
 
     min_population: float = 20_000
@@ -247,7 +243,7 @@ def townships_short_of_public_kindergartens(
     settings: TownshipProvisionSettings | None = None,
 ) -> TownshipFlags:
     """Flag townships with at least ``min_population`` people and fewer than
-    ``min_public_kindergartens`` public kindergartens (PRE-4.1.1).
+    ``min_public_kindergartens`` public kindergartens.
 
     ``population`` is each township's total population (all ages), ``public_kindergartens`` its
     count of public kindergartens (branches of the central kindergarten counted as the adapter
@@ -274,7 +270,7 @@ def townships_short_of_public_kindergartens(
 @dataclass(frozen=True)
 class ViabilitySettings:
     """When a village kindergarten becomes a candidate for merging into a central kindergarten's
-    branch (PRE-4.1.1: 依托乡镇中心幼儿园举办分园 … 动态调整资源).
+    branch (依托乡镇中心幼儿园举办分园 … 动态调整资源).
 
     ASSUMPTION — the plan gives no number. ``min_children = 10`` (about a third of one mixed-age
     class of 30, 幼儿园工作规程 art. 11) is a placeholder for the county to set. A kindergarten is

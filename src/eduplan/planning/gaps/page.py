@@ -1,4 +1,4 @@
-"""The seats page of the planning tools (PRE-4.1.1), kept out of the view so it stays thin."""
+"""The seats page of the planning tools, kept out of the view so it stays thin."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..pages import LABELS, float_param, pick
 
 def seats_page(user: Any, params: Any) -> dict[str, Any]:
     """Preschool seats against demand by year for one county (lines), every visible county's
-    balance (table), the county's townships, and the layout flags of PRE-4.1.1."""
+    balance (table), the county's townships, and the layout flags of ."""
     run = run_gaps(user=user, rate=float_param(params.get("rate")))
     areas = run.counties.areas
     i = pick(areas.codes, params.get("county"))

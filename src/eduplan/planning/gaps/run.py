@@ -1,8 +1,8 @@
-"""The gaps runs over the registry: seats against demand by county and township (PRE-4.1.1, HS-T1).
+"""The gaps runs over the registry: seats against demand by county and township.
 
 One copy of the computation for both stages: :func:`run_gaps` (preschool, 3–5, by county and
 township, with the township and village flags) and :func:`run_high_school_gaps` (15–17, by county,
-at the plan's HS-T1 rate). The ``eduplan plan gaps`` command and the seats page call these.
+at the plan's rate). The ``eduplan plan gaps`` command and the seats page call these.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from .core import (
 )
 
 HIGH_SCHOOL_INDICATOR = "high_school_ger"
-"""The plan indicator whose city target is the high-school demand rate (HS-T1, ≥ 97% in Yuxi's plan)."""
+"""The plan indicator whose city target is the high-school demand rate(≥ 97% in Yuxi's plan)."""
 
 # ----------------------------------------------------------------------------------------- gaps
 
@@ -166,7 +166,7 @@ def run_gaps(
 ) -> GapsRun:
     """Preschool seats against demand at ``rate`` (default: the plan's city target) by county and
     township and year; townships of ≥ 20,000 people short of public kindergartens; village
-    kindergartens falling below a viable size (PRE-4.1.1; thresholds in ``[planning]``)."""
+    kindergartens falling below a viable size(thresholds in ``[planning]``)."""
     d = defaults()
     if rate is None:
         rate_value, rate_source = plan_target()
@@ -250,7 +250,7 @@ def run_gaps(
 
 
 def high_school_target() -> tuple[float | None, str, int | None]:
-    """The plan file's target for ``high_school_ger`` (HS-T1), where it came from, and its deadline year."""
+    """The plan file's target for ``high_school_ger``, where it came from, and its deadline year."""
     from eduplan.plans.loader import PlanError, load_plan
 
     try:
@@ -320,7 +320,7 @@ def run_high_school_gaps(
     series: dict[int, float] | None = None,
     end_year: int | None = None,
 ) -> HighSchoolGapsRun:
-    """High-school-stage seats against demand at ``rate`` (default: the plan's HS-T1 target) by
+    """High-school-stage seats against demand at ``rate`` (default: the plan's target) by
     county and year, to ``end_year`` (default: the target's deadline year, or the last observed
     year when that is later)."""
     notes: list[str] = []

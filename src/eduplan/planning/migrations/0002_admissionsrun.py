@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("totals", models.JSONField(blank=True, default=dict, verbose_name="录取汇总 totals")),
-                ("checks", models.JSONField(blank=True, default=list, verbose_name="HS-2.1 检查 checks")),
+                ("checks", models.JSONField(blank=True, default=list, verbose_name="检查 checks")),
                 ("error", models.TextField(blank=True, verbose_name="错误信息 error")),
                 (
                     "pid",

@@ -1,2 +1,2 @@
-"""Cohort projection (PRE-4.1.1): :mod:`.core` (pure, numpy), :mod:`.run` (over the registry),
+"""Cohort projection: :mod:`.core` (pure, numpy), :mod:`.run` (over the registry),
 :mod:`.page` and :mod:`.views` (the population page), :mod:`.command` (``eduplan plan project``)."""

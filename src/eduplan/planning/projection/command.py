@@ -1,7 +1,7 @@
-"""``eduplan plan project``: the 3–5 and 15–17 population by county and year to 2035 (PRE-4.1.1).
+"""``eduplan plan project``: the 3–5 and 15–17 population by county and year to 2035.
 
 Counties lay out kindergartens "from births, pupil flows, rural revitalisation and urbanisation"
-(PRE-4.1.1); the city needs to know how many children each county will have before it builds.
+; the city needs to know how many children each county will have before it builds.
 Prints the projection with the already-born notes (the 3–5 population up to base + 3 and the
 15–17 population to 2035 depend on survival and migration, not on the births scenario) and the
 back-test error of the method on the registry's own history.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import PopulationBasis
 
 from ..cliutil import add_common_arguments, add_county_argument, emit, pivot_years
@@ -21,7 +20,6 @@ from .run import run_projection
 
 NAME = "project"
 
-implements("planning", NAME, ["PRE-4.1.1"])
 
 HEADERS = {
     "level": "层级 level",

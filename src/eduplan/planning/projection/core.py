@@ -1,7 +1,7 @@
-"""Cohort projection of the child population by area, single year of age and sex (PRE-4.1.1).
+"""Cohort projection of the child population by area, single year of age and sex.
 
 The plan asks counties to lay out kindergartens "from births, pupil flows, rural revitalisation and
-urbanisation" (PRE-4.1.1: 充分考虑和分析出生人口变化、生源流向). Births in Yunnan fell by a quarter between
+urbanisation" (充分考虑和分析出生人口变化、生源流向). Births in Yunnan fell by a quarter between
 2020 and 2022, so planning on today's headcount builds kindergartens that will stand empty. This
 module is the cohort-component method (CCMPP) restricted to ages 0–17 (0–18 for the high-school
 gaps): every single-year cohort is
@@ -33,11 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from eduplan.plans.coverage import implements
-
 from ..errors import PlanningInputError
-
-implements("planning_tool", "projection", ["PRE-4.1.1"])
 
 FloatArray = NDArray[np.float64]
 
@@ -778,7 +774,7 @@ def backtest(
 def rake_to_parent(child: Any, parent_total: Any, parent_of: Any) -> FloatArray:
     """Scale township projections so that they add up to their county's projection.
 
-    Township data are thinner than county data (PRE-4.1.1 asks for layout down to townships), so the
+    Township data are thinner than county data (asks for layout down to townships), so the
     county projection is taken as the control total and each township keeps its share within its
     county, cell by cell. ``child`` is ``(..., townships, ...)`` with the township axis at position
     1 (``(years, townships, ages, 2)``), ``parent_total`` the same with counties, ``parent_of`` the

@@ -1,4 +1,4 @@
-"""The population page of the planning tools (PRE-4.1.1), kept out of the view so it stays thin."""
+"""The population page of the planning tools, kept out of the view so it stays thin."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The projection run over the registry: registry inputs → the pure cohort projection (PRE-4.1.1).
+"""The projection run over the registry: registry inputs → the pure cohort projection.
 
 The ``eduplan plan project`` command and the population page both call :func:`run_projection`,
 so the numbers a city officer sees on a page are the numbers the CLI prints. The gaps, allocation

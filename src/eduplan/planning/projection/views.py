@@ -1,4 +1,4 @@
-"""The projection page's view under ``/office/planning/`` (PRE-4.1.1): thin, see :mod:`.page`."""
+"""The projection page's view under ``/office/planning/``: thin, see :mod:`.page`."""
 
 from __future__ import annotations
 

@@ -1,2 +1,2 @@
-"""Planning scenarios (PRE-4.1.1): :mod:`.store` (save, list, compare) and :mod:`.command`
+"""Planning scenarios: :mod:`.store` (save, list, compare) and :mod:`.command`
 (``eduplan plan scenario``)."""

@@ -1,4 +1,4 @@
-"""``eduplan plan scenario save|list|compare``: named planning assumptions (PRE-4.1.1).
+"""``eduplan plan scenario save|list|compare``: named planning assumptions.
 
 A county target is only as good as the births assumption, the city target and the method behind
 it; saving them under a name lets the city show which assumptions a target came from and compare
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import PopulationBasis
 
 from ..allocation.methods import METHODS
@@ -27,7 +26,6 @@ from .store import (
 
 NAME = "scenario"
 
-implements("planning", NAME, ["PRE-4.1.1"])
 
 HEADERS = {
     "name": "情景 scenario",

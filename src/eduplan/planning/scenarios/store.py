@@ -1,4 +1,4 @@
-"""Saving, listing and comparing planning scenarios (PRE-4.1.1).
+"""Saving, listing and comparing planning scenarios.
 
 A scenario holds the choices behind a county target — births assumption, city target, allocation
 method — so the city can show which assumptions a target came from and how another assumption
@@ -18,7 +18,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from eduplan.accounts.scoping import can_add, scope
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
 
@@ -29,8 +28,6 @@ from ..errors import PlanningInputError
 from ..models import PlanningScenario
 from ..projection.core import KINDERGARTEN_AGES
 from ..projection.run import ProjectionRun, run_projection
-
-implements("planning_tool", "scenarios", ["PRE-4.1.1"])
 
 
 def _validation_message(exc: ValidationError) -> str:

@@ -1,4 +1,4 @@
-"""Kindergarten siting and service zones (幼儿园布局与服务区), PRE-4.1.1.
+"""Kindergarten siting and service zones (幼儿园布局与服务区).
 
 The plan asks counties to lay out kindergartens from births and pupil flows so that every rural
 child has a place and every town child one nearby, with a service-zone system for public and
@@ -26,14 +26,10 @@ See ``docs/siting.md``.
 
 from __future__ import annotations
 
-from eduplan.plans.coverage import implements
-
 from .config import SitingSettings
 from .files import load_files
 from .instance import Instance, SitingInputError
 from .solve import METHODS, MODELS, SitingResult, solve
-
-implements("planning_tool", "siting", ["PRE-4.1.1"])
 
 __all__ = [
     "METHODS",

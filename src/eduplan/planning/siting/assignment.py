@@ -1,4 +1,4 @@
-"""Seating children at a given set of open kindergartens (the service zones, 服务区; PRE-4.1.1).
+"""Seating children at a given set of open kindergartens (the service zones, 服务区).
 
 A generalized assignment problem: each demand point goes whole to one open site, seats are not
 exceeded, total child-km is least. Solved by the transportation LP plus a small integer model for

@@ -1,4 +1,4 @@
-"""``eduplan plan site``: kindergarten siting and service zones (PRE-4.1.1).
+"""``eduplan plan site``: kindergarten siting and service zones.
 
 Two sources of demand and sites: CSV files (``--demand``, ``--sites``, optional ``--distances``),
 usable outside the registry; or the registry (``--county CODE --year Y``, optionally with a saved
@@ -16,7 +16,6 @@ from typing import Any
 
 from eduplan.output import FORMATS, OutputError, render_table, to_json, write_records, write_xlsx
 from eduplan.plans import standards
-from eduplan.plans.coverage import implements
 
 from . import (
     METHODS,
@@ -32,7 +31,6 @@ from .trends import YearlyInstance, flat_trend_rows, result_trends, trend_record
 
 NAME = "site"
 
-implements("planning", NAME, ["PRE-4.1.1"])
 
 DEFAULTS = SitingSettings()
 

@@ -1,6 +1,6 @@
 """Tunable numbers of the siting tools, in one place with the reason for each default.
 
-PRE-4.1.1 asks for kindergartens "nearest or relatively nearest" to the children they serve; how near
+The plan asks for kindergartens "nearest or relatively nearest" to the children they serve; how near
 is a local planning choice, so every threshold here is a setting a county can change (on the command
 line or by constructing :class:`SitingSettings`), never a number buried in a solver.
 """

@@ -1,4 +1,4 @@
-"""Covering models: most children within the service radius, or fewest sites for all (PRE-4.1.1).
+"""Covering models: most children within the service radius, or fewest sites for all.
 
 * Maximal covering (MCLP): open p sites so that as many children as possible have an open site
   within the radius. Reported as a minimisation — children left *uncovered* — so that, as for the

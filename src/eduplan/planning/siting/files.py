@@ -1,4 +1,4 @@
-"""Siting input from CSV files, for use outside the registry (PRE-4.1.1).
+"""Siting input from CSV files, for use outside the registry.
 
 * demand: ``id, lat, lon, children`` — or ``children_<year>`` columns chosen with ``year``;
 * sites: ``id, lat, lon, capacity, existing`` (+ optional ``closable``, default: existing);

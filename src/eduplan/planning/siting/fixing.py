@@ -1,5 +1,5 @@
 """Lagrangian bound of the uncapacitated p-median over the full distance matrix, and the sites it
-rules out (PRE-4.1.1).
+rules out.
 
 Relaxing "every point served once" with multipliers λ leaves, for each site, the value
 ρ_j = Σ_i min(0, w_i·d_ij − λ_i); the bound is Σ λ + the p smallest ρ (forced sites always counted).

@@ -1,4 +1,4 @@
-"""A siting instance: demand points, candidate sites and the distances between them (PRE-4.1.1).
+"""A siting instance: demand points, candidate sites and the distances between them.
 
 Demand points are villages or neighbourhoods with their (projected) number of children; sites are
 existing kindergartens with their seats plus proposed sites. Distances are great-circle by default;

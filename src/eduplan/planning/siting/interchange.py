@@ -1,4 +1,4 @@
-"""Local search for the uncapacitated p-median over a full distance matrix (PRE-4.1.1).
+"""Local search for the uncapacitated p-median over a full distance matrix.
 
 Without seats every child goes to the nearest open kindergarten, so a set of open sites is the whole
 answer and a swap (close one, open another) can be valued for every pair at once from each point's

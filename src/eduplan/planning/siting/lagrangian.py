@@ -1,4 +1,4 @@
-"""Lagrangian lower bound for the capacitated p-median (PRE-4.1.1).
+"""Lagrangian lower bound for the capacitated p-median.
 
 "Every demand point served once" moves into the objective with multipliers λ; what remains splits by
 site into knapsacks, solved fast as linear programs and, where it pays, exactly as 0-1 knapsacks.

@@ -1,4 +1,4 @@
-"""Large-neighbourhood search with small exact models, for the capacitated p-median (PRE-4.1.1).
+"""Large-neighbourhood search with small exact models, for the capacitated p-median.
 
 Vertex interchange moves one site at a time and seats children by a rule; near the optimum the
 remaining savings need several sites and many children to move together. Here a window — an open

@@ -1,4 +1,4 @@
-"""What the officers' siting page shows: a county's service zones on a map, with tables (PRE-4.1.1).
+"""What the officers' siting page shows: a county's service zones on a map, with tables.
 
 Kept out of the view so it stays thin. The page runs the same :func:`run_county_siting` as
 ``eduplan plan site --county``, so a planner sees on the page the numbers the command prints. City

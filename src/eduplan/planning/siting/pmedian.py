@@ -1,4 +1,4 @@
-"""Capacitated p-median: open p kindergartens and give every child a seat, least child-km (PRE-4.1.1).
+"""Capacitated p-median: open p kindergartens and give every child a seat, least child-km.
 
 Each demand point (a village or neighbourhood) is served whole by one kindergarten (its service
 zone, 服务区), and a kindergarten takes no more children than it has seats. Two ways to solve:

@@ -1,4 +1,4 @@
-"""The arrays of a capacitated p-median and what every solver returns (PRE-4.1.1).
+"""The arrays of a capacitated p-median and what every solver returns.
 
 Demand points with children and candidate sites, as plain numpy arrays, so the solvers can be
 tested and benchmarked without files, a database or Django.

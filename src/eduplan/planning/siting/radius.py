@@ -1,4 +1,4 @@
-"""Exact uncapacitated p-median: the radius (covering) formulation in HiGHS (PRE-4.1.1).
+"""Exact uncapacitated p-median: the radius (covering) formulation in HiGHS.
 
 Without seats each point is served by its nearest open site, so its cost is decided by the
 smallest distance level at which some site is open. For point i with distinct distances

@@ -1,6 +1,6 @@
-"""Registry adapter of the siting tools: one county's villages, children and kindergartens (PRE-4.1.1).
+"""Registry adapter of the siting tools: one county's villages, children and kindergartens.
 
-PRE-4.1.1 asks each county to lay out its kindergartens from births and pupil flows, with a service
+The plan asks each county to lay out its kindergartens from births and pupil flows, with a service
 zone (服务区) for every public and inclusive kindergarten, "nearest or relatively nearest". The
 solvers (:mod:`eduplan.planning.siting`) want demand points with children and sites with seats;
 this module is the only place that reads them from the registry, through the one scoping function
@@ -43,7 +43,6 @@ from django.db.models import QuerySet
 
 from eduplan.accounts.scoping import scope
 from eduplan.plans import standards
-from eduplan.plans.coverage import implements
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, LicenceStatus
 from eduplan.registry.models import Division, Institution, PopulationCount
 
@@ -55,8 +54,6 @@ from ..projection import run as projection_run
 from ..projection.core import KINDERGARTEN_AGES, rake_to_parent
 from . import SitingInputError, SitingResult, SitingSettings, solve
 from .trends import TrendSettings, YearlyInstance, ZoneTrends, result_trends, trend_records
-
-implements("planning_tool", "siting_registry", ["PRE-4.1.1"])
 
 #: Ages whose share places a township's children in its villages (the children of the next years
 #: too, so that a village of toddlers is not left at zero).

@@ -1,5 +1,5 @@
 """Local search for the capacitated p-median: greedy opening, regret seating, Teitz–Bart vertex
-interchange, and moves of demand points between kindergartens (PRE-4.1.1).
+interchange, and moves of demand points between kindergartens.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One entry point for every siting model, and the service zones that follow it (PRE-4.1.1).
+"""One entry point for every siting model, and the service zones that follow it.
 
 :func:`solve` checks the instance against the model (refusing what cannot be solved, with a message
 a planner can act on), runs the exact model or the heuristic, seats every child (the optimiser's

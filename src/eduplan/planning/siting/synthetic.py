@@ -1,4 +1,4 @@
-"""Synthetic road networks for the benchmark and the tests of the uncapacitated p-median (PRE-4.1.1).
+"""Synthetic road networks for the benchmark and the tests of the uncapacitated p-median.
 
 The literature's test bed for exact p-median methods (Beasley's OR-Library ``pmed`` instances):
 a random connected graph with integer edge lengths, shortest-path distances, every node both a

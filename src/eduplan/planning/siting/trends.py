@@ -1,6 +1,6 @@
-"""Service zones over the years: which kindergartens empty out and where seats run short (PRE-4.1.1).
+"""Service zones over the years: which kindergartens empty out and where seats run short.
 
-PRE-4.1.1 asks counties to plan the layout "from births and pupil flows" and to adjust village
+The plan asks counties to plan the layout "from births and pupil flows" and to adjust village
 kindergartens as births fall. A siting answer for one year says where each village's children go;
 this module holds those service zones (服务区) fixed and follows the children living in each zone
 through the projected years, so a county sees which kindergartens empty out by the horizon and

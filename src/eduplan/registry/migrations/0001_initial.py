@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,591 +17,1887 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Division',
+            name="Division",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='代码 code')),
-                ('name', models.CharField(max_length=64, verbose_name='名称 name')),
-                ('level', models.CharField(choices=[('province', '省 Province'), ('city', '市 City'), ('county', '县(市、区) County'), ('township', '乡镇(街道) Township'), ('village', '村(社区) Village')], max_length=10, verbose_name='层级 level')),
-                ('type', models.CharField(blank=True, choices=[('province', '省'), ('city', '市'), ('district', '区'), ('county', '县'), ('county_city', '县级市'), ('subdistrict', '街道'), ('town', '镇'), ('township', '乡'), ('village', '村'), ('community', '社区'), ('other', '其他')], max_length=12, verbose_name='类型 type')),
-                ('locality', models.CharField(blank=True, choices=[('urban', '城区 Urban'), ('town', '镇区 Town'), ('rural', '乡村 Rural')], max_length=8, verbose_name='城乡 locality')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='纬度 latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='经度 longitude')),
-                ('valid_from', models.DateField(default=datetime.date(1949, 10, 1), verbose_name='生效 valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='失效 valid to')),
-                ('synthetic', models.BooleanField(default=False, verbose_name='合成数据 synthetic')),
-                ('city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.division', verbose_name='所属市 city')),
-                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.division', verbose_name='所属县 county')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='registry.division', verbose_name='上级 parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="代码 code")),
+                ("name", models.CharField(max_length=64, verbose_name="名称 name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "省 Province"),
+                            ("city", "市 City"),
+                            ("county", "县(市、区) County"),
+                            ("township", "乡镇(街道) Township"),
+                            ("village", "村(社区) Village"),
+                        ],
+                        max_length=10,
+                        verbose_name="层级 level",
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("district", "区"),
+                            ("county", "县"),
+                            ("county_city", "县级市"),
+                            ("subdistrict", "街道"),
+                            ("town", "镇"),
+                            ("township", "乡"),
+                            ("village", "村"),
+                            ("community", "社区"),
+                            ("other", "其他"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型 type",
+                    ),
+                ),
+                (
+                    "locality",
+                    models.CharField(
+                        blank=True,
+                        choices=[("urban", "城区 Urban"), ("town", "镇区 Town"), ("rural", "乡村 Rural")],
+                        max_length=8,
+                        verbose_name="城乡 locality",
+                    ),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="纬度 latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="经度 longitude")),
+                (
+                    "valid_from",
+                    models.DateField(default=datetime.date(1949, 10, 1), verbose_name="生效 valid from"),
+                ),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="失效 valid to")),
+                ("synthetic", models.BooleanField(default=False, verbose_name="合成数据 synthetic")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.division",
+                        verbose_name="所属市 city",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.division",
+                        verbose_name="所属县 county",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="registry.division",
+                        verbose_name="上级 parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划 division',
-                'verbose_name_plural': '行政区划 divisions',
-                'ordering': ['code'],
+                "verbose_name": "行政区划 division",
+                "verbose_name_plural": "行政区划 divisions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Births',
+            name="Births",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年份 year')),
-                ('basis', models.CharField(choices=[('resident', '常住人口 Resident'), ('registered', '户籍人口 Registered')], default='resident', max_length=10, verbose_name='口径 basis')),
-                ('count', models.PositiveIntegerField(verbose_name='出生人数 births')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='births', to='registry.division')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年份 year")),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[("resident", "常住人口 Resident"), ("registered", "户籍人口 Registered")],
+                        default="resident",
+                        max_length=10,
+                        verbose_name="口径 basis",
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(verbose_name="出生人数 births")),
+                (
+                    "division",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="births",
+                        to="registry.division",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '出生人口 births',
-                'verbose_name_plural': '出生人口 births',
+                "verbose_name": "出生人口 births",
+                "verbose_name_plural": "出生人口 births",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDivision',
+            name="HistoricalDivision",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=12, verbose_name='代码 code')),
-                ('name', models.CharField(max_length=64, verbose_name='名称 name')),
-                ('level', models.CharField(choices=[('province', '省 Province'), ('city', '市 City'), ('county', '县(市、区) County'), ('township', '乡镇(街道) Township'), ('village', '村(社区) Village')], max_length=10, verbose_name='层级 level')),
-                ('type', models.CharField(blank=True, choices=[('province', '省'), ('city', '市'), ('district', '区'), ('county', '县'), ('county_city', '县级市'), ('subdistrict', '街道'), ('town', '镇'), ('township', '乡'), ('village', '村'), ('community', '社区'), ('other', '其他')], max_length=12, verbose_name='类型 type')),
-                ('locality', models.CharField(blank=True, choices=[('urban', '城区 Urban'), ('town', '镇区 Town'), ('rural', '乡村 Rural')], max_length=8, verbose_name='城乡 locality')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='纬度 latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='经度 longitude')),
-                ('valid_from', models.DateField(default=datetime.date(1949, 10, 1), verbose_name='生效 valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='失效 valid to')),
-                ('synthetic', models.BooleanField(default=False, verbose_name='合成数据 synthetic')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('city', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.division', verbose_name='所属市 city')),
-                ('county', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.division', verbose_name='所属县 county')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.division', verbose_name='上级 parent')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("code", models.CharField(db_index=True, max_length=12, verbose_name="代码 code")),
+                ("name", models.CharField(max_length=64, verbose_name="名称 name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "省 Province"),
+                            ("city", "市 City"),
+                            ("county", "县(市、区) County"),
+                            ("township", "乡镇(街道) Township"),
+                            ("village", "村(社区) Village"),
+                        ],
+                        max_length=10,
+                        verbose_name="层级 level",
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("district", "区"),
+                            ("county", "县"),
+                            ("county_city", "县级市"),
+                            ("subdistrict", "街道"),
+                            ("town", "镇"),
+                            ("township", "乡"),
+                            ("village", "村"),
+                            ("community", "社区"),
+                            ("other", "其他"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型 type",
+                    ),
+                ),
+                (
+                    "locality",
+                    models.CharField(
+                        blank=True,
+                        choices=[("urban", "城区 Urban"), ("town", "镇区 Town"), ("rural", "乡村 Rural")],
+                        max_length=8,
+                        verbose_name="城乡 locality",
+                    ),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="纬度 latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="经度 longitude")),
+                (
+                    "valid_from",
+                    models.DateField(default=datetime.date(1949, 10, 1), verbose_name="生效 valid from"),
+                ),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="失效 valid to")),
+                ("synthetic", models.BooleanField(default=False, verbose_name="合成数据 synthetic")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.division",
+                        verbose_name="所属市 city",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.division",
+                        verbose_name="所属县 county",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.division",
+                        verbose_name="上级 parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 行政区划 division',
-                'verbose_name_plural': 'historical 行政区划 divisions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalManagementAppointment',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('post', models.CharField(choices=[('preschool_admin', '学前管理专干 Preschool administrator'), ('preschool_researcher', '幼教专职教研员 Preschool researcher')], max_length=24, verbose_name='岗位 post')),
-                ('person_name', models.CharField(max_length=40, verbose_name='姓名 name')),
-                ('is_dedicated', models.BooleanField(default=True, verbose_name='专职 dedicated')),
-                ('start_date', models.DateField(verbose_name='任职日期 start')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='离任日期 end')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('county', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.division')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical 县级学前管理网络 management post',
-                'verbose_name_plural': 'historical 县级学前管理网络 management posts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Institution',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='代码 code')),
-                ('name', models.CharField(max_length=100, verbose_name='名称 name')),
-                ('kind', models.CharField(choices=[('kindergarten', '幼儿园 Kindergarten'), ('attached', '小学附设幼儿班 Preschool class attached to a primary school'), ('high_school', '普通高中 General high school'), ('vocational', '中等职业学校 Secondary vocational school'), ('junior_middle', '初级中学 Junior middle school')], max_length=16, verbose_name='类别 kind')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址 address')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='纬度 latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='经度 longitude')),
-                ('ownership', models.CharField(choices=[('public', '公办 Public'), ('private_nonprofit', '民办非营利性 Private non-profit'), ('private_forprofit', '民办营利性 Private for-profit')], max_length=20, verbose_name='性质 ownership')),
-                ('sponsor', models.CharField(choices=[('education', '教育部门办 Education department'), ('other_dept', '其他部门办 Other government department'), ('state_enterprise', '国有企事业单位办 State enterprise or institution'), ('subdistrict', '街道办 Sub-district'), ('collective', '集体办 Village collective'), ('private', '民办 Private (社会力量办)')], max_length=20, verbose_name='举办者 sponsor')),
-                ('established_on', models.DateField(blank=True, null=True, verbose_name='设立日期 established')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='撤销日期 closed')),
-                ('seats', models.PositiveIntegerField(default=0, verbose_name='学位数 seats')),
-                ('synthetic', models.BooleanField(default=False, verbose_name='合成数据 synthetic')),
-                ('inclusive', models.BooleanField(default=False, verbose_name='普惠性认定 inclusive (private)')),
-                ('inclusive_since', models.DateField(blank=True, null=True, verbose_name='普惠认定日期 inclusive since')),
-                ('licence_status', models.CharField(blank=True, choices=[('licensed', '已取得办学许可 Licensed'), ('teaching_point', '办园点 Approved teaching point'), ('unlicensed', '无证园 Unlicensed')], max_length=16, verbose_name='办学许可 licence')),
-                ('grade', models.CharField(blank=True, choices=[('1-1', '一级一等'), ('1-2', '一级二等'), ('1-3', '一级三等'), ('2-1', '二级一等'), ('2-2', '二级二等'), ('2-3', '二级三等'), ('3-1', '三级一等'), ('3-2', '三级二等'), ('3-3', '三级三等'), ('', '未评级 Unrated')], default='', max_length=4, verbose_name='等级 grade')),
-                ('grade_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='评级年份 graded in')),
-                ('service_type', models.CharField(blank=True, choices=[('full_day', '全日制 Full-day'), ('half_day', '半日制 Half-day'), ('boarding', '寄宿制 Boarding')], max_length=10, verbose_name='办园形式 service type')),
-                ('is_central', models.BooleanField(default=False, verbose_name='乡镇中心园 township central kindergarten')),
-                ('is_residential_supporting', models.BooleanField(default=False, verbose_name='小区配套园 residential supporting')),
-                ('supporting_planned_on', models.DateField(blank=True, null=True, verbose_name='配套园同步规划 planned')),
-                ('supporting_approved_on', models.DateField(blank=True, null=True, verbose_name='配套园同步审批 approved')),
-                ('supporting_built_on', models.DateField(blank=True, null=True, verbose_name='配套园同步建设 built')),
-                ('supporting_delivered_on', models.DateField(blank=True, null=True, verbose_name='配套园同步交付 delivered')),
-                ('housing_delivered_on', models.DateField(blank=True, null=True, verbose_name='小区交付日期 housing delivered')),
-                ('is_demonstration', models.BooleanField(default=False, verbose_name='课程游戏化示范园 demonstration')),
-                ('in_quality_evaluation', models.BooleanField(default=False, verbose_name='纳入保教质量评估 in quality evaluation')),
-                ('quality_evaluated_on', models.DateField(blank=True, null=True, verbose_name='最近质量评估 last evaluated')),
-                ('rating', models.CharField(blank=True, choices=[('p1-1', '省一级一等'), ('p1-2', '省一级二等'), ('p1-3', '省一级三等'), ('p2', '省二级'), ('p3', '省三级'), ('', '未评级 Unrated')], default='', max_length=5, verbose_name='等级 rating')),
-                ('is_county_high_school', models.BooleanField(default=False, verbose_name='县中 county high school')),
-                ('is_new_build', models.BooleanField(default=False, verbose_name='新建学校 newly built')),
-                ('network_connected', models.BooleanField(default=False, verbose_name='接入教育专网 on the education network')),
-                ('central', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='village_kindergartens', to='registry.institution', verbose_name='所属中心园 central kindergarten')),
-                ('county', models.ForeignKey(editable=False, help_text='由所在乡镇推得 derived from the division', on_delete=django.db.models.deletion.PROTECT, related_name='county_institutions', to='registry.division', verbose_name='所属县 county')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='institutions', to='registry.division', verbose_name='所在乡镇 division')),
-                ('group_lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='group_members', to='registry.institution', verbose_name='教育集团牵头园 group lead (1+N)')),
-            ],
-            options={
-                'verbose_name': '学校/幼儿园 institution',
-                'verbose_name_plural': '学校/幼儿园 institutions',
-                'ordering': ['code'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalStaffMember',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, verbose_name='姓名 name')),
-                ('sex', models.CharField(choices=[('M', '男 Male'), ('F', '女 Female')], max_length=1, verbose_name='性别 sex')),
-                ('role', models.CharField(choices=[('principal', '园长/校长 Principal'), ('vice_principal', '副园长/副校长 Vice principal'), ('teacher', '专任教师 Teacher'), ('nursery', '保育员 Nursery worker'), ('health', '卫生保健人员 Health staff'), ('cook', '炊事员 Cook'), ('security', '保安 Security guard'), ('admin', '行政人员 Administrator'), ('support', '教辅人员 Support'), ('service', '工勤人员 Service worker')], max_length=16, verbose_name='岗位 role')),
-                ('certificate', models.CharField(blank=True, choices=[('', '无 None'), ('kg_teacher', '幼儿园教师资格证'), ('primary_teacher', '小学教师资格证'), ('secondary_teacher', '中学教师资格证'), ('principal', '园长/校长任职资格证'), ('nursery', '保育员证'), ('health', '卫生保健人员资格(健康证及培训合格证)'), ('cook', '厨师证/健康证'), ('security', '保安员证'), ('other', '其他证书')], default='', max_length=20, verbose_name='持有证书 certificate')),
-                ('employment', models.CharField(choices=[('establishment', '在编 Establishment (编制)'), ('purchased', '政府购买服务 Government-purchased service'), ('contract', '合同聘用 Contract')], max_length=16, verbose_name='用工形式 employment')),
-                ('is_full_time', models.BooleanField(default=True, verbose_name='专职 full-time')),
-                ('social_insurance', models.BooleanField(default=False, verbose_name='参加社会保险 social insurance')),
-                ('housing_fund', models.BooleanField(default=False, verbose_name='住房公积金 housing fund')),
-                ('training_hours', models.PositiveSmallIntegerField(default=0, verbose_name='本年度培训学时 training hours this year')),
-                ('start_date', models.DateField(verbose_name='入职日期 start')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='离职日期 end')),
-                ('change_filed_on', models.DateField(blank=True, help_text='园长、专任教师变动须在一个月内备案更新 (PRE-4.2.4)', null=True, verbose_name='变动备案日期 change filed on')),
-                ('id_last4', models.CharField(editable=False, max_length=4, verbose_name='身份证号后四位 identity last 4')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institution', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.institution')),
-            ],
-            options={
-                'verbose_name': 'historical 教职工 staff member',
-                'verbose_name_plural': 'historical 教职工 staff',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalSafetyRecord',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('checked_on', models.DateField(verbose_name='检查日期 checked on')),
-                ('full_time_guard', models.BooleanField(default=False, verbose_name='专职保安 full-time security guard')),
-                ('closed_management', models.BooleanField(default=False, verbose_name='封闭化管理 closed campus')),
-                ('one_key_alarm', models.BooleanField(default=False, verbose_name='一键报警(110) one-key alarm')),
-                ('video_linked_police', models.BooleanField(default=False, verbose_name='视频监控联网公安 video linked to police')),
-                ('anti_collision', models.BooleanField(default=False, verbose_name='防冲撞设施 anti-collision barriers')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institution', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.institution')),
-            ],
-            options={
-                'verbose_name': 'historical 安全检查记录 safety record',
-                'verbose_name_plural': 'historical 安全检查记录 safety records',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPairing',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('kg_support', '一级园帮扶 First-level kindergarten support (PRE-4.5.2)'), ('hs_trusteeship', '县中托管帮扶 County high school trusteeship (HS-2.5)')], max_length=16, verbose_name='类型 kind')),
-                ('supporter_name', models.CharField(blank=True, max_length=100, verbose_name='帮扶方名称(区外) supporter name if outside')),
-                ('start_date', models.DateField(verbose_name='开始日期 start')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='结束日期 end')),
-                ('agreement_signed', models.BooleanField(default=False, verbose_name='已签订协议 agreement signed')),
-                ('components', models.JSONField(blank=True, default=list, verbose_name='帮扶内容(五个一) components')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supported', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.institution')),
-                ('supporter', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.institution')),
-            ],
-            options={
-                'verbose_name': 'historical 结对帮扶 pairing',
-                'verbose_name_plural': 'historical 结对帮扶 pairings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalInstitutionYear',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('school_year', models.PositiveSmallIntegerField(verbose_name='学年(起始年) school year starting')),
-                ('seats', models.PositiveIntegerField(default=0, verbose_name='学位数 seats')),
-                ('entered', models.PositiveIntegerField(default=0, verbose_name='入园/入学 entered this year')),
-                ('left', models.PositiveIntegerField(default=0, verbose_name='离园/毕业 left this year')),
-                ('funding_per_student', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='生均公用经费(元) per-student funding received')),
-                ('info_published', models.BooleanField(default=False, verbose_name='信息已公示 information published')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institution', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.institution')),
-            ],
-            options={
-                'verbose_name': 'historical 学年概况 yearly snapshot',
-                'verbose_name_plural': 'historical 学年概况 yearly snapshots',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalInstitution',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=32, verbose_name='代码 code')),
-                ('name', models.CharField(max_length=100, verbose_name='名称 name')),
-                ('kind', models.CharField(choices=[('kindergarten', '幼儿园 Kindergarten'), ('attached', '小学附设幼儿班 Preschool class attached to a primary school'), ('high_school', '普通高中 General high school'), ('vocational', '中等职业学校 Secondary vocational school'), ('junior_middle', '初级中学 Junior middle school')], max_length=16, verbose_name='类别 kind')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址 address')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='纬度 latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='经度 longitude')),
-                ('ownership', models.CharField(choices=[('public', '公办 Public'), ('private_nonprofit', '民办非营利性 Private non-profit'), ('private_forprofit', '民办营利性 Private for-profit')], max_length=20, verbose_name='性质 ownership')),
-                ('sponsor', models.CharField(choices=[('education', '教育部门办 Education department'), ('other_dept', '其他部门办 Other government department'), ('state_enterprise', '国有企事业单位办 State enterprise or institution'), ('subdistrict', '街道办 Sub-district'), ('collective', '集体办 Village collective'), ('private', '民办 Private (社会力量办)')], max_length=20, verbose_name='举办者 sponsor')),
-                ('established_on', models.DateField(blank=True, null=True, verbose_name='设立日期 established')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='撤销日期 closed')),
-                ('seats', models.PositiveIntegerField(default=0, verbose_name='学位数 seats')),
-                ('synthetic', models.BooleanField(default=False, verbose_name='合成数据 synthetic')),
-                ('inclusive', models.BooleanField(default=False, verbose_name='普惠性认定 inclusive (private)')),
-                ('inclusive_since', models.DateField(blank=True, null=True, verbose_name='普惠认定日期 inclusive since')),
-                ('licence_status', models.CharField(blank=True, choices=[('licensed', '已取得办学许可 Licensed'), ('teaching_point', '办园点 Approved teaching point'), ('unlicensed', '无证园 Unlicensed')], max_length=16, verbose_name='办学许可 licence')),
-                ('grade', models.CharField(blank=True, choices=[('1-1', '一级一等'), ('1-2', '一级二等'), ('1-3', '一级三等'), ('2-1', '二级一等'), ('2-2', '二级二等'), ('2-3', '二级三等'), ('3-1', '三级一等'), ('3-2', '三级二等'), ('3-3', '三级三等'), ('', '未评级 Unrated')], default='', max_length=4, verbose_name='等级 grade')),
-                ('grade_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='评级年份 graded in')),
-                ('service_type', models.CharField(blank=True, choices=[('full_day', '全日制 Full-day'), ('half_day', '半日制 Half-day'), ('boarding', '寄宿制 Boarding')], max_length=10, verbose_name='办园形式 service type')),
-                ('is_central', models.BooleanField(default=False, verbose_name='乡镇中心园 township central kindergarten')),
-                ('is_residential_supporting', models.BooleanField(default=False, verbose_name='小区配套园 residential supporting')),
-                ('supporting_planned_on', models.DateField(blank=True, null=True, verbose_name='配套园同步规划 planned')),
-                ('supporting_approved_on', models.DateField(blank=True, null=True, verbose_name='配套园同步审批 approved')),
-                ('supporting_built_on', models.DateField(blank=True, null=True, verbose_name='配套园同步建设 built')),
-                ('supporting_delivered_on', models.DateField(blank=True, null=True, verbose_name='配套园同步交付 delivered')),
-                ('housing_delivered_on', models.DateField(blank=True, null=True, verbose_name='小区交付日期 housing delivered')),
-                ('is_demonstration', models.BooleanField(default=False, verbose_name='课程游戏化示范园 demonstration')),
-                ('in_quality_evaluation', models.BooleanField(default=False, verbose_name='纳入保教质量评估 in quality evaluation')),
-                ('quality_evaluated_on', models.DateField(blank=True, null=True, verbose_name='最近质量评估 last evaluated')),
-                ('rating', models.CharField(blank=True, choices=[('p1-1', '省一级一等'), ('p1-2', '省一级二等'), ('p1-3', '省一级三等'), ('p2', '省二级'), ('p3', '省三级'), ('', '未评级 Unrated')], default='', max_length=5, verbose_name='等级 rating')),
-                ('is_county_high_school', models.BooleanField(default=False, verbose_name='县中 county high school')),
-                ('is_new_build', models.BooleanField(default=False, verbose_name='新建学校 newly built')),
-                ('network_connected', models.BooleanField(default=False, verbose_name='接入教育专网 on the education network')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('county', models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='由所在乡镇推得 derived from the division', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.division', verbose_name='所属县 county')),
-                ('division', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.division', verbose_name='所在乡镇 division')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('central', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.institution', verbose_name='所属中心园 central kindergarten')),
-                ('group_lead', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.institution', verbose_name='教育集团牵头园 group lead (1+N)')),
-            ],
-            options={
-                'verbose_name': 'historical 学校/幼儿园 institution',
-                'verbose_name_plural': 'historical 学校/幼儿园 institutions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 行政区划 division",
+                "verbose_name_plural": "historical 行政区划 divisions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFeeStandard',
+            name="HistoricalManagementAppointment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('monthly_fee', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='保教费(元/月) monthly fee')),
-                ('filed_on', models.DateField(blank=True, null=True, verbose_name='备案日期 filed on')),
-                ('effective_on', models.DateField(verbose_name='执行日期 effective from')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institution', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.institution')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "post",
+                    models.CharField(
+                        choices=[
+                            ("preschool_admin", "学前管理专干 Preschool administrator"),
+                            ("preschool_researcher", "幼教专职教研员 Preschool researcher"),
+                        ],
+                        max_length=24,
+                        verbose_name="岗位 post",
+                    ),
+                ),
+                ("person_name", models.CharField(max_length=40, verbose_name="姓名 name")),
+                ("is_dedicated", models.BooleanField(default=True, verbose_name="专职 dedicated")),
+                ("start_date", models.DateField(verbose_name="任职日期 start")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="离任日期 end")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.division",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 收费标准 fee standard',
-                'verbose_name_plural': 'historical 收费标准 fee standards',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 县级学前管理网络 management post",
+                "verbose_name_plural": "historical 县级学前管理网络 management posts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='FeeStandard',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('monthly_fee', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='保教费(元/月) monthly fee')),
-                ('filed_on', models.DateField(blank=True, null=True, verbose_name='备案日期 filed on')),
-                ('effective_on', models.DateField(verbose_name='执行日期 effective from')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fees', to='registry.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="代码 code")),
+                ("name", models.CharField(max_length=100, verbose_name="名称 name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kindergarten", "幼儿园 Kindergarten"),
+                            ("attached", "小学附设幼儿班 Preschool class attached to a primary school"),
+                            ("high_school", "普通高中 General high school"),
+                            ("vocational", "中等职业学校 Secondary vocational school"),
+                            ("junior_middle", "初级中学 Junior middle school"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别 kind",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址 address")),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="纬度 latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="经度 longitude")),
+                (
+                    "ownership",
+                    models.CharField(
+                        choices=[
+                            ("public", "公办 Public"),
+                            ("private_nonprofit", "民办非营利性 Private non-profit"),
+                            ("private_forprofit", "民办营利性 Private for-profit"),
+                        ],
+                        max_length=20,
+                        verbose_name="性质 ownership",
+                    ),
+                ),
+                (
+                    "sponsor",
+                    models.CharField(
+                        choices=[
+                            ("education", "教育部门办 Education department"),
+                            ("other_dept", "其他部门办 Other government department"),
+                            ("state_enterprise", "国有企事业单位办 State enterprise or institution"),
+                            ("subdistrict", "街道办 Sub-district"),
+                            ("collective", "集体办 Village collective"),
+                            ("private", "民办 Private (社会力量办)"),
+                        ],
+                        max_length=20,
+                        verbose_name="举办者 sponsor",
+                    ),
+                ),
+                (
+                    "established_on",
+                    models.DateField(blank=True, null=True, verbose_name="设立日期 established"),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="撤销日期 closed")),
+                ("seats", models.PositiveIntegerField(default=0, verbose_name="学位数 seats")),
+                ("synthetic", models.BooleanField(default=False, verbose_name="合成数据 synthetic")),
+                (
+                    "inclusive",
+                    models.BooleanField(default=False, verbose_name="普惠性认定 inclusive (private)"),
+                ),
+                (
+                    "inclusive_since",
+                    models.DateField(blank=True, null=True, verbose_name="普惠认定日期 inclusive since"),
+                ),
+                (
+                    "licence_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("licensed", "已取得办学许可 Licensed"),
+                            ("teaching_point", "办园点 Approved teaching point"),
+                            ("unlicensed", "无证园 Unlicensed"),
+                        ],
+                        max_length=16,
+                        verbose_name="办学许可 licence",
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("1-1", "一级一等"),
+                            ("1-2", "一级二等"),
+                            ("1-3", "一级三等"),
+                            ("2-1", "二级一等"),
+                            ("2-2", "二级二等"),
+                            ("2-3", "二级三等"),
+                            ("3-1", "三级一等"),
+                            ("3-2", "三级二等"),
+                            ("3-3", "三级三等"),
+                            ("", "未评级 Unrated"),
+                        ],
+                        default="",
+                        max_length=4,
+                        verbose_name="等级 grade",
+                    ),
+                ),
+                (
+                    "grade_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="评级年份 graded in"
+                    ),
+                ),
+                (
+                    "service_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("full_day", "全日制 Full-day"),
+                            ("half_day", "半日制 Half-day"),
+                            ("boarding", "寄宿制 Boarding"),
+                        ],
+                        max_length=10,
+                        verbose_name="办园形式 service type",
+                    ),
+                ),
+                (
+                    "is_central",
+                    models.BooleanField(
+                        default=False, verbose_name="乡镇中心园 township central kindergarten"
+                    ),
+                ),
+                (
+                    "is_residential_supporting",
+                    models.BooleanField(default=False, verbose_name="小区配套园 residential supporting"),
+                ),
+                (
+                    "supporting_planned_on",
+                    models.DateField(blank=True, null=True, verbose_name="配套园同步规划 planned"),
+                ),
+                (
+                    "supporting_approved_on",
+                    models.DateField(blank=True, null=True, verbose_name="配套园同步审批 approved"),
+                ),
+                (
+                    "supporting_built_on",
+                    models.DateField(blank=True, null=True, verbose_name="配套园同步建设 built"),
+                ),
+                (
+                    "supporting_delivered_on",
+                    models.DateField(blank=True, null=True, verbose_name="配套园同步交付 delivered"),
+                ),
+                (
+                    "housing_delivered_on",
+                    models.DateField(blank=True, null=True, verbose_name="小区交付日期 housing delivered"),
+                ),
+                (
+                    "is_demonstration",
+                    models.BooleanField(default=False, verbose_name="课程游戏化示范园 demonstration"),
+                ),
+                (
+                    "in_quality_evaluation",
+                    models.BooleanField(default=False, verbose_name="纳入保教质量评估 in quality evaluation"),
+                ),
+                (
+                    "quality_evaluated_on",
+                    models.DateField(blank=True, null=True, verbose_name="最近质量评估 last evaluated"),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("p1-1", "省一级一等"),
+                            ("p1-2", "省一级二等"),
+                            ("p1-3", "省一级三等"),
+                            ("p2", "省二级"),
+                            ("p3", "省三级"),
+                            ("", "未评级 Unrated"),
+                        ],
+                        default="",
+                        max_length=5,
+                        verbose_name="等级 rating",
+                    ),
+                ),
+                (
+                    "is_county_high_school",
+                    models.BooleanField(default=False, verbose_name="县中 county high school"),
+                ),
+                ("is_new_build", models.BooleanField(default=False, verbose_name="新建学校 newly built")),
+                (
+                    "network_connected",
+                    models.BooleanField(default=False, verbose_name="接入教育专网 on the education network"),
+                ),
+                (
+                    "central",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="village_kindergartens",
+                        to="registry.institution",
+                        verbose_name="所属中心园 central kindergarten",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        editable=False,
+                        help_text="由所在乡镇推得 derived from the division",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="county_institutions",
+                        to="registry.division",
+                        verbose_name="所属县 county",
+                    ),
+                ),
+                (
+                    "division",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="institutions",
+                        to="registry.division",
+                        verbose_name="所在乡镇 division",
+                    ),
+                ),
+                (
+                    "group_lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="group_members",
+                        to="registry.institution",
+                        verbose_name="教育集团牵头园 group lead (1+N)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '收费标准 fee standard',
-                'verbose_name_plural': '收费标准 fee standards',
-                'ordering': ['institution', '-effective_on'],
+                "verbose_name": "学校/幼儿园 institution",
+                "verbose_name_plural": "学校/幼儿园 institutions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='InstitutionYear',
+            name="HistoricalStaffMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_year', models.PositiveSmallIntegerField(verbose_name='学年(起始年) school year starting')),
-                ('seats', models.PositiveIntegerField(default=0, verbose_name='学位数 seats')),
-                ('entered', models.PositiveIntegerField(default=0, verbose_name='入园/入学 entered this year')),
-                ('left', models.PositiveIntegerField(default=0, verbose_name='离园/毕业 left this year')),
-                ('funding_per_student', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='生均公用经费(元) per-student funding received')),
-                ('info_published', models.BooleanField(default=False, verbose_name='信息已公示 information published')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='years', to='registry.institution')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="姓名 name")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "男 Male"), ("F", "女 Female")], max_length=1, verbose_name="性别 sex"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("principal", "园长/校长 Principal"),
+                            ("vice_principal", "副园长/副校长 Vice principal"),
+                            ("teacher", "专任教师 Teacher"),
+                            ("nursery", "保育员 Nursery worker"),
+                            ("health", "卫生保健人员 Health staff"),
+                            ("cook", "炊事员 Cook"),
+                            ("security", "保安 Security guard"),
+                            ("admin", "行政人员 Administrator"),
+                            ("support", "教辅人员 Support"),
+                            ("service", "工勤人员 Service worker"),
+                        ],
+                        max_length=16,
+                        verbose_name="岗位 role",
+                    ),
+                ),
+                (
+                    "certificate",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无 None"),
+                            ("kg_teacher", "幼儿园教师资格证"),
+                            ("primary_teacher", "小学教师资格证"),
+                            ("secondary_teacher", "中学教师资格证"),
+                            ("principal", "园长/校长任职资格证"),
+                            ("nursery", "保育员证"),
+                            ("health", "卫生保健人员资格(健康证及培训合格证)"),
+                            ("cook", "厨师证/健康证"),
+                            ("security", "保安员证"),
+                            ("other", "其他证书"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="持有证书 certificate",
+                    ),
+                ),
+                (
+                    "employment",
+                    models.CharField(
+                        choices=[
+                            ("establishment", "在编 Establishment (编制)"),
+                            ("purchased", "政府购买服务 Government-purchased service"),
+                            ("contract", "合同聘用 Contract"),
+                        ],
+                        max_length=16,
+                        verbose_name="用工形式 employment",
+                    ),
+                ),
+                ("is_full_time", models.BooleanField(default=True, verbose_name="专职 full-time")),
+                (
+                    "social_insurance",
+                    models.BooleanField(default=False, verbose_name="参加社会保险 social insurance"),
+                ),
+                ("housing_fund", models.BooleanField(default=False, verbose_name="住房公积金 housing fund")),
+                (
+                    "training_hours",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="本年度培训学时 training hours this year"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="入职日期 start")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="离职日期 end")),
+                (
+                    "change_filed_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="园长、专任教师变动须在一个月内备案更新",
+                        null=True,
+                        verbose_name="变动备案日期 change filed on",
+                    ),
+                ),
+                (
+                    "id_last4",
+                    models.CharField(
+                        editable=False, max_length=4, verbose_name="身份证号后四位 identity last 4"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '学年概况 yearly snapshot',
-                'verbose_name_plural': '学年概况 yearly snapshots',
+                "verbose_name": "historical 教职工 staff member",
+                "verbose_name_plural": "historical 教职工 staff",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalSafetyRecord",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("checked_on", models.DateField(verbose_name="检查日期 checked on")),
+                (
+                    "full_time_guard",
+                    models.BooleanField(default=False, verbose_name="专职保安 full-time security guard"),
+                ),
+                (
+                    "closed_management",
+                    models.BooleanField(default=False, verbose_name="封闭化管理 closed campus"),
+                ),
+                (
+                    "one_key_alarm",
+                    models.BooleanField(default=False, verbose_name="一键报警(110) one-key alarm"),
+                ),
+                (
+                    "video_linked_police",
+                    models.BooleanField(
+                        default=False, verbose_name="视频监控联网公安 video linked to police"
+                    ),
+                ),
+                (
+                    "anti_collision",
+                    models.BooleanField(default=False, verbose_name="防冲撞设施 anti-collision barriers"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.institution",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 安全检查记录 safety record",
+                "verbose_name_plural": "historical 安全检查记录 safety records",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPairing",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kg_support", "一级园帮扶 First-level kindergarten support"),
+                            ("hs_trusteeship", "县中托管帮扶 County high school trusteeship"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型 kind",
+                    ),
+                ),
+                (
+                    "supporter_name",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="帮扶方名称(区外) supporter name if outside"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="开始日期 start")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="结束日期 end")),
+                (
+                    "agreement_signed",
+                    models.BooleanField(default=False, verbose_name="已签订协议 agreement signed"),
+                ),
+                (
+                    "components",
+                    models.JSONField(blank=True, default=list, verbose_name="帮扶内容(五个一) components"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supported",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.institution",
+                    ),
+                ),
+                (
+                    "supporter",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.institution",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 结对帮扶 pairing",
+                "verbose_name_plural": "historical 结对帮扶 pairings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalInstitutionYear",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "school_year",
+                    models.PositiveSmallIntegerField(verbose_name="学年(起始年) school year starting"),
+                ),
+                ("seats", models.PositiveIntegerField(default=0, verbose_name="学位数 seats")),
+                (
+                    "entered",
+                    models.PositiveIntegerField(default=0, verbose_name="入园/入学 entered this year"),
+                ),
+                ("left", models.PositiveIntegerField(default=0, verbose_name="离园/毕业 left this year")),
+                (
+                    "funding_per_student",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="生均公用经费(元) per-student funding received",
+                    ),
+                ),
+                (
+                    "info_published",
+                    models.BooleanField(default=False, verbose_name="信息已公示 information published"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.institution",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 学年概况 yearly snapshot",
+                "verbose_name_plural": "historical 学年概况 yearly snapshots",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalInstitution",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("code", models.CharField(db_index=True, max_length=32, verbose_name="代码 code")),
+                ("name", models.CharField(max_length=100, verbose_name="名称 name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kindergarten", "幼儿园 Kindergarten"),
+                            ("attached", "小学附设幼儿班 Preschool class attached to a primary school"),
+                            ("high_school", "普通高中 General high school"),
+                            ("vocational", "中等职业学校 Secondary vocational school"),
+                            ("junior_middle", "初级中学 Junior middle school"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别 kind",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址 address")),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="纬度 latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="经度 longitude")),
+                (
+                    "ownership",
+                    models.CharField(
+                        choices=[
+                            ("public", "公办 Public"),
+                            ("private_nonprofit", "民办非营利性 Private non-profit"),
+                            ("private_forprofit", "民办营利性 Private for-profit"),
+                        ],
+                        max_length=20,
+                        verbose_name="性质 ownership",
+                    ),
+                ),
+                (
+                    "sponsor",
+                    models.CharField(
+                        choices=[
+                            ("education", "教育部门办 Education department"),
+                            ("other_dept", "其他部门办 Other government department"),
+                            ("state_enterprise", "国有企事业单位办 State enterprise or institution"),
+                            ("subdistrict", "街道办 Sub-district"),
+                            ("collective", "集体办 Village collective"),
+                            ("private", "民办 Private (社会力量办)"),
+                        ],
+                        max_length=20,
+                        verbose_name="举办者 sponsor",
+                    ),
+                ),
+                (
+                    "established_on",
+                    models.DateField(blank=True, null=True, verbose_name="设立日期 established"),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="撤销日期 closed")),
+                ("seats", models.PositiveIntegerField(default=0, verbose_name="学位数 seats")),
+                ("synthetic", models.BooleanField(default=False, verbose_name="合成数据 synthetic")),
+                (
+                    "inclusive",
+                    models.BooleanField(default=False, verbose_name="普惠性认定 inclusive (private)"),
+                ),
+                (
+                    "inclusive_since",
+                    models.DateField(blank=True, null=True, verbose_name="普惠认定日期 inclusive since"),
+                ),
+                (
+                    "licence_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("licensed", "已取得办学许可 Licensed"),
+                            ("teaching_point", "办园点 Approved teaching point"),
+                            ("unlicensed", "无证园 Unlicensed"),
+                        ],
+                        max_length=16,
+                        verbose_name="办学许可 licence",
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("1-1", "一级一等"),
+                            ("1-2", "一级二等"),
+                            ("1-3", "一级三等"),
+                            ("2-1", "二级一等"),
+                            ("2-2", "二级二等"),
+                            ("2-3", "二级三等"),
+                            ("3-1", "三级一等"),
+                            ("3-2", "三级二等"),
+                            ("3-3", "三级三等"),
+                            ("", "未评级 Unrated"),
+                        ],
+                        default="",
+                        max_length=4,
+                        verbose_name="等级 grade",
+                    ),
+                ),
+                (
+                    "grade_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="评级年份 graded in"
+                    ),
+                ),
+                (
+                    "service_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("full_day", "全日制 Full-day"),
+                            ("half_day", "半日制 Half-day"),
+                            ("boarding", "寄宿制 Boarding"),
+                        ],
+                        max_length=10,
+                        verbose_name="办园形式 service type",
+                    ),
+                ),
+                (
+                    "is_central",
+                    models.BooleanField(
+                        default=False, verbose_name="乡镇中心园 township central kindergarten"
+                    ),
+                ),
+                (
+                    "is_residential_supporting",
+                    models.BooleanField(default=False, verbose_name="小区配套园 residential supporting"),
+                ),
+                (
+                    "supporting_planned_on",
+                    models.DateField(blank=True, null=True, verbose_name="配套园同步规划 planned"),
+                ),
+                (
+                    "supporting_approved_on",
+                    models.DateField(blank=True, null=True, verbose_name="配套园同步审批 approved"),
+                ),
+                (
+                    "supporting_built_on",
+                    models.DateField(blank=True, null=True, verbose_name="配套园同步建设 built"),
+                ),
+                (
+                    "supporting_delivered_on",
+                    models.DateField(blank=True, null=True, verbose_name="配套园同步交付 delivered"),
+                ),
+                (
+                    "housing_delivered_on",
+                    models.DateField(blank=True, null=True, verbose_name="小区交付日期 housing delivered"),
+                ),
+                (
+                    "is_demonstration",
+                    models.BooleanField(default=False, verbose_name="课程游戏化示范园 demonstration"),
+                ),
+                (
+                    "in_quality_evaluation",
+                    models.BooleanField(default=False, verbose_name="纳入保教质量评估 in quality evaluation"),
+                ),
+                (
+                    "quality_evaluated_on",
+                    models.DateField(blank=True, null=True, verbose_name="最近质量评估 last evaluated"),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("p1-1", "省一级一等"),
+                            ("p1-2", "省一级二等"),
+                            ("p1-3", "省一级三等"),
+                            ("p2", "省二级"),
+                            ("p3", "省三级"),
+                            ("", "未评级 Unrated"),
+                        ],
+                        default="",
+                        max_length=5,
+                        verbose_name="等级 rating",
+                    ),
+                ),
+                (
+                    "is_county_high_school",
+                    models.BooleanField(default=False, verbose_name="县中 county high school"),
+                ),
+                ("is_new_build", models.BooleanField(default=False, verbose_name="新建学校 newly built")),
+                (
+                    "network_connected",
+                    models.BooleanField(default=False, verbose_name="接入教育专网 on the education network"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        help_text="由所在乡镇推得 derived from the division",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.division",
+                        verbose_name="所属县 county",
+                    ),
+                ),
+                (
+                    "division",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.division",
+                        verbose_name="所在乡镇 division",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "central",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.institution",
+                        verbose_name="所属中心园 central kindergarten",
+                    ),
+                ),
+                (
+                    "group_lead",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.institution",
+                        verbose_name="教育集团牵头园 group lead (1+N)",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 学校/幼儿园 institution",
+                "verbose_name_plural": "historical 学校/幼儿园 institutions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalFeeStandard",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "monthly_fee",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=8, verbose_name="保教费(元/月) monthly fee"
+                    ),
+                ),
+                ("filed_on", models.DateField(blank=True, null=True, verbose_name="备案日期 filed on")),
+                ("effective_on", models.DateField(verbose_name="执行日期 effective from")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.institution",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 收费标准 fee standard",
+                "verbose_name_plural": "historical 收费标准 fee standards",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="FeeStandard",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "monthly_fee",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=8, verbose_name="保教费(元/月) monthly fee"
+                    ),
+                ),
+                ("filed_on", models.DateField(blank=True, null=True, verbose_name="备案日期 filed on")),
+                ("effective_on", models.DateField(verbose_name="执行日期 effective from")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fees",
+                        to="registry.institution",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "收费标准 fee standard",
+                "verbose_name_plural": "收费标准 fee standards",
+                "ordering": ["institution", "-effective_on"],
             },
         ),
         migrations.CreateModel(
-            name='ManagementAppointment',
+            name="InstitutionYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('post', models.CharField(choices=[('preschool_admin', '学前管理专干 Preschool administrator'), ('preschool_researcher', '幼教专职教研员 Preschool researcher')], max_length=24, verbose_name='岗位 post')),
-                ('person_name', models.CharField(max_length=40, verbose_name='姓名 name')),
-                ('is_dedicated', models.BooleanField(default=True, verbose_name='专职 dedicated')),
-                ('start_date', models.DateField(verbose_name='任职日期 start')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='离任日期 end')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='management_posts', to='registry.division')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "school_year",
+                    models.PositiveSmallIntegerField(verbose_name="学年(起始年) school year starting"),
+                ),
+                ("seats", models.PositiveIntegerField(default=0, verbose_name="学位数 seats")),
+                (
+                    "entered",
+                    models.PositiveIntegerField(default=0, verbose_name="入园/入学 entered this year"),
+                ),
+                ("left", models.PositiveIntegerField(default=0, verbose_name="离园/毕业 left this year")),
+                (
+                    "funding_per_student",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="生均公用经费(元) per-student funding received",
+                    ),
+                ),
+                (
+                    "info_published",
+                    models.BooleanField(default=False, verbose_name="信息已公示 information published"),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="years",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '县级学前管理网络 management post',
-                'verbose_name_plural': '县级学前管理网络 management posts',
+                "verbose_name": "学年概况 yearly snapshot",
+                "verbose_name_plural": "学年概况 yearly snapshots",
             },
         ),
         migrations.CreateModel(
-            name='NameChange',
+            name="ManagementAppointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_name', models.CharField(max_length=100, verbose_name='原名称 old name')),
-                ('new_name', models.CharField(max_length=100, verbose_name='新名称 new name')),
-                ('changed_on', models.DateField(verbose_name='更名日期 changed on')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='原因 reason')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='name_changes', to='registry.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "post",
+                    models.CharField(
+                        choices=[
+                            ("preschool_admin", "学前管理专干 Preschool administrator"),
+                            ("preschool_researcher", "幼教专职教研员 Preschool researcher"),
+                        ],
+                        max_length=24,
+                        verbose_name="岗位 post",
+                    ),
+                ),
+                ("person_name", models.CharField(max_length=40, verbose_name="姓名 name")),
+                ("is_dedicated", models.BooleanField(default=True, verbose_name="专职 dedicated")),
+                ("start_date", models.DateField(verbose_name="任职日期 start")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="离任日期 end")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="management_posts",
+                        to="registry.division",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '更名记录 rename',
-                'verbose_name_plural': '更名记录 renames',
-                'ordering': ['-changed_on'],
+                "verbose_name": "县级学前管理网络 management post",
+                "verbose_name_plural": "县级学前管理网络 management posts",
             },
         ),
         migrations.CreateModel(
-            name='Pairing',
+            name="NameChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('kg_support', '一级园帮扶 First-level kindergarten support (PRE-4.5.2)'), ('hs_trusteeship', '县中托管帮扶 County high school trusteeship (HS-2.5)')], max_length=16, verbose_name='类型 kind')),
-                ('supporter_name', models.CharField(blank=True, max_length=100, verbose_name='帮扶方名称(区外) supporter name if outside')),
-                ('start_date', models.DateField(verbose_name='开始日期 start')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='结束日期 end')),
-                ('agreement_signed', models.BooleanField(default=False, verbose_name='已签订协议 agreement signed')),
-                ('components', models.JSONField(blank=True, default=list, verbose_name='帮扶内容(五个一) components')),
-                ('supported', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supported_by', to='registry.institution')),
-                ('supporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supporting', to='registry.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_name", models.CharField(max_length=100, verbose_name="原名称 old name")),
+                ("new_name", models.CharField(max_length=100, verbose_name="新名称 new name")),
+                ("changed_on", models.DateField(verbose_name="更名日期 changed on")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="原因 reason")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="name_changes",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '结对帮扶 pairing',
-                'verbose_name_plural': '结对帮扶 pairings',
+                "verbose_name": "更名记录 rename",
+                "verbose_name_plural": "更名记录 renames",
+                "ordering": ["-changed_on"],
             },
         ),
         migrations.CreateModel(
-            name='PopulationCount',
+            name="Pairing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年份 year')),
-                ('age_min', models.PositiveSmallIntegerField(verbose_name='年龄下限 age from')),
-                ('age_max', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='年龄上限 age to')),
-                ('sex', models.CharField(choices=[('M', '男 Male'), ('F', '女 Female')], max_length=1, verbose_name='性别 sex')),
-                ('basis', models.CharField(choices=[('resident', '常住人口 Resident'), ('registered', '户籍人口 Registered')], max_length=10, verbose_name='口径 basis')),
-                ('count', models.PositiveIntegerField(verbose_name='人数 count')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='population', to='registry.division')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kg_support", "一级园帮扶 First-level kindergarten support"),
+                            ("hs_trusteeship", "县中托管帮扶 County high school trusteeship"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型 kind",
+                    ),
+                ),
+                (
+                    "supporter_name",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="帮扶方名称(区外) supporter name if outside"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="开始日期 start")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="结束日期 end")),
+                (
+                    "agreement_signed",
+                    models.BooleanField(default=False, verbose_name="已签订协议 agreement signed"),
+                ),
+                (
+                    "components",
+                    models.JSONField(blank=True, default=list, verbose_name="帮扶内容(五个一) components"),
+                ),
+                (
+                    "supported",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supported_by",
+                        to="registry.institution",
+                    ),
+                ),
+                (
+                    "supporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supporting",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人口 population',
-                'verbose_name_plural': '人口 population',
+                "verbose_name": "结对帮扶 pairing",
+                "verbose_name_plural": "结对帮扶 pairings",
             },
         ),
         migrations.CreateModel(
-            name='SafetyRecord',
+            name="PopulationCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_on', models.DateField(verbose_name='检查日期 checked on')),
-                ('full_time_guard', models.BooleanField(default=False, verbose_name='专职保安 full-time security guard')),
-                ('closed_management', models.BooleanField(default=False, verbose_name='封闭化管理 closed campus')),
-                ('one_key_alarm', models.BooleanField(default=False, verbose_name='一键报警(110) one-key alarm')),
-                ('video_linked_police', models.BooleanField(default=False, verbose_name='视频监控联网公安 video linked to police')),
-                ('anti_collision', models.BooleanField(default=False, verbose_name='防冲撞设施 anti-collision barriers')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='safety_records', to='registry.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年份 year")),
+                ("age_min", models.PositiveSmallIntegerField(verbose_name="年龄下限 age from")),
+                (
+                    "age_max",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="年龄上限 age to"),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "男 Male"), ("F", "女 Female")], max_length=1, verbose_name="性别 sex"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[("resident", "常住人口 Resident"), ("registered", "户籍人口 Registered")],
+                        max_length=10,
+                        verbose_name="口径 basis",
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(verbose_name="人数 count")),
+                (
+                    "division",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="population",
+                        to="registry.division",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '安全检查记录 safety record',
-                'verbose_name_plural': '安全检查记录 safety records',
-                'ordering': ['institution', '-checked_on'],
+                "verbose_name": "人口 population",
+                "verbose_name_plural": "人口 population",
             },
         ),
         migrations.CreateModel(
-            name='SchoolClass',
+            name="SafetyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_year', models.PositiveSmallIntegerField(verbose_name='学年(起始年) school year starting')),
-                ('name', models.CharField(max_length=40, verbose_name='班级名称 name')),
-                ('age_group', models.CharField(choices=[('nursery', '托班 (2–3)'), ('small', '小班 (3–4)'), ('middle', '中班 (4–5)'), ('large', '大班 (5–6)'), ('mixed', '混合班 Mixed'), ('g10', '高一 Grade 10'), ('g11', '高二 Grade 11'), ('g12', '高三 Grade 12'), ('v1', '中职一年级'), ('v2', '中职二年级'), ('v3', '中职三年级')], max_length=8, verbose_name='年龄组/年级 age group or grade')),
-                ('is_new_intake', models.BooleanField(default=False, verbose_name='起始年级 new intake')),
-                ('is_boarding', models.BooleanField(default=False, verbose_name='寄宿班 boarding')),
-                ('boys', models.PositiveIntegerField(default=0, verbose_name='男 boys')),
-                ('girls', models.PositiveIntegerField(default=0, verbose_name='女 girls')),
-                ('minority', models.PositiveIntegerField(default=0, verbose_name='少数民族 ethnic minority')),
-                ('age_under3', models.PositiveIntegerField(default=0, verbose_name='3岁以下 under 3')),
-                ('age_3', models.PositiveIntegerField(default=0, verbose_name='3岁 age 3')),
-                ('age_4', models.PositiveIntegerField(default=0, verbose_name='4岁 age 4')),
-                ('age_5', models.PositiveIntegerField(default=0, verbose_name='5岁 age 5')),
-                ('age_over5', models.PositiveIntegerField(default=0, verbose_name='5岁以上 over 5')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='classes', to='registry.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("checked_on", models.DateField(verbose_name="检查日期 checked on")),
+                (
+                    "full_time_guard",
+                    models.BooleanField(default=False, verbose_name="专职保安 full-time security guard"),
+                ),
+                (
+                    "closed_management",
+                    models.BooleanField(default=False, verbose_name="封闭化管理 closed campus"),
+                ),
+                (
+                    "one_key_alarm",
+                    models.BooleanField(default=False, verbose_name="一键报警(110) one-key alarm"),
+                ),
+                (
+                    "video_linked_police",
+                    models.BooleanField(
+                        default=False, verbose_name="视频监控联网公安 video linked to police"
+                    ),
+                ),
+                (
+                    "anti_collision",
+                    models.BooleanField(default=False, verbose_name="防冲撞设施 anti-collision barriers"),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="safety_records",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '班级 class',
-                'verbose_name_plural': '班级 classes',
-                'ordering': ['institution', 'school_year', 'name'],
+                "verbose_name": "安全检查记录 safety record",
+                "verbose_name_plural": "安全检查记录 safety records",
+                "ordering": ["institution", "-checked_on"],
             },
         ),
         migrations.CreateModel(
-            name='StaffMember',
+            name="SchoolClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, verbose_name='姓名 name')),
-                ('sex', models.CharField(choices=[('M', '男 Male'), ('F', '女 Female')], max_length=1, verbose_name='性别 sex')),
-                ('role', models.CharField(choices=[('principal', '园长/校长 Principal'), ('vice_principal', '副园长/副校长 Vice principal'), ('teacher', '专任教师 Teacher'), ('nursery', '保育员 Nursery worker'), ('health', '卫生保健人员 Health staff'), ('cook', '炊事员 Cook'), ('security', '保安 Security guard'), ('admin', '行政人员 Administrator'), ('support', '教辅人员 Support'), ('service', '工勤人员 Service worker')], max_length=16, verbose_name='岗位 role')),
-                ('certificate', models.CharField(blank=True, choices=[('', '无 None'), ('kg_teacher', '幼儿园教师资格证'), ('primary_teacher', '小学教师资格证'), ('secondary_teacher', '中学教师资格证'), ('principal', '园长/校长任职资格证'), ('nursery', '保育员证'), ('health', '卫生保健人员资格(健康证及培训合格证)'), ('cook', '厨师证/健康证'), ('security', '保安员证'), ('other', '其他证书')], default='', max_length=20, verbose_name='持有证书 certificate')),
-                ('employment', models.CharField(choices=[('establishment', '在编 Establishment (编制)'), ('purchased', '政府购买服务 Government-purchased service'), ('contract', '合同聘用 Contract')], max_length=16, verbose_name='用工形式 employment')),
-                ('is_full_time', models.BooleanField(default=True, verbose_name='专职 full-time')),
-                ('social_insurance', models.BooleanField(default=False, verbose_name='参加社会保险 social insurance')),
-                ('housing_fund', models.BooleanField(default=False, verbose_name='住房公积金 housing fund')),
-                ('training_hours', models.PositiveSmallIntegerField(default=0, verbose_name='本年度培训学时 training hours this year')),
-                ('start_date', models.DateField(verbose_name='入职日期 start')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='离职日期 end')),
-                ('change_filed_on', models.DateField(blank=True, help_text='园长、专任教师变动须在一个月内备案更新 (PRE-4.2.4)', null=True, verbose_name='变动备案日期 change filed on')),
-                ('id_hash', models.CharField(db_index=True, editable=False, max_length=64, verbose_name='身份证号哈希 identity hash')),
-                ('id_last4', models.CharField(editable=False, max_length=4, verbose_name='身份证号后四位 identity last 4')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='registry.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "school_year",
+                    models.PositiveSmallIntegerField(verbose_name="学年(起始年) school year starting"),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="班级名称 name")),
+                (
+                    "age_group",
+                    models.CharField(
+                        choices=[
+                            ("nursery", "托班 (2–3)"),
+                            ("small", "小班 (3–4)"),
+                            ("middle", "中班 (4–5)"),
+                            ("large", "大班 (5–6)"),
+                            ("mixed", "混合班 Mixed"),
+                            ("g10", "高一 Grade 10"),
+                            ("g11", "高二 Grade 11"),
+                            ("g12", "高三 Grade 12"),
+                            ("v1", "中职一年级"),
+                            ("v2", "中职二年级"),
+                            ("v3", "中职三年级"),
+                        ],
+                        max_length=8,
+                        verbose_name="年龄组/年级 age group or grade",
+                    ),
+                ),
+                ("is_new_intake", models.BooleanField(default=False, verbose_name="起始年级 new intake")),
+                ("is_boarding", models.BooleanField(default=False, verbose_name="寄宿班 boarding")),
+                ("boys", models.PositiveIntegerField(default=0, verbose_name="男 boys")),
+                ("girls", models.PositiveIntegerField(default=0, verbose_name="女 girls")),
+                ("minority", models.PositiveIntegerField(default=0, verbose_name="少数民族 ethnic minority")),
+                ("age_under3", models.PositiveIntegerField(default=0, verbose_name="3岁以下 under 3")),
+                ("age_3", models.PositiveIntegerField(default=0, verbose_name="3岁 age 3")),
+                ("age_4", models.PositiveIntegerField(default=0, verbose_name="4岁 age 4")),
+                ("age_5", models.PositiveIntegerField(default=0, verbose_name="5岁 age 5")),
+                ("age_over5", models.PositiveIntegerField(default=0, verbose_name="5岁以上 over 5")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="classes",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '教职工 staff member',
-                'verbose_name_plural': '教职工 staff',
-                'ordering': ['institution', 'role', 'name'],
+                "verbose_name": "班级 class",
+                "verbose_name_plural": "班级 classes",
+                "ordering": ["institution", "school_year", "name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="StaffMember",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="姓名 name")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "男 Male"), ("F", "女 Female")], max_length=1, verbose_name="性别 sex"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("principal", "园长/校长 Principal"),
+                            ("vice_principal", "副园长/副校长 Vice principal"),
+                            ("teacher", "专任教师 Teacher"),
+                            ("nursery", "保育员 Nursery worker"),
+                            ("health", "卫生保健人员 Health staff"),
+                            ("cook", "炊事员 Cook"),
+                            ("security", "保安 Security guard"),
+                            ("admin", "行政人员 Administrator"),
+                            ("support", "教辅人员 Support"),
+                            ("service", "工勤人员 Service worker"),
+                        ],
+                        max_length=16,
+                        verbose_name="岗位 role",
+                    ),
+                ),
+                (
+                    "certificate",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无 None"),
+                            ("kg_teacher", "幼儿园教师资格证"),
+                            ("primary_teacher", "小学教师资格证"),
+                            ("secondary_teacher", "中学教师资格证"),
+                            ("principal", "园长/校长任职资格证"),
+                            ("nursery", "保育员证"),
+                            ("health", "卫生保健人员资格(健康证及培训合格证)"),
+                            ("cook", "厨师证/健康证"),
+                            ("security", "保安员证"),
+                            ("other", "其他证书"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="持有证书 certificate",
+                    ),
+                ),
+                (
+                    "employment",
+                    models.CharField(
+                        choices=[
+                            ("establishment", "在编 Establishment (编制)"),
+                            ("purchased", "政府购买服务 Government-purchased service"),
+                            ("contract", "合同聘用 Contract"),
+                        ],
+                        max_length=16,
+                        verbose_name="用工形式 employment",
+                    ),
+                ),
+                ("is_full_time", models.BooleanField(default=True, verbose_name="专职 full-time")),
+                (
+                    "social_insurance",
+                    models.BooleanField(default=False, verbose_name="参加社会保险 social insurance"),
+                ),
+                ("housing_fund", models.BooleanField(default=False, verbose_name="住房公积金 housing fund")),
+                (
+                    "training_hours",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="本年度培训学时 training hours this year"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="入职日期 start")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="离职日期 end")),
+                (
+                    "change_filed_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="园长、专任教师变动须在一个月内备案更新",
+                        null=True,
+                        verbose_name="变动备案日期 change filed on",
+                    ),
+                ),
+                (
+                    "id_hash",
+                    models.CharField(
+                        db_index=True,
+                        editable=False,
+                        max_length=64,
+                        verbose_name="身份证号哈希 identity hash",
+                    ),
+                ),
+                (
+                    "id_last4",
+                    models.CharField(
+                        editable=False, max_length=4, verbose_name="身份证号后四位 identity last 4"
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="registry.institution",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "教职工 staff member",
+                "verbose_name_plural": "教职工 staff",
+                "ordering": ["institution", "role", "name"],
             },
         ),
         migrations.AddIndex(
-            model_name='division',
-            index=models.Index(fields=['level', 'county'], name='registry_di_level_6b58f8_idx'),
+            model_name="division",
+            index=models.Index(fields=["level", "county"], name="registry_di_level_6b58f8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='division',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='division_valid_dates_ordered'),
+            model_name="division",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True), ("valid_to__gt", models.F("valid_from")), _connector="OR"
+                ),
+                name="division_valid_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='births',
-            constraint=models.UniqueConstraint(fields=('division', 'year', 'basis'), name='births_unique_cell'),
+            model_name="births",
+            constraint=models.UniqueConstraint(
+                fields=("division", "year", "basis"), name="births_unique_cell"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='births',
-            constraint=models.CheckConstraint(condition=models.Q(('count__gte', 0)), name='births_non_negative'),
+            model_name="births",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("count__gte", 0)), name="births_non_negative"
+            ),
         ),
         migrations.AddIndex(
-            model_name='institution',
-            index=models.Index(fields=['county', 'kind'], name='registry_in_county__ac6f21_idx'),
+            model_name="institution",
+            index=models.Index(fields=["county", "kind"], name="registry_in_county__ac6f21_idx"),
         ),
         migrations.AddIndex(
-            model_name='institution',
-            index=models.Index(fields=['kind', 'ownership'], name='registry_in_kind_d1a8b7_idx'),
+            model_name="institution",
+            index=models.Index(fields=["kind", "ownership"], name="registry_in_kind_d1a8b7_idx"),
         ),
         migrations.AddConstraint(
-            model_name='institution',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('established_on__isnull', True), ('closed_on__gte', models.F('established_on')), _connector='OR'), name='institution_dates_ordered'),
+            model_name="institution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closed_on__isnull", True),
+                    ("established_on__isnull", True),
+                    ("closed_on__gte", models.F("established_on")),
+                    _connector="OR",
+                ),
+                name="institution_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feestandard',
-            constraint=models.UniqueConstraint(fields=('institution', 'effective_on'), name='fee_unique_effective_date'),
+            model_name="feestandard",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "effective_on"), name="fee_unique_effective_date"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feestandard',
-            constraint=models.CheckConstraint(condition=models.Q(('monthly_fee__gte', 0)), name='fee_non_negative'),
+            model_name="feestandard",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("monthly_fee__gte", 0)), name="fee_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='institutionyear',
-            constraint=models.UniqueConstraint(fields=('institution', 'school_year'), name='institution_year_unique'),
+            model_name="institutionyear",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "school_year"), name="institution_year_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='managementappointment',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='appointment_dates_ordered'),
+            model_name="managementappointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="appointment_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='pairing_dates_ordered'),
+            model_name="pairing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="pairing_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(('supporter__isnull', False), models.Q(('supporter_name', ''), _negated=True), _connector='OR'), name='pairing_has_supporter'),
+            model_name="pairing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("supporter__isnull", False),
+                    models.Q(("supporter_name", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="pairing_has_supporter",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(('supporter__isnull', True), models.Q(('supporter', models.F('supported')), _negated=True), _connector='OR'), name='pairing_not_self'),
+            model_name="pairing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("supporter__isnull", True),
+                    models.Q(("supporter", models.F("supported")), _negated=True),
+                    _connector="OR",
+                ),
+                name="pairing_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='populationcount',
-            constraint=models.UniqueConstraint(fields=('division', 'year', 'basis', 'sex', 'age_min'), name='population_unique_cell'),
+            model_name="populationcount",
+            constraint=models.UniqueConstraint(
+                fields=("division", "year", "basis", "sex", "age_min"), name="population_unique_cell"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='populationcount',
-            constraint=models.CheckConstraint(condition=models.Q(('age_max__isnull', True), ('age_max__gte', models.F('age_min')), _connector='OR'), name='population_age_band_ordered'),
+            model_name="populationcount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("age_max__isnull", True), ("age_max__gte", models.F("age_min")), _connector="OR"
+                ),
+                name="population_age_band_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='populationcount',
-            constraint=models.CheckConstraint(condition=models.Q(('count__gte', 0)), name='population_count_non_negative'),
+            model_name="populationcount",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("count__gte", 0)), name="population_count_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='safetyrecord',
-            constraint=models.UniqueConstraint(fields=('institution', 'checked_on'), name='safety_unique_check_date'),
+            model_name="safetyrecord",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "checked_on"), name="safety_unique_check_date"
+            ),
         ),
         migrations.AddIndex(
-            model_name='schoolclass',
-            index=models.Index(fields=['school_year', 'institution'], name='registry_sc_school__d5b271_idx'),
+            model_name="schoolclass",
+            index=models.Index(fields=["school_year", "institution"], name="registry_sc_school__d5b271_idx"),
         ),
         migrations.AddConstraint(
-            model_name='schoolclass',
-            constraint=models.UniqueConstraint(fields=('institution', 'school_year', 'name'), name='class_unique_name'),
+            model_name="schoolclass",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "school_year", "name"), name="class_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolclass',
-            constraint=models.CheckConstraint(condition=models.Q(('boys__gte', 0), ('girls__gte', 0)), name='class_headcount_non_negative'),
+            model_name="schoolclass",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("boys__gte", 0), ("girls__gte", 0)), name="class_headcount_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolclass',
-            constraint=models.CheckConstraint(condition=models.Q(('minority__lte', django.db.models.expressions.CombinedExpression(models.F('boys'), '+', models.F('girls')))), name='class_minority_within_total'),
+            model_name="schoolclass",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "minority__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("boys"), "+", models.F("girls")
+                        ),
+                    )
+                ),
+                name="class_minority_within_total",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffmember',
-            constraint=models.UniqueConstraint(fields=('institution', 'id_hash', 'start_date'), name='staff_unique_appointment'),
+            model_name="staffmember",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "id_hash", "start_date"), name="staff_unique_appointment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffmember',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='staff_dates_ordered'),
+            model_name="staffmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="staff_dates_ordered",
+            ),
         ),
     ]

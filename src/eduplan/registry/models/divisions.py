@@ -156,7 +156,7 @@ class PopulationCount(models.Model):
 
 
 class Births(models.Model):
-    """Live births by division and calendar year (births drive the projections of PRE-4.1.1)."""
+    """Live births by division and calendar year (births drive the projections of the layout plan)."""
 
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="births")
     year = models.PositiveSmallIntegerField("年份 year")

@@ -129,7 +129,7 @@ class Institution(models.Model):
     in_quality_evaluation = models.BooleanField("纳入保教质量评估 in quality evaluation", default=False)
     quality_evaluated_on = models.DateField("最近质量评估 last evaluated", null=True, blank=True)
 
-    # High schools (HS-T2…T10, HS-2.x)
+    # High schools
     rating = models.CharField(
         "等级 rating", max_length=5, choices=HighSchoolRating.choices, blank=True, default=""
     )
@@ -245,7 +245,7 @@ class InstitutionYear(models.Model):
 
 class FeeStandard(models.Model):
     """A fee standard with its filing date: a contracted fee must be filed one month before it
-    takes effect (PRE-4.1.3); public fees are set by grade (PRE-4.2.5)."""
+    takes effect; public fees are set by grade."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="fees")
     monthly_fee = models.DecimalField("保教费(元/月) monthly fee", max_digits=8, decimal_places=2)
@@ -268,7 +268,7 @@ class FeeStandard(models.Model):
 
 
 class SafetyRecord(models.Model):
-    """The "three defences" (人防/物防/技防) items of PRE-4.2.3, as last checked."""
+    """The "three defences" (人防/物防/技防) items of the plan, as last checked."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="safety_records")
     checked_on = models.DateField("检查日期 checked on")
@@ -293,7 +293,7 @@ class SafetyRecord(models.Model):
 
 
 class NameChange(models.Model):
-    """Renames, published old → new (PRE-4.2.4 name clean-up)."""
+    """Renames, published old → new (name clean-up)."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="name_changes")
     old_name = models.CharField("原名称 old name", max_length=100)

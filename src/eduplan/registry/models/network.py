@@ -1,4 +1,4 @@
-"""The county management network (PRE-4.2.1) and assistance pairings (PRE-4.5.2, HS-2.5)."""
+"""The county management network and assistance pairings."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ class ManagementAppointment(models.Model):
 
 class Pairing(models.Model):
     """A supporting institution helps a weaker one: a first-level kindergarten supports 1–2 below
-    first level (PRE-4.5.2); a quality high school takes a county high school in trusteeship with
-    the "five ones" (五个一, HS-2.5). The supporter may be outside the registry (by name)."""
+    first level; a quality high school takes a county high school in trusteeship with
+    the "five ones" (五个一). The supporter may be outside the registry (by name)."""
 
     kind = models.CharField("类型 kind", max_length=16, choices=PairingKind.choices)
     supporter = models.ForeignKey(

@@ -39,7 +39,7 @@ class StaffMember(models.Model):
         "变动备案日期 change filed on",
         null=True,
         blank=True,
-        help_text="园长、专任教师变动须在一个月内备案更新 (PRE-4.2.4)",
+        help_text="园长、专任教师变动须在一个月内备案更新",
     )
     id_hash = models.CharField("身份证号哈希 identity hash", max_length=64, db_index=True, editable=False)
     id_last4 = models.CharField("身份证号后四位 identity last 4", max_length=4, editable=False)

@@ -16,7 +16,7 @@ AGE_FIELDS = ("age_under3", "age_3", "age_4", "age_5", "age_over5")
 class SchoolClass(models.Model):
     """A class in one school year. Kindergarten classes give children by age (statistics' cuts:
     under 3, 3, 4, 5, over 5); school classes give the grade. ``is_new_intake`` marks the entry
-    grade (HS-T6: new-intake classes ≤ 55)."""
+    grade (new-intake classes ≤ 55)."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="classes")
     school_year = models.PositiveSmallIntegerField("学年(起始年) school year starting")

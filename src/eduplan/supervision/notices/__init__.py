@@ -1,4 +1,4 @@
-"""Monthly notices (通报, PRE-5.4 月报制和通报制; HS-3.3 通报批评): a Word document in the usual
+"""Monthly notices (通报, 月报制和通报制; 通报批评): a Word document in the usual
 government layout (GB/T 9704-2012: red header with the issuing bureau, document number, title,
 addressee, numbered sections, signature and date) listing each county's progress on each target,
 its reporting timeliness, overdue rectifications and the counties criticised by a stated rule,
@@ -16,8 +16,6 @@ from ``eduplan.supervision.notices``.
 """
 
 from __future__ import annotations
-
-from eduplan.plans.coverage import implements
 
 from .actions import _user_city, issue_monthly_notice, notices_for, write_notice
 from .collect import (
@@ -42,8 +40,6 @@ from .text import (
     zh_punct,
 )
 from .word import FONT_ALTERNATES, build_notice_docx, indicator_matrix, notice_bytes
-
-implements("report", "monthly_notice", ["PRE-5.4", "HS-3.3"])
 
 __all__ = [
     "FONT_ALTERNATES",

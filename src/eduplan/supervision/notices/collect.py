@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q
 
 from eduplan.plans import standards
+from eduplan.plans.notice import hold_criticism
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division, Institution
 
@@ -151,6 +152,7 @@ def collect_notice_data(
     if number is None:
         number = next_notice_number(city, (issued_on or as_of).year)[1]
     criticised = criticised_counties(chosen, timeliness, city_code=city.code, counties=counties)
+    held, criticised = hold_criticism(criticised)
     synthetic = Institution.objects.filter(county__city=city, synthetic=True).exists() or city.synthetic
     return NoticeData(
         period=period,
@@ -168,6 +170,7 @@ def collect_notice_data(
         timeliness=timeliness,
         overdue=overdue,
         criticised=criticised,
+        held=held,
         incidents=incidents,
         parts={part.KEY: part.collect(city, as_of, chosen) for part in notice_parts()},
         banned=banned,

@@ -1,4 +1,4 @@
-"""The stated rule by which counties are criticised in a notice (HS-3.3 通报批评, PRE-5.4): a pure
+"""The stated rule by which counties are criticised in a notice (通报批评, ): a pure
 function of indicator records and reporting timeliness, configured in ``[notice] criticise_*``."""
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def criticised_counties(
     late_report: bool | None = None,
     exclude: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The counties criticised for slow progress (HS-3.3, PRE-5.4) by the stated rule
+    """The counties criticised for slow progress by the stated rule
     (``[notice] criticise_*``): at least ``min_indicators`` of the county's targets whose status
     is one of ``statuses`` and whose value is worse than the city average
     (:func:`city_references`), or — if ``late_report`` — a monthly report late or missing.

@@ -35,6 +35,8 @@ class NoticeData:
     timeliness: list[dict[str, Any]] = field(default_factory=list)
     overdue: list[dict[str, Any]] = field(default_factory=list)
     criticised: list[dict[str, Any]] = field(default_factory=list)
+    #: Counties the rule would criticise while the rule is an unconfirmed assumption (依据待确认).
+    held: list[dict[str, Any]] = field(default_factory=list)
     incidents: list[dict[str, Any]] = field(default_factory=list)
     parts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # NOTICE_PARTS, by KEY
     banned: dict[str, dt.date] = field(default_factory=dict)

@@ -142,6 +142,15 @@ def build_notice_xlsx(data: NoticeData) -> bytes:
     c.append(["county", "county_name", "reasons", "rule"])
     for crit in data.criticised:
         c.append([crit["county"], crit["county_name"], ";".join(crit["reasons"]), data.rule_text])
+    for crit in data.held:
+        c.append(
+            [
+                crit["county"],
+                crit["county_name"],
+                ";".join(crit["reasons"]),
+                f"{data.rule_text}(依据待确认,不予通报)",
+            ]
+        )
     for number, part in enumerate(notice_parts(), start=4):
         rows = data.parts.get(part.KEY, [])
         sheet = wb.create_sheet(f"附表{number} {part.SHEET}")

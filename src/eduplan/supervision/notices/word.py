@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from eduplan.plans import standards
+from eduplan.plans.checks import cite
+from eduplan.plans.notice import held_paragraph
 
 from .. import periods
 from ..models import OrderLevel
@@ -328,7 +330,7 @@ def build_notice_docx(data: NoticeData) -> Any:
         banned = _join([f"{_county_name(data, c)}(至{date_zh(d)})" for c, d in sorted(data.banned.items())])
         w.para(
             f"本月登记重大安全事故、重大案件或严重师德师风问题{len(data.incidents)}起;按规定处于普及普惠督导评估"
-            f"申报限制期(PRE-5.4)的县(市、区):{banned}。"
+            f"申报限制期{cite('workflow:incidents')}的县(市、区):{banned}。"
         )
 
     # 二、各县(市、区)目标任务进展
@@ -383,6 +385,8 @@ def build_notice_docx(data: NoticeData) -> Any:
             + ";".join(f"{c['county_name']}({','.join(c['reasons'])})" for c in data.criticised)
             + "。"
         )
+    elif data.held:
+        w.para(rule + held_paragraph(data.held))
     else:
         w.para(rule + "本期无县(市、区)被通报批评。")
     _part_paragraphs(w, data, 5)
@@ -391,7 +395,8 @@ def build_notice_docx(data: NoticeData) -> Any:
     w.heading(6, "工作要求")
     w.para(
         "各县(市、区)要对照目标任务,逐项分析差距,明确责任人和完成时限;被通报批评的县(市、区)要认真查找原因,"
-        "制定整改措施,并在下期月报中报告整改情况。逾期未整改问题由市级督办,整改结果纳入对县级政府的履职评价(PRE-5.4)。",
+        "制定整改措施,并在下期月报中报告整改情况。逾期未整改问题由市级督办,整改结果纳入对县级政府的履职评价"
+        f"{cite('report:monthly_notice')}。",
         keep=True,  # the signature never stands alone on a page (GB/T 9704)
     )
     w.para(keep=True)

@@ -8,399 +8,1089 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0002_dataversion'),
+        ("registry", "0002_dataversion"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvaluationScheme',
+            name="EvaluationScheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 year')),
-                ('title', models.CharField(max_length=200, verbose_name='方案名称 title')),
-                ('target', models.CharField(choices=[('schools', '评价学校 Schools'), ('teachers', '评价教师 Teachers')], max_length=10, verbose_name='评价对象 evaluates')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='印发日期 issued on')),
-                ('admission_targets', models.BooleanField(default=False, help_text='HS-3.1: 不得向学校下达升学指标 no admission-rate targets may be given to schools', verbose_name='向学校下达升学率指标 admission-rate targets given to schools')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluation_schemes', to='registry.division')),
-                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evaluation_schemes', to='registry.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 year")),
+                ("title", models.CharField(max_length=200, verbose_name="方案名称 title")),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[("schools", "评价学校 Schools"), ("teachers", "评价教师 Teachers")],
+                        max_length=10,
+                        verbose_name="评价对象 evaluates",
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="印发日期 issued on")),
+                (
+                    "admission_targets",
+                    models.BooleanField(
+                        default=False,
+                        help_text="不得向学校下达升学指标 no admission-rate targets may be given to schools",
+                        verbose_name="向学校下达升学率指标 admission-rate targets given to schools",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluation_schemes",
+                        to="registry.division",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluation_schemes",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评价方案 evaluation scheme',
-                'verbose_name_plural': '评价方案 evaluation schemes',
-                'ordering': ['-year', 'county__code', 'title'],
+                "verbose_name": "评价方案 evaluation scheme",
+                "verbose_name_plural": "评价方案 evaluation schemes",
+                "ordering": ["-year", "county__code", "title"],
             },
         ),
         migrations.CreateModel(
-            name='EvaluationCriterion',
+            name="EvaluationCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='指标 criterion')),
-                ('category', models.CharField(choices=[('admission_rate', '升学率/上线率 Admission rate'), ('moral', '立德树人/德育 Moral education'), ('all_round', '学生综合素质 All-round development'), ('teaching', '教育教学过程 Teaching process'), ('ethics', '师德师风 Teacher ethics'), ('management', '学校管理 Management'), ('other', '其他 Other')], max_length=16, verbose_name='类别 category')),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='权重(%) weight')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='workforce.evaluationscheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="指标 criterion")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("admission_rate", "升学率/上线率 Admission rate"),
+                            ("moral", "立德树人/德育 Moral education"),
+                            ("all_round", "学生综合素质 All-round development"),
+                            ("teaching", "教育教学过程 Teaching process"),
+                            ("ethics", "师德师风 Teacher ethics"),
+                            ("management", "学校管理 Management"),
+                            ("other", "其他 Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别 category",
+                    ),
+                ),
+                (
+                    "weight",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="权重(%) weight"),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="workforce.evaluationscheme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评价指标 criterion',
-                'verbose_name_plural': '评价指标 criteria',
-                'ordering': ['scheme_id', '-weight', 'name'],
+                "verbose_name": "评价指标 criterion",
+                "verbose_name_plural": "评价指标 criteria",
+                "ordering": ["scheme_id", "-weight", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCareerEvent',
+            name="HistoricalCareerEvent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('award', '评优评先 Award or honour'), ('promotion', '职称晋升 Title promotion'), ('post', '岗位晋级、职务晋升 Post promotion')], max_length=10, verbose_name='类型 kind')),
-                ('title', models.CharField(max_length=120, verbose_name='名称 title')),
-                ('granted_on', models.DateField(verbose_name='授予日期 granted on')),
-                ('granted_by', models.CharField(blank=True, default='', max_length=120, verbose_name='授予单位 granted by')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.staffmember')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("award", "评优评先 Award or honour"),
+                            ("promotion", "职称晋升 Title promotion"),
+                            ("post", "岗位晋级、职务晋升 Post promotion"),
+                        ],
+                        max_length=10,
+                        verbose_name="类型 kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="名称 title")),
+                ("granted_on", models.DateField(verbose_name="授予日期 granted on")),
+                (
+                    "granted_by",
+                    models.CharField(
+                        blank=True, default="", max_length=120, verbose_name="授予单位 granted by"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.staffmember",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 评优与晋升 award or promotion',
-                'verbose_name_plural': 'historical 评优与晋升 awards and promotions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 评优与晋升 award or promotion",
+                "verbose_name_plural": "historical 评优与晋升 awards and promotions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEthicsAssessment',
+            name="HistoricalEthicsAssessment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 year')),
-                ('result', models.CharField(choices=[('excellent', '优秀 Excellent'), ('qualified', '合格 Qualified'), ('basic', '基本合格 Basically qualified'), ('unqualified', '不合格 Unqualified')], max_length=12, verbose_name='考核结果 result')),
-                ('assessed_on', models.DateField(blank=True, null=True, verbose_name='考核日期 assessed on')),
-                ('note', models.CharField(blank=True, default='', max_length=200, verbose_name='说明 note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.staffmember')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 year")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("excellent", "优秀 Excellent"),
+                            ("qualified", "合格 Qualified"),
+                            ("basic", "基本合格 Basically qualified"),
+                            ("unqualified", "不合格 Unqualified"),
+                        ],
+                        max_length=12,
+                        verbose_name="考核结果 result",
+                    ),
+                ),
+                ("assessed_on", models.DateField(blank=True, null=True, verbose_name="考核日期 assessed on")),
+                ("note", models.CharField(blank=True, default="", max_length=200, verbose_name="说明 note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.staffmember",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 师德考核 ethics assessment',
-                'verbose_name_plural': 'historical 师德考核 ethics assessments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 师德考核 ethics assessment",
+                "verbose_name_plural": "historical 师德考核 ethics assessments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEvaluationCriterion',
+            name="HistoricalEvaluationCriterion",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='指标 criterion')),
-                ('category', models.CharField(choices=[('admission_rate', '升学率/上线率 Admission rate'), ('moral', '立德树人/德育 Moral education'), ('all_round', '学生综合素质 All-round development'), ('teaching', '教育教学过程 Teaching process'), ('ethics', '师德师风 Teacher ethics'), ('management', '学校管理 Management'), ('other', '其他 Other')], max_length=16, verbose_name='类别 category')),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='权重(%) weight')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scheme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='workforce.evaluationscheme')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="指标 criterion")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("admission_rate", "升学率/上线率 Admission rate"),
+                            ("moral", "立德树人/德育 Moral education"),
+                            ("all_round", "学生综合素质 All-round development"),
+                            ("teaching", "教育教学过程 Teaching process"),
+                            ("ethics", "师德师风 Teacher ethics"),
+                            ("management", "学校管理 Management"),
+                            ("other", "其他 Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别 category",
+                    ),
+                ),
+                (
+                    "weight",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="权重(%) weight"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="workforce.evaluationscheme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 评价指标 criterion',
-                'verbose_name_plural': 'historical 评价指标 criteria',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 评价指标 criterion",
+                "verbose_name_plural": "historical 评价指标 criteria",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEvaluationScheme',
+            name="HistoricalEvaluationScheme",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 year')),
-                ('title', models.CharField(max_length=200, verbose_name='方案名称 title')),
-                ('target', models.CharField(choices=[('schools', '评价学校 Schools'), ('teachers', '评价教师 Teachers')], max_length=10, verbose_name='评价对象 evaluates')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='印发日期 issued on')),
-                ('admission_targets', models.BooleanField(default=False, help_text='HS-3.1: 不得向学校下达升学指标 no admission-rate targets may be given to schools', verbose_name='向学校下达升学率指标 admission-rate targets given to schools')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('county', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.division')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institution', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.institution')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 year")),
+                ("title", models.CharField(max_length=200, verbose_name="方案名称 title")),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[("schools", "评价学校 Schools"), ("teachers", "评价教师 Teachers")],
+                        max_length=10,
+                        verbose_name="评价对象 evaluates",
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="印发日期 issued on")),
+                (
+                    "admission_targets",
+                    models.BooleanField(
+                        default=False,
+                        help_text="不得向学校下达升学指标 no admission-rate targets may be given to schools",
+                        verbose_name="向学校下达升学率指标 admission-rate targets given to schools",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.division",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 评价方案 evaluation scheme',
-                'verbose_name_plural': 'historical 评价方案 evaluation schemes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 评价方案 evaluation scheme",
+                "verbose_name_plural": "historical 评价方案 evaluation schemes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalNegativeListEntry',
+            name="HistoricalNegativeListEntry",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('category', models.CharField(choices=[('political', '损害党中央权威、违背党的路线方针政策 Political misconduct'), ('law', '违反法律法规 Violation of law'), ('discrimination', '歧视、侮辱学生 Discriminating against or insulting pupils'), ('corporal', '体罚或变相体罚 Corporal punishment'), ('harassment', '性骚扰或不正当关系 Sexual harassment'), ('paid_tutoring', '有偿补课 Paid private tutoring'), ('gifts', '索要、收受礼品礼金 Soliciting or accepting gifts'), ('safety', "在安全事件中不履职 Neglect of pupils' safety"), ('academic', '学术不端 Academic misconduct'), ('profit', '推销教辅、谋取私利 Selling materials for profit'), ('other', '其他违背师德行为 Other')], max_length=16, verbose_name='负面清单类别 category')),
-                ('occurred_on', models.DateField(verbose_name='发生日期 occurred on')),
-                ('decided_on', models.DateField(verbose_name='处理日期 decided on')),
-                ('consequence', models.CharField(choices=[('criticism', '批评教育、诫勉谈话 Criticism'), ('warning', '警告 Warning'), ('no_promotion', '取消评优评先、职务晋升资格 No awards or promotion'), ('demotion', '降低岗位等级或撤职 Demotion'), ('dismissal', '开除或解除聘用 Dismissal'), ('certificate_revoked', '撤销教师资格 Certificate revoked')], max_length=20, verbose_name='处理结果 consequence')),
-                ('ban_years', models.PositiveSmallIntegerField(default=0, help_text='取消评优评先、职称晋升的年限 years without awards or promotion (0: none)', verbose_name='影响期(年) years barred')),
-                ('serious', models.BooleanField(default=False, help_text='PRE-5.4: 严重问题须另登记为重大事件 a serious problem is also recorded as an incident', verbose_name='严重师德师风问题 serious')),
-                ('description', models.TextField(blank=True, default='', verbose_name='情况 description')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.staffmember')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("political", "损害党中央权威、违背党的路线方针政策 Political misconduct"),
+                            ("law", "违反法律法规 Violation of law"),
+                            ("discrimination", "歧视、侮辱学生 Discriminating against or insulting pupils"),
+                            ("corporal", "体罚或变相体罚 Corporal punishment"),
+                            ("harassment", "性骚扰或不正当关系 Sexual harassment"),
+                            ("paid_tutoring", "有偿补课 Paid private tutoring"),
+                            ("gifts", "索要、收受礼品礼金 Soliciting or accepting gifts"),
+                            ("safety", "在安全事件中不履职 Neglect of pupils' safety"),
+                            ("academic", "学术不端 Academic misconduct"),
+                            ("profit", "推销教辅、谋取私利 Selling materials for profit"),
+                            ("other", "其他违背师德行为 Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="负面清单类别 category",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="发生日期 occurred on")),
+                ("decided_on", models.DateField(verbose_name="处理日期 decided on")),
+                (
+                    "consequence",
+                    models.CharField(
+                        choices=[
+                            ("criticism", "批评教育、诫勉谈话 Criticism"),
+                            ("warning", "警告 Warning"),
+                            ("no_promotion", "取消评优评先、职务晋升资格 No awards or promotion"),
+                            ("demotion", "降低岗位等级或撤职 Demotion"),
+                            ("dismissal", "开除或解除聘用 Dismissal"),
+                            ("certificate_revoked", "撤销教师资格 Certificate revoked"),
+                        ],
+                        max_length=20,
+                        verbose_name="处理结果 consequence",
+                    ),
+                ),
+                (
+                    "ban_years",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="取消评优评先、职称晋升的年限 years without awards or promotion (0: none)",
+                        verbose_name="影响期(年) years barred",
+                    ),
+                ),
+                (
+                    "serious",
+                    models.BooleanField(
+                        default=False,
+                        help_text="严重问题须另登记为重大事件 a serious problem is also recorded as an incident",
+                        verbose_name="严重师德师风问题 serious",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, default="", verbose_name="情况 description")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.staffmember",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 负面清单记录 negative-list entry',
-                'verbose_name_plural': 'historical 负面清单记录 negative-list entries',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 负面清单记录 negative-list entry",
+                "verbose_name_plural": "historical 负面清单记录 negative-list entries",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPerformancePay',
+            name="HistoricalPerformancePay",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 year')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='绩效工资总额 total')),
-                ('frontline_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='一线教师金额 front-line amount')),
-                ('frontline_count', models.PositiveIntegerField(verbose_name='一线教师人数 front-line teachers')),
-                ('class_teacher_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name="班主任金额 class teachers' amount")),
-                ('class_teacher_count', models.PositiveIntegerField(verbose_name='班主任人数 class teachers')),
-                ('other_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name="其他人员金额 others' amount")),
-                ('other_count', models.PositiveIntegerField(verbose_name='其他人员人数 others')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institution', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.institution')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 year")),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="绩效工资总额 total"),
+                ),
+                (
+                    "frontline_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="一线教师金额 front-line amount"
+                    ),
+                ),
+                (
+                    "frontline_count",
+                    models.PositiveIntegerField(verbose_name="一线教师人数 front-line teachers"),
+                ),
+                (
+                    "class_teacher_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="班主任金额 class teachers' amount"
+                    ),
+                ),
+                (
+                    "class_teacher_count",
+                    models.PositiveIntegerField(verbose_name="班主任人数 class teachers"),
+                ),
+                (
+                    "other_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="其他人员金额 others' amount"
+                    ),
+                ),
+                ("other_count", models.PositiveIntegerField(verbose_name="其他人员人数 others")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 绩效工资分配 performance pay',
-                'verbose_name_plural': 'historical 绩效工资分配 performance pay',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 绩效工资分配 performance pay",
+                "verbose_name_plural": "historical 绩效工资分配 performance pay",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPublicityItem',
+            name="HistoricalPublicityItem",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('published_on', models.DateField(verbose_name='发布日期 published on')),
-                ('channel', models.CharField(choices=[('website', '学校网站 Website'), ('wechat', '微信公众号 WeChat account'), ('banner', '横幅、展板 Banner or board'), ('press', '报刊 Newspaper'), ('video', '短视频 Short video'), ('other', '其他 Other')], max_length=10, verbose_name='渠道 channel')),
-                ('title', models.CharField(max_length=200, verbose_name='标题 title')),
-                ('text', models.TextField(blank=True, default='', verbose_name='内容 text')),
-                ('url', models.URLField(blank=True, default='', verbose_name='链接 link')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institution', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.institution')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("published_on", models.DateField(verbose_name="发布日期 published on")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("website", "学校网站 Website"),
+                            ("wechat", "微信公众号 WeChat account"),
+                            ("banner", "横幅、展板 Banner or board"),
+                            ("press", "报刊 Newspaper"),
+                            ("video", "短视频 Short video"),
+                            ("other", "其他 Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="渠道 channel",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题 title")),
+                ("text", models.TextField(blank=True, default="", verbose_name="内容 text")),
+                ("url", models.URLField(blank=True, default="", verbose_name="链接 link")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 宣传报道 publicity item',
-                'verbose_name_plural': 'historical 宣传报道 publicity items',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 宣传报道 publicity item",
+                "verbose_name_plural": "historical 宣传报道 publicity items",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTrainingRecord',
+            name="HistoricalTrainingRecord",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 year')),
-                ('level', models.CharField(choices=[('national', '国家级 National'), ('province', '省级 Province'), ('city', '市级 City'), ('county', '县级 County'), ('township', '乡镇级 Township')], max_length=10, verbose_name='培训层级 level')),
-                ('course', models.CharField(max_length=120, verbose_name='培训项目 course')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='学时 hours')),
-                ('start_date', models.DateField(verbose_name='开始日期 start')),
-                ('end_date', models.DateField(verbose_name='结束日期 end')),
-                ('provider', models.CharField(blank=True, default='', max_length=120, verbose_name='承办单位 provider')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.staffmember')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 year")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "国家级 National"),
+                            ("province", "省级 Province"),
+                            ("city", "市级 City"),
+                            ("county", "县级 County"),
+                            ("township", "乡镇级 Township"),
+                        ],
+                        max_length=10,
+                        verbose_name="培训层级 level",
+                    ),
+                ),
+                ("course", models.CharField(max_length=120, verbose_name="培训项目 course")),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="学时 hours")),
+                ("start_date", models.DateField(verbose_name="开始日期 start")),
+                ("end_date", models.DateField(verbose_name="结束日期 end")),
+                (
+                    "provider",
+                    models.CharField(
+                        blank=True, default="", max_length=120, verbose_name="承办单位 provider"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.staffmember",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 培训记录 training record',
-                'verbose_name_plural': 'historical 培训记录 training records',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 培训记录 training record",
+                "verbose_name_plural": "historical 培训记录 training records",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='NegativeListEntry',
+            name="NegativeListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('political', '损害党中央权威、违背党的路线方针政策 Political misconduct'), ('law', '违反法律法规 Violation of law'), ('discrimination', '歧视、侮辱学生 Discriminating against or insulting pupils'), ('corporal', '体罚或变相体罚 Corporal punishment'), ('harassment', '性骚扰或不正当关系 Sexual harassment'), ('paid_tutoring', '有偿补课 Paid private tutoring'), ('gifts', '索要、收受礼品礼金 Soliciting or accepting gifts'), ('safety', "在安全事件中不履职 Neglect of pupils' safety"), ('academic', '学术不端 Academic misconduct'), ('profit', '推销教辅、谋取私利 Selling materials for profit'), ('other', '其他违背师德行为 Other')], max_length=16, verbose_name='负面清单类别 category')),
-                ('occurred_on', models.DateField(verbose_name='发生日期 occurred on')),
-                ('decided_on', models.DateField(verbose_name='处理日期 decided on')),
-                ('consequence', models.CharField(choices=[('criticism', '批评教育、诫勉谈话 Criticism'), ('warning', '警告 Warning'), ('no_promotion', '取消评优评先、职务晋升资格 No awards or promotion'), ('demotion', '降低岗位等级或撤职 Demotion'), ('dismissal', '开除或解除聘用 Dismissal'), ('certificate_revoked', '撤销教师资格 Certificate revoked')], max_length=20, verbose_name='处理结果 consequence')),
-                ('ban_years', models.PositiveSmallIntegerField(default=0, help_text='取消评优评先、职称晋升的年限 years without awards or promotion (0: none)', verbose_name='影响期(年) years barred')),
-                ('serious', models.BooleanField(default=False, help_text='PRE-5.4: 严重问题须另登记为重大事件 a serious problem is also recorded as an incident', verbose_name='严重师德师风问题 serious')),
-                ('description', models.TextField(blank=True, default='', verbose_name='情况 description')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='negative_entries', to='registry.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("political", "损害党中央权威、违背党的路线方针政策 Political misconduct"),
+                            ("law", "违反法律法规 Violation of law"),
+                            ("discrimination", "歧视、侮辱学生 Discriminating against or insulting pupils"),
+                            ("corporal", "体罚或变相体罚 Corporal punishment"),
+                            ("harassment", "性骚扰或不正当关系 Sexual harassment"),
+                            ("paid_tutoring", "有偿补课 Paid private tutoring"),
+                            ("gifts", "索要、收受礼品礼金 Soliciting or accepting gifts"),
+                            ("safety", "在安全事件中不履职 Neglect of pupils' safety"),
+                            ("academic", "学术不端 Academic misconduct"),
+                            ("profit", "推销教辅、谋取私利 Selling materials for profit"),
+                            ("other", "其他违背师德行为 Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="负面清单类别 category",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="发生日期 occurred on")),
+                ("decided_on", models.DateField(verbose_name="处理日期 decided on")),
+                (
+                    "consequence",
+                    models.CharField(
+                        choices=[
+                            ("criticism", "批评教育、诫勉谈话 Criticism"),
+                            ("warning", "警告 Warning"),
+                            ("no_promotion", "取消评优评先、职务晋升资格 No awards or promotion"),
+                            ("demotion", "降低岗位等级或撤职 Demotion"),
+                            ("dismissal", "开除或解除聘用 Dismissal"),
+                            ("certificate_revoked", "撤销教师资格 Certificate revoked"),
+                        ],
+                        max_length=20,
+                        verbose_name="处理结果 consequence",
+                    ),
+                ),
+                (
+                    "ban_years",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="取消评优评先、职称晋升的年限 years without awards or promotion (0: none)",
+                        verbose_name="影响期(年) years barred",
+                    ),
+                ),
+                (
+                    "serious",
+                    models.BooleanField(
+                        default=False,
+                        help_text="严重问题须另登记为重大事件 a serious problem is also recorded as an incident",
+                        verbose_name="严重师德师风问题 serious",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, default="", verbose_name="情况 description")),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="negative_entries",
+                        to="registry.staffmember",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '负面清单记录 negative-list entry',
-                'verbose_name_plural': '负面清单记录 negative-list entries',
-                'ordering': ['-decided_on', 'pk'],
+                "verbose_name": "负面清单记录 negative-list entry",
+                "verbose_name_plural": "负面清单记录 negative-list entries",
+                "ordering": ["-decided_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PerformancePay',
+            name="PerformancePay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 year')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='绩效工资总额 total')),
-                ('frontline_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='一线教师金额 front-line amount')),
-                ('frontline_count', models.PositiveIntegerField(verbose_name='一线教师人数 front-line teachers')),
-                ('class_teacher_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name="班主任金额 class teachers' amount")),
-                ('class_teacher_count', models.PositiveIntegerField(verbose_name='班主任人数 class teachers')),
-                ('other_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name="其他人员金额 others' amount")),
-                ('other_count', models.PositiveIntegerField(verbose_name='其他人员人数 others')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='performance_pay', to='registry.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 year")),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="绩效工资总额 total"),
+                ),
+                (
+                    "frontline_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="一线教师金额 front-line amount"
+                    ),
+                ),
+                (
+                    "frontline_count",
+                    models.PositiveIntegerField(verbose_name="一线教师人数 front-line teachers"),
+                ),
+                (
+                    "class_teacher_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="班主任金额 class teachers' amount"
+                    ),
+                ),
+                (
+                    "class_teacher_count",
+                    models.PositiveIntegerField(verbose_name="班主任人数 class teachers"),
+                ),
+                (
+                    "other_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="其他人员金额 others' amount"
+                    ),
+                ),
+                ("other_count", models.PositiveIntegerField(verbose_name="其他人员人数 others")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="performance_pay",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '绩效工资分配 performance pay',
-                'verbose_name_plural': '绩效工资分配 performance pay',
-                'ordering': ['-year', 'institution__code'],
+                "verbose_name": "绩效工资分配 performance pay",
+                "verbose_name_plural": "绩效工资分配 performance pay",
+                "ordering": ["-year", "institution__code"],
             },
         ),
         migrations.CreateModel(
-            name='PublicityItem',
+            name="PublicityItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('published_on', models.DateField(verbose_name='发布日期 published on')),
-                ('channel', models.CharField(choices=[('website', '学校网站 Website'), ('wechat', '微信公众号 WeChat account'), ('banner', '横幅、展板 Banner or board'), ('press', '报刊 Newspaper'), ('video', '短视频 Short video'), ('other', '其他 Other')], max_length=10, verbose_name='渠道 channel')),
-                ('title', models.CharField(max_length=200, verbose_name='标题 title')),
-                ('text', models.TextField(blank=True, default='', verbose_name='内容 text')),
-                ('url', models.URLField(blank=True, default='', verbose_name='链接 link')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publicity', to='registry.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("published_on", models.DateField(verbose_name="发布日期 published on")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("website", "学校网站 Website"),
+                            ("wechat", "微信公众号 WeChat account"),
+                            ("banner", "横幅、展板 Banner or board"),
+                            ("press", "报刊 Newspaper"),
+                            ("video", "短视频 Short video"),
+                            ("other", "其他 Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="渠道 channel",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题 title")),
+                ("text", models.TextField(blank=True, default="", verbose_name="内容 text")),
+                ("url", models.URLField(blank=True, default="", verbose_name="链接 link")),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publicity",
+                        to="registry.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '宣传报道 publicity item',
-                'verbose_name_plural': '宣传报道 publicity items',
-                'ordering': ['-published_on', 'pk'],
+                "verbose_name": "宣传报道 publicity item",
+                "verbose_name_plural": "宣传报道 publicity items",
+                "ordering": ["-published_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingRecord',
+            name="TrainingRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 year')),
-                ('level', models.CharField(choices=[('national', '国家级 National'), ('province', '省级 Province'), ('city', '市级 City'), ('county', '县级 County'), ('township', '乡镇级 Township')], max_length=10, verbose_name='培训层级 level')),
-                ('course', models.CharField(max_length=120, verbose_name='培训项目 course')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='学时 hours')),
-                ('start_date', models.DateField(verbose_name='开始日期 start')),
-                ('end_date', models.DateField(verbose_name='结束日期 end')),
-                ('provider', models.CharField(blank=True, default='', max_length=120, verbose_name='承办单位 provider')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='training_records', to='registry.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 year")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "国家级 National"),
+                            ("province", "省级 Province"),
+                            ("city", "市级 City"),
+                            ("county", "县级 County"),
+                            ("township", "乡镇级 Township"),
+                        ],
+                        max_length=10,
+                        verbose_name="培训层级 level",
+                    ),
+                ),
+                ("course", models.CharField(max_length=120, verbose_name="培训项目 course")),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="学时 hours")),
+                ("start_date", models.DateField(verbose_name="开始日期 start")),
+                ("end_date", models.DateField(verbose_name="结束日期 end")),
+                (
+                    "provider",
+                    models.CharField(
+                        blank=True, default="", max_length=120, verbose_name="承办单位 provider"
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_records",
+                        to="registry.staffmember",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '培训记录 training record',
-                'verbose_name_plural': '培训记录 training records',
-                'ordering': ['-end_date', 'staff_id', 'pk'],
+                "verbose_name": "培训记录 training record",
+                "verbose_name_plural": "培训记录 training records",
+                "ordering": ["-end_date", "staff_id", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CareerEvent',
+            name="CareerEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('award', '评优评先 Award or honour'), ('promotion', '职称晋升 Title promotion'), ('post', '岗位晋级、职务晋升 Post promotion')], max_length=10, verbose_name='类型 kind')),
-                ('title', models.CharField(max_length=120, verbose_name='名称 title')),
-                ('granted_on', models.DateField(verbose_name='授予日期 granted on')),
-                ('granted_by', models.CharField(blank=True, default='', max_length=120, verbose_name='授予单位 granted by')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='career_events', to='registry.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("award", "评优评先 Award or honour"),
+                            ("promotion", "职称晋升 Title promotion"),
+                            ("post", "岗位晋级、职务晋升 Post promotion"),
+                        ],
+                        max_length=10,
+                        verbose_name="类型 kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="名称 title")),
+                ("granted_on", models.DateField(verbose_name="授予日期 granted on")),
+                (
+                    "granted_by",
+                    models.CharField(
+                        blank=True, default="", max_length=120, verbose_name="授予单位 granted by"
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="career_events",
+                        to="registry.staffmember",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评优与晋升 award or promotion',
-                'verbose_name_plural': '评优与晋升 awards and promotions',
-                'ordering': ['-granted_on', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('staff', 'kind', 'title', 'granted_on'), name='career_unique_event')],
+                "verbose_name": "评优与晋升 award or promotion",
+                "verbose_name_plural": "评优与晋升 awards and promotions",
+                "ordering": ["-granted_on", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("staff", "kind", "title", "granted_on"), name="career_unique_event"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EthicsAssessment',
+            name="EthicsAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 year')),
-                ('result', models.CharField(choices=[('excellent', '优秀 Excellent'), ('qualified', '合格 Qualified'), ('basic', '基本合格 Basically qualified'), ('unqualified', '不合格 Unqualified')], max_length=12, verbose_name='考核结果 result')),
-                ('assessed_on', models.DateField(blank=True, null=True, verbose_name='考核日期 assessed on')),
-                ('note', models.CharField(blank=True, default='', max_length=200, verbose_name='说明 note')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ethics_assessments', to='registry.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 year")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("excellent", "优秀 Excellent"),
+                            ("qualified", "合格 Qualified"),
+                            ("basic", "基本合格 Basically qualified"),
+                            ("unqualified", "不合格 Unqualified"),
+                        ],
+                        max_length=12,
+                        verbose_name="考核结果 result",
+                    ),
+                ),
+                ("assessed_on", models.DateField(blank=True, null=True, verbose_name="考核日期 assessed on")),
+                ("note", models.CharField(blank=True, default="", max_length=200, verbose_name="说明 note")),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ethics_assessments",
+                        to="registry.staffmember",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '师德考核 ethics assessment',
-                'verbose_name_plural': '师德考核 ethics assessments',
-                'ordering': ['-year', 'staff_id'],
-                'constraints': [models.UniqueConstraint(fields=('staff', 'year'), name='ethics_one_per_year')],
+                "verbose_name": "师德考核 ethics assessment",
+                "verbose_name_plural": "师德考核 ethics assessments",
+                "ordering": ["-year", "staff_id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("staff", "year"), name="ethics_one_per_year")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='evaluationscheme',
-            constraint=models.UniqueConstraint(fields=('county', 'year', 'title'), name='scheme_unique_title'),
+            model_name="evaluationscheme",
+            constraint=models.UniqueConstraint(
+                fields=("county", "year", "title"), name="scheme_unique_title"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationcriterion',
-            constraint=models.UniqueConstraint(fields=('scheme', 'name'), name='criterion_unique_name'),
+            model_name="evaluationcriterion",
+            constraint=models.UniqueConstraint(fields=("scheme", "name"), name="criterion_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='evaluationcriterion',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gt', 0), ('weight__lte', 100)), name='criterion_weight_range'),
+            model_name="evaluationcriterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gt", 0), ("weight__lte", 100)), name="criterion_weight_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='negativelistentry',
-            constraint=models.CheckConstraint(condition=models.Q(('decided_on__gte', models.F('occurred_on'))), name='negative_dates_ordered'),
+            model_name="negativelistentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decided_on__gte", models.F("occurred_on"))),
+                name="negative_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='negativelistentry',
-            constraint=models.UniqueConstraint(fields=('staff', 'category', 'occurred_on'), name='negative_unique_case'),
+            model_name="negativelistentry",
+            constraint=models.UniqueConstraint(
+                fields=("staff", "category", "occurred_on"), name="negative_unique_case"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='performancepay',
-            constraint=models.UniqueConstraint(fields=('institution', 'year'), name='pay_one_per_year'),
+            model_name="performancepay",
+            constraint=models.UniqueConstraint(fields=("institution", "year"), name="pay_one_per_year"),
         ),
         migrations.AddConstraint(
-            model_name='performancepay',
-            constraint=models.CheckConstraint(condition=models.Q(('total', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('frontline_amount'), '+', models.F('class_teacher_amount')), '+', models.F('other_amount')))), name='pay_total_is_sum'),
+            model_name="performancepay",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "total",
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("frontline_amount"), "+", models.F("class_teacher_amount")
+                            ),
+                            "+",
+                            models.F("other_amount"),
+                        ),
+                    )
+                ),
+                name="pay_total_is_sum",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='performancepay',
-            constraint=models.CheckConstraint(condition=models.Q(('frontline_amount__gte', 0), ('class_teacher_amount__gte', 0), ('other_amount__gte', 0)), name='pay_amounts_not_negative'),
+            model_name="performancepay",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("frontline_amount__gte", 0), ("class_teacher_amount__gte", 0), ("other_amount__gte", 0)
+                ),
+                name="pay_amounts_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publicityitem',
-            constraint=models.UniqueConstraint(fields=('institution', 'published_on', 'title'), name='publicity_unique_item'),
+            model_name="publicityitem",
+            constraint=models.UniqueConstraint(
+                fields=("institution", "published_on", "title"), name="publicity_unique_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingrecord',
-            constraint=models.UniqueConstraint(fields=('staff', 'course', 'start_date'), name='training_unique_course'),
+            model_name="trainingrecord",
+            constraint=models.UniqueConstraint(
+                fields=("staff", "course", "start_date"), name="training_unique_course"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0)), name='training_hours_positive'),
+            model_name="trainingrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours__gt", 0)), name="training_hours_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='training_dates_ordered'),
+            model_name="trainingrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))), name="training_dates_ordered"
+            ),
         ),
     ]

@@ -1,4 +1,4 @@
-"""``eduplan complaints``: the complaint channel's daily job and figures (PRE-4.2.2).
+"""``eduplan complaints``: the complaint channel's daily job and figures.
 
     eduplan complaints daily [--today 2025-06-30]     # escalate overdue complaints, delete old contacts
     eduplan complaints stats [--year 2025] [--format json]

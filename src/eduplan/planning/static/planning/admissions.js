@@ -1,4 +1,4 @@
-/* High school admissions run page (HS-2.1): poll the run's status while it runs and reload the
+/* High school admissions run page: poll the run's status while it runs and reload the
  * page when it ends (without JavaScript a <meta refresh> does the same, more coarsely); draw the
  * cutoff chart with the vendored Plotly. The chart's numbers are also in the schools table. */
 (function () {

@@ -1,4 +1,4 @@
-/* Planning charts (PRE-4.1.1), drawn with the Plotly bundled in the Python package (no CDN).
+/* Planning charts, drawn with the Plotly bundled in the Python package (no CDN).
  * Each chart element names its kind (data-chart) and the id of a json_script holding its data
  * (data-source). The same numbers are in an HTML table next to every chart: without JavaScript
  * the page loses nothing but the picture. */

@@ -1,4 +1,4 @@
-/* Service-zone map of the siting page (PRE-4.1.1), drawn with the Leaflet bundled in the Python
+/* Service-zone map of the siting page, drawn with the Leaflet bundled in the Python
  * package (no CDN). Data comes from the json_script "siting-map-data": demand points (sized by
  * children), kindergartens (open / closed / new) and a line from each point to its kindergarten,
  * coloured by zone. Tiles are drawn only when settings.MAP_TILE_URL is set; without them the map

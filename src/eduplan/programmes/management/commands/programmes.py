@@ -52,7 +52,7 @@ class Command(BaseCommand):
         ex.add_argument("--register", action="append", help="只导出这些 only these registers")
         ex.add_argument("--county", help="县代码 county code")
         ex.add_argument("--template", action="store_true", help="空模板 an empty template")
-        inc = sub.add_parser("incentives", help="PRE-5.2 可获奖励的县 counties eligible for incentives")
+        inc = sub.add_parser("incentives", help="可获奖励的县 counties eligible for incentives")
         inc.add_argument("--year", type=int, help="学年 school year (default: the latest)")
         inc.add_argument("--format", choices=FORMATS, default="table")
         inc.add_argument("--out", help="输出文件 output file")
@@ -125,7 +125,7 @@ class Command(BaseCommand):
             o.get("out"),
             columns=list(INCENTIVE_HEADERS),
             headers=INCENTIVE_HEADERS,
-            title="PRE-5.2 奖补县名单 counties eligible for incentives",
+            title="奖补县名单 counties eligible for incentives",
         )
 
     def _demo(self, o: dict[str, Any], user: Any) -> None:

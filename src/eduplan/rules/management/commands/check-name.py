@@ -1,5 +1,5 @@
 """``eduplan check-name NAME [--ownership public|private]``: check a proposed kindergarten name
-against PRE-4.2.4 before approval, printing a JSON verdict ``{ok, violations: [{category, word,
+against before approval, printing a JSON verdict ``{ok, violations: [{category, word,
 clause}, …]}``. A private name is compared with the registry's public schools."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from eduplan.rules.naming import OWNERSHIP_CHOICES, NameCheckError, check_name
 
 
 class Command(BaseCommand):
-    help = "园名预审 Check a proposed kindergarten name (PRE-4.2.4); prints a JSON verdict"
+    help = "园名预审 Check a proposed kindergarten name; prints a JSON verdict"
     # No system checks: they load every URL and view (and with them Ibis, pandas, scipy), which made
     # a one-name check take seconds; the name check needs none of it (issue 19 item 7).
     requires_system_checks: list[str] = []

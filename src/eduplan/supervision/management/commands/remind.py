@@ -1,6 +1,6 @@
 """``eduplan remind``: the daily job (cron) listing each user's upcoming and missed deadlines
 (monthly reports, rectification orders, verifications, approvals). With ``--escalate`` it first
-raises overdue rectification orders from county to city tracking (PRE-4.2.4, HS-3.3).
+raises overdue rectification orders from county to city tracking.
 
 Example crontab line (07:00 every day)::
 

@@ -1,7 +1,7 @@
 """``eduplan report SUBCOMMAND``: the supervision loop's documents.
 
 - ``eduplan report monthly --month 2025-03 --out notice.docx [--xlsx notice.xlsx]`` writes the
-  month's notice (通报, PRE-5.4); ``--issue`` also takes the next document number and records it.
+  month's notice (通报); ``--issue`` also takes the next document number and records it.
 - ``eduplan report render notice.docx --out DIR`` converts it to PDF and PNG pages (LibreOffice).
 - ``eduplan report timeliness --month 2025-03`` lists each county's reporting status.
 """
