@@ -19,7 +19,6 @@ CLASS_TABLES = ("kg_children", "hs_students", "hs_class_sizes")
 
 @rule(
     "RETURNS-ONLY",
-    clauses=("", "", ""),
     severity=Severity.INFO,
     title_zh="仅有统计报表数据、无班级或教职工明细的学校(机构)",
     title_en="Institutions known only by their statistical return (no individual classes or staff)",
