@@ -1,4 +1,11 @@
+from collections.abc import Callable
+from types import ModuleType
+
 from django.apps import AppConfig
+
+
+def _loader(module: ModuleType) -> Callable[[], ModuleType]:
+    return lambda: module
 
 
 class PlansConfig(AppConfig):
@@ -12,5 +19,5 @@ class PlansConfig(AppConfig):
         from eduplan.plans.subcommands import register
 
         for module in (plancmd_coverage, plancmd_assumptions, plancmd_check):
-            register(module.NAME, module.HELP, lambda module=module: module, app=self.label)
+            register(module.NAME, module.HELP, _loader(module), app=self.label)
         register_notice_part(notice)  # 附表: the assumptions the notice rests on
