@@ -29,7 +29,7 @@ with contextlib.redirect_stdout(out):
         if exc.code not in (0, None):
             raise
 heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)
-print(json.dumps({{"heavy": heavy, "output": out.getvalue()[-2000:]}}))
+print(json.dumps({{"heavy": heavy, "output": out.getvalue()[-6000:]}}))
 """
 
 

@@ -13,16 +13,16 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from eduplan.intake.validate import model_errors
-from eduplan.plans.api import router as plans_router
-from eduplan.programmes.api import router as programmes_router
-from eduplan.tasks.api import router as tasks_router
-from eduplan.workforce.api import router as workforce_router
 
 from .analysis import router as analysis_router
 from .auth import AUTH
 from .docs import LocalSwagger
+from .plans import router as plans_router
+from .programmes import router as programmes_router
 from .records import router as records_router
 from .registry import router as registry_router
+from .tasks import router as tasks_router
+from .workforce import router as workforce_router
 
 api = NinjaAPI(
     title="eduplan API",

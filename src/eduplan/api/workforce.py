@@ -16,9 +16,8 @@ from pydantic import Field
 
 from eduplan.api.auth import caller
 from eduplan.registry.models import Institution, StaffMember
-
-from . import actions, registers, training
-from .models import TrainingLevel
+from eduplan.workforce import actions, registers, training
+from eduplan.workforce.models import TrainingLevel
 
 router = Router(tags=["workforce 教师队伍"])
 

@@ -11,9 +11,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from eduplan.api.auth import caller
-
-from . import assumptions
-from .explain import ExplainError, explain
+from eduplan.plans import assumptions
+from eduplan.plans.explain import ExplainError, explain
 
 router = Router(tags=["plan 规划"])
 

@@ -15,9 +15,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from eduplan.api.auth import caller
 from eduplan.common.workflow import TransitionError
-
-from . import actions, queries
-from .models import CountyTask
+from eduplan.tasks import actions, queries
+from eduplan.tasks.models import CountyTask
 
 router = Router(tags=["tasks 计划任务"])
 

@@ -11,10 +11,9 @@ from ninja import Router
 
 from eduplan.api.auth import caller
 from eduplan.api.records import add_routes
-
-from .kinds import PROGRAMME_KINDS
-from .queries import incentive_list
-from .transfer import import_register_rows
+from eduplan.programmes.kinds import PROGRAMME_KINDS
+from eduplan.programmes.queries import incentive_list
+from eduplan.programmes.transfer import import_register_rows
 
 router = Router(tags=["programmes 专项工作"])
 
