@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+#: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
+#: maps each to its clauses (docs/plans.md).
+CHECKS = (("workflow", "complaints", "", "complaints.Complaint"),)
+
 
 class ComplaintsConfig(AppConfig):
     name = "eduplan.complaints"
@@ -8,7 +12,9 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from eduplan.common.todos import register_todo_provider
+        from eduplan.plans.checks import register_all
 
         from .queries import complaint_todos
 
         register_todo_provider(self.label, complaint_todos)
+        register_all(CHECKS)

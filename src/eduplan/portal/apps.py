@@ -2,10 +2,7 @@ from django.apps import AppConfig
 
 #: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
 #: maps each to its clauses (docs/plans.md).
-CHECKS = (
-    ("workflow", "complaints", "", "portal.Complaint"),
-    ("report", "public_directory"),
-)
+CHECKS = (("report", "public_directory"),)
 
 
 class PortalConfig(AppConfig):

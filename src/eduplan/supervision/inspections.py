@@ -130,7 +130,8 @@ def _rule_lines(group: str = "") -> list[ChecklistLine]:
     """One line per institution rule of the catalogue that can concern an institution of
     ``group`` ("preschool", "high_school", "other": a rule id starting ``KG-`` concerns
     kindergartens, ``HS-`` high schools, any other prefix everyone); empty when the catalogue is
-    not there."""
+    not there. Information notices (severity ``info``, e.g. an institution known only by its
+    statistical return) are about the data, not the institution, and are not inspected."""
     try:
         from eduplan.rules.catalogue import catalogue
     except ImportError:
@@ -142,6 +143,8 @@ def _rule_lines(group: str = "") -> list[ChecklistLine]:
     lines = []
     for rule in rules.values():
         if str(getattr(rule, "entity_type", "")) != "institution" or not getattr(rule, "checkable", True):
+            continue
+        if str(getattr(rule, "severity", "")) == "info":  # a notice about the data, not an inspection item
             continue
         other = [p for g, p in RULE_PREFIXES.items() if g != group]
         if any(rule.id.startswith(p) for p in other):
