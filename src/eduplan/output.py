@@ -149,7 +149,7 @@ def xlsx_bytes(
     wb = Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
-        ws = wb.create_sheet(_sheet_title(name))
+        ws = wb.create_sheet(sheet_title(name))
         cols = _columns(rows, columns)
         ws.append([(headers or {}).get(c, c) for c in cols])
         for cell in ws[1]:
@@ -193,7 +193,8 @@ def attachment(data: bytes, filename: str) -> Any:
     return response
 
 
-def _sheet_title(name: str) -> str:
+def sheet_title(name: str) -> str:
+    """``name`` as a valid worksheet title: none of ``[]:*?/\\``, at most 31 characters."""
     for ch in "[]:*?/\\":
         name = name.replace(ch, "_")
-    return name[:31] or "data"
+    return name.strip("'")[:31] or "data"

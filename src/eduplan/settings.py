@@ -191,3 +191,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("EDUPLAN_LOG_LEVEL", "WARNING")},
 }
+
+# Uploads (see intake/limits.py and docs/security.md). What one uploaded file may cost to read;
+# every refusal names the setting. The size cap holds while the body is received
+# (eduplan.intake.uploads.CappedUploadHandler stops the upload past it).
+UPLOAD_MAX_BYTES = int(os.environ.get("EDUPLAN_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("EDUPLAN_UPLOAD_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024))
+UPLOAD_MAX_RATIO = int(os.environ.get("EDUPLAN_UPLOAD_MAX_RATIO", 200))
+UPLOAD_MAX_ROWS = int(os.environ.get("EDUPLAN_UPLOAD_MAX_ROWS", 300_000))
+UPLOAD_MAX_COLUMNS = int(os.environ.get("EDUPLAN_UPLOAD_MAX_COLUMNS", 300))
+UPLOAD_MAX_CELLS = int(os.environ.get("EDUPLAN_UPLOAD_MAX_CELLS", 10_000_000))
+UPLOAD_MAX_STRING = int(os.environ.get("EDUPLAN_UPLOAD_MAX_STRING", 32_767))  # Excel's own cell limit
+FILE_UPLOAD_HANDLERS = [
+    "eduplan.intake.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not memory
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files
+# An import still "running" this long after it started has died with its process: the sweep
+# (eduplan.intake.sweep, run on every visit to the import page and before every import) marks it
+# failed with the reason.
+IMPORT_STALE_SECONDS = int(os.environ.get("EDUPLAN_IMPORT_STALE_SECONDS", 1800))
