@@ -196,6 +196,8 @@ LOGGING = {
 # every refusal names the setting. The size cap holds while the body is received
 # (eduplan.intake.uploads.CappedUploadHandler stops the upload past it).
 UPLOAD_MAX_BYTES = int(os.environ.get("EDUPLAN_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+# Any other upload (evidence photos, admissions files of up to ADMISSIONS_MAX_UPLOAD_BYTES).
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("EDUPLAN_UPLOAD_MAX_REQUEST_BYTES", 256 * 1024 * 1024))
 UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("EDUPLAN_UPLOAD_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024))
 UPLOAD_MAX_RATIO = int(os.environ.get("EDUPLAN_UPLOAD_MAX_RATIO", 200))
 UPLOAD_MAX_ROWS = int(os.environ.get("EDUPLAN_UPLOAD_MAX_ROWS", 300_000))

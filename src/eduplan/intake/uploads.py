@@ -3,8 +3,10 @@
 Django would otherwise stream any size of file to a temporary file before the view runs, so a
 size check in the view comes after the disk and the bandwidth are spent. This handler runs first
 for every uploaded file, counts bytes as they arrive and stops the upload (dropping the
-connection) past ``settings.UPLOAD_MAX_BYTES``; the view then answers 413 with a message naming
-the limit (:func:`refusal`).
+connection) past the cap: ``settings.UPLOAD_MAX_BYTES`` for the import page,
+``settings.UPLOAD_MAX_REQUEST_BYTES`` for any other upload (admissions files are larger). The
+import page then answers 413 with a message naming the limit (:func:`refusal`); other forms see
+their file missing.
 """
 
 from __future__ import annotations
@@ -29,12 +31,12 @@ class CappedUploadHandler(FileUploadHandler):
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
-        if self.body_length > settings.UPLOAD_MAX_BYTES + SLACK:
+        if self.body_length > cap(self.request)[0] + SLACK:
             self._stop(self.body_length)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
-        if self.received > settings.UPLOAD_MAX_BYTES:
+        if self.received > cap(self.request)[0]:
             self._stop(self.received)
         return raw_data
 
@@ -47,16 +49,25 @@ class CappedUploadHandler(FileUploadHandler):
         raise StopUpload(connection_reset=True)
 
 
+def cap(request: HttpRequest | None) -> tuple[int, str]:
+    """The upload cap for this request and the setting it comes from."""
+    from django.urls import reverse
+
+    if request is not None and request.path == reverse("intake-upload"):
+        return int(settings.UPLOAD_MAX_BYTES), "UPLOAD_MAX_BYTES"
+    return int(settings.UPLOAD_MAX_REQUEST_BYTES), "UPLOAD_MAX_REQUEST_BYTES"
+
+
 def refused_size(request: HttpRequest) -> int | None:
     """The size at which this request's upload was stopped, or None."""
     return getattr(request, "upload_refused", None)
 
 
-def refusal(size: int) -> tuple[str, str]:
+def refusal(request: HttpRequest, size: int) -> tuple[str, str]:
     """The message for an upload stopped at ``size`` bytes: Chinese, English."""
-    limit = settings.UPLOAD_MAX_BYTES
+    limit, setting = cap(request)
     return (
-        f"上传的文件超过 {limit:,} 字节的上限(设置 UPLOAD_MAX_BYTES),已在 {size:,} 字节处停止接收",
-        f"the upload is over the limit of {limit:,} bytes (setting UPLOAD_MAX_BYTES); "
+        f"上传的文件超过 {limit:,} 字节的上限(设置 {setting}),已在 {size:,} 字节处停止接收",
+        f"the upload is over the limit of {limit:,} bytes (setting {setting}); "
         f"receiving stopped at {size:,} bytes",
     )

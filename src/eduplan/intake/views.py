@@ -50,7 +50,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         request.FILES  # noqa: B018 - parse now, so a stopped upload is known before the form
         stopped = refused_size(request)
     if stopped is not None:
-        zh, en = refusal(stopped)
+        zh, en = refusal(request, stopped)
         return _upload_page(request, UploadForm(), status=413, refused=f"{zh} / {en}")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
