@@ -28,7 +28,6 @@ def _watch(page) -> list[str]:
     return dialogs
 
 
-@pytest.mark.xfail(strict=True, reason="fixed in the next commit")
 def test_kindergarten_page_map_popup_shows_the_name_as_text(live_server, page):
     city = portal_city()
     actions.update_fields(city.m.kg_a, {"name": PAYLOAD})
