@@ -2,10 +2,17 @@
 
 - ``DATABASE_URL``: the database for every command (default: ``eduplan.sqlite3`` in the
   working directory). ``postgres://postgres@127.0.0.1:5432/test`` for PostgreSQL.
-- ``EDUPLAN_SECRET_KEY``: Django's secret key (a development key is used when unset).
-- ``EDUPLAN_ID_HASH_KEY``: the key for hashing staff identity numbers (defaults to the secret key).
+- ``EDUPLAN_SECRET_KEY``: Django's secret key (a development key is used when unset; with debug
+  off the server refuses to start on it).
+- ``EDUPLAN_ID_HASH_KEY``: the key for hashing staff identity numbers (must be set on its own in
+  production; in development it defaults to the secret key).
+- ``EDUPLAN_KEY_FILE``: a JSON file holding both keys (``make demo`` writes one once).
 - ``EDUPLAN_DEBUG``: ``1``/``true`` for debug pages.
 - ``EDUPLAN_ALLOWED_HOSTS``: comma-separated host names.
+- ``EDUPLAN_HTTPS``: ``1`` behind HTTPS (production): secure cookies, HSTS, redirect to HTTPS.
+- ``EDUPLAN_PROXY_SSL_HEADER``: the header a TLS-terminating proxy sets (``X-Forwarded-Proto``).
+- ``EDUPLAN_CSP``: the Content-Security-Policy (a strict default: no inline script).
+See docs/security.md for the production settings.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+
+from eduplan.security.keys import resolve as resolve_keys
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -30,8 +39,9 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = _flag("EDUPLAN_DEBUG", False)
-SECRET_KEY = os.environ.get("EDUPLAN_SECRET_KEY", "eduplan-development-key-change-me-in-production")
-ID_HASH_KEY = os.environ.get("EDUPLAN_ID_HASH_KEY", SECRET_KEY)
+# Keys from the environment or EDUPLAN_KEY_FILE (eduplan.security.keys); with neither, a development
+# key — which the WSGI app and `eduplan serve` refuse with debug off.
+SECRET_KEY, ID_HASH_KEY, ID_HASH_KEY_GIVEN = resolve_keys(os.environ)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("EDUPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -96,10 +106,12 @@ INSTALLED_APPS = [
     "eduplan.portal",
     "eduplan.api",
     "eduplan.web",
+    "eduplan.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "eduplan.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "eduplan.web.middleware.ChineseFirstLocaleMiddleware",
@@ -215,3 +227,47 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files
 # (eduplan.intake.sweep, run on every visit to the import page and before every import) marks it
 # failed with the reason.
 IMPORT_STALE_SECONDS = int(os.environ.get("EDUPLAN_IMPORT_STALE_SECONDS", 1800))
+
+# HTTPS and browser protections (docs/security.md). EDUPLAN_HTTPS=1 turns on what production over
+# HTTPS needs; each can be set on its own.
+HTTPS = _flag("EDUPLAN_HTTPS", False)
+SESSION_COOKIE_SECURE = _flag("EDUPLAN_SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("EDUPLAN_SESSION_SECONDS", 8 * 3600))  # one working day
+SECURE_SSL_REDIRECT = _flag("EDUPLAN_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("EDUPLAN_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("EDUPLAN_HSTS_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = _flag("EDUPLAN_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Joining browsers' preload list is the bureau's decision for its whole domain, not the app's.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+_proxy_header = os.environ.get("EDUPLAN_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+)
+USE_X_FORWARDED_HOST = _flag("EDUPLAN_USE_X_FORWARDED_HOST", False)
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("EDUPLAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+
+def _tile_origin(url: str) -> str:
+    """The map tile server's origin, for img-src (Leaflet's ``{s}`` subdomains as ``*``)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}" if parts.netloc else ""
+
+
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "EDUPLAN_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    f"img-src 'self' data: blob: {_tile_origin(MAP_TILE_URL)}".rstrip()
+    + "; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)

@@ -18,7 +18,7 @@ import pytest
 
 import eduplan
 
-FIXED = "fixed in the next commit"
+
 SRC = Path(eduplan.__file__).parent
 KEYS = ("EDUPLAN_SECRET_KEY", "EDUPLAN_ID_HASH_KEY", "EDUPLAN_KEY_FILE", "EDUPLAN_DEBUG")
 PRODUCTION = {
@@ -45,14 +45,12 @@ def _run(code: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProce
 START = "import eduplan.wsgi; print('started')"
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_production_refuses_the_default_secret_key(tmp_path):
     run = _run(START, {"EDUPLAN_DEBUG": "0"}, tmp_path)
     assert run.returncode != 0 and "started" not in run.stdout
     assert "EDUPLAN_SECRET_KEY" in run.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_production_refuses_an_identity_key_that_is_the_secret_key(tmp_path):
     env = {"EDUPLAN_DEBUG": "0", "EDUPLAN_SECRET_KEY": PRODUCTION["EDUPLAN_SECRET_KEY"]}
     run = _run(START, env, tmp_path)
@@ -67,7 +65,6 @@ def test_production_starts_with_its_own_keys(tmp_path):
     assert run.returncode == 0 and "started" in run.stdout, run.stderr[-2000:]
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_local_keys_are_generated_once_and_kept(tmp_path):
     key_file = tmp_path / "keys.json"
     make = _run(
@@ -90,7 +87,6 @@ def test_local_keys_are_generated_once_and_kept(tmp_path):
     assert keys.stdout.strip() == "True"
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_deploy_check_is_clean_under_the_production_settings(tmp_path):
     code = "from eduplan.cli import main; main(['eduplan', 'check', '--system', '--deploy', '--fail-level', 'WARNING'])"
     run = _run(
@@ -103,7 +99,6 @@ def test_deploy_check_is_clean_under_the_production_settings(tmp_path):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_pages_forbid_inline_script_and_production_turns_on_https_settings(client, settings):
     response = client.get("/")
     policy = response.headers.get("Content-Security-Policy", "")
@@ -123,7 +118,6 @@ INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/
 INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_no_template_holds_inline_script():
     found = []
     for template in SRC.rglob("templates/**/*.html"):

@@ -20,7 +20,6 @@ from eduplan.registry.models import StaffMember
 from tests.intake.helpers import full_city, id_number
 
 pytestmark = pytest.mark.django_db
-FIXED = "fixed in the next commit"
 
 
 def _brute_force(text: str) -> list[str]:
@@ -34,7 +33,6 @@ def _brute_force(text: str) -> list[str]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_staff_export_carries_no_identity_hash_and_resists_the_brute_force(tmp_path):
     full_city()
     export("staff", "csv", tmp_path / "staff.csv")
@@ -45,7 +43,6 @@ def test_staff_export_carries_no_identity_hash_and_resists_the_brute_force(tmp_p
     assert _brute_force(text) == []
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_api_records_carry_no_identity_hash(client):
     from eduplan.api.models import ApiToken  # noqa: F401 - the API is installed
 

@@ -23,6 +23,7 @@ from django.db import models
 from eduplan.accounts.scoping import model_scope, scope
 from eduplan.registry.identity import mask
 from eduplan.registry.models import Division, Institution
+from eduplan.security.tokens import row_token
 
 from .kinds import KINDS, Column, ColumnType, Kind, concrete_field, get_kind, kinds_in_order
 from .templates import FORMULA_START, build_workbook, file_value
@@ -118,6 +119,8 @@ def records(
                 value = codes.code(Division if col.type == ColumnType.DIVISION else Institution, value)
             elif col.type == ColumnType.IDENTITY:
                 value = mask(value) if value else None
+            elif col.type == ColumnType.ID_HASH:
+                value = row_token(value) if value else None  # never the hash itself
             out.append(value)
         rows.append(out)
     if sort:

@@ -183,11 +183,15 @@ def parse_cell(col: Column, raw: Any) -> Any:
         return _identity(raw)
     if t == ColumnType.ID_HASH:
         text = str(raw).strip().lower()
+        if text.startswith("t:"):  # an export's row token (eduplan.security.tokens)
+            from eduplan.security.tokens import hash_of
+
+            text = hash_of(text) or ""
         if not HEX64.match(text):
             raise CellError(
                 "bad_id_hash",
-                "人员标识应为导出文件中的64位十六进制串,请勿修改",
-                "expected the 64-character identity hash written by an export; do not edit it",
+                "人员标识应为导出文件中的行标识(t:加64位十六进制串),请勿修改",
+                "expected the row token written by an export (t: and 64 hexadecimal digits); do not edit it",
             )
         return text
     if t == ColumnType.LIST:

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SecurityConfig(AppConfig):
+    name = "eduplan.security"
+    verbose_name = "安全 Security"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deploy checks
