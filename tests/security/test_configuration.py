@@ -18,7 +18,6 @@ import pytest
 
 import eduplan
 
-
 SRC = Path(eduplan.__file__).parent
 KEYS = ("EDUPLAN_SECRET_KEY", "EDUPLAN_ID_HASH_KEY", "EDUPLAN_KEY_FILE", "EDUPLAN_DEBUG")
 PRODUCTION = {
