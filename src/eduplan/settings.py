@@ -143,9 +143,26 @@ TEMPLATES = [
     }
 ]
 
+# Passwords (docs/security.md): long enough, not a common one, not like the user's own name, not
+# all digits. Checked on the password change page and by the admin's reset.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("EDUPLAN_PASSWORD_MIN_LENGTH", 10))},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (eduplan.accounts.throttle): failures per user name and per address.
+AUTHENTICATION_BACKENDS = [
+    "eduplan.accounts.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_MAX_FAILURES = int(os.environ.get("EDUPLAN_LOGIN_MAX_FAILURES", 5))
+LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("EDUPLAN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("EDUPLAN_LOGIN_LOCKOUT_SECONDS", 900))
+LOGIN_CLIENT_IP_HEADER = os.environ.get("EDUPLAN_CLIENT_IP_HEADER", "")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

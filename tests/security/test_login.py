@@ -16,7 +16,6 @@ from eduplan.registry.choices import Role
 from tests.factories import mini_city
 
 pytestmark = pytest.mark.django_db
-FIXED = "fixed in the next commit"
 PW = "Hongta-county-2024!"
 
 
@@ -31,7 +30,6 @@ def _login(client, username, password, addr="10.0.0.1"):
     return client.post("/office/login/", {"username": username, "password": password}, REMOTE_ADDR=addr)
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_brute_force_on_one_user_is_locked_out(client, officer, settings):
     settings.LOGIN_MAX_FAILURES = 5
     for i in range(40):
@@ -43,7 +41,6 @@ def test_brute_force_on_one_user_is_locked_out(client, officer, settings):
     assert "登录失败次数过多" in page and "too many failed" in page
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_one_address_trying_many_users_is_locked_out(client, officer, settings):
     settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 10
     for i in range(12):
@@ -61,7 +58,6 @@ def test_a_few_mistakes_do_not_lock_anyone_out(client, officer):
     assert "_auth_user_id" in client.session
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 @pytest.mark.parametrize("weak", ["hongta2024", "password123", "12345678901", "short"])
 def test_weak_passwords_are_refused_on_the_change_page(client, officer, weak):
     client.post("/office/login/", {"username": "hongta", "password": PW})
@@ -73,7 +69,6 @@ def test_weak_passwords_are_refused_on_the_change_page(client, officer, weak):
     assert officer.check_password(PW)
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_an_officer_changes_their_own_password(client, officer):
     client.post("/office/login/", {"username": "hongta", "password": PW})
     page = client.get("/office/password/")

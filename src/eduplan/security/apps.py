@@ -6,4 +6,8 @@ class SecurityConfig(AppConfig):
     verbose_name = "安全 Security"
 
     def ready(self) -> None:
+        from eduplan.accounts import throttle
+
         from . import checks  # noqa: F401 - registers the deploy checks
+
+        throttle.connect()
