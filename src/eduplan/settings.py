@@ -53,10 +53,17 @@ DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web app read while an import or the demo generator writes.
+    # WAL lets the web app read while an import or the demo generator writes. Transactions begin
+    # IMMEDIATE: a writer takes the write lock up front and a second one waits for it (up to the
+    # busy timeout) instead of failing at once with "database is locked" when its read snapshot
+    # went stale (two officers saving at the same moment).
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": int(os.environ.get("EDUPLAN_SQLITE_BUSY_SECONDS", 30)),
+            "transaction_mode": "IMMEDIATE",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file, not memory, so other engines (Ibis, DuckDB) can read what Django wrote.
@@ -112,6 +119,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "eduplan.security.middleware.ContentSecurityPolicyMiddleware",
+    "eduplan.security.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "eduplan.web.middleware.ChineseFirstLocaleMiddleware",
