@@ -17,7 +17,6 @@ from eduplan.registry.models import Institution
 from tests.factories import make_kindergarten, mini_city
 from tests.intake.helpers import full_city
 
-FIXED = "fixed in the next commit"
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
@@ -34,7 +33,6 @@ def _json(*args: str) -> object:
     return json.loads(out.getvalue())
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_round_trip_gives_identical_indicators_and_findings(tmp_path):
     full_city()
     before = (_json("indicators", "--year", "2024"), _json("check", "--year", "2024"))
@@ -48,7 +46,6 @@ def test_round_trip_gives_identical_indicators_and_findings(tmp_path):
     assert after == before
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_caches_forget_what_they_held_on_restore(tmp_path):
     from eduplan.web.results import cached
 
