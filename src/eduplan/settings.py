@@ -296,3 +296,5 @@ CONTENT_SECURITY_POLICY = os.environ.get(
     + "; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'",
 )
+# API tokens expire this many days after they are made (eduplan api-token --days overrides).
+API_TOKEN_DAYS = int(os.environ.get("EDUPLAN_API_TOKEN_DAYS", 90))

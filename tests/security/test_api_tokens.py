@@ -13,7 +13,6 @@ from eduplan.api.models import ApiToken, create_token
 from tests.intake.helpers import full_city
 
 pytestmark = pytest.mark.django_db
-FIXED = "fixed in the next commit"
 
 
 def user(name):
@@ -26,7 +25,6 @@ def bearer(token: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_tokens_expire(client, settings):
     full_city()
     settings.API_TOKEN_DAYS = 30
@@ -37,17 +35,15 @@ def test_tokens_expire(client, settings):
     assert client.get("/api/me", **bearer(clear)).status_code == 401
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_read_only_token_cannot_write(client):
     full_city()
     _, clear = create_token(user("county_a"), read_only=True)
     assert client.get("/api/classes", **bearer(clear)).status_code == 200
     body = '{"rows": [], "dry_run": true}'
     response = client.post("/api/classes", data=body, content_type="application/json", **bearer(clear))
-    assert response.status_code == 403 and "只读" in response.content.decode()
+    assert response.status_code == 403 and "只读" in response.json()["detail"]
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_token_narrowed_to_one_county_sees_only_it(client):
     m = full_city()
     _, wide = create_token(user("city"))
@@ -57,7 +53,6 @@ def test_token_narrowed_to_one_county_sees_only_it(client):
     assert "K2" in all_codes and "K1" in codes and "K2" not in codes
 
 
-@pytest.mark.xfail(strict=True, reason=FIXED)
 def test_a_token_is_never_wider_than_its_user(client):
     m = full_city()
     with pytest.raises(ValueError, match="530403"):
