@@ -45,7 +45,7 @@ class Command(BaseCommand):
                     until = f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "—"
                     state = f"{'有效 active' if t.active else '已过期 expired'} → {until}"
                 scope = ("只读 read-only" if t.read_only else "读写 read-write") + (
-                    f" {t.division.code}" if t.division_id else ""
+                    f" {t.division.code}" if t.division is not None else ""
                 )
                 self.stdout.write(f"{t.key_prefix}…  {t.name}  {t.created_at:%Y-%m-%d}  {state}  {scope}")
             return
