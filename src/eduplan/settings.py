@@ -163,10 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Login throttling (eduplan.accounts.throttle): failures per user name and per address.
-AUTHENTICATION_BACKENDS = [
-    "eduplan.accounts.throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["eduplan.accounts.throttle.LoginThrottleBackend"]  # ModelBackend, throttled
 LOGIN_MAX_FAILURES = int(os.environ.get("EDUPLAN_LOGIN_MAX_FAILURES", 5))
 LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("EDUPLAN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("EDUPLAN_LOGIN_LOCKOUT_SECONDS", 900))

@@ -3,8 +3,8 @@ even the right password is refused until the lockout ends.
 
 It works at the level of ``django.contrib.auth.authenticate``, so the office login, the admin
 login and anything else that signs people in are covered alike: :class:`LoginThrottleBackend`
-comes first in ``AUTHENTICATION_BACKENDS`` and refuses (``PermissionDenied`` stops Django trying
-the other backends) while a counter is over its limit; the ``user_login_failed`` signal counts;
+(Django's ModelBackend, throttled) is the authentication backend and refuses
+(``PermissionDenied``) while a counter is over its limit; the ``user_login_failed`` signal counts;
 a successful sign-in clears that user's counter. Counters live in the cache (shared by every
 worker) and expire ``LOGIN_LOCKOUT_SECONDS`` after the last failure.
 
@@ -19,7 +19,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -73,16 +73,22 @@ def lockout_message() -> str:
     )
 
 
-class LoginThrottleBackend(BaseBackend):
-    """First in ``AUTHENTICATION_BACKENDS``: refuses while locked, otherwise lets the next try."""
+class LoginThrottleBackend(ModelBackend):
+    """Django's user-and-password backend, refusing while the user name or address is locked."""
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None, **kwargs: Any) -> None:
-        username = username or kwargs.get("email") or ""
-        if is_locked(request, username):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        name = username or kwargs.get("email") or ""
+        if is_locked(request, name):
             if request is not None:
                 request.login_locked = True  # type: ignore[attr-defined]
             raise PermissionDenied(lockout_message())
-        return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def on_login_failed(
