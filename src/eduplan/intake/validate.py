@@ -213,7 +213,7 @@ def _text(col: Column, raw: Any) -> str:
                 "codes longer than 15 digits must be entered as text (Excel rounds long numbers)",
             )
     text = normalise_text(_number_text(raw))
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":  # output.csv_text's quote
         text = text[1:]  # the guard exports put before text Excel would take for a formula
     if "\x00" in text or any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
         raise CellError("bad_text", "含有不可见的控制字符", "contains invisible control characters")
