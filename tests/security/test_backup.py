@@ -48,7 +48,7 @@ def test_round_trip_gives_identical_indicators_and_findings(tmp_path):
 
 
 def test_caches_forget_what_they_held_on_restore(tmp_path):
-    from eduplan.web.results import cached
+    from eduplan.common.cache import cached
 
     m = mini_city()
 

@@ -15,8 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from eduplan.accounts import permissions
 from eduplan.output import attachment
-from eduplan.registry.choices import Role
 
 from .exporter import export_csv, export_workbook, resolve_kinds
 from .forms import ExportForm, UploadForm
@@ -30,12 +30,7 @@ from .uploads import refusal, refused_size
 
 def may_import(user: Any) -> bool:
     """Importing writes: viewers and supervisors (read-only roles) never reach the upload."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    profile = getattr(user, "profile", None)
-    return profile is not None and profile.role not in (Role.VIEWER, Role.SUPERVISOR)
+    return permissions.may_import(user)
 
 
 @login_required

@@ -82,7 +82,7 @@ def new_generation() -> None:
             DataVersion.objects.filter(pk=row.pk).update(version=row.version + offset)
     cache.clear()
     try:
-        from eduplan.web.results import forget_local
+        from eduplan.common.cache import forget_local
 
         forget_local()
     except ImportError:  # pragma: no cover - the cache moved; the counters still protect it
