@@ -6,6 +6,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_DB ?= eduplan.sqlite3
 PORT ?= 8000
 SEED ?= 1
+KEY_FILE ?= .eduplan-keys.json
 
 .PHONY: install system-deps demo test test-sqlite test-postgres lint bench bench-deps screenshots clean
 
@@ -29,7 +30,11 @@ install: $(BIN)/eduplan
 
 # The demo city, its supervision records (reports, inspections, annual results) and plan-task
 # progress, then the server.
+# Local keys are generated once into $(KEY_FILE) (git-ignored) and kept: the demo's identity
+# hashes are made under its key, and the server refuses to start on the development key.
+demo: export EDUPLAN_KEY_FILE = $(abspath $(KEY_FILE))
 demo: install
+	$(BIN)/python -m eduplan.security.keys $(KEY_FILE) >/dev/null
 	$(BIN)/eduplan demo --scale city --seed $(SEED) --db $(DEMO_DB) --no-serve
 	$(BIN)/eduplan report demo --db $(DEMO_DB)
 	$(BIN)/eduplan tasks demo --db $(DEMO_DB)

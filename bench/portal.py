@@ -40,6 +40,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from eduplan.security.keys import ensure_key_file
+
 ROOT = Path(__file__).resolve().parents[1]
 EDUPLAN = ROOT / ".venv" / "bin" / "eduplan"
 TARGET_P95_MS = 100.0
@@ -266,7 +268,12 @@ def main() -> None:
             db = work / f"{scale}.sqlite3"
             demo_s = round(make_demo(scale, db), 1)
         terms = sample_terms(db, rng)
-        env = {**os.environ, "EDUPLAN_CACHE_DIR": str(work / "cache")}
+        env = {
+            **os.environ,
+            "EDUPLAN_CACHE_DIR": str(work / "cache"),
+            # the server refuses the development key: local keys, made once and kept
+            "EDUPLAN_KEY_FILE": str(ensure_key_file(Path(tempfile.gettempdir()) / "eduplan-bench-keys.json")),
+        }
         overlay = not portal_mounted()
         if overlay:
             (work / "portal_bench_settings.py").write_text(OVERLAY_SETTINGS)

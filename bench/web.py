@@ -22,6 +22,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from eduplan.security.keys import ensure_key_file
+
 EDUPLAN = str(Path(sys.executable).parent / "eduplan")
 PASSWORD = "eduplan-demo"
 
@@ -95,6 +97,8 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db}",
         "EDUPLAN_CACHE_DIR": tempfile.mkdtemp(prefix="eduplan-bench-cache-"),
+        # the server refuses the development key: local keys, made once and kept
+        "EDUPLAN_KEY_FILE": str(ensure_key_file(Path(tempfile.gettempdir()) / "eduplan-bench-keys.json")),
     }
     server = subprocess.Popen(
         [EDUPLAN, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 FORMATS = ("table", "json", "csv", "xlsx")
+#: Text starting with one of these is a formula to Excel when it opens a CSV (and ``=`` in an xlsx
+#: cell written by openpyxl): a name typed as ``=HYPERLINK(...)`` would run as one.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class OutputError(ValueError):
@@ -59,6 +62,33 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def csv_text(value: Any) -> Any:
+    """A CSV field Excel shows as typed: formula-like text gets a leading ``'`` (numbers, and text
+    that reads as one such as ``-3``, stay as they are)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def keep_text(wb: Any) -> Any:
+    """Every cell of an openpyxl workbook that openpyxl took for a formula (text starting with
+    ``=``) written as the text it is: shown, never evaluated. Call before ``wb.save``."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    return wb
+
+
 def write_records(
     records: Iterable[Mapping[str, Any]],
     fmt: str = "table",
@@ -92,7 +122,7 @@ def write_records(
         writer = csv.writer(buf)
         writer.writerow(cols)
         for r in rows:
-            writer.writerow([_cell(r.get(c)) for c in cols])
+            writer.writerow([csv_text(_cell(r.get(c))) for c in cols])
         text = buf.getvalue()
     else:
         text = render_table(rows, columns=columns, headers=headers, title=title)
@@ -149,7 +179,7 @@ def xlsx_bytes(
     wb = Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
-        ws = wb.create_sheet(_sheet_title(name))
+        ws = wb.create_sheet(sheet_title(name))
         cols = _columns(rows, columns)
         ws.append([(headers or {}).get(c, c) for c in cols])
         for cell in ws[1]:
@@ -162,6 +192,7 @@ def xlsx_bytes(
             ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, min(40, len(label) * 2 + 2))
     if not wb.sheetnames:
         wb.create_sheet("data")
+    keep_text(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -189,11 +220,24 @@ def attachment(data: bytes, filename: str) -> Any:
 
     ext = filename.rsplit(".", 1)[-1].lower()
     response = HttpResponse(data, content_type=CONTENT_TYPES.get(ext, "application/octet-stream"))
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
-def _sheet_title(name: str) -> str:
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """``Content-Disposition`` for a file name a user may have chosen (RFC 6266): an ASCII
+    fallback with quotes, backslashes, semicolons and control characters replaced, and the full
+    name percent-encoded as ``filename*`` (RFC 5987) — so no name adds a parameter or a header."""
+    from urllib.parse import quote
+
+    clean = "".join(ch if ch.isprintable() else "_" for ch in filename) or "download"
+    fallback = "".join(ch if " " <= ch <= "~" and ch not in '"\\;' else "_" for ch in clean)
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename*=UTF-8''{quote(clean, safe='')}; filename=\"{fallback}\""
+
+
+def sheet_title(name: str) -> str:
+    """``name`` as a valid worksheet title: none of ``[]:*?/\\``, at most 31 characters."""
     for ch in "[]:*?/\\":
         name = name.replace(ch, "_")
-    return name[:31] or "data"
+    return name.strip("'")[:31] or "data"

@@ -2,10 +2,17 @@
 
 - ``DATABASE_URL``: the database for every command (default: ``eduplan.sqlite3`` in the
   working directory). ``postgres://postgres@127.0.0.1:5432/test`` for PostgreSQL.
-- ``EDUPLAN_SECRET_KEY``: Django's secret key (a development key is used when unset).
-- ``EDUPLAN_ID_HASH_KEY``: the key for hashing staff identity numbers (defaults to the secret key).
+- ``EDUPLAN_SECRET_KEY``: Django's secret key (a development key is used when unset; with debug
+  off the server refuses to start on it).
+- ``EDUPLAN_ID_HASH_KEY``: the key for hashing staff identity numbers (must be set on its own in
+  production; in development it defaults to the secret key).
+- ``EDUPLAN_KEY_FILE``: a JSON file holding both keys (``make demo`` writes one once).
 - ``EDUPLAN_DEBUG``: ``1``/``true`` for debug pages.
 - ``EDUPLAN_ALLOWED_HOSTS``: comma-separated host names.
+- ``EDUPLAN_HTTPS``: ``1`` behind HTTPS (production): secure cookies, HSTS, redirect to HTTPS.
+- ``EDUPLAN_PROXY_SSL_HEADER``: the header a TLS-terminating proxy sets (``X-Forwarded-Proto``).
+- ``EDUPLAN_CSP``: the Content-Security-Policy (a strict default: no inline script).
+See docs/security.md for the production settings.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from eduplan.security.keys import resolve as resolve_keys
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
@@ -31,8 +40,9 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = _flag("EDUPLAN_DEBUG", False)
-SECRET_KEY = os.environ.get("EDUPLAN_SECRET_KEY", "eduplan-development-key-change-me-in-production")
-ID_HASH_KEY = os.environ.get("EDUPLAN_ID_HASH_KEY", SECRET_KEY)
+# Keys from the environment or EDUPLAN_KEY_FILE (eduplan.security.keys); with neither, a development
+# key — which the WSGI app and `eduplan serve` refuse with debug off.
+SECRET_KEY, ID_HASH_KEY, ID_HASH_KEY_GIVEN = resolve_keys(os.environ)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("EDUPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -44,10 +54,17 @@ DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web app read while an import or the demo generator writes.
+    # WAL lets the web app read while an import or the demo generator writes. Transactions begin
+    # IMMEDIATE: a writer takes the write lock up front and a second one waits for it (up to the
+    # busy timeout) instead of failing at once with "database is locked" when its read snapshot
+    # went stale (two officers saving at the same moment).
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": int(os.environ.get("EDUPLAN_SQLITE_BUSY_SECONDS", 30)),
+            "transaction_mode": "IMMEDIATE",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file, not memory, so other engines (Ibis, DuckDB) can read what Django wrote.
@@ -100,10 +117,13 @@ INSTALLED_APPS = [
     "eduplan.complaints",
     "eduplan.api",
     "eduplan.web",
+    "eduplan.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "eduplan.security.middleware.ContentSecurityPolicyMiddleware",
+    "eduplan.security.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "eduplan.web.middleware.ChineseFirstLocaleMiddleware",
@@ -136,9 +156,23 @@ TEMPLATES = [
     }
 ]
 
+# Passwords (docs/security.md): long enough, not a common one, not like the user's own name, not
+# all digits. Checked on the password change page and by the admin's reset.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("EDUPLAN_PASSWORD_MIN_LENGTH", 10))},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (eduplan.accounts.throttle): failures per user name and per address.
+AUTHENTICATION_BACKENDS = ["eduplan.accounts.throttle.LoginThrottleBackend"]  # ModelBackend, throttled
+LOGIN_MAX_FAILURES = int(os.environ.get("EDUPLAN_LOGIN_MAX_FAILURES", 5))
+LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("EDUPLAN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("EDUPLAN_LOGIN_LOCKOUT_SECONDS", 900))
+LOGIN_CLIENT_IP_HEADER = os.environ.get("EDUPLAN_CLIENT_IP_HEADER", "")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -194,3 +228,73 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("EDUPLAN_LOG_LEVEL", "WARNING")},
 }
+
+# Uploads (see intake/limits.py and docs/security.md). What one uploaded file may cost to read;
+# every refusal names the setting. The size cap holds while the body is received
+# (eduplan.intake.uploads.CappedUploadHandler stops the upload past it).
+UPLOAD_MAX_BYTES = int(os.environ.get("EDUPLAN_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+# Any other upload (evidence photos, admissions files of up to ADMISSIONS_MAX_UPLOAD_BYTES).
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("EDUPLAN_UPLOAD_MAX_REQUEST_BYTES", 256 * 1024 * 1024))
+UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("EDUPLAN_UPLOAD_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024))
+UPLOAD_MAX_RATIO = int(os.environ.get("EDUPLAN_UPLOAD_MAX_RATIO", 200))
+UPLOAD_MAX_ROWS = int(os.environ.get("EDUPLAN_UPLOAD_MAX_ROWS", 300_000))
+UPLOAD_MAX_COLUMNS = int(os.environ.get("EDUPLAN_UPLOAD_MAX_COLUMNS", 300))
+UPLOAD_MAX_CELLS = int(os.environ.get("EDUPLAN_UPLOAD_MAX_CELLS", 10_000_000))
+UPLOAD_MAX_STRING = int(os.environ.get("EDUPLAN_UPLOAD_MAX_STRING", 32_767))  # Excel's own cell limit
+FILE_UPLOAD_HANDLERS = [
+    "eduplan.intake.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not memory
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files
+# An import still "running" this long after it started has died with its process: the sweep
+# (eduplan.intake.sweep, run on every visit to the import page and before every import) marks it
+# failed with the reason.
+IMPORT_STALE_SECONDS = int(os.environ.get("EDUPLAN_IMPORT_STALE_SECONDS", 1800))
+
+# HTTPS and browser protections (docs/security.md). EDUPLAN_HTTPS=1 turns on what production over
+# HTTPS needs; each can be set on its own.
+HTTPS = _flag("EDUPLAN_HTTPS", False)
+SESSION_COOKIE_SECURE = _flag("EDUPLAN_SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("EDUPLAN_SESSION_SECONDS", 8 * 3600))  # one working day
+SECURE_SSL_REDIRECT = _flag("EDUPLAN_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("EDUPLAN_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("EDUPLAN_HSTS_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = _flag("EDUPLAN_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Joining browsers' preload list is the bureau's decision for its whole domain, not the app's.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+_proxy_header = os.environ.get("EDUPLAN_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+)
+USE_X_FORWARDED_HOST = _flag("EDUPLAN_USE_X_FORWARDED_HOST", False)
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("EDUPLAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+
+def _tile_origin(url: str) -> str:
+    """The map tile server's origin, for img-src (Leaflet's ``{s}`` subdomains as ``*``)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}" if parts.netloc else ""
+
+
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "EDUPLAN_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    f"img-src 'self' data: blob: {_tile_origin(MAP_TILE_URL)}".rstrip()
+    + "; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
+# API tokens expire this many days after they are made (eduplan api-token --days overrides).
+API_TOKEN_DAYS = int(os.environ.get("EDUPLAN_API_TOKEN_DAYS", 90))

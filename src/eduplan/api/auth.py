@@ -7,19 +7,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from .models import user_for_token
+from .models import token_for
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer ep_…``"""
+    """``Authorization: Bearer ep_…``: a live token; a read-only one only for reads."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token.strip())
-        if user is not None:
-            request.user = user  # history entries written during the call name this user
-        return user
+        found = token_for(token.strip())
+        if found is None:
+            return None
+        if found.read_only and request.method not in SAFE_METHODS:
+            raise HttpError(403, "只读令牌不能写入 / a read-only token cannot write")
+        request.user = found.user  # history entries written during the call name this user
+        return found.user
 
 
 AUTH = [TokenAuth(), SessionAuth()]

@@ -19,6 +19,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
+from eduplan.output import sheet_title
 from eduplan.registry.identity import mask
 
 from .readers import Book
@@ -80,7 +81,7 @@ def error_workbook(book: Book | None, parsed: list[ParsedSheet], problems: list[
     for sheet in sheets:
         if sheet.name not in parsed_names and not any(p.sheet == sheet.name for p in problems):
             continue
-        out = wb.create_sheet(sheet.name[:31])
+        out = wb.create_sheet(sheet_title(sheet.name))
         for r, raw_row in enumerate(sheet.rows, start=1):
             row_problems = rows.get((sheet.name, r))
             width = max(len(raw_row), 1)

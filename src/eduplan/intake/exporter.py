@@ -21,11 +21,13 @@ from typing import Any
 from django.db import models
 
 from eduplan.accounts.scoping import model_scope, scope
+from eduplan.output import csv_text
 from eduplan.registry.identity import mask
 from eduplan.registry.models import Division, Institution
+from eduplan.security.tokens import row_token
 
 from .kinds import KINDS, Column, ColumnType, Kind, concrete_field, get_kind, kinds_in_order
-from .templates import FORMULA_START, build_workbook, file_value
+from .templates import build_workbook, file_value
 
 FORMATS = ("xlsx", "csv")
 
@@ -118,6 +120,8 @@ def records(
                 value = codes.code(Division if col.type == ColumnType.DIVISION else Institution, value)
             elif col.type == ColumnType.IDENTITY:
                 value = mask(value) if value else None
+            elif col.type == ColumnType.ID_HASH:
+                value = row_token(value) if value else None  # never the hash itself
             out.append(value)
         rows.append(out)
     if sort:
@@ -205,18 +209,7 @@ def _csv_cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return repr(value)
-    text = str(value)
-    if text.startswith(FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return str(csv_text(str(value)))
 
 
 def resolve_kinds(name: str) -> list[Kind]:

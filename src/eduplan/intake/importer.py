@@ -816,6 +816,23 @@ def import_file(
     path = Path(path)
     name = file_name or path.name
     batch = _start_batch(user, source, name, path, dry_run)
+    try:
+        return _import_book(path, name, batch, kind, user, dry_run, progress, kinds)
+    except Exception as exc:  # a defect outside the write: the batch says so, never stays running
+        log.exception("import failed")
+        return _finish(batch, [_write_problem(exc)], {}, dry_run, None, [], failed=True)
+
+
+def _import_book(
+    path: Path,
+    name: str,
+    batch: ImportBatch,
+    kind: str | Kind | None,
+    user: Any,
+    dry_run: bool,
+    progress: Progress | None,
+    kinds: KindSet,
+) -> ImportResult:
     problems: list[Problem] = []
     try:
         requested = kinds.get(kind) if isinstance(kind, str) else kind
@@ -971,6 +988,9 @@ def _planned_counts(importer: Importer) -> dict[str, dict[str, int]]:
 
 
 def _start_batch(user: Any, source: str, name: str, path: Path | None, dry_run: bool) -> ImportBatch:
+    from .sweep import sweep_stale_batches
+
+    sweep_stale_batches()  # batches whose process died are closed before a new one starts
     sha, size = "", 0
     if path is not None and path.exists():
         digest = hashlib.sha256()
@@ -1024,7 +1044,10 @@ def _finish(
     if problems and book is not None:  # API callers get the problems as JSON instead
         from .errors import error_workbook
 
-        workbook = error_workbook(book, parsed, problems)
+        try:
+            workbook = error_workbook(book, parsed, problems)
+        except Exception:  # the problems are still listed on the page and kept with the batch
+            log.exception("error workbook failed")
     status = (
         BatchStatus.FAILED
         if failed

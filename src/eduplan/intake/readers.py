@@ -10,7 +10,8 @@ CSV comes as UTF-8 (with or without the byte-order mark Excel writes), as GBK/GB
 Chinese Excel still writes by default, or as UTF-16 "Unicode text" (tab-separated).
 
 Whatever the file, a problem that stops it from being read at all is a :class:`FileProblem` with a
-message in Chinese and English — never a traceback.
+message in Chinese and English — never a traceback. What reading may cost (size, unzipped size,
+rows, columns, cells, text length) is bounded before anything is read: see :mod:`.limits`.
 """
 
 from __future__ import annotations
@@ -25,11 +26,17 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from .limits import LimitExceeded, Limits, check_file_size, check_rows, check_xlsx, check_zip
+
 MAX_FORMULAS_REPORTED = 1000
 
 
 class FileProblem(Exception):
     """The whole file cannot be read; ``code`` is stable for tests and scripts."""
+
+    @classmethod
+    def of(cls, exc: LimitExceeded) -> FileProblem:
+        return cls(exc.code, exc.zh, exc.en)
 
     def __init__(self, code: str, zh: str, en: str) -> None:
         super().__init__(f"{zh} / {en}")
@@ -74,26 +81,44 @@ def read_book(path: str | Path, file_name: str | None = None) -> Book:
         ) from exc
     if size == 0:
         raise FileProblem("empty_file", f"文件 {name} 是空文件(0字节)", f"the file {name} is empty (0 bytes)")
+    limits = Limits.current()
+    try:
+        check_file_size(size, name, limits)
+        return _read_by_content(path, name, limits)
+    except LimitExceeded as exc:
+        raise FileProblem.of(exc) from None
+
+
+def _read_by_content(path: Path, name: str, limits: Limits) -> Book:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"PK\x03\x04"):
-        return _read_workbook(path, name, _zip_format(path, name))
+        return _read_workbook(path, name, _zip_format(path, name, limits), limits)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return _read_workbook(path, name, "xls")
+        return _read_workbook(path, name, "xls", limits)
     if Path(name).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise FileProblem(
             "not_excel",
             f"文件 {name} 不是有效的Excel文件(可能是改了扩展名的其他文件)",
             f"{name} is not an Excel workbook (perhaps another kind of file renamed .xlsx)",
         )
-    return _read_csv(path, name)
+    return _read_csv(path, name, limits)
 
 
-def _zip_format(path: Path, name: str) -> str:
+def _zip_format(path: Path, name: str, limits: Limits) -> str:
+    """The workbook format inside a zip, after its parts are checked against the limits (a
+    worksheet is scanned here, before calamine allocates anything for it)."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-    except zipfile.BadZipFile as exc:
+            check_zip(zf, name, limits)
+            if "xl/workbook.xml" in names:
+                try:
+                    targets = _sheet_targets(zf)
+                except (KeyError, ValueError, UnicodeDecodeError):
+                    targets = {}
+                check_xlsx(zf, targets, name, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
         raise FileProblem(
             "not_excel",
             f"文件 {name} 已损坏,无法作为Excel打开",
@@ -110,7 +135,7 @@ def _zip_format(path: Path, name: str) -> str:
     )
 
 
-def _read_workbook(path: Path, name: str, fmt: str) -> Book:
+def _read_workbook(path: Path, name: str, fmt: str, limits: Limits) -> Book:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -120,11 +145,15 @@ def _read_workbook(path: Path, name: str, fmt: str) -> Book:
             for sheet_name in wb.sheet_names:
                 ws = wb.get_sheet_by_name(sheet_name)
                 rows = ws.to_python(skip_empty_area=False)
+                if fmt != "xlsx":  # xlsx was scanned before reading; xls and ods are checked here
+                    check_rows(rows, sheet_name, name, limits)
                 merged = [
                     f"{cell_name(r0, c0)}:{cell_name(r1, c1)}"
                     for (r0, c0), (r1, c1) in (ws.merged_cell_ranges or [])
                 ]
                 sheets.append(Sheet(sheet_name, rows, merged))
+    except LimitExceeded:
+        raise
     except Exception as exc:  # calamine raises its own types for every kind of damage
         if type(exc).__name__ == "PasswordError":
             raise FileProblem(
@@ -234,7 +263,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         ) from exc
 
 
-def _read_csv(path: Path, name: str) -> Book:
+def _read_csv(path: Path, name: str, limits: Limits) -> Book:
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileProblem(
@@ -247,6 +276,19 @@ def _read_csv(path: Path, name: str) -> Book:
         raise FileProblem("empty_file", f"文件 {name} 没有内容", f"the file {name} holds no data")
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     sheet_name = Path(name).stem or "csv"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = check_rows(_csv_rows(reader, name), sheet_name, name, limits)
     return Book(name, "csv", [Sheet(sheet_name, rows)], encoding=encoding)
+
+
+def _csv_rows(reader: Any, name: str) -> Any:
+    try:
+        for row in reader:
+            yield list(row)
+    except csv.Error as exc:  # e.g. a field over the csv module's own limit
+        raise FileProblem(
+            "bad_csv",
+            f"文件 {name} 第 {reader.line_num} 行无法按CSV读取",
+            f"{name} line {reader.line_num} cannot be read as CSV: {exc}",
+        ) from exc

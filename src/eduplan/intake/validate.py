@@ -183,11 +183,15 @@ def parse_cell(col: Column, raw: Any) -> Any:
         return _identity(raw)
     if t == ColumnType.ID_HASH:
         text = str(raw).strip().lower()
+        if text.startswith("t:"):  # an export's row token (eduplan.security.tokens)
+            from eduplan.security.tokens import hash_of
+
+            text = hash_of(text) or ""
         if not HEX64.match(text):
             raise CellError(
                 "bad_id_hash",
-                "人员标识应为导出文件中的64位十六进制串,请勿修改",
-                "expected the 64-character identity hash written by an export; do not edit it",
+                "人员标识应为导出文件中的行标识(t:加64位十六进制串),请勿修改",
+                "expected the row token written by an export (t: and 64 hexadecimal digits); do not edit it",
             )
         return text
     if t == ColumnType.LIST:
@@ -209,7 +213,7 @@ def _text(col: Column, raw: Any) -> str:
                 "codes longer than 15 digits must be entered as text (Excel rounds long numbers)",
             )
     text = normalise_text(_number_text(raw))
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":  # output.csv_text's quote
         text = text[1:]  # the guard exports put before text Excel would take for a formula
     if "\x00" in text or any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
         raise CellError("bad_text", "含有不可见的控制字符", "contains invisible control characters")

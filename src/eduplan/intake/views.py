@@ -7,12 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from eduplan.accounts import permissions
 from eduplan.output import attachment
 
 from .exporter import export_csv, export_workbook, resolve_kinds
@@ -20,12 +23,30 @@ from .forms import ExportForm, UploadForm
 from .importer import import_file
 from .kinds import KINDS, UnknownKind, get_kind
 from .models import ImportBatch
+from .sweep import sweep_stale_batches
 from .templates import template_workbook
+from .uploads import refusal, refused_size
+
+
+def may_import(user: Any) -> bool:
+    """Importing writes: viewers and supervisors (read-only roles) never reach the upload."""
+    return permissions.may_import(user)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
+    if not may_import(request.user):
+        raise PermissionDenied("只读账号不能导入数据 / a read-only account cannot import data")
+    sweep_stale_batches()
+    # Checked before the form reads the body: CSRF may already have parsed it, under the cap.
+    stopped = refused_size(request) if request.method == "POST" else None
+    if stopped is None and request.method == "POST":
+        request.FILES  # noqa: B018 - parse now, so a stopped upload is known before the form
+        stopped = refused_size(request)
+    if stopped is not None:
+        zh, en = refusal(request, stopped)
+        return _upload_page(request, UploadForm(), status=413, refused=f"{zh} / {en}")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
@@ -44,8 +65,15 @@ def upload(request: HttpRequest) -> HttpResponse:
             )
         assert result.batch is not None
         return redirect("intake-batch", pk=result.batch.pk)
+    return _upload_page(request, form)
+
+
+def _upload_page(
+    request: HttpRequest, form: UploadForm, status: int = 200, refused: str = ""
+) -> HttpResponse:
     batches = ImportBatch.objects.filter(user_id=request.user.pk or 0).defer("error_workbook", "errors")[:20]
-    return render(request, "intake/upload.html", {"form": form, "kinds": KINDS.values(), "batches": batches})
+    context = {"form": form, "kinds": KINDS.values(), "batches": batches, "refused": refused}
+    return render(request, "intake/upload.html", context, status=status)
 
 
 def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:

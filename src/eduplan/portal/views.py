@@ -23,6 +23,7 @@ from eduplan.common.protection import guarded, hit, new_challenge, refused, sett
 from eduplan.complaints import actions, queries
 from eduplan.complaints.forms import ComplaintForm, TrackForm
 from eduplan.complaints.models import ComplaintCategory
+from eduplan.output import content_disposition
 from eduplan.registry.models import Institution
 
 from . import disclosure, fragments
@@ -155,7 +156,7 @@ def list_download(request: HttpRequest, code: str, which: str, fmt: str) -> Http
     place = "全部" if code == disclosure.ALL else d.county_name(code)
     data = disclosure.to_csv(rows) if fmt == "csv" else disclosure.to_xlsx(rows, f"{place}{title_zh}")
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{which}-{code}.{fmt}"'
+    response["Content-Disposition"] = content_disposition(f"{which}-{code}.{fmt}")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

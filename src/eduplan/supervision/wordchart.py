@@ -116,12 +116,15 @@ def chart_workbook(categories: Sequence[str], series: Sequence[tuple[str, Sequen
     """The chart's data as an xlsx (what Word opens on "edit data")."""
     from openpyxl import Workbook
 
+    from eduplan.output import keep_text
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Sheet1"
     ws.append(["", *[name for name, _ in series]])
     for i, c in enumerate(categories):
         ws.append([c, *[values[i] for _, values in series]])
+    keep_text(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("office/", views.office, name="office"),
     path("office/login/", views.LoginView.as_view(), name="login"),
+    path("office/password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("office/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("office/county/<str:code>/", views.county_dashboard, name="county-dashboard"),
     path("office/planning/", include("eduplan.planning.urls")),

@@ -6,6 +6,7 @@ Every read goes through ``accounts.scoping.scope``: an institution outside the u
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -32,6 +33,27 @@ from .search import search_institutions
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        from eduplan.accounts.throttle import lockout_message
+
+        locked = getattr(self.request, "login_locked", False)
+        return self.render_to_response(
+            self.get_context_data(form=form, locked=lockout_message() if locked else "")
+        )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every officer changes their own password here (the admin resets others' in /admin/)."""
+
+    template_name = "web/password_change.html"
+    success_url = "/office/"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from django.contrib import messages
+
+        messages.success(self.request, "密码已修改 / your password was changed")
+        return super().form_valid(form)
 
 
 @login_required

@@ -39,6 +39,7 @@ from eduplan.intake.validate import (
 from eduplan.registry import identity
 from eduplan.registry.identity import IdentityNumberError
 from eduplan.registry.models import Division, Institution, StaffMember
+from eduplan.security.tokens import row_token
 
 from . import actions
 from .models import (
@@ -129,7 +130,7 @@ def _staff_out(s: StaffMember) -> dict[str, Any]:
         "institution_code": s.institution.code,
         "staff_name": s.name,
         "identity_number": identity.mask(s.id_last4),
-        "id_hash": s.id_hash,
+        "id_hash": row_token(s.id_hash),  # never the hash itself (eduplan.security.tokens)
     }
 
 

@@ -17,6 +17,8 @@ def build_notice_xlsx(data: NoticeData) -> bytes:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font, PatternFill
 
+    from eduplan.output import keep_text
+
     wb = Workbook()
     ws = wb.active
     ws.title = "指标 indicators"
@@ -162,6 +164,7 @@ def build_notice_xlsx(data: NoticeData) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
+    keep_text(wb)  # names typed by users are text, never formulas
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -21,6 +21,15 @@ class Command(BaseCommand):
             "--revoke", metavar="PREFIX", help="吊销以此开头的令牌 revoke the token with this prefix"
         )
         parser.add_argument("--list", action="store_true", help="列出令牌 list the user's tokens")
+        parser.add_argument("--read-only", action="store_true", help="只读令牌 a read-only token")
+        parser.add_argument(
+            "--days", type=int, help="有效天数 days until it expires (default API_TOKEN_DAYS)"
+        )
+        parser.add_argument(
+            "--division",
+            metavar="CODE",
+            help="限定区划(须在用户范围内) narrow to this division (within the user's)",
+        )
         parser.add_argument("--db", help="SQLite 数据库文件 SQLite database file (sets DATABASE_URL)")
 
     def handle(self, *args, **options) -> None:
@@ -30,8 +39,15 @@ class Command(BaseCommand):
         tokens = ApiToken.objects.filter(user=user)
         if options["list"]:
             for t in tokens:
-                state = "有效 active" if t.active else f"已吊销 revoked {t.revoked_at:%Y-%m-%d}"
-                self.stdout.write(f"{t.key_prefix}…  {t.name}  {t.created_at:%Y-%m-%d}  {state}")
+                if t.revoked_at:
+                    state = f"已吊销 revoked {t.revoked_at:%Y-%m-%d}"
+                else:
+                    until = f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "—"
+                    state = f"{'有效 active' if t.active else '已过期 expired'} → {until}"
+                scope = ("只读 read-only" if t.read_only else "读写 read-write") + (
+                    f" {t.division.code}" if t.division is not None else ""
+                )
+                self.stdout.write(f"{t.key_prefix}…  {t.name}  {t.created_at:%Y-%m-%d}  {state}  {scope}")
             return
         if options["revoke"]:
             found = [
@@ -48,6 +64,18 @@ class Command(BaseCommand):
             return
         if not user.is_active:
             raise CommandError("该用户已停用 / this user is inactive")
-        _, clear = create_token(user, options["name"])
+        division = None
+        if options["division"]:
+            from eduplan.registry.models import Division
+
+            division = Division.objects.filter(code=options["division"]).first()
+            if division is None:
+                raise CommandError(f"没有区划 {options['division']} / no division {options['division']!r}")
+        try:
+            _, clear = create_token(
+                user, options["name"], read_only=options["read_only"], division=division, days=options["days"]
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(clear)
         self.stderr.write("请妥善保存,此令牌不会再次显示 / keep it safe: this token will not be shown again")

@@ -1,6 +1,7 @@
 /* The directory map (Leaflet, served locally). Tiles come from the MAP_TILE_URL setting; with
    none the map draws the kindergartens on a plain background, still useful to see where they are.
-   Clicking the map (or "use my location") searches near that point. The page works without it. */
+   Clicking the map (or "use my location") searches near that point. The page works without it.
+   Popups are DOM nodes filled with textContent: a kindergarten's name is never read as HTML. */
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -23,7 +24,10 @@
 
   if (el.dataset.single) {
     var p = el.dataset.single.split(",").map(Number);
-    L.circleMarker(p, { radius: 8, color: colors.public, fillOpacity: 0.8 }).addTo(map).bindPopup(el.dataset.name || "");
+    // The name is text: a DOM node, never an HTML string (a name may hold "<img onerror=…>").
+    var label = document.createElement("span");
+    label.textContent = el.dataset.name || "";
+    L.circleMarker(p, { radius: 8, color: colors.public, fillOpacity: 0.8 }).addTo(map).bindPopup(label);
     map.setView(p, 14);
     return;
   }

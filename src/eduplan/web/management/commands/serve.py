@@ -29,6 +29,14 @@ class Command(BaseCommand):
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
         if gunicorn is None:
             raise CommandError("找不到 gunicorn / gunicorn is not installed (pip install gunicorn)")
+        from django.core.exceptions import ImproperlyConfigured
+
+        from eduplan.security.keys import refuse_unsafe_keys
+
+        try:
+            refuse_unsafe_keys()  # say so here, not once per gunicorn worker
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
         bind = f"{options['host']}:{options['port']}"
         self.stdout.write(f"eduplan 服务地址 serving at http://{bind}/  (Ctrl+C 停止 to stop)")
         self.stdout.flush()

@@ -1,3 +1,8 @@
+// A select marked data-autosubmit submits its form when changed (the page's <noscript> button
+// does it without JavaScript). No inline handlers: the Content-Security-Policy forbids them.
+document.addEventListener("change", function (e) {
+  if (e.target.matches && e.target.matches("select[data-autosubmit]") && e.target.form) { e.target.form.submit(); }
+});
 // Sparklines for target cards: observed values, the target line and the forecast point.
 // The numbers are also in the page as tables, so nothing is lost without JavaScript.
 window.addEventListener("load", function () {
