@@ -6,19 +6,20 @@ Chinese and English, never as a traceback."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from eduplan.accounts import permissions
+from eduplan.accounts import drafts, permissions
 from eduplan.accounts.scoping import scope
 from eduplan.output import attachment as download
 from eduplan.registry.choices import PRESCHOOL_KINDS
@@ -48,7 +49,7 @@ from .models import (
     TaskStatus,
 )
 from .pageactions import run_action
-from .workflow import role_of
+from .workflow import TransitionError, role_of
 
 
 def _today() -> dt.date:
@@ -173,11 +174,17 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         user = request.user
         if action in ("save", "submit"):
-            form = report_form_data(request, report)
-            saved = _act(request, reports.save_monthly_report, report, user=user, **form)
-            if saved and action == "submit":
+            typed = report_form_data(request.POST, report)
+            refused = _save_report(request, report, typed)
+            if refused is not None:
+                # Nothing was written: the page comes back with what was typed, each message at
+                # its field, and the typed values kept as the user's draft (issue 23).
+                drafts.keep(user, _draft_key(report), request.POST)
+                return _report_page(request, report, typed=typed, errors=refused, status=400)
+            drafts.discard(user, _draft_key(report))
+            if action == "submit":
                 _act(request, reports.submit_monthly_report, report, user=user, ok="已报送 / submitted")
-            elif saved:
+            else:
                 messages.success(request, "已保存 / saved")
         elif action == "approve":
             _act(
@@ -201,38 +208,65 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, f"未知操作 {action!r} / unknown action")
         return redirect("supervision:report-detail", report.pk)
     report.refresh_from_db()
+    return _report_page(request, report)
+
+
+def _draft_key(report: MonthlyReport) -> str:
+    return f"monthly-report:{report.pk}"
+
+
+def _save_report(request: HttpRequest, report: MonthlyReport, typed: dict[str, Any]) -> dict | None:
+    """Save what was typed; ``None`` when saved, else the refusal's messages by field (a refusal
+    that is not about a field — a permission, a state — is a message at the top)."""
+    try:
+        reports.save_monthly_report(report, user=request.user, **typed)
+    except ValidationError as exc:
+        return exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    except (PermissionDenied, TransitionError) as exc:
+        return {NON_FIELD_ERRORS: [str(exc)]}
+    return None
+
+
+def _report_page(
+    request: HttpRequest,
+    report: MonthlyReport,
+    *,
+    typed: dict[str, Any] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    draft = drafts.restore(request.user, _draft_key(report), report) if typed is None else None
+    if draft is not None and report.editable:
+        typed = report_form_data(draft.fields, report)
+    context = pages.report_page(request.user, report, _today(), typed=typed, errors=errors)
+    context["draft"] = draft
     return render(
         request,
         "supervision/report_detail.html",
-        {**pages.report_page(request.user, report, _today()), "task_statuses": TaskStatus.choices},
+        {**context, "task_statuses": TaskStatus.choices},
+        status=status,
     )
 
 
-def report_form_data(request: HttpRequest, report: MonthlyReport) -> dict[str, Any]:
-    """The report's fields from the POST: ``value_<key>``, ``comment_<key>``, ``status_<clause>``,
-    ``progress_<clause>``, ``note``."""
+def report_form_data(post: Mapping[str, Any], report: MonthlyReport) -> dict[str, Any]:
+    """The report's fields from a POST (or a kept draft): ``value_<key>``, ``comment_<key>``,
+    ``status_<clause>``, ``progress_<clause>``, ``note``."""
     from .monthly_form import load_form
 
     form = load_form()
-    values = {
-        i.key: request.POST.get(f"value_{i.key}", "") for i in form.items if f"value_{i.key}" in request.POST
-    }
-    comments = {
-        i.key: request.POST.get(f"comment_{i.key}", "")
-        for i in form.items
-        if f"comment_{i.key}" in request.POST
-    }
+    values = {i.key: post.get(f"value_{i.key}", "") for i in form.items if f"value_{i.key}" in post}
+    comments = {i.key: post.get(f"comment_{i.key}", "") for i in form.items if f"comment_{i.key}" in post}
     tasks = {
         t.clause: {
-            "status": request.POST.get(f"status_{t.clause}", t.status),
-            "progress": request.POST.get(f"progress_{t.clause}", t.progress),
+            "status": post.get(f"status_{t.clause}", t.status),
+            "progress": post.get(f"progress_{t.clause}", t.progress),
         }
         for t in report.tasks.all()
-        if f"status_{t.clause}" in request.POST
+        if f"status_{t.clause}" in post
     }
     data: dict[str, Any] = {"values": values, "comments": comments, "tasks": tasks}
-    if "note" in request.POST:
-        data["note"] = request.POST["note"]
+    if "note" in post:
+        data["note"] = post["note"]
     return data
 
 
@@ -277,12 +311,19 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         _inspection_post(request, inspection)
         return redirect("supervision:inspection-detail", inspection.pk)
+    # A refused finding comes back with what was typed and its messages at the fields; unsaved
+    # checklist answers come back from the inspector's draft (issue 23).
+    typed_finding = drafts.restore(request.user, f"inspection-finding:{inspection.pk}")
+    if typed_finding is not None:
+        drafts.discard(request.user, f"inspection-finding:{inspection.pk}")
+    checklist_draft = drafts.restore(request.user, f"inspection:{inspection.pk}")
     return render(
         request,
         "supervision/inspection_detail.html",
         {
             **pages.inspection_page(request.user, inspection),
-            "finding_form": FindingForm(),
+            "draft": checklist_draft.fields if checklist_draft and inspection.state == "open" else None,
+            "finding_form": FindingForm(typed_finding.fields) if typed_finding else FindingForm(),
             "order_form": OrderForm(),
             "results": [("", "—"), ("pass", "符合"), ("fail", "不符合"), ("na", "不适用")],
         },
@@ -299,7 +340,9 @@ def _inspection_post(request: HttpRequest, inspection: Inspection) -> None:
             if result is None or (result == item.result and note == item.note):
                 continue
             if _act(request, inspections.record_check, item, result, note=note, user=user) is None:
+                drafts.keep(user, f"inspection:{inspection.pk}", request.POST)
                 return
+        drafts.discard(user, f"inspection:{inspection.pk}")
         messages.success(request, "检查表已保存 / checklist saved")
     elif action == "finding":
         form = FindingForm(request.POST)
@@ -313,7 +356,7 @@ def _inspection_post(request: HttpRequest, inspection: Inspection) -> None:
                 **form.cleaned_data,
             )
         else:
-            _form_errors(request, form)
+            drafts.keep(user, f"inspection-finding:{inspection.pk}", request.POST)
     elif action == "confirm":
         key = request.POST.get("key", "")
         found = next(

@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from .findings import pivot_by_rule_and_county
+from .labels import STATUS_LABELS
 from .results import findings_for, indicator_records_for
 
 COMPARISON_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
@@ -22,12 +23,6 @@ def clause_sort_key(clause: str) -> tuple:
 
 
 STATUS_ORDER = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_track": 3}
-STATUS_LABELS = {
-    "on_track": "达标在望 on track",
-    "at_risk": "存在风险 at risk",
-    "off_track": "进度滞后 off track",
-    "no_data": "无数据 no data",
-}
 
 
 def _latest_year(records: list[dict[str, Any]]) -> int | None:
