@@ -75,3 +75,26 @@ def test_submission_problems_are_shown_at_their_fields(client, report):
     html = client.get(url).content.decode()
     cell = html.split('id="error_children_public">', 1)[1].split("</span>", 1)[0]
     assert "1300" in cell
+
+
+def test_a_refused_form_comes_back_with_what_was_typed(client, report):
+    """Incident form with a wrong date: the title typed is still there, the message at the date."""
+    w, _ = report
+    assert client.login(username=w.city.username, password=PASSWORD)
+    response = client.post(
+        f"{BASE}/incidents/",
+        {
+            "action": "record",
+            "county": w.m.county_a.pk,
+            "kind": "teacher_ethics",
+            "occurred_on": "2025/13/40",
+            "title": "某园教师体罚幼儿",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert 'value="某园教师体罚幼儿"' in html
+    before, after = html.split('name="occurred_on"', 1)
+    date_input = after.split(">", 1)[0]
+    assert 'aria-invalid="true"' in date_input  # the date field is marked ...
+    assert "errorlist" in before.rsplit('name="kind"', 1)[1]  # ... and its message sits just above it

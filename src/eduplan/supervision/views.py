@@ -67,11 +67,28 @@ def _get(user: Any, qs: Any, pk: int) -> Any:
     return obj
 
 
-def _form_errors(request: HttpRequest, form: Any) -> None:
+def _form_errors(request: HttpRequest, form: Any, key: str) -> None:
+    """A refused form: what was typed is kept (a one-shot draft under ``key``, ``name:id``) so the
+    page the user is sent back to shows it again with each message at its field (``_typed``)."""
+    drafts.keep(request.user, key, request.POST)
+    messages.error(request, "请更正下面标出的内容 / please correct what is marked below")
+
+
+def _form_messages(request: HttpRequest, form: Any) -> None:
+    """A refused inline form (one line of a table): its messages at the top of the page."""
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else field
         for e in errors:
             messages.error(request, f"{label}: {e}")
+
+
+def _typed(request: HttpRequest, key: str) -> dict[str, str] | None:
+    """The input a refused form left under ``key`` (once), to bind the form with."""
+    draft = drafts.restore(request.user, key)
+    if draft is None:
+        return None
+    drafts.discard(request.user, key)
+    return draft.fields
 
 
 # -- dashboard ------------------------------------------------------------------------------
@@ -110,7 +127,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "next": periods.label(periods.add_months(period, 1)),
             "rows": rows,
             "role": role_of(request.user),
-            "deadline_form": DeadlineForm(),
+            "deadline_form": DeadlineForm(_typed(request, "report-deadline:0")),
         },
     )
 
@@ -145,7 +162,7 @@ def report_deadline(request: HttpRequest) -> HttpResponse:
     profile = getattr(request.user, "profile", None)
     city = getattr(profile, "division", None)
     if not form.is_valid():
-        _form_errors(request, form)
+        _form_errors(request, form, "report-deadline:0")
     elif city is None:
         messages.error(request, "只有市级用户可以设置截止日 / only city officers set deadlines")
     else:
@@ -290,14 +307,14 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             if isinstance(inspection, Inspection):
                 return redirect("supervision:inspection-detail", inspection.pk)
         else:
-            _form_errors(request, form)
+            _form_errors(request, form, "inspection-new:0")
         return redirect("supervision:inspection-list")
     return render(
         request,
         "supervision/inspection_list.html",
         {
             "inspections": inspections.inspections_for(request.user)[:200],
-            "form": InspectionForm(institutions=institutions),
+            "form": InspectionForm(_typed(request, "inspection-new:0"), institutions=institutions),
             "role": role_of(request.user),
         },
     )
@@ -313,9 +330,6 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("supervision:inspection-detail", inspection.pk)
     # A refused finding comes back with what was typed and its messages at the fields; unsaved
     # checklist answers come back from the inspector's draft (issue 23).
-    typed_finding = drafts.restore(request.user, f"inspection-finding:{inspection.pk}")
-    if typed_finding is not None:
-        drafts.discard(request.user, f"inspection-finding:{inspection.pk}")
     checklist_draft = drafts.restore(request.user, f"inspection:{inspection.pk}")
     return render(
         request,
@@ -323,7 +337,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **pages.inspection_page(request.user, inspection),
             "draft": checklist_draft.fields if checklist_draft and inspection.state == "open" else None,
-            "finding_form": FindingForm(typed_finding.fields) if typed_finding else FindingForm(),
+            "finding_form": FindingForm(_typed(request, f"inspection-finding:{inspection.pk}")),
             "order_form": OrderForm(),
             "results": [("", "—"), ("pass", "符合"), ("fail", "不符合"), ("na", "不适用")],
         },
@@ -356,7 +370,7 @@ def _inspection_post(request: HttpRequest, inspection: Inspection) -> None:
                 **form.cleaned_data,
             )
         else:
-            drafts.keep(user, f"inspection-finding:{inspection.pk}", request.POST)
+            _form_errors(request, form, f"inspection-finding:{inspection.pk}")
     elif action == "confirm":
         key = request.POST.get("key", "")
         found = next(
@@ -396,7 +410,7 @@ def _inspection_post(request: HttpRequest, inspection: Inspection) -> None:
             if isinstance(order, RectificationOrder):
                 messages.success(request, f"已下达整改通知 {order.code} / order issued")
         else:
-            _form_errors(request, order_form)
+            _form_messages(request, order_form)
     elif action == "complete":
         _act(
             request,
@@ -444,7 +458,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **pages.order_page(request.user, order, _today()),
             "reason_form": ReasonForm(),
-            "extend_form": ExtendForm(),
+            "extend_form": ExtendForm(_typed(request, f"order-extend:{order.pk}")),
         },
     )
 
@@ -503,7 +517,7 @@ def _order_post(request: HttpRequest, order: RectificationOrder) -> None:
                 ok="已延期 / extended",
             )
         else:
-            _form_errors(request, form)
+            _form_errors(request, form, f"order-extend:{order.pk}")
     elif action == "escalate":
         _act(
             request,
@@ -553,7 +567,7 @@ def annual_list(request: HttpRequest) -> HttpResponse:
                 )
                 year = d["year"]
             else:
-                _form_errors(request, form)
+                _form_errors(request, form, "annual-result:0")
         elif action == "publish":
             row = _get(request.user, AnnualInspection.objects.all(), int(request.POST.get("row", "0") or 0))
             _act(request, annual.publish_annual_result, row, user=request.user, ok="已公布 / published")
@@ -580,7 +594,9 @@ def annual_list(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "rows": annual.annual_results_for(request.user, year),
-            "form": AnnualForm(institutions=kindergartens, initial={"year": year}),
+            "form": AnnualForm(
+                _typed(request, "annual-result:0"), institutions=kindergartens, initial={"year": year}
+            ),
         },
     )
 
@@ -609,7 +625,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
                     ok="已登记 / recorded",
                 )
             else:
-                _form_errors(request, form)
+                _form_errors(request, form, "incident-new:0")
         elif action == "withdraw":
             row = _get(request.user, Incident.objects.all(), int(request.POST.get("row", "0") or 0))
             _act(
@@ -630,7 +646,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": incidents.incidents_for(request.user)[:200],
             "banned": sorted((visible[k], v) for k, v in banned.items() if k in visible),
-            "form": IncidentForm(counties=counties),
+            "form": IncidentForm(_typed(request, "incident-new:0"), counties=counties),
             "role": role_of(request.user),
         },
     )
