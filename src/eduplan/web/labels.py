@@ -42,7 +42,7 @@ def forecast_method_label(code: str | None) -> str:
 
 def severity_label(code: str | None) -> str:
     try:
-        return Severity(code).label
+        return Severity(code or "").label
     except ValueError:
         return code or ""
 
