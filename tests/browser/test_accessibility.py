@@ -62,4 +62,4 @@ def test_no_serious_violation_on_any_crawled_page(page, live_server, axe_source,
             if found:
                 problems[f"{role} {url}"] = found
     assert len(seen) > 30
-    assert not problems, problems
+    assert not problems, "\n".join(f"{where}: {'; '.join(found)}" for where, found in problems.items())
