@@ -253,7 +253,10 @@ def _report_page(
     status: int = 200,
 ) -> HttpResponse:
     draft = drafts.restore(request.user, _draft_key(report), report) if typed is None else None
-    if draft is not None and report.editable:
+    if draft is not None and not report.editable:
+        drafts.discard(request.user, _draft_key(report))  # submitted or locked since: nothing to restore
+        draft = None
+    if draft is not None:
         typed = report_form_data(draft.fields, report)
     context = pages.report_page(request.user, report, _today(), typed=typed, errors=errors)
     context["draft"] = draft
