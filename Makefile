@@ -8,7 +8,12 @@ PORT ?= 8000
 SEED ?= 1
 KEY_FILE ?= .eduplan-keys.json
 
-.PHONY: install system-deps demo test test-sqlite test-postgres lint bench bench-deps screenshots clean
+# axe-core (MPL-2.0) from the npm registry, for the accessibility check of the browser tests; kept in a
+# git-ignored folder, pinned.
+AXE_VERSION ?= 4.10.3
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+.PHONY: install system-deps browser-deps demo test test-sqlite test-postgres lint bench bench-deps screenshots clean
 
 # Debian packages for browser tests, Chinese fonts and document rendering (never a downloaded browser).
 SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-writer-nogui
@@ -42,7 +47,11 @@ demo: install
 	@echo "打开 open http://127.0.0.1:$(PORT)/   (officers: http://127.0.0.1:$(PORT)/office/)"
 	DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(BIN)/eduplan serve --port $(PORT)
 
-test: install system-deps test-sqlite test-postgres
+test: install system-deps browser-deps test-sqlite test-postgres
+
+browser-deps: $(AXE)
+$(AXE):
+	npm install --no-save --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
 
 test-sqlite: install
 	$(BIN)/pytest -n 2 -q
@@ -76,4 +85,4 @@ bench: install bench-deps
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .cache *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -20,9 +20,8 @@ BEFORE = json.loads((Path(__file__).parent / "data" / "yuxi_demo_before.json").r
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 def test_the_demo_cites_the_same_clauses_as_before():
-    from eduplan.demo.supervision import populate
-
     from eduplan.accounts.actions import create_user_with_role
+    from eduplan.demo.supervision import populate
     from eduplan.registry.choices import Role
     from eduplan.supervision.notices import default_city
 

@@ -33,9 +33,17 @@ def test_findings_list_is_scoped_and_exports_what_is_shown(client, city):
     ws = load_workbook(io.BytesIO(response.content)).active
     rows = list(ws.iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
-    codes = {r[header.index("entity_code")] for r in body}
+    codes = {r[header.index("代码 code")] for r in body}
     assert "K1" in codes and "K2" not in codes
-    assert any("32" in str(r[header.index("message_zh")]) for r in body)  # the 32-child class
+    assert any("32" in str(r[header.index("问题 problem")]) for r in body)  # the 32-child class
+    # Headers and values a reader understands: no field names, severities in words (issue 23).
+    assert "entity_code" not in header and "message_zh" not in header and "规则 rule" in header
+    assert {r[header.index("严重程度 severity")] for r in body} <= {
+        "严重 high",
+        "较重 medium",
+        "一般 low",
+        "提示 info",
+    }
 
 
 def test_findings_filter_by_rule_and_county(client, city):

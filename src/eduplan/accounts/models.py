@@ -55,3 +55,22 @@ class Profile(models.Model):
             raise ValidationError(
                 {"institution": "园长/校长须绑定一个机构 / a principal needs an institution"}
             )
+
+
+class FormDraft(models.Model):
+    """What a user typed into a long form (the monthly report, an inspection checklist) and has not
+    saved yet: kept on the server per user and form, so a refused save, a closed tab or another
+    computer loses nothing (issue 23). Only its owner ever reads it back."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_drafts")
+    key = models.CharField("表单 form", max_length=80)
+    data = models.JSONField("填写内容 fields", default=dict)
+    saved_at = models.DateTimeField("保存时间 saved at", auto_now=True)
+
+    class Meta:
+        verbose_name = "表单草稿 form draft"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_draft_per_user_and_form")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.key}"

@@ -9,11 +9,9 @@ from .kinds import KINDS
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
-KIND_CHOICES = [("", "自动识别 detect from the sheet names")] + [
-    (k.key, f"{k.label} {k.key}") for k in KINDS.values()
-]
+KIND_CHOICES = [("", "自动识别 detect from the sheet names")] + [(k.key, k.label) for k in KINDS.values()]
 EXPORT_KIND_CHOICES = [("all", "全部(每类一个工作表) everything, one sheet per kind")] + [
-    (k.key, f"{k.label} {k.key}") for k in KINDS.values()
+    (k.key, k.label) for k in KINDS.values()
 ]
 
 

@@ -723,8 +723,9 @@ def _sheet_kind(
     problems.append(
         Problem(
             "unknown_sheet",
-            "无法判断这个工作表是哪类数据:请用模板的工作表名,或指定数据类别(--kind)",
-            "cannot tell what this sheet holds: name it after a kind (as the template does) or give --kind",
+            "无法判断这个工作表是哪类数据:请使用模板中的工作表名,或在导入页面选择“数据类别”",
+            "cannot tell what this sheet holds: name the sheet as the template does, or choose the "
+            "data kind when importing (eduplan import --kind)",
             sheet=sheet.name,
         )
     )

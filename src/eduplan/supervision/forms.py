@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from eduplan.registry.models import Division, Institution
 
 from .models import AnnualResult, FindingCategory, IncidentKind, InspectionKind, Severity
 
-DATE = forms.DateInput(attrs={"type": "date"})
+#: A browser date field only accepts ISO dates (2026-12-07): the locale's format (2026/12/07) would
+#: be shown as empty and refused.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class InspectionForm(forms.Form):
     institution = forms.ModelChoiceField(queryset=Institution.objects.none(), label="被检查单位 institution")
-    inspected_on = forms.DateField(label="检查日期 date", widget=DATE, initial=dt.date.today)
+    inspected_on = forms.DateField(label="检查日期 date", widget=DATE, initial=timezone.localdate)
     kind = forms.ChoiceField(choices=InspectionKind.choices, label="类型 kind")
 
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
@@ -79,6 +81,10 @@ class IncidentForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    month = forms.CharField(label="月份 month (YYYY-MM)", max_length=7)
+    month = forms.CharField(
+        label="月份 month",
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-01"}),
+    )
     due_on = forms.DateField(label="截止日 due on", widget=DATE)
     reason = forms.CharField(label="原因 reason", max_length=200, required=False)

@@ -69,22 +69,51 @@ def dashboard(user: Any, today: dt.date) -> dict[str, Any]:
     }
 
 
-def report_page(user: Any, report: MonthlyReport, today: dt.date) -> dict[str, Any]:
+def report_page(
+    user: Any,
+    report: MonthlyReport,
+    today: dt.date,
+    *,
+    typed: dict[str, Any] | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """The report page. ``typed`` (what the user typed and a save refused, or their draft) is shown
+    instead of the stored values, with ``errors`` (messages by item key) at their fields; without a
+    refusal, the checks a submission would fail are shown at their fields too."""
     form = load_form()
     prev = previous_approved(report)
     due = due_date(report.county, report.period)
     titles = clause_titles()
+    typed = typed or {}
+    values, comments = typed.get("values", {}), typed.get("comments", {})
+    task_input = typed.get("tasks", {})
+    problems = check_monthly_report(report, form) if report.editable and errors is None else []
+    at_field: dict[str, list[str]] = {}
+    for p in problems:
+        if form.item(p.key) is not None:
+            at_field.setdefault(p.key, []).append(p.message_zh)
+    for key, messages in (errors or {}).items():
+        at_field.setdefault(key, []).extend(messages)
     items = [
         {
             "item": item,
-            "value": report.values.get(item.key),
-            "comment": report.comments.get(item.key, ""),
+            "value": values[item.key] if item.key in values else report.values.get(item.key),
+            "comment": comments[item.key] if item.key in comments else report.comments.get(item.key, ""),
             "previous": prev.values.get(item.key) if prev else None,
+            "errors": at_field.get(item.key, []),
         }
         for item in form.items
     ]
-    tasks = [{"row": t, "title": titles.get(t.clause, "")} for t in report.tasks.all()]
-    problems = check_monthly_report(report, form) if report.editable else []
+    tasks = [
+        {
+            "row": t,
+            "title": titles.get(t.clause, ""),
+            "status": task_input.get(t.clause, {}).get("status", t.status),
+            "progress": task_input.get(t.clause, {}).get("progress", t.progress),
+        }
+        for t in report.tasks.all()
+    ]
+    general = [m for key, ms in (errors or {}).items() if form.item(key) is None for m in ms]
     status = report_status(report, due, today)
     return {
         "report": report,
@@ -94,6 +123,9 @@ def report_page(user: Any, report: MonthlyReport, today: dt.date) -> dict[str, A
         "due_on": due,
         "timeliness": TIMELINESS_LABELS[status["timeliness"]],
         "problems": problems,
+        "general_errors": general,
+        "typed_note": typed.get("note"),
+        "error_count": sum(len(i["errors"]) for i in items if errors is not None) + len(general),
         "actions": allowed_actions(report, user),
         "editing": "edit" in allowed_actions(report, user),
         "events": list(report.events.select_related("actor")),

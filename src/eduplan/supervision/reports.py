@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -208,7 +208,7 @@ def save_monthly_report(
     if values is not None:
         parsed, problems = parse_values(form, values)
         if problems:
-            raise ValidationError([p.message for p in problems])
+            raise ValidationError(by_item(problems))
         report.values = {**report.values, **parsed}
     if comments is not None:
         unknown = [k for k in comments if form.item(k) is None]
@@ -240,6 +240,15 @@ def save_monthly_report(
     return save_with_history(report, user=user, reason="填报 edited")
 
 
+def by_item(problems: Iterable[Any]) -> dict[str, list[str]]:
+    """Problems grouped by the item they concern (``__all__`` for none), so that a page can show
+    each message at its field (``ValidationError(by_item(...)).message_dict``)."""
+    grouped: dict[str, list[str]] = {}
+    for p in problems:
+        grouped.setdefault(p.key or NON_FIELD_ERRORS, []).append(p.message)
+    return grouped
+
+
 def previous_approved(report: MonthlyReport) -> MonthlyReport | None:
     return (
         MonthlyReport.objects.filter(
@@ -269,9 +278,9 @@ def submit_monthly_report(
     _county_bureau(user)
     require_scope(user, report, write=True)
     problems = check_monthly_report(report)
-    errors = [p.message for p in problems if p.importance == "error"]
+    errors = [p for p in problems if p.importance == "error"]
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(by_item(errors))
     moment = now_or(at)
     report.warnings = [p.as_dict() for p in problems if p.importance == "warning"]
     report.state = target

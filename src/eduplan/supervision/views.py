@@ -6,23 +6,24 @@ Chinese and English, never as a traceback."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from eduplan.accounts import permissions
+from eduplan.accounts import drafts, permissions
 from eduplan.accounts.scoping import scope
 from eduplan.common.evidence import file_response
 from eduplan.common.pageactions import run_action
-from eduplan.common.workflow import role_of
+from eduplan.common.workflow import TransitionError, role_of
 from eduplan.output import attachment as download
 from eduplan.registry.choices import PRESCHOOL_KINDS
 from eduplan.registry.models import Division, Institution
@@ -66,11 +67,28 @@ def _get(user: Any, qs: Any, pk: int) -> Any:
     return obj
 
 
-def _form_errors(request: HttpRequest, form: Any) -> None:
+def _form_errors(request: HttpRequest, form: Any, key: str) -> None:
+    """A refused form: what was typed is kept (a one-shot draft under ``key``, ``name:id``) so the
+    page the user is sent back to shows it again with each message at its field (``_typed``)."""
+    drafts.keep(request.user, key, request.POST)
+    messages.error(request, "请更正下面标出的内容 / please correct what is marked below")
+
+
+def _form_messages(request: HttpRequest, form: Any) -> None:
+    """A refused inline form (one line of a table): its messages at the top of the page."""
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else field
         for e in errors:
             messages.error(request, f"{label}: {e}")
+
+
+def _typed(request: HttpRequest, key: str) -> dict[str, str] | None:
+    """The input a refused form left under ``key`` (once), to bind the form with."""
+    draft = drafts.restore(request.user, key)
+    if draft is None:
+        return None
+    drafts.discard(request.user, key)
+    return draft.fields
 
 
 # -- dashboard ------------------------------------------------------------------------------
@@ -109,7 +127,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "next": periods.label(periods.add_months(period, 1)),
             "rows": rows,
             "role": role_of(request.user),
-            "deadline_form": DeadlineForm(),
+            "deadline_form": DeadlineForm(_typed(request, "report-deadline:0")),
         },
     )
 
@@ -144,7 +162,7 @@ def report_deadline(request: HttpRequest) -> HttpResponse:
     profile = getattr(request.user, "profile", None)
     city = getattr(profile, "division", None)
     if not form.is_valid():
-        _form_errors(request, form)
+        _form_errors(request, form, "report-deadline:0")
     elif city is None:
         messages.error(request, "只有市级用户可以设置截止日 / only city officers set deadlines")
     else:
@@ -173,11 +191,17 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         user = request.user
         if action in ("save", "submit"):
-            form = report_form_data(request, report)
-            saved = _act(request, reports.save_monthly_report, report, user=user, **form)
-            if saved and action == "submit":
+            typed = report_form_data(request.POST, report)
+            refused = _save_report(request, report, typed)
+            if refused is not None:
+                # Nothing was written: the page comes back with what was typed, each message at
+                # its field, and the typed values kept as the user's draft (issue 23).
+                drafts.keep(user, _draft_key(report), request.POST)
+                return _report_page(request, report, typed=typed, errors=refused, status=400)
+            drafts.discard(user, _draft_key(report))
+            if action == "submit":
                 _act(request, reports.submit_monthly_report, report, user=user, ok="已报送 / submitted")
-            elif saved:
+            else:
                 messages.success(request, "已保存 / saved")
         elif action == "approve":
             _act(
@@ -201,38 +225,68 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, f"未知操作 {action!r} / unknown action")
         return redirect("supervision:report-detail", report.pk)
     report.refresh_from_db()
+    return _report_page(request, report)
+
+
+def _draft_key(report: MonthlyReport) -> str:
+    return f"monthly-report:{report.pk}"
+
+
+def _save_report(request: HttpRequest, report: MonthlyReport, typed: dict[str, Any]) -> dict | None:
+    """Save what was typed; ``None`` when saved, else the refusal's messages by field (a refusal
+    that is not about a field — a permission, a state — is a message at the top)."""
+    try:
+        reports.save_monthly_report(report, user=request.user, **typed)
+    except ValidationError as exc:
+        return exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    except (PermissionDenied, TransitionError) as exc:
+        return {NON_FIELD_ERRORS: [str(exc)]}
+    return None
+
+
+def _report_page(
+    request: HttpRequest,
+    report: MonthlyReport,
+    *,
+    typed: dict[str, Any] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    draft = drafts.restore(request.user, _draft_key(report), report) if typed is None else None
+    if draft is not None and not report.editable:
+        drafts.discard(request.user, _draft_key(report))  # submitted or locked since: nothing to restore
+        draft = None
+    if draft is not None:
+        typed = report_form_data(draft.fields, report)
+    context = pages.report_page(request.user, report, _today(), typed=typed, errors=errors)
+    context["draft"] = draft
     return render(
         request,
         "supervision/report_detail.html",
-        {**pages.report_page(request.user, report, _today()), "task_statuses": TaskStatus.choices},
+        {**context, "task_statuses": TaskStatus.choices},
+        status=status,
     )
 
 
-def report_form_data(request: HttpRequest, report: MonthlyReport) -> dict[str, Any]:
-    """The report's fields from the POST: ``value_<key>``, ``comment_<key>``, ``status_<clause>``,
-    ``progress_<clause>``, ``note``."""
+def report_form_data(post: Mapping[str, Any], report: MonthlyReport) -> dict[str, Any]:
+    """The report's fields from a POST (or a kept draft): ``value_<key>``, ``comment_<key>``,
+    ``status_<clause>``, ``progress_<clause>``, ``note``."""
     from .monthly_form import load_form
 
     form = load_form()
-    values = {
-        i.key: request.POST.get(f"value_{i.key}", "") for i in form.items if f"value_{i.key}" in request.POST
-    }
-    comments = {
-        i.key: request.POST.get(f"comment_{i.key}", "")
-        for i in form.items
-        if f"comment_{i.key}" in request.POST
-    }
+    values = {i.key: post.get(f"value_{i.key}", "") for i in form.items if f"value_{i.key}" in post}
+    comments = {i.key: post.get(f"comment_{i.key}", "") for i in form.items if f"comment_{i.key}" in post}
     tasks = {
         t.clause: {
-            "status": request.POST.get(f"status_{t.clause}", t.status),
-            "progress": request.POST.get(f"progress_{t.clause}", t.progress),
+            "status": post.get(f"status_{t.clause}", t.status),
+            "progress": post.get(f"progress_{t.clause}", t.progress),
         }
         for t in report.tasks.all()
-        if f"status_{t.clause}" in request.POST
+        if f"status_{t.clause}" in post
     }
     data: dict[str, Any] = {"values": values, "comments": comments, "tasks": tasks}
-    if "note" in request.POST:
-        data["note"] = request.POST["note"]
+    if "note" in post:
+        data["note"] = post["note"]
     return data
 
 
@@ -256,14 +310,14 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             if isinstance(inspection, Inspection):
                 return redirect("supervision:inspection-detail", inspection.pk)
         else:
-            _form_errors(request, form)
+            _form_errors(request, form, "inspection-new:0")
         return redirect("supervision:inspection-list")
     return render(
         request,
         "supervision/inspection_list.html",
         {
             "inspections": inspections.inspections_for(request.user)[:200],
-            "form": InspectionForm(institutions=institutions),
+            "form": InspectionForm(_typed(request, "inspection-new:0"), institutions=institutions),
             "role": role_of(request.user),
         },
     )
@@ -277,12 +331,16 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         _inspection_post(request, inspection)
         return redirect("supervision:inspection-detail", inspection.pk)
+    # A refused finding comes back with what was typed and its messages at the fields; unsaved
+    # checklist answers come back from the inspector's draft (issue 23).
+    checklist_draft = drafts.restore(request.user, f"inspection:{inspection.pk}")
     return render(
         request,
         "supervision/inspection_detail.html",
         {
             **pages.inspection_page(request.user, inspection),
-            "finding_form": FindingForm(),
+            "draft": checklist_draft.fields if checklist_draft and inspection.state == "open" else None,
+            "finding_form": FindingForm(_typed(request, f"inspection-finding:{inspection.pk}")),
             "order_form": OrderForm(),
             "results": [("", "—"), ("pass", "符合"), ("fail", "不符合"), ("na", "不适用")],
         },
@@ -300,8 +358,9 @@ def _inspection_post(request: HttpRequest, inspection: Inspection) -> None:
             if result is None or (result == item.result and note == item.note):
                 continue
             marks.append((item, result, note))
-        # All lines or none: a refusal on one line leaves the checklist as it was.
-        _act(
+        # All lines or none: a refusal on one line leaves the checklist as it was (and the typed
+        # marks are kept as the user's draft).
+        saved = _act(
             request,
             inspections.record_checks,
             inspection,
@@ -309,6 +368,10 @@ def _inspection_post(request: HttpRequest, inspection: Inspection) -> None:
             user=user,
             ok="检查表已保存 / checklist saved",
         )
+        if saved is None:
+            drafts.keep(user, f"inspection:{inspection.pk}", request.POST)
+            return
+        drafts.discard(user, f"inspection:{inspection.pk}")
     elif action == "finding":
         form = FindingForm(request.POST)
         if form.is_valid():
@@ -321,7 +384,7 @@ def _inspection_post(request: HttpRequest, inspection: Inspection) -> None:
                 **form.cleaned_data,
             )
         else:
-            _form_errors(request, form)
+            _form_errors(request, form, f"inspection-finding:{inspection.pk}")
     elif action == "confirm":
         key = request.POST.get("key", "")
         found = next(
@@ -361,7 +424,7 @@ def _inspection_post(request: HttpRequest, inspection: Inspection) -> None:
             if isinstance(order, RectificationOrder):
                 messages.success(request, f"已下达整改通知 {order.code} / order issued")
         else:
-            _form_errors(request, order_form)
+            _form_messages(request, order_form)
     elif action == "complete":
         _act(
             request,
@@ -409,7 +472,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **pages.order_page(request.user, order, _today()),
             "reason_form": ReasonForm(),
-            "extend_form": ExtendForm(),
+            "extend_form": ExtendForm(_typed(request, f"order-extend:{order.pk}")),
         },
     )
 
@@ -468,7 +531,7 @@ def _order_post(request: HttpRequest, order: RectificationOrder) -> None:
                 ok="已延期 / extended",
             )
         else:
-            _form_errors(request, form)
+            _form_errors(request, form, f"order-extend:{order.pk}")
     elif action == "escalate":
         _act(
             request,
@@ -518,7 +581,7 @@ def annual_list(request: HttpRequest) -> HttpResponse:
                 )
                 year = d["year"]
             else:
-                _form_errors(request, form)
+                _form_errors(request, form, "annual-result:0")
         elif action == "publish":
             row = _get(request.user, AnnualInspection.objects.all(), int(request.POST.get("row", "0") or 0))
             _act(request, annual.publish_annual_result, row, user=request.user, ok="已公布 / published")
@@ -545,7 +608,9 @@ def annual_list(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "rows": annual.annual_results_for(request.user, year),
-            "form": AnnualForm(institutions=kindergartens, initial={"year": year}),
+            "form": AnnualForm(
+                _typed(request, "annual-result:0"), institutions=kindergartens, initial={"year": year}
+            ),
         },
     )
 
@@ -574,7 +639,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
                     ok="已登记 / recorded",
                 )
             else:
-                _form_errors(request, form)
+                _form_errors(request, form, "incident-new:0")
         elif action == "withdraw":
             row = _get(request.user, Incident.objects.all(), int(request.POST.get("row", "0") or 0))
             _act(
@@ -595,7 +660,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": incidents.incidents_for(request.user)[:200],
             "banned": sorted((visible[k], v) for k, v in banned.items() if k in visible),
-            "form": IncidentForm(counties=counties),
+            "form": IncidentForm(_typed(request, "incident-new:0"), counties=counties),
             "role": role_of(request.user),
         },
     )

@@ -12,6 +12,7 @@ from eduplan.metrics.cached import indicator_records_for
 from eduplan.rules.cached import findings_for
 
 from .findings import pivot_by_rule_and_county
+from .labels import STATUS_LABELS
 
 COMPARISON_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
 
@@ -24,12 +25,6 @@ def clause_sort_key(clause: str) -> tuple:
 
 
 STATUS_ORDER = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_track": 3}
-STATUS_LABELS = {
-    "on_track": "达标在望 on track",
-    "at_risk": "存在风险 at risk",
-    "off_track": "进度滞后 off track",
-    "no_data": "无数据 no data",
-}
 
 
 def _latest_year(records: list[dict[str, Any]]) -> int | None:

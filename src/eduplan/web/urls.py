@@ -20,6 +20,7 @@ urlpatterns = [
         name="indicator",
     ),
     path("office/findings/", views.findings_list, name="findings"),
+    path("office/drafts/<str:key>/", views.form_draft, name="form-draft"),
     path("office/name-check/", views.name_check, name="name-check"),
     path("office/institutions/", views.institution_list, name="institution-list"),
     path("office/institutions/<str:code>/", views.institution_detail, name="institution-detail"),

@@ -16,8 +16,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
-from eduplan.accounts import permissions
+from eduplan.accounts import drafts, permissions
 from eduplan.accounts.scoping import scope, visible_county_codes
 from eduplan.metrics.cached import indicator_records_for
 from eduplan.output import attachment, csv_bytes, xlsx_bytes
@@ -28,6 +29,7 @@ from . import drilldown, edit, findings, pages, worklist
 from .dashboard import dashboard, indicator_breakdown
 from .pagecache import cached_part
 from .search import search_institutions
+from .templatetags.bilingual import english
 
 
 class LoginView(auth_views.LoginView):
@@ -194,6 +196,19 @@ def _edit_response(request: HttpRequest, inst: Institution, outcome, title: str,
 
 
 @login_required
+@require_POST
+def form_draft(request: HttpRequest, key: str) -> HttpResponse:
+    """Keep (or, with ``discard``, drop) the user's draft of a long form (eduplan/drafts.js)."""
+    if not drafts.valid_key(key):
+        raise Http404("没有这个表单 / no such form")
+    if request.POST.get("discard"):
+        drafts.discard(request.user, key)
+    else:
+        drafts.keep(request.user, key, request.POST)
+    return HttpResponse(status=204)
+
+
+@login_required
 def findings_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.dict()
     rows = findings.filtered_findings(request.user, params)
@@ -206,13 +221,18 @@ def findings_list(request: HttpRequest) -> HttpResponse:
             "rows": rows[:1000],
             "count": len(rows),
             "params": params,
-            "choices": findings.filter_choices(request.user),
+            "choices": findings.filter_choices(request.user, english=english()),
         },
     )
 
 
 def _findings_xlsx(rows: list[dict], filename: str) -> HttpResponse:
-    return attachment(xlsx_bytes({"findings": rows}, columns=findings.EXPORT_COLUMNS), filename)
+    data = xlsx_bytes(
+        {"问题清单 findings": findings.export_rows(rows)},
+        columns=findings.EXPORT_COLUMNS,
+        headers=findings.EXPORT_HEADERS,
+    )
+    return attachment(data, filename)
 
 
 @login_required

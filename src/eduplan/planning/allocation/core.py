@@ -496,8 +496,8 @@ def allocate(
             parameter = _solve_parameter(family, breakpoints, w / total_w, goal)
             target = family(parameter)
         message = (
-            f"已按“{METHODS[method].label_zh}”分解,全市目标 {city_target:g}% / allocated by "
-            f"{method}: the county targets give the city target {city_target:g}%"
+            f"已按“{METHODS[method].label_zh}”分解,全市目标 {city_target:g}% / allocated by the "
+            f"{method.replace('_', ' ')} method: the county targets give the city target {city_target:g}%"
         )
 
     exact = target * w / PERCENT

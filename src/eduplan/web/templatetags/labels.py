@@ -1,0 +1,85 @@
+"""Chinese labels for the codes the system keeps (``{% load labels %}``; the words are in
+``eduplan.web.labels``): ``{{ r.status|status_label }}``, ``{{ f.severity|severity_label }}``,
+``{{ f.rule|rule_title }}``, ``{{ r.forecast_method|method_label }}``, and ``{{ f.rule|with_code }}``
+for a rule's name followed by its code as a secondary ``<span class="code">``."""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from eduplan.web import labels
+
+from .bilingual import bilabel, english
+
+register = template.Library()
+
+
+@register.filter
+def status_label(code: str | None) -> str:
+    return str(bilabel(labels.status_label(code)))
+
+
+@register.filter
+def method_label(code: str | None) -> str:
+    return str(bilabel(labels.forecast_method_label(code)))
+
+
+@register.filter
+def severity_label(code: str | None) -> str:
+    return str(bilabel(labels.severity_label(code)))
+
+
+@register.filter
+def finding_kind_label(code: str | None) -> str:
+    return str(bilabel(labels.finding_kind_label(code)))
+
+
+@register.filter
+def rule_title(rule_id: str | None) -> str:
+    return labels.rule_title(rule_id, english=english())
+
+
+@register.filter
+def comparison(symbol: str | None) -> str:
+    return labels.COMPARISONS.get(symbol or "", symbol or "")
+
+
+@register.filter
+def with_code(rule_id: str | None) -> SafeString:
+    """A rule's name with its id beside it as a secondary code."""
+    return format_html('{} <span class="code">{}</span>', rule_title(rule_id), rule_id or "")
+
+
+@register.filter
+def event_action(event: object) -> str:
+    return str(bilabel(labels.event_action_label(event)))
+
+
+@register.filter
+def event_from(event: object) -> str:
+    return str(bilabel(labels.event_state_label(event, "from")))
+
+
+@register.filter
+def event_to(event: object) -> str:
+    return str(bilabel(labels.event_state_label(event, "to")))
+
+
+@register.filter
+def report_state(code: str | None) -> str:
+    return str(bilabel(labels.report_state_label(code)))
+
+
+#: A citation of the plan file inside a sentence: "(yuxi-2022-26.toml: preschool_ger >= 96%)".
+_PLAN_CITATION = re.compile(r"[((]([\w.-]+\.toml:[^))]*)[))]")
+
+
+@register.filter
+def cite_plan(text: str | None) -> SafeString:
+    """A sentence with its plan-file citations shown as secondary codes."""
+    escaped = str(conditional_escape(text or ""))
+    return mark_safe(_PLAN_CITATION.sub(lambda m: f'<span class="code">({m.group(1)})</span>', escaped))

@@ -1,0 +1,159 @@
+"""The crawler of issue 23's "no dead end": sign in as a role, follow every link reachable from
+its home page (GET only, one URL per URL pattern), and record what a user of that role would hit —
+an error status, a form control without a label, a raw code (snake_case word or rule code) in the
+visible text of a Chinese page. POST endpoints are covered by the permission matrix, not here.
+
+The world crawled is the demo generator's ``tiny`` city (Yuxi's real divisions, few people) with
+its logins and the synthetic supervision and task records of ``make demo``: small, and shaped like
+what officers see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
+
+import lxml.html
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+#: The demo's logins, one per role (eduplan.demo.generator.create_demo_users).
+ROLES = ("city", "county", "supervisor", "principal", "viewer")
+DEMO_PASSWORD = "eduplan-demo"
+#: The demo's reference day (eduplan.supervision.demo.DEFAULT_TODAY).
+TODAY = dt.date(2025, 6, 30)
+#: Paths a crawl does not follow: the back office, files, language switch, signing out.
+SKIP = ("/admin/", "/static/", "/media/", "/i18n/", "/office/logout/", "/favicon")
+#: At most this many pages per role (a guard: one URL per pattern keeps the crawl far below it).
+MAX_PAGES = 400
+
+#: A raw code in visible text: a snake_case word (on_track) or a rule code (KG-SOCIAL-INSURANCE).
+SNAKE = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-])")
+RULE_CODE = re.compile(r"(?<![\w./-])[A-Z]{2,}(?:-[A-Z0-9]+){1,}(?![\w/-])")
+CLAUSE_ID = re.compile(r"^[A-Z]+-T?\d+$")
+TERMS = {"UTF-8", "GB-T"}
+CONTROLS = "//input[not(@type='hidden') and not(@type='submit') and not(@type='button') and not(@type='reset') and not(@type='image')] | //select | //textarea"
+
+
+def build_demo_world() -> None:
+    """The tiny demo with logins, its supervision records and plan-task progress (as ``make demo``)."""
+    from eduplan.supervision.demo import populate
+    from eduplan.tasks.demo import demo_tasks
+
+    from eduplan.demo import generator
+
+    generator.generate("tiny", 1)
+    populate(1, today=TODAY, months=3)
+    demo_tasks(TODAY)
+
+
+@dataclass
+class Page:
+    url: str
+    status: int
+    content_type: str
+    html: str = ""
+    referrer: str = ""
+
+
+@dataclass
+class Crawl:
+    role: str
+    pages: list[Page] = field(default_factory=list)
+
+    def html_pages(self) -> list[Page]:
+        return [p for p in self.pages if p.html]
+
+
+def pattern_key(url: str) -> str:
+    """One URL per URL pattern: the route that serves the path plus the names of its query
+    parameters (a filter is another page; another value of the same filter is not)."""
+    parts = urlsplit(url)
+    try:
+        match = resolve(parts.path)
+        route = f"{match.namespace}:{match.url_name}:{match.route}"
+    except Resolver404:
+        route = parts.path
+    keys = ",".join(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
+    return f"{route}?{keys}"
+
+
+def links(html: str, base: str) -> Iterable[str]:
+    tree = lxml.html.fromstring(html)
+    for href in tree.xpath("//a/@href"):
+        href = href.strip()
+        if href.startswith("?"):
+            href = urlsplit(base).path + href
+        if not href.startswith("/") or href.startswith("//"):
+            continue
+        href = href.split("#", 1)[0]
+        if href and not href.startswith(SKIP):
+            yield href
+
+
+def crawl(client: Client, role: str, *, start: str = "/office/") -> Crawl:
+    """Breadth-first from the role's home page; follows redirects like a browser."""
+    result = Crawl(role)
+    seen_patterns: set[str] = set()
+    queue: deque[tuple[str, str]] = deque([(start, "")])
+    while queue and len(result.pages) < MAX_PAGES:
+        url, referrer = queue.popleft()
+        key = pattern_key(url)
+        if key in seen_patterns:
+            continue
+        seen_patterns.add(key)
+        response = client.get(url, follow=True)
+        final = response.request["PATH_INFO"]
+        if response.request.get("QUERY_STRING"):
+            final += "?" + response.request["QUERY_STRING"]
+        content_type = response.get("Content-Type", "")
+        page = Page(url, response.status_code, content_type, referrer=referrer)
+        if content_type.startswith("text/html") and not getattr(response, "streaming", False):
+            page.html = response.content.decode()
+            if response.status_code < 400:
+                for href in links(page.html, final):
+                    if pattern_key(href) not in seen_patterns:
+                        queue.append((href, url))
+        result.pages.append(page)
+    return result
+
+
+def unlabelled_controls(html: str) -> list[str]:
+    """Form controls a screen reader cannot name: no ``<label for>``, no wrapping ``<label>``, no
+    ``aria-label``/``aria-labelledby``/``title``."""
+    tree = lxml.html.fromstring(html)
+    labelled = {label.get("for") for label in tree.xpath("//label[@for]")}
+    missing = []
+    for control in tree.xpath(CONTROLS):
+        if control.get("id") and control.get("id") in labelled:
+            continue
+        if control.xpath("ancestor::label"):
+            continue
+        if any((control.get(a) or "").strip() for a in ("aria-label", "aria-labelledby", "title")):
+            continue
+        missing.append(lxml.html.tostring(control, encoding="unicode")[:160])
+    return missing
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees: no scripts, styles, hidden parts or secondary codes
+    (``<span class="code">`` beside a Chinese label)."""
+    tree = lxml.html.fromstring(html)
+    for node in tree.xpath(
+        "//script | //style | //template | //noscript | //*[@hidden] | //*[@aria-hidden='true']"
+        " | //*[contains(concat(' ', normalize-space(@class), ' '), ' code ')]"
+    ):
+        node.drop_tree()
+    return " ".join(" ".join(tree.itertext()).split())
+
+
+def raw_codes(html: str) -> list[str]:
+    """snake_case words and rule codes a Chinese reader would see. The plan's own article numbers
+    (PRE-4.2.4, target PRE-T1) are citations, like 第4.2.4条, and conventional terms (UTF-8) are
+    not codes."""
+    text = visible_text(html)
+    rule_codes = {c for c in RULE_CODE.findall(text) if not CLAUSE_ID.match(c) and c not in TERMS}
+    return sorted(set(SNAKE.findall(text)) | rule_codes)
