@@ -8,6 +8,7 @@ urlpatterns = [
     path("office/login/", views.LoginView.as_view(), name="login"),
     path("office/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("office/county/<str:code>/", views.county_dashboard, name="county-dashboard"),
+    path("office/mine/", views.my_institution, name="my-institution"),
     path("office/planning/", include("eduplan.planning.urls")),
     path("office/supervision/", include("eduplan.supervision.urls")),
     path("office/tasks/", include("eduplan.tasks.urls")),

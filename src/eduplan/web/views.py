@@ -22,7 +22,7 @@ from eduplan.output import attachment, csv_bytes, xlsx_bytes
 from eduplan.registry.choices import InstitutionKind
 from eduplan.registry.models import Division, Institution
 
-from . import drilldown, edit, findings, pages, worklist
+from . import drilldown, edit, findings, home, pages, worklist
 from .dashboard import dashboard, indicator_breakdown
 from .pagecache import cached_part
 from .results import indicator_records_for, visible_county_codes
@@ -36,7 +36,10 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def office(request: HttpRequest) -> HttpResponse:
-    """City officers land on the city dashboard; county-bound users on their county's."""
+    """Each role's home: principals their own institution (我的幼儿园/我的学校), county-bound users
+    their county's page (to-do list first), city officers the city dashboard."""
+    if home.lands_on_own_institution(request.user):
+        return redirect("my-institution")
     counties = visible_county_codes(request.user)
     if counties is not None and len(counties) == 1:
         return redirect("county-dashboard", code=next(iter(counties)))
@@ -85,6 +88,17 @@ def _work_items(request: HttpRequest) -> dict:
         **worklist.rendered(request.user, today),
         "notice_month": last_month if permissions.may_issue_notices(request.user) else None,
     }
+
+
+@login_required
+def my_institution(request: HttpRequest) -> HttpResponse:
+    """我的幼儿园 / 我的学校: the principal's institution with its findings, orders, annual
+    inspections and data to fill in (:mod:`.home`)."""
+    today = timezone.localdate()
+    homes = [home.institution_home(request.user, inst, today) for inst in home.own_institutions(request.user)]
+    if not homes:
+        raise Http404("您的账号没有绑定学校或幼儿园 / your account is not bound to an institution")
+    return render(request, "web/my_institution.html", {"homes": homes, **_work_items(request)})
 
 
 def _year(request: HttpRequest) -> int | None:
