@@ -111,7 +111,7 @@ def main(outdir: str = "docs/images") -> None:
             page.wait_for_url(base + "/office/")
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / "city-dashboard.png"), full_page=True)
-            tile = page.locator("a.tile").first
+            tile = page.locator(".tile a").first
             county_url = (tile.get_attribute("href") if tile.count() else None) or "/office/"
             page.goto(base + county_url)
             page.wait_for_timeout(1500)

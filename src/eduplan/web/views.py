@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -191,12 +192,17 @@ def findings_list(request: HttpRequest) -> HttpResponse:
     rows = findings.filtered_findings(request.user, params)
     if params.get("format") == "xlsx":
         return _findings_xlsx(rows, "findings.xlsx")
+    page = Paginator(rows, findings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "web/findings.html",
         {
-            "rows": rows[:1000],
+            "rows": findings.with_rectification(request.user, list(page.object_list)),
+            "page": page,
             "count": len(rows),
+            "query": query.urlencode(),
             "params": params,
             "choices": findings.filter_choices(request.user),
         },
