@@ -22,7 +22,7 @@ from django.shortcuts import render
 from eduplan.plans.coverage import implements
 
 from .errors import PlanningInputError
-from .pages import may_use_planning
+from .pages import may_use_planning, plain_error
 
 implements("page", "planning", ["PRE-4.1.1"])
 
@@ -50,6 +50,6 @@ def render_page(
     try:
         context = build()
     except PlanningInputError as exc:
-        context = {"error": str(exc)}
+        context = {"error": plain_error(str(exc))}
     context["tab"] = tab
     return render(request, template, context)
