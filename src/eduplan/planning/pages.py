@@ -77,11 +77,17 @@ FIELD_NAMES: dict[str, str] = {
     "--to": "「预测到」",
     "--kind": "「数据类别」",
 }
-_OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z-]*)(?:\s+(?:N|Y|T|FILE(?:\.\w+)?))?")
+_OPTION = re.compile(
+    r"(?P<command>eduplan(?:\s+[^\s/,;:。，；()]+)+)"  # a whole command to run is kept as it is
+    r"|(?<![\w-])(?P<option>--[a-z][a-z-]*)(?:\s+(?:N|Y|T|FILE(?:\.\w+)?))?"
+)
 
 
 def plain_error(message: str) -> str:
     """A planning error as a page shows it: command-line options (``--p N``) replaced by the name of
-    the form field the planner filled in — a page user has no command line. The cores raise one
-    message for the command and the page; only the page rewrites it."""
-    return _OPTION.sub(lambda m: FIELD_NAMES.get(m.group(1), "参数"), message)
+    the form field the planner filled in — a page user has no command line. A whole command the
+    page offers for a problem too large for it (``eduplan plan site --county …``) is kept. The
+    cores raise one message for the command and the page; only the page rewrites it."""
+    return _OPTION.sub(
+        lambda m: m.group("command") or FIELD_NAMES.get(m.group("option"), "参数"), message
+    )
