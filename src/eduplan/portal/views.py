@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from eduplan.registry.models import Institution
 
-from . import actions, disclosure, fragments, queries
+from . import actions, disclosure, fragments, places, queries
 from .directory import directory, grade_choices, map_points, parse_query, search
 from .forms import ComplaintForm, TrackForm
 from .models import ComplaintCategory
@@ -105,6 +105,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "points_url": reverse("portal:points") + "?" + urlencode(query.as_params(page="")),
             "map_tiles": settings.MAP_TILE_URL,
             "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "map_layers": places.map_layers(),
             "section": "directory",
         },
     )

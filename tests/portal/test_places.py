@@ -1,0 +1,47 @@
+"""Near a place by name: townships, villages and kindergartens as a gazetteer, pinyin included."""
+
+import pytest
+
+from eduplan.portal.places import find_places, map_layers
+from eduplan.registry.choices import DivisionLevel, DivisionType
+from tests.factories import make_division
+from tests.portal.helpers import portal_city
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def city():
+    c = portal_city()
+    # 凤凰街道, next to 玉兴街道 (K1 at 24.3550, 102.5420); 江城镇 (K2) is 20 km away.
+    make_division(
+        "530402002", "凤凰街道", DivisionLevel.TOWNSHIP, c.m.county_a, type=DivisionType.SUBDISTRICT,
+        latitude=24.3415, longitude=102.5450,
+    )
+    make_division(
+        "530403100001", "大营村", DivisionLevel.VILLAGE, c.m.town_b, latitude=24.2900, longitude=102.7400
+    )
+    return c
+
+
+def test_places_by_name_and_pinyin_initials(city):
+    assert find_places("fhjd")[0].name == "凤凰街道"
+    assert find_places("FHJD")[0].name == "凤凰街道"
+    assert find_places("凤凰")[0].kind == "township"
+    assert find_places("大营")[0].name == "大营村"  # a village before a kindergarten of that name
+    assert [p.name for p in find_places("玉兴街道中心幼儿园")] == ["玉兴街道中心幼儿园"]
+    assert find_places("nowhere") == []
+
+
+def test_directory_finds_kindergartens_near_a_township_typed_in_pinyin(client, city):
+    page = client.get("/", {"place": "fhjd", "radius": "3"}).content.decode()
+    assert "按此地点查找" in page and "凤凰街道(乡镇(街道),红塔区)" in page
+    assert "玉兴街道中心幼儿园" in page and "江城镇中心幼儿园" not in page
+    refused = client.get("/", {"place": "nowhere"}).content.decode()
+    assert "没有找到地点「nowhere」" in refused
+
+
+def test_the_map_gets_county_outlines_and_township_points(city):
+    layers = map_layers()
+    assert str(layers["boundaries"]).endswith("portal/boundaries/530400.geojson")
+    assert ["凤凰街道", 24.3415, 102.545] in layers["townships"]
