@@ -45,3 +45,16 @@ def test_the_map_gets_county_outlines_and_township_points(city):
     layers = map_layers()
     assert str(layers["boundaries"]).endswith("portal/boundaries/530400.geojson")
     assert ["凤凰街道", 24.3415, 102.545] in layers["townships"]
+
+
+def test_kindergarten_page_shows_full_address_and_public_telephone(client, city):
+    from django.core.exceptions import ValidationError
+
+    from eduplan.registry import actions
+
+    actions.update_fields(city.m.kg_a, {"telephone": "0877-2021234"}, reason="公开电话")
+    page = client.get(f"/kindergartens/{city.m.kg_a.code}/").content.decode()
+    assert "红塔区玉兴街道 玉兴路1号" in page
+    assert 'href="tel:0877-2021234"' in page
+    with pytest.raises(ValidationError):
+        actions.update_fields(city.m.kg_b, {"telephone": "<script>"})
