@@ -20,15 +20,15 @@ def city():
     for town in (m.town_a, m.town_b):
         for age in range(0, 8):
             for sex in ("M", "F"):
-                actions.set_population(town, year=2024, age_min=age, age_max=age, sex=sex, basis="resident", count=10)
+                actions.set_population(
+                    town, year=2024, age_min=age, age_max=age, sex=sex, basis="resident", count=10
+                )
     create_user_with_role("city", "pw-123456", Role.CITY_OFFICER, division=m.city)
     return m
 
 
 def _column_values(page, indicator):
-    index = page.eval_on_selector(
-        f'#county-grid th[data-indicator="{indicator}"]', "th => th.cellIndex"
-    )
+    index = page.eval_on_selector(f'#county-grid th[data-indicator="{indicator}"]', "th => th.cellIndex")
     return page.eval_on_selector_all(
         "#county-grid tbody tr",
         f"rows => rows.map(r => [r.dataset.division, r.cells[{index}].dataset.sortValue])",

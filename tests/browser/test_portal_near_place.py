@@ -24,8 +24,13 @@ def phone(browser):
 def test_near_a_township_by_pinyin_on_a_phone_with_boundaries(phone, live_server):
     c = portal_city()
     make_division(
-        "530402002", "凤凰街道", DivisionLevel.TOWNSHIP, c.m.county_a, type=DivisionType.SUBDISTRICT,
-        latitude=24.3415, longitude=102.5450,
+        "530402002",
+        "凤凰街道",
+        DivisionLevel.TOWNSHIP,
+        c.m.county_a,
+        type=DivisionType.SUBDISTRICT,
+        latitude=24.3415,
+        longitude=102.5450,
     )
     phone.goto(f"{live_server.url}/")
     phone.click("text=按位置查找")

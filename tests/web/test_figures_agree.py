@@ -50,11 +50,16 @@ def test_the_same_indicator_and_year_agree_everywhere(client, city):
 
     dashboard = client.get(f"/office/?year={YEAR}").content.decode()
     cell = re.search(
-        rf'<tr data-division="{COUNTY}">.*?href="/office/indicators/{IND}/{COUNTY}/{YEAR}/">([^<]+)<', dashboard, re.S
+        rf'<tr data-division="{COUNTY}">.*?href="/office/indicators/{IND}/{COUNTY}/{YEAR}/">([^<]+)<',
+        dashboard,
+        re.S,
     )
     assert cell, "the grid has no cell for the county's enrollment rate"
     assert _number(cell.group(1)) == round(value, 1)
-    ranking = re.search(rf'href="/office/indicators/{IND}/{COUNTY}/{YEAR}/">([^<]+)</a></td><td class="num" data-sort', dashboard)
+    ranking = re.search(
+        rf'href="/office/indicators/{IND}/{COUNTY}/{YEAR}/">([^<]+)</a></td><td class="num" data-sort',
+        dashboard,
+    )
     assert ranking and _number(ranking.group(1)) == round(value, 1)
 
     drill = client.get(f"/office/indicators/{IND}/{COUNTY}/{YEAR}/").content.decode()

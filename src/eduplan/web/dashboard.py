@@ -189,11 +189,7 @@ def county_grid(records: list[dict[str, Any]], year: int | None, order: dict[str
     """Who is behind on what: one row per county, one column per target of the plan (in the order
     of the cards), each cell the county's value, its target and status; counties with the most
     lagging targets first (the page can re-sort by any column)."""
-    rows = [
-        r
-        for r in records
-        if r["level"] == "county" and r["year"] == year and r["target"] is not None
-    ]
+    rows = [r for r in records if r["level"] == "county" and r["year"] == year and r["target"] is not None]
     columns: dict[str, GridColumn] = {}
     by_county: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     names: dict[str, str] = {}
@@ -208,16 +204,16 @@ def county_grid(records: list[dict[str, Any]], year: int | None, order: dict[str
     for code, mine in by_county.items():
         cells = []
         for col in ordered:
-            r = mine.get(col.indicator)
-            status = (r or {}).get("status") or "no_data"
-            value = None if r is None else r["value"]
+            r = mine.get(col.indicator) or {}
+            status = r.get("status") or "no_data"
+            value = r.get("value")
             cells.append(
                 GridCell(
                     indicator=col.indicator,
                     value=value,
-                    target=None if r is None else r["target"],
-                    symbol=COMPARISON_SYMBOLS.get((r or {}).get("comparison") or "", ""),
-                    unit=(r or {}).get("unit") or "",
+                    target=r.get("target"),
+                    symbol=COMPARISON_SYMBOLS.get(r.get("comparison") or "", ""),
+                    unit=r.get("unit") or "",
                     status=status,
                     status_label=STATUS_LABELS.get(status, ""),
                     sort_value="" if value is None else repr(float(value)),

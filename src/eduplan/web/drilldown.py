@@ -103,11 +103,12 @@ def problems_first(rows: list[dict[str, Any]], record: dict[str, Any]) -> list[d
     lower_is_better = record.get("comparison") in ("<=", "<")
     for r in rows:
         r["behind"] = (
-            meets is not None and target is not None and r["value"] is not None and not meets(r["value"], target)
+            meets is not None
+            and target is not None
+            and r["value"] is not None
+            and not meets(r["value"], target)
         )
-    behind = sorted(
-        (r for r in rows if r["behind"]), key=lambda r: r["value"], reverse=lower_is_better
-    )
+    behind = sorted((r for r in rows if r["behind"]), key=lambda r: r["value"], reverse=lower_is_better)
     return behind + [r for r in rows if not r["behind"]]
 
 

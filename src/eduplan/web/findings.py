@@ -44,9 +44,7 @@ def filtered_findings(user: Any, params: dict[str, str]) -> list[dict[str, Any]]
     rows = findings_for(user)
     order = (params.get("order") or "").strip()
     if order:
-        rows = [
-            f for f in with_rectification(user, rows) if (f["order_state"] or NO_ORDER) == order
-        ]
+        rows = [f for f in with_rectification(user, rows) if (f["order_state"] or NO_ORDER) == order]
     for key in FILTERS:
         value = (params.get(key) or "").strip()
         if not value:

@@ -64,9 +64,7 @@ def institution_home(user: User, inst: Institution, today: dt.date) -> Instituti
         f for f in findings_for(user) if f["entity_type"] == "institution" and f["entity_code"] == inst.code
     ]
     mine.sort(key=lambda f: (severity.get(f.get("severity") or "", 9), f["rule"]))
-    orders = list(
-        scope(user, RectificationOrder.objects.filter(institution=inst)).select_related("finding")
-    )
+    orders = list(scope(user, RectificationOrder.objects.filter(institution=inst)).select_related("finding"))
     orders.sort(key=lambda o: (not o.is_open, o.deadline))
     annual = list(scope(user, AnnualInspection.objects.filter(institution=inst)).order_by("-year"))
     kindergarten = inst.kind in PRESCHOOL_KINDS

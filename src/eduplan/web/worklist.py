@@ -63,7 +63,8 @@ def rendered(user: Any, today: dt.date) -> dict[str, Any]:
 
         items = todos(user, today)
         html = render_to_string(
-            "web/_todo_groups.html", {"groups": group_todos(items), "english": (get_language() or "").startswith("en")}
+            "web/_todo_groups.html",
+            {"groups": group_todos(items), "english": (get_language() or "").startswith("en")},
         )
         return {"count": len(items), "html": html}
 

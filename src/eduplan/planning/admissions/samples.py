@@ -12,7 +12,10 @@ from pathlib import Path
 
 #: The files of a run, as the upload form names them, with what each holds (Chinese first).
 FILES: dict[str, tuple[str, str]] = {
-    "candidates.csv": ("考生文件:每名考生一行,含考号、初中学校、成绩、同分排序值、指标到校志愿和平行志愿", "candidates"),
+    "candidates.csv": (
+        "考生文件:每名考生一行,含考号、初中学校、成绩、同分排序值、指标到校志愿和平行志愿",
+        "candidates",
+    ),
     "schools.csv": ("学校文件:每所高中一行,含招生计划数和指标到校比例", "schools"),
     "junior_schools.csv": ("初中学校文件:每所初中一行,含毕业生数和所属区域(可选)", "junior schools"),
     "settings.toml": ("录取设置(可选):批次、指标到校分配等", "settings"),
@@ -33,12 +36,14 @@ def example_zip() -> bytes:
     """The example files and a 说明.txt, zipped."""
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, path in sorted(_example_dir(Path(tmp)).items()):
+        for path in sorted(_example_dir(Path(tmp)).values()):
             zf.write(path, Path(path).name)
         readme = "\n".join(f"{name}: {zh}" for name, (zh, _) in FILES.items())
         zf.writestr(
             "说明.txt",
-            "高中招生录取示例文件(合成数据,非真实考生)。\n上传 candidates.csv、schools.csv 等文件即可试运行。\n\n" + readme + "\n",
+            "高中招生录取示例文件(合成数据,非真实考生)。\n上传 candidates.csv、schools.csv 等文件即可试运行。\n\n"
+            + readme
+            + "\n",
         )
     return buffer.getvalue()
 

@@ -27,7 +27,7 @@ def fig(value: Any, unit: str = "%") -> str:
     except (TypeError, ValueError):
         return str(value)
     if unit in COUNT_UNITS:
-        return str(int(round(x)))
+        return str(round(x))
     return f"{x:.1f}"
 
 
