@@ -2,29 +2,10 @@
 
 import pytest
 
-from eduplan.accounts.actions import create_user_with_role
-from eduplan.registry import actions
-from eduplan.registry.choices import Role
 from tests.browser.conftest import login
-from tests.factories import mini_city
+from tests.web.test_dashboard import city  # noqa: F401  (fixture: county A enrols more than B)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def city():
-    m = mini_city()
-    # County A enrols far more of its children than county B.
-    for kg, n in ((m.kg_a, 20), (m.kg_b, 4)):
-        actions.record_class(kg, school_year=2024, name="中一班", age_group="middle", boys=n, girls=n)
-    for town in (m.town_a, m.town_b):
-        for age in range(0, 8):
-            for sex in ("M", "F"):
-                actions.set_population(
-                    town, year=2024, age_min=age, age_max=age, sex=sex, basis="resident", count=10
-                )
-    create_user_with_role("city", "pw-123456", Role.CITY_OFFICER, division=m.city)
-    return m
 
 
 def _column_values(page, indicator):
@@ -35,8 +16,8 @@ def _column_values(page, indicator):
     )
 
 
-def test_the_grid_sorts_by_a_target_without_reloading(page, live_server, city):
-    login(page, live_server, "city")
+def test_the_grid_sorts_by_a_target_without_reloading(page, live_server, city):  # noqa: F811
+    login(page, live_server, "cityo")
     page.goto(f"{live_server.url}/office/?year=2024")
     grid = page.locator("#county-grid")
     assert "红塔区" in grid.inner_text() and "江川区" in grid.inner_text()

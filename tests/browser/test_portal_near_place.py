@@ -3,9 +3,7 @@ outlines drawn) above the results."""
 
 import pytest
 
-from eduplan.registry.choices import DivisionLevel, DivisionType
-from tests.factories import make_division
-from tests.portal.helpers import portal_city
+from tests.portal.helpers import add_fenghuang, portal_city
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,15 +21,7 @@ def phone(browser):
 
 def test_near_a_township_by_pinyin_on_a_phone_with_boundaries(phone, live_server):
     c = portal_city()
-    make_division(
-        "530402002",
-        "凤凰街道",
-        DivisionLevel.TOWNSHIP,
-        c.m.county_a,
-        type=DivisionType.SUBDISTRICT,
-        latitude=24.3415,
-        longitude=102.5450,
-    )
+    add_fenghuang(c)
     phone.goto(f"{live_server.url}/")
     phone.click("text=按位置查找")
     phone.fill("#place", "fhjd")

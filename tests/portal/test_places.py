@@ -3,9 +3,9 @@
 import pytest
 
 from eduplan.portal.places import find_places, map_layers
-from eduplan.registry.choices import DivisionLevel, DivisionType
+from eduplan.registry.choices import DivisionLevel
 from tests.factories import make_division
-from tests.portal.helpers import portal_city
+from tests.portal.helpers import add_fenghuang, portal_city
 
 pytestmark = pytest.mark.django_db
 
@@ -14,15 +14,7 @@ pytestmark = pytest.mark.django_db
 def city():
     c = portal_city()
     # 凤凰街道, next to 玉兴街道 (K1 at 24.3550, 102.5420); 江城镇 (K2) is 20 km away.
-    make_division(
-        "530402002",
-        "凤凰街道",
-        DivisionLevel.TOWNSHIP,
-        c.m.county_a,
-        type=DivisionType.SUBDISTRICT,
-        latitude=24.3415,
-        longitude=102.5450,
-    )
+    add_fenghuang(c)
     make_division(
         "530403100001", "大营村", DivisionLevel.VILLAGE, c.m.town_b, latitude=24.2900, longitude=102.7400
     )
