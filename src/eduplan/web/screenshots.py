@@ -72,6 +72,8 @@ def _phone_pages(browser: Any, base: str, out: Path) -> None:
     phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
     phone.set_default_timeout(180_000)
     phone.goto(base + "/?place=fhjd&radius=3")
+    phone.locator("#place-found").scroll_into_view_if_needed()
+    phone.evaluate("window.scrollBy(0, document.getElementById('map').getBoundingClientRect().top - 60)")
     phone.wait_for_timeout(2500)
     phone.screenshot(path=str(out / "phone-portal-near.png"), full_page=False)
     _login(phone, base, "county")
@@ -161,9 +163,11 @@ def main(outdir: str = "docs/images") -> None:
             page.goto(base + "/office/?year=")
             grid = page.locator("#county-grid")
             if grid.count():
-                grid.scroll_into_view_if_needed()
+                grid.locator("th[data-indicator] button.sort").first.click()  # sorted by a target
+                box = grid.locator("xpath=..")
+                box.scroll_into_view_if_needed()
                 page.wait_for_timeout(500)
-                grid.screenshot(path=str(out / "county-grid.png"))
+                box.screenshot(path=str(out / "county-grid.png"))
             page.goto(base + "/office/findings/")
             page.screenshot(path=str(out / "findings.png"), full_page=False)
             _phone_pages(browser, base, out)
