@@ -41,3 +41,5 @@ def test_todos_are_grouped_by_kind_with_nearest_due_date_first():
     assert [g.kind for g in groups] == ["order_due", "monthly_report"]
     assert [t.due_on for t in groups[1].items] == sorted(t.due_on for t in groups[1].items)
     assert groups[0].title_zh == "整改督促" and len(groups[1].items) == 5
+    tasks = group_todos([Todo("task_due", "推进计划任务:红塔区 PRE-5.1", "task", day, 0)])
+    assert tasks[0].title_zh == "计划任务"  # the kind's name, not the first item's title

@@ -91,7 +91,11 @@ TODO_KINDS: dict[str, tuple[str, str]] = {
     "order_report": ("报送整改情况", "Rectifications to report"),
     "inspection_open": ("未完成的检查", "Open inspections"),
     "complaint": ("家长投诉", "Parents' complaints"),
+    "task_due": ("计划任务", "Plan tasks due"),
+    "task_escalated": ("市级督办任务", "City-tracked tasks overdue"),
 }
+#: A kind no one has named yet still gets a group, under a neutral title.
+OTHER_KIND = ("其他事项", "Other items")
 
 
 @dataclass
@@ -113,7 +117,7 @@ def group_todos(items: list[Any]) -> list[TodoGroup]:
     groups = []
     for kind, rows in by_kind.items():
         rows.sort(key=lambda t: (t.due_on or dt.date.max, t.title_zh))
-        zh, en = TODO_KINDS.get(kind, (rows[0].title_zh, rows[0].title_en))
+        zh, en = TODO_KINDS.get(kind, OTHER_KIND)
         groups.append(
             TodoGroup(
                 kind=kind,
