@@ -55,3 +55,27 @@ def test_kindergarten_page_shows_full_address_and_public_telephone(client, city)
     assert 'href="tel:0877-2021234"' in page
     with pytest.raises(ValidationError):
         actions.update_fields(city.m.kg_b, {"telephone": "<script>"})
+
+
+def test_gcj02_outlines_are_brought_back_to_wgs84():
+    from eduplan.portal.boundaries import gcj02_to_wgs84, wgs84_to_gcj02
+
+    wgs = (102.5420, 24.3550)  # 玉溪, WGS-84
+    gcj = wgs84_to_gcj02(*wgs)
+    # The GCJ-02 offset in Yunnan is a few hundred metres; the inverse undoes it to the centimetre.
+    assert 0.001 < abs(gcj[0] - wgs[0]) + abs(gcj[1] - wgs[1]) < 0.01
+    back = gcj02_to_wgs84(*gcj)
+    assert abs(back[0] - wgs[0]) < 1e-6 and abs(back[1] - wgs[1]) < 1e-6
+    assert wgs84_to_gcj02(2.35, 48.85) == (2.35, 48.85)  # outside China: unchanged
+
+
+def test_the_shipped_outline_file_holds_the_nine_counties():
+    import json
+
+    from eduplan.portal.boundaries import outline_file
+
+    data = json.loads(outline_file("530400").read_text(encoding="utf-8"))
+    assert len(data["features"]) == 9
+    assert {f["properties"]["name"] for f in data["features"]} >= {"红塔区", "江川区", "澄江市"}
+    lon, lat = data["features"][0]["geometry"]["coordinates"][0][0][0]
+    assert 101 < lon < 104 and 23 < lat < 25.5  # Yuxi, in degrees
