@@ -79,3 +79,23 @@ def test_the_shipped_outline_file_holds_the_nine_counties():
     assert {f["properties"]["name"] for f in data["features"]} >= {"红塔区", "江川区", "澄江市"}
     lon, lat = data["features"][0]["geometry"]["coordinates"][0][0][0]
     assert 101 < lon < 104 and 23 < lat < 25.5  # Yuxi, in degrees
+
+
+def test_the_placeholders_examples_find_what_they_promise(client, city):
+    import re
+
+    from eduplan.portal.directory import directory, parse_query, search
+
+    page = client.get("/").content.decode()
+    place = re.search(r'id="place"[^>]*placeholder="如:([^"]+)"', page)
+    assert place and place.group(1) == "凤凰街道 / fhjd"
+    for example in place.group(1).split(" / "):
+        assert find_places(example)[0].name == "凤凰街道"
+    words = re.search(r'id="q"[^>]*placeholder="如:([^"]+)"', page)
+    assert words
+    name, initials_, township = words.group(1).split(" / ")
+    for example in (name, initials_):
+        query, _ = parse_query({"q": example})
+        assert search(directory(), query).entries(1)[0].name == name
+    query, _ = parse_query({"q": township})
+    assert search(directory(), query).entries(1)[0].township_name == township

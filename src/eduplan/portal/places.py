@@ -5,11 +5,15 @@ longitude. Built from the registry once per data version (shared through the cac
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division, Institution
 from eduplan.web.results import cached
 from eduplan.web.search import initials
+
+if TYPE_CHECKING:
+    from .directory import Directory
 
 #: Kinds of place, in the order a tie is broken (a township before a village of the same name).
 KINDS = {"township": "乡镇(街道)", "village": "村(社区)", "kindergarten": "幼儿园"}
@@ -103,3 +107,19 @@ def map_layers(city_code: str | None = None) -> dict[str, object]:
         "boundaries": static(f"portal/boundaries/{city_code}.geojson") if has_outline else "",
         "townships": towns,
     }
+
+
+def place_example() -> str:
+    """The place field's placeholder, from the registry so that its example always works: the
+    first township by name and its pinyin initials ("凤凰街道 / fhjd")."""
+    towns = sorted((p for p in gazetteer() if p.kind == "township"), key=lambda p: p.name)
+    return f"{towns[0].name} / {towns[0].initials}" if towns else ""
+
+
+def search_example(d: Directory) -> str:
+    """The search field's placeholder, from the directory itself: its first kindergarten's name,
+    pinyin initials and township — each of which finds it."""
+    if not d.entries:
+        return ""
+    e = d.entries[0]
+    return f"{e.name} / {e.initials} / {e.township_name}"

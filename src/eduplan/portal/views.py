@@ -106,6 +106,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "map_tiles": settings.MAP_TILE_URL,
             "map_attribution": settings.MAP_TILE_ATTRIBUTION,
             "map_layers": places.map_layers(),
+            "place_example": places.place_example(),
+            "search_example": places.search_example(d),
             "section": "directory",
         },
     )
