@@ -124,3 +124,20 @@ def complaint_post(client: Client, code: str, **fields: str) -> dict[str, str]:
     }
     data.update(fields)
     return data
+
+
+def add_fenghuang(c: PortalCity) -> Any:
+    """凤凰街道 beside 玉兴街道 (K1 at 24.3550, 102.5420), with coordinates: a place to search near
+    (江城镇's K2 is 20 km away)."""
+    from eduplan.registry.choices import DivisionLevel, DivisionType
+    from tests.factories import make_division
+
+    return make_division(
+        "530402002",
+        "凤凰街道",
+        DivisionLevel.TOWNSHIP,
+        c.m.county_a,
+        type=DivisionType.SUBDISTRICT,
+        latitude=24.3415,
+        longitude=102.5450,
+    )

@@ -60,3 +60,21 @@ def test_name_check_page_explains_the_verdict(client, city):
     assert "国际" in page and "PRE-4.2.4" in page and "需更名" in page
     ok = client.get("/office/name-check/", {"name": "阳光幼儿园"}).content.decode()
     assert "未发现不规范用语" in ok
+
+
+def test_findings_list_is_paginated_with_counts_and_a_rectification_column(client, city, monkeypatch):
+    from eduplan.web import findings
+
+    monkeypatch.setattr(findings, "PAGE_SIZE", 1)
+    client.login(username="cityo", password="pw-123456")
+    first = client.get("/office/findings/").content.decode()
+    from django.contrib.auth import get_user_model
+
+    total = len(findings.findings_for(get_user_model().objects.get(username="cityo")))
+    assert total > 1
+    assert f"第 1/{total} 页" in first and f"共 {total} 条" in first
+    assert "page=2" in first and "整改状态" in first and "未下达整改" in first
+    second = client.get("/office/findings/", {"page": 2}).content.decode()
+    assert f"第 2/{total} 页" in second
+    none = client.get("/office/findings/", {"order": "closed"}).content.decode()
+    assert "共 0 条" in none

@@ -8,6 +8,7 @@ same numbers as table rows, so the page stays useful without JavaScript.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -59,3 +60,32 @@ def float_param(value: Any) -> float | None:
         return float(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+
+
+#: Command-line options a planning error may name, and the form field a page user knows them by.
+FIELD_NAMES: dict[str, str] = {
+    "--p": "「开设幼儿园数」",
+    "--year": "「学年」",
+    "--county": "「县」",
+    "--target": "「全市目标」",
+    "--method": "「分解方法」",
+    "--radius": "「服务半径」",
+    "--keep-existing": "「现有园保留」",
+    "--uncapacitated": "「不限学位」",
+    "--series": "「逐年出生人口」",
+    "--births": "「出生情景」",
+    "--to": "「预测到」",
+    "--kind": "「数据类别」",
+}
+_OPTION = re.compile(
+    r"(?P<command>eduplan(?:\s+[^\s/,;:。，；()]+)+)"  # a whole command to run is kept as it is
+    r"|(?<![\w-])(?P<option>--[a-z][a-z-]*)(?:\s+(?:N|Y|T|FILE(?:\.\w+)?))?"
+)
+
+
+def plain_error(message: str) -> str:
+    """A planning error as a page shows it: command-line options (``--p N``) replaced by the name of
+    the form field the planner filled in — a page user has no command line. A whole command the
+    page offers for a problem too large for it (``eduplan plan site --county …``) is kept. The
+    cores raise one message for the command and the page; only the page rewrites it."""
+    return _OPTION.sub(lambda m: m.group("command") or FIELD_NAMES.get(m.group("option"), "参数"), message)

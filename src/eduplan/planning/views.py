@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .errors import PlanningInputError
-from .pages import may_use_planning
+from .pages import may_use_planning, plain_error
 
 View = Callable[..., HttpResponse]
 
@@ -46,6 +46,6 @@ def render_page(
     try:
         context = build()
     except PlanningInputError as exc:
-        context = {"error": str(exc)}
+        context = {"error": plain_error(str(exc))}
     context["tab"] = tab
     return render(request, template, context)

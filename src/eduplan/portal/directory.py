@@ -290,6 +290,10 @@ class Query:
     near: tuple[float, float] | None = None
     radius_km: float = 5.0
     page: int = 1
+    #: The place typed for "near" (a township, village or kindergarten: see ``portal.places``).
+    place: str = ""
+    #: What ``place`` was taken to be, shown back to the visitor ("凤凰街道(乡镇,红塔区)").
+    place_found: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -314,8 +318,9 @@ class Query:
             "inclusive": "1" if self.inclusive else "",
             "grade": self.grade,
             "seats": "1" if self.seats else "",
-            "lat": f"{self.near[0]:.6f}" if self.near else "",
-            "lon": f"{self.near[1]:.6f}" if self.near else "",
+            "place": self.place,
+            "lat": f"{self.near[0]:.6f}" if self.near and not self.place else "",
+            "lon": f"{self.near[1]:.6f}" if self.near and not self.place else "",
             "radius": f"{self.radius_km:g}" if self.near else "",
             "page": str(self.page) if self.page > 1 else "",
         }
@@ -353,6 +358,23 @@ def parse_query(params: Mapping[str, str]) -> tuple[Query, list[str]]:
             )
         else:
             near = (lat, lon)
+    place = clean_query(params.get("place"), 50)
+    place_found = ""
+    if place and near is None:
+        from .places import find_places
+
+        found = find_places(place, limit=1)
+        if found:
+            near = (found[0].latitude, found[0].longitude)
+            place_found = f"{found[0].name}({found[0].kind_zh},{found[0].county})"
+        else:
+            errors.append(
+                f"没有找到地点「{place}」:请输入乡镇、村或幼儿园的名称或拼音首字母 / no place called "
+                f"'{place}': type the name (or pinyin initials) of a township, village or kindergarten"
+            )
+            place = ""
+    elif near is not None:
+        place = ""  # a point given (the map, "my location") wins over the typed place
     default_radius = float(setting("near_radius_km"))
     radius = default_radius
     if params.get("radius"):
@@ -376,6 +398,8 @@ def parse_query(params: Mapping[str, str]) -> tuple[Query, list[str]]:
         near=near,
         radius_km=radius,
         page=page,
+        place=place,
+        place_found=place_found,
     )
     return query, errors
 

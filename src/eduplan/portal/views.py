@@ -26,7 +26,7 @@ from eduplan.complaints.models import ComplaintCategory
 from eduplan.output import content_disposition
 from eduplan.registry.models import Institution
 
-from . import disclosure, fragments
+from . import disclosure, fragments, places
 from .directory import directory, grade_choices, map_points, parse_query, search
 from .pages import kindergarten_page
 
@@ -76,6 +76,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "points_url": reverse("portal:points") + "?" + urlencode(query.as_params(page="")),
             "map_tiles": settings.MAP_TILE_URL,
             "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "map_layers": places.map_layers(),
+            "place_example": places.place_example(),
+            "search_example": places.search_example(d),
             "section": "directory",
         },
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from eduplan.metrics.cached import indicator_records_for
@@ -57,7 +58,9 @@ def dashboard(user: Any, division: str | None = None, year: int | None = None) -
         )
     cards.sort(key=lambda c: clause_sort_key(c["clause"] or ""))
     level = mine[0]["level"] if mine else "city"
-    rankings = _rankings(records, division, year) if level == "city" else []
+    order = {c["indicator"]: i for i, c in enumerate(cards)}
+    rankings = _rankings(records, division, year, order) if level == "city" else []
+    grid = county_grid(records, year, order) if level == "city" else None
     return {
         "division": division,
         "division_name": mine[0]["division_name"] if mine else "",
@@ -66,7 +69,8 @@ def dashboard(user: Any, division: str | None = None, year: int | None = None) -
         "years": sorted({r["year"] for r in mine}),
         "cards": cards,
         "rankings": rankings,
-        "tiles": _tiles(records, year) if level == "city" else [],
+        "tiles": _tiles(records, year, order) if level == "city" else [],
+        "grid": grid,
         "status_labels": STATUS_LABELS,
         "findings": _findings_pivot(user, division, level),
     }
@@ -79,8 +83,11 @@ def _findings_pivot(user: Any, division: str | None, level: str) -> dict[str, An
     return pivot_by_rule_and_county(rows)
 
 
-def _rankings(records: list[dict[str, Any]], city: str | None, year: int | None) -> list[dict[str, Any]]:
-    """For each indicator with a value per county: counties ranked, best first."""
+def _rankings(
+    records: list[dict[str, Any]], city: str | None, year: int | None, order: dict[str, int]
+) -> list[dict[str, Any]]:
+    """For each indicator with a value per county: counties ranked, best first; the indicators in
+    the order of the city's cards (then by id), so the ranking reads alongside them."""
     by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         if r["level"] == "county" and r["year"] == year and r["value"] is not None:
@@ -98,12 +105,13 @@ def _rankings(records: list[dict[str, Any]], city: str | None, year: int | None)
                 "rows": rows,
             }
         )
-    out.sort(key=lambda x: x["indicator"])
+    out.sort(key=lambda x: (order.get(x["indicator"], len(order)), x["indicator"]))
     return out
 
 
-def _tiles(records: list[dict[str, Any]], year: int | None) -> list[dict[str, Any]]:
-    """One tile per county, coloured by its worst status among county targets (a cartogram)."""
+def _tiles(records: list[dict[str, Any]], year: int | None, order: dict[str, int]) -> list[dict[str, Any]]:
+    """One tile per county with its count of targets by status (drawn as a bar, not one colour for
+    the worst status: nine equally red tiles said nothing) and the lagging targets named."""
     per_county: dict[str, dict[str, Any]] = {}
     for r in records:
         if r["level"] != "county" or r["year"] != year or r["status"] is None:
@@ -112,16 +120,106 @@ def _tiles(records: list[dict[str, Any]], year: int | None) -> list[dict[str, An
             r["division"], {"division": r["division"], "name": r["division_name"], "counts": defaultdict(int)}
         )
         tile["counts"][r["status"]] += 1
+        if r["status"] == "off_track":
+            tile.setdefault("lagging", []).append(r)
     tiles = []
     for tile in per_county.values():
         counts = dict(tile["counts"])
         worst = min(counts, key=lambda s: STATUS_ORDER.get(s, 9)) if counts else "no_data"
         total = sum(counts.values())
+        lagging = sorted(tile.pop("lagging", []), key=lambda r: order.get(r["indicator"], len(order)))
         tiles.append(
-            {**tile, "counts": counts, "status": worst, "on_track": counts.get("on_track", 0), "total": total}
+            {
+                **tile,
+                "counts": counts,
+                "status": worst,
+                "on_track": counts.get("on_track", 0),
+                "total": total,
+                "bar": [
+                    {"status": s, "count": counts[s], "percent": round(100 * counts[s] / total, 1)}
+                    for s in sorted(counts, key=lambda s: STATUS_ORDER.get(s, 9))
+                ],
+                "lagging": [{"indicator": r["indicator"], "name_zh": r["name_zh"]} for r in lagging],
+            }
         )
     tiles.sort(key=lambda t: t["division"])
     return tiles
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One county's figure for one indicator, as the county × indicator grid shows it."""
+
+    indicator: str
+    value: float | None
+    target: float | None
+    symbol: str
+    unit: str
+    status: str
+    status_label: str
+    sort_value: str
+
+
+@dataclass(frozen=True)
+class GridRow:
+    division: str
+    name: str
+    cells: list[GridCell]
+    lagging: int
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    indicator: str
+    name_zh: str
+    name_en: str
+    clause: str
+
+
+@dataclass(frozen=True)
+class CountyGrid:
+    columns: list[GridColumn]
+    rows: list[GridRow]
+
+
+def county_grid(records: list[dict[str, Any]], year: int | None, order: dict[str, int]) -> CountyGrid:
+    """Who is behind on what: one row per county, one column per target of the plan (in the order
+    of the cards), each cell the county's value, its target and status; counties with the most
+    lagging targets first (the page can re-sort by any column)."""
+    rows = [r for r in records if r["level"] == "county" and r["year"] == year and r["target"] is not None]
+    columns: dict[str, GridColumn] = {}
+    by_county: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    names: dict[str, str] = {}
+    for r in rows:
+        columns.setdefault(
+            r["indicator"], GridColumn(r["indicator"], r["name_zh"], r["name_en"], r["clause"] or "")
+        )
+        by_county[r["division"]][r["indicator"]] = r
+        names[r["division"]] = r["division_name"]
+    ordered = sorted(columns.values(), key=lambda c: (order.get(c.indicator, len(order)), c.indicator))
+    out = []
+    for code, mine in by_county.items():
+        cells = []
+        for col in ordered:
+            r = mine.get(col.indicator) or {}
+            status = r.get("status") or "no_data"
+            value = r.get("value")
+            cells.append(
+                GridCell(
+                    indicator=col.indicator,
+                    value=value,
+                    target=r.get("target"),
+                    symbol=COMPARISON_SYMBOLS.get(r.get("comparison") or "", ""),
+                    unit=r.get("unit") or "",
+                    status=status,
+                    status_label=STATUS_LABELS.get(status, ""),
+                    sort_value="" if value is None else repr(float(value)),
+                )
+            )
+        lagging = sum(1 for c in cells if c.status == "off_track")
+        out.append(GridRow(code, names[code], cells, lagging))
+    out.sort(key=lambda row: (-row.lagging, row.division))
+    return CountyGrid(ordered, out)
 
 
 def indicator_breakdown(user: Any, indicator: str, division: str, year: int) -> dict[str, Any] | None:

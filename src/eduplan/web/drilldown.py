@@ -86,6 +86,32 @@ def _num(x: float | None, digits: int = 4) -> float | int | None:
     return int(x) if x.is_integer() else x
 
 
+_MEETS = {
+    ">=": lambda v, t: v >= t,
+    ">": lambda v, t: v > t,
+    "<=": lambda v, t: v <= t,
+    "<": lambda v, t: v < t,
+    "==": lambda v, t: v == t,
+}
+
+
+def problems_first(rows: list[dict[str, Any]], record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows that miss the county's target first (worst first), each marked ``behind``; then the
+    rest in their order. One non-compliant kindergarten must not hide among 65 rows."""
+    meets = _MEETS.get(record.get("comparison") or "")
+    target = record.get("target")
+    lower_is_better = record.get("comparison") in ("<=", "<")
+    for r in rows:
+        r["behind"] = (
+            meets is not None
+            and target is not None
+            and r["value"] is not None
+            and not meets(r["value"], target)
+        )
+    behind = sorted((r for r in rows if r["behind"]), key=lambda r: r["value"], reverse=lower_is_better)
+    return behind + [r for r in rows if not r["behind"]]
+
+
 def is_township(code: str) -> bool:
     return Division.objects.filter(code=code, level=DivisionLevel.TOWNSHIP).exists()
 
@@ -144,6 +170,8 @@ def drilldown(
         if whole
         else []
     )
+    by_institution = problems_first(by_institution, record)
+    by_township = problems_first(by_township, record)
     return {
         "record": record,
         "indicator": indicator_id,

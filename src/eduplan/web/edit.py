@@ -97,6 +97,7 @@ INSTITUTION_FIELDS = (
     "inclusive",
     "inclusive_since",
     "address",
+    "telephone",
     "seats",
     "licence_status",
     "grade",

@@ -13,8 +13,41 @@ from . import labels
 FILTERS = ("rule", "clause", "severity", "division", "entity_code", "kind")
 
 
+#: Findings per page of the list (the whole filtered list goes to the xlsx export).
+PAGE_SIZE = 50
+#: The rectification-status filter's value for findings no order was issued for.
+NO_ORDER = "none"
+
+
+def rectification_states(user: Any) -> dict[tuple[str, str], tuple[str, str, int]]:
+    """(rule, entity code) → (order state, its label, order id) of the latest rectification order
+    the user may see for that finding (an inspector confirms a rule's finding into an order)."""
+    from eduplan.accounts.scoping import scope
+    from eduplan.supervision.models import RectificationOrder
+
+    out: dict[tuple[str, str], tuple[str, str, int]] = {}
+    orders = scope(user, RectificationOrder.objects.select_related("finding")).order_by("issued_at", "pk")
+    for o in orders:
+        out[(o.finding.rule, o.finding.entity_code)] = (o.state, o.get_state_display(), o.pk)
+    return out
+
+
+def with_rectification(user: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each finding with ``order_state``, ``order_label`` and ``order_id`` ("" and None when no
+    order was issued), for the list's rectification-status column and filter."""
+    states = rectification_states(user)
+    out = []
+    for f in rows:
+        state, label, pk = states.get((f["rule"], f["entity_code"]), ("", "", None))
+        out.append({**f, "order_state": state, "order_label": label, "order_id": pk})
+    return out
+
+
 def filtered_findings(user: Any, params: dict[str, str]) -> list[dict[str, Any]]:
     rows = findings_for(user)
+    order = (params.get("order") or "").strip()
+    if order:
+        rows = [f for f in with_rectification(user, rows) if (f["order_state"] or NO_ORDER) == order]
     for key in FILTERS:
         value = (params.get(key) or "").strip()
         if not value:
@@ -38,7 +71,14 @@ def filter_choices(user: Any, *, english: bool = False) -> dict[str, list[tuple[
         "severity": [(s.value, s.label) for s in Severity],
         "division": divisions,
         "kind": list(labels.FINDING_KINDS.items()),
+        "order": order_choices(),
     }
+
+
+def order_choices() -> list[tuple[str, str]]:
+    from eduplan.supervision.models import OrderState
+
+    return [(NO_ORDER, "未下达整改 no order"), *OrderState.choices]
 
 
 def pivot_by_rule_and_county(findings: list[dict[str, Any]]) -> dict[str, Any]:

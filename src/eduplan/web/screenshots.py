@@ -4,6 +4,7 @@ chromium into ``docs/images/`` (python -m eduplan.web.screenshots OUTDIR)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -54,6 +56,40 @@ def _wait(url: str, seconds: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"server at {url} did not answer")
+
+
+def _login(page: Any, base: str, username: str) -> None:
+    page.goto(base + "/office/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(base) + r"/office/(?!login).*"))
+
+
+def _phone_pages(browser: Any, base: str, out: Path) -> None:
+    """The same app on a phone: the portal's map first (near a township typed in pinyin), and an
+    officer's dashboard with the menu folded into a drawer and tables as cards."""
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    phone.set_default_timeout(180_000)
+    phone.goto(base + "/?place=fhjd&radius=3")
+    phone.locator("#place-found").scroll_into_view_if_needed()
+    phone.evaluate("window.scrollBy(0, document.getElementById('map').getBoundingClientRect().top - 60)")
+    phone.wait_for_timeout(2500)
+    phone.screenshot(path=str(out / "phone-portal-near.png"), full_page=False)
+    _login(phone, base, "county")
+    phone.wait_for_timeout(1000)
+    phone.screenshot(path=str(out / "phone-county.png"), full_page=False)
+    phone.goto(base + "/office/findings/")
+    phone.screenshot(path=str(out / "phone-findings.png"), full_page=False)
+    phone.close()
+
+
+def _principal_home(browser: Any, base: str, out: Path) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page.set_default_timeout(180_000)
+    _login(page, base, "principal")
+    page.screenshot(path=str(out / "principal-home.png"), full_page=False)
+    page.close()
 
 
 def main(outdir: str = "docs/images") -> None:
@@ -111,7 +147,7 @@ def main(outdir: str = "docs/images") -> None:
             page.wait_for_url(base + "/office/")
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / "city-dashboard.png"), full_page=True)
-            tile = page.locator("a.tile").first
+            tile = page.locator(".tile a").first
             county_url = (tile.get_attribute("href") if tile.count() else None) or "/office/"
             page.goto(base + county_url)
             page.wait_for_timeout(1500)
@@ -124,6 +160,18 @@ def main(outdir: str = "docs/images") -> None:
                 page.goto(base + url)
                 page.wait_for_timeout(1000)
                 page.screenshot(path=str(out / name), full_page=False)
+            page.goto(base + "/office/?year=")
+            grid = page.locator("#county-grid")
+            if grid.count():
+                grid.locator("th[data-indicator] button.sort").first.click()  # sorted by a target
+                box = grid.locator("xpath=..")
+                box.scroll_into_view_if_needed()
+                page.wait_for_timeout(500)
+                box.screenshot(path=str(out / "county-grid.png"))
+            page.goto(base + "/office/findings/")
+            page.screenshot(path=str(out / "findings.png"), full_page=False)
+            _phone_pages(browser, base, out)
+            _principal_home(browser, base, out)
             browser.close()
     finally:
         server.terminate()

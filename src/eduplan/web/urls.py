@@ -9,6 +9,7 @@ urlpatterns = [
     path("office/password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("office/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("office/county/<str:code>/", views.county_dashboard, name="county-dashboard"),
+    path("office/mine/", views.my_institution, name="my-institution"),
     path("office/planning/", include("eduplan.planning.urls")),
     path("office/supervision/", include("eduplan.supervision.urls")),
     path("office/tasks/", include("eduplan.tasks.urls")),

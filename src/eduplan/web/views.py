@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -25,7 +26,7 @@ from eduplan.output import attachment, csv_bytes, xlsx_bytes
 from eduplan.registry.choices import InstitutionKind
 from eduplan.registry.models import Division, Institution
 
-from . import drilldown, edit, findings, pages, worklist
+from . import drilldown, edit, findings, home, pages, worklist
 from .dashboard import dashboard, indicator_breakdown
 from .pagecache import cached_part
 from .search import search_institutions
@@ -60,7 +61,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def office(request: HttpRequest) -> HttpResponse:
-    """City officers land on the city dashboard; county-bound users on their county's."""
+    """Each role's home: principals their own institution (我的幼儿园/我的学校), county-bound users
+    their county's page (to-do list first), city officers the city dashboard."""
+    if home.lands_on_own_institution(request.user):
+        return redirect("my-institution")
     counties = visible_county_codes(request.user)
     if counties is not None and len(counties) == 1:
         return redirect("county-dashboard", code=next(iter(counties)))
@@ -109,6 +113,17 @@ def _work_items(request: HttpRequest) -> dict:
         **worklist.rendered(request.user, today),
         "notice_month": last_month if permissions.may_issue_notices(request.user) else None,
     }
+
+
+@login_required
+def my_institution(request: HttpRequest) -> HttpResponse:
+    """我的幼儿园 / 我的学校: the principal's institution with its findings, orders, annual
+    inspections and data to fill in (:mod:`.home`)."""
+    today = timezone.localdate()
+    homes = [home.institution_home(request.user, inst, today) for inst in home.own_institutions(request.user)]
+    if not homes:
+        raise Http404("您的账号没有绑定学校或幼儿园 / your account is not bound to an institution")
+    return render(request, "web/my_institution.html", {"homes": homes, **_work_items(request)})
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -214,12 +229,17 @@ def findings_list(request: HttpRequest) -> HttpResponse:
     rows = findings.filtered_findings(request.user, params)
     if params.get("format") == "xlsx":
         return _findings_xlsx(rows, "findings.xlsx")
+    page = Paginator(rows, findings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "web/findings.html",
         {
-            "rows": rows[:1000],
+            "rows": findings.with_rectification(request.user, list(page.object_list)),
+            "page": page,
             "count": len(rows),
+            "query": query.urlencode(),
             "params": params,
             "choices": findings.filter_choices(request.user, english=english()),
         },

@@ -35,12 +35,19 @@ def todos(user: User, today: dt.date) -> list[Todo]:
 
 
 def rendered(user: User, today: dt.date) -> dict[str, Any]:
-    """The to-do list as the dashboard shows it: ``count`` and ready ``html``, cached like
-    :func:`todos` (and per language)."""
+    """The to-do list as the dashboard shows it, grouped by kind with the nearest due dates first
+    (:func:`eduplan.web.home.group_todos`): ``count`` and ready ``html``, cached like :func:`todos`
+    (and per language)."""
 
     def build() -> dict[str, Any]:
+        from .home import group_todos
+
         items = todos(user, today)
-        return {"count": len(items), "html": render_to_string("supervision/_todos.html", {"todos": items})}
+        html = render_to_string(
+            "web/_todo_groups.html",
+            {"groups": group_todos(items), "english": (get_language() or "").startswith("en")},
+        )
+        return {"count": len(items), "html": html}
 
     registry, work = current_versions()
     key = f"todos-html:{user.pk}:{today.isoformat()}:{work}:{get_language()}"

@@ -113,3 +113,31 @@ def admissions_delete(request: HttpRequest, pk: int) -> HttpResponse:
     context = pages.run_context(run)
     context["delete_error"] = error
     return render(request, "planning/admissions_run.html", context, status=status)
+
+
+@city_officer
+@require_GET
+def admissions_example(request: HttpRequest) -> HttpResponse:
+    """The example files (a small synthetic province) as one zip, to try a run or copy from."""
+    from .samples import example_zip
+
+    response = HttpResponse(example_zip(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="admissions-example.zip"'
+    return response
+
+
+@city_officer
+@require_GET
+def admissions_template(request: HttpRequest, name: str) -> HttpResponse:
+    """One file's template: its header row and a few example rows."""
+    from django.http import Http404
+
+    from .samples import template
+
+    data = template(name)
+    if data is None:
+        raise Http404("没有这个模板 / no such template")
+    kind = "text/csv; charset=utf-8" if name.endswith(".csv") else "text/plain; charset=utf-8"
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -12,7 +12,7 @@ from ..allocation.methods import METHODS
 from ..allocation.run import run_allocation
 from ..defaults import defaults, plan_target
 from ..errors import PlanningInputError
-from ..pages import LABELS, float_param, int_param, visible_counties
+from ..pages import LABELS, float_param, int_param, plain_error, visible_counties
 from ..scenarios.store import allocation_year
 
 
@@ -29,7 +29,9 @@ def allocation_page(user: Any, params: Any) -> dict[str, Any]:
     target = float_param(params.get("target"))
     plan_value, plan_source = plan_target()
     context: dict[str, Any] = {
-        "methods": [(name, info.label_zh, info.description) for name, info in METHODS.items()],
+        "methods": [
+            (name, info.label_zh, info.description_zh, info.description) for name, info in METHODS.items()
+        ],
         "method": method,
         "target": target,
         "plan_target": plan_value,
@@ -53,7 +55,7 @@ def allocation_page(user: Any, params: Any) -> dict[str, Any]:
             )
             rows = run.rows()
     except PlanningInputError as exc:
-        context["error"] = str(exc)
+        context["error"] = plain_error(str(exc))
         context.setdefault("year", int_param(params.get("year")))
         return context
     counties = [r for r in rows if r["level"] == DivisionLevel.COUNTY]

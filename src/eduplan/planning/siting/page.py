@@ -22,7 +22,7 @@ from eduplan.accounts.scoping import scope
 
 from ..errors import PlanningInputError
 from ..models import PlanningScenario
-from ..pages import LABELS, float_param, int_param, visible_counties
+from ..pages import LABELS, float_param, int_param, plain_error, visible_counties
 from ..scenarios.store import allocation_year
 from . import MODELS, SitingInputError, SitingSettings
 from .registry import CountySitingRun, page_settings, run_county_siting, siting_defaults
@@ -113,7 +113,7 @@ def siting_page(user: Any, params: Any) -> dict[str, Any]:
             max_pairs=siting_defaults().page_max_pairs,
         )
     except (SitingInputError, PlanningInputError) as exc:
-        context["error"] = str(exc)
+        context["error"] = plain_error(str(exc))
         return context
     context.update(result_context(run, time.perf_counter() - t0))
     return context

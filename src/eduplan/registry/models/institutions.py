@@ -8,6 +8,7 @@ and kind-specific fields are simply empty for the other kinds (checked in ``clea
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -80,6 +81,18 @@ class Institution(models.Model):
         help_text="由所在乡镇推得 derived from the division",
     )
     address = models.CharField("地址 address", max_length=200, blank=True)
+    #: The number parents may call (published on the portal): never a person's mobile by default.
+    telephone = models.CharField(
+        "公开电话 public telephone",
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9+()\- 转]{5,40}$",
+                "电话只能含数字、空格、+、-、括号或“转” / a telephone holds digits, spaces, +, -, brackets",
+            )
+        ],
+    )
     latitude = models.FloatField("纬度 latitude", null=True, blank=True)
     longitude = models.FloatField("经度 longitude", null=True, blank=True)
     ownership = models.CharField("性质 ownership", max_length=20, choices=Ownership.choices)

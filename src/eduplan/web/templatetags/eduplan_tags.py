@@ -9,3 +9,31 @@ register = template.Library()
 def get_item(mapping: Any, key: str) -> Any:
     """``{{ params|get_item:key }}``: a dict value by a variable key."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+#: Units of the plan's indicators that count things (schools, classes, people): shown as integers.
+COUNT_UNITS = frozenset({"所", "个", "人", "count"})
+
+
+@register.filter
+def fig(value: Any, unit: str = "%") -> str:
+    """A figure as a reader wants it: counts (``unit`` ``"count"`` or a counting unit such as 所)
+    as integers, rates and ratios with one decimal — never 96.9231 or 13950.9863 (the records keep
+    four decimals so that engines agree; pages need not show them). ``—`` for no value."""
+    if value is None or value == "":
+        return "—"
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if unit in COUNT_UNITS:
+        return str(round(x))
+    return f"{x:.1f}"
+
+
+@register.filter
+def unit_suffix(unit: str | None) -> str:
+    """The unit as printed after a figure: ``%`` directly, other units after a thin space."""
+    if not unit:
+        return ""
+    return "%" if unit in ("%", "percent") else f" {unit}"

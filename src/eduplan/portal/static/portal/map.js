@@ -12,6 +12,7 @@
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 18 }).addTo(map);
   }
   L.control.scale({ imperial: false }).addTo(map);
+  window.eduplanMap = map; // for map_layers.js (county outlines, townships)
 
   function form() { return document.querySelector("form.filters"); }
   function searchNear(lat, lon) {
