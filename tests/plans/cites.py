@@ -60,7 +60,13 @@ def cites(user: Any, period: dt.date, as_of: dt.date) -> dict[str, Any]:
     pages = {}
     for url in PAGES:
         response = client.get(url)
-        pages[url] = [response.status_code, _clauses(response.content.decode())]
+        text = response.content.decode()
+        # A paged list (the findings, 50 a page) is read to its last page: every row's citation.
+        number = 2
+        while f"page={number}" in text and number < 100:
+            text += client.get(url, {"page": number}).content.decode()
+            number += 1
+        pages[url] = [response.status_code, _clauses(text)]
     return {
         "findings": [list(x) for x in findings],
         "indicators": [list(x) for x in indicators],

@@ -47,8 +47,12 @@ def test_directory_map_popup_shows_the_name_as_text(live_server, page):
     actions.update_fields(city.m.kg_a, {"name": PAYLOAD})
     dialogs = _watch(page)
     page.goto(f"{live_server.url}/?public=1")
-    page.wait_for_function("document.querySelectorAll('#map .leaflet-interactive').length === 2")
-    for marker in page.query_selector_all("#map .leaflet-interactive"):
+    # The kindergartens' markers (the map also draws county outlines); no wait_for_function: its
+    # string evaluation is refused by the page's Content-Security-Policy (no unsafe-eval).
+    page.locator("#map .kg-marker").nth(1).wait_for()
+    markers = page.query_selector_all("#map .kg-marker")
+    assert len(markers) == 2
+    for marker in markers:
         marker.click(force=True)
         page.wait_for_selector(".leaflet-popup-content")
         page.wait_for_timeout(300)

@@ -23,7 +23,7 @@ from django.urls import Resolver404, resolve
 #: The demo's logins, one per role (eduplan.demo.generator.create_demo_users).
 ROLES = ("city", "county", "supervisor", "principal", "viewer")
 DEMO_PASSWORD = "eduplan-demo"
-#: The demo's reference day (eduplan.supervision.demo.DEFAULT_TODAY).
+#: The demo's reference day (eduplan.demo.supervision.DEFAULT_TODAY).
 TODAY = dt.date(2025, 6, 30)
 #: Paths a crawl does not follow: the back office, files, language switch, signing out.
 SKIP = ("/admin/", "/static/", "/media/", "/i18n/", "/office/logout/", "/favicon")
@@ -40,10 +40,10 @@ CONTROLS = "//input[not(@type='hidden') and not(@type='submit') and not(@type='b
 
 def build_demo_world() -> None:
     """The tiny demo with logins, its supervision records and plan-task progress (as ``make demo``)."""
-    from eduplan.supervision.demo import populate
     from eduplan.tasks.demo import demo_tasks
 
     from eduplan.demo import generator
+    from eduplan.demo.supervision import populate
 
     generator.generate("tiny", 1)
     populate(1, today=TODAY, months=3)

@@ -22,10 +22,10 @@ class Severity(models.TextChoices):
     (``supervision.models.Finding.severity`` takes its choices from here, so an automatic finding
     copies over as it is). Ordered: ``high`` is the most urgent."""
 
-    HIGH = "high", "严重 High"
-    MEDIUM = "medium", "较重 Medium"
-    LOW = "low", "一般 Low"
-    INFO = "info", "提示 Info"
+    HIGH = "high", "严重 high"
+    MEDIUM = "medium", "较重 medium"
+    LOW = "low", "一般 low"
+    INFO = "info", "提示 info"
 
     @property
     def rank(self) -> int:

@@ -48,7 +48,7 @@
       // Thousands of markers draw fast on a canvas; a few stay SVG elements (clickable, testable).
       var renderer = data.points.length > 1000 ? L.canvas() : L.svg();
       data.points.forEach(function (p) {
-        var m = L.circleMarker([p[2], p[3]], { renderer: renderer, radius: 5, weight: 1, color: colors[p[4]], fillOpacity: 0.7 });
+        var m = L.circleMarker([p[2], p[3]], { renderer: renderer, radius: 5, weight: 1, color: colors[p[4]], fillOpacity: 0.7, className: "kg-marker" });
         var a = document.createElement("a");
         a.href = "/kindergartens/" + encodeURIComponent(p[0]) + "/";
         a.textContent = p[1];
