@@ -40,7 +40,7 @@ CONTROLS = "//input[not(@type='hidden') and not(@type='submit') and not(@type='b
 
 def build_demo_world() -> None:
     """The tiny demo with logins, its supervision records and plan-task progress (as ``make demo``)."""
-    from eduplan.tasks.demo import demo_tasks
+    from eduplan.demo.tasks import demo_tasks
 
     from eduplan.demo import generator
     from eduplan.demo.supervision import populate
