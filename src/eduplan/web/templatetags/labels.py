@@ -83,3 +83,14 @@ def cite_plan(text: str | None) -> SafeString:
     """A sentence with its plan-file citations shown as secondary codes."""
     escaped = str(conditional_escape(text or ""))
     return mark_safe(_PLAN_CITATION.sub(lambda m: f'<span class="code">({m.group(1)})</span>', escaped))
+
+
+_CODE_TOKEN = re.compile(r"\b(?:R:)?[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b")
+
+
+@register.filter
+def codes_secondary(text: object) -> SafeString:
+    """Free text naming records by code (a checklist line ``R:FEE-FILING 收费…``): each rule code
+    shown as a secondary code beside the Chinese words around it."""
+    escaped = str(conditional_escape(str(text)))
+    return mark_safe(_CODE_TOKEN.sub(lambda m: f'<span class="code">{m.group(0)}</span>', escaped))
