@@ -40,10 +40,9 @@ CONTROLS = "//input[not(@type='hidden') and not(@type='submit') and not(@type='b
 
 def build_demo_world() -> None:
     """The tiny demo with logins, its supervision records and plan-task progress (as ``make demo``)."""
-    from eduplan.demo.tasks import demo_tasks
-
     from eduplan.demo import generator
     from eduplan.demo.supervision import populate
+    from eduplan.demo.tasks import demo_tasks
 
     generator.generate("tiny", 1)
     populate(1, today=TODAY, months=3)
