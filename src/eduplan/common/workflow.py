@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from eduplan.accounts.scoping import profile_of, scope
 from eduplan.plans import standards
-from eduplan.registry.choices import Role
 
 from .saving import save_record
 
@@ -223,6 +222,3 @@ def escalate_overdue(
             )
         )
     return done
-
-
-COUNTY_OR_CITY = (Role.COUNTY_OFFICER, Role.CITY_OFFICER)

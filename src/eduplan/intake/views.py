@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,15 +27,10 @@ from .templates import template_workbook
 from .uploads import refusal, refused_size
 
 
-def may_import(user: Any) -> bool:
-    """Importing writes: viewers and supervisors (read-only roles) never reach the upload."""
-    return permissions.may_import(user)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    if not may_import(request.user):
+    if not permissions.may_import(request.user):  # read-only roles never reach the upload
         raise PermissionDenied("只读账号不能导入数据 / a read-only account cannot import data")
     sweep_stale_batches()
     # Checked before the form reads the body: CSRF may already have parsed it, under the cap.
