@@ -496,6 +496,7 @@ class Rates:
     hs_pay_not_tilted: float = 0.1
     hs_pay_class_teachers_not_above: float = 0.06
     county_eval_by_admission: float = 0.2
+    county_spending_decreased: float = 0.2
     staff_award_during_ethics_bar: float = 0.001
     staff_serious_ethics_unrecorded: float = 0.0005
     hs_publicity_hype: float = 0.1

@@ -329,6 +329,14 @@ KINDS: dict[str, Kind] = {
             "counties",
         ),
         Kind(
+            "county_spending_decreased",
+            "county",
+            "county one of whose education spending figures (general public budget for education or "
+            "a stage's per-pupil funding) falls 1–5% in the budget year COUNTY-SPENDING-TREND judges "
+            "for the latest school year (clean: every figure rises 2–6% a year)",
+            "counties",
+        ),
+        Kind(
             "staff_award_during_ethics_bar",
             "staff",
             "high-school teacher given an award during a two-year ethics bar (no_promotion)",

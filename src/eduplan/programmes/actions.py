@@ -21,6 +21,7 @@ from eduplan.registry.models import Division, Institution
 
 from .models import (
     CountyCertification,
+    CountyEducationSpending,
     DemonstrationArea,
     Designation,
     DesignationKind,
@@ -244,4 +245,20 @@ def certify_county(
         {"certified_on": certified_on, "document": document},
         user=user,
         reason="普及普惠县认定 certification",
+    )
+
+
+# -- county education spending (两个只增不减) ------------------------------------------------------
+
+
+def record_education_spending(
+    county: Division, *, year: int, user: Any = None, reason: str = "", **fields: Any
+) -> CountyEducationSpending:
+    """Create or update a county's education spending of one budget year (from its 决算)."""
+    return _upsert(
+        CountyEducationSpending,
+        {"county": county, "year": year},
+        fields,
+        user=user,
+        reason=reason or "县级教育经费 county education spending",
     )

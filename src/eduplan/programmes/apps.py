@@ -9,6 +9,7 @@ CHECKS = (
     ("register", "programmes.school_groups", "", "programmes.SchoolGroup"),
     ("register", "programmes.subsidies", "", "programmes.SubsidyDisbursement"),
     ("register", "programmes.parent_committees", "", "programmes.ParentCommittee"),
+    ("register", "programmes.education_spending", "", "programmes.CountyEducationSpending"),
     ("report", "notice_incentives"),
 )
 

@@ -18,6 +18,7 @@ from eduplan.registry.choices import DivisionLevel, InstitutionKind
 
 from .models import (
     CountyCertification,
+    CountyEducationSpending,
     DemonstrationArea,
     Designation,
     ParentCommittee,
@@ -246,6 +247,27 @@ CERTIFICATIONS = Kind(
     export_order=("certified_on", "county_code"),
 )
 
+SPENDING = Kind(
+    key="education_spending",
+    label="县级教育经费",
+    model=CountyEducationSpending,
+    order=ORDER,
+    description="县级教育经费决算(两个只增不减) county education spending by year",
+    columns=(
+        _county(CountyEducationSpending),
+        field_column(CountyEducationSpending, "year", min_value=1949, max_value=2100, example=2024),
+        field_column(CountyEducationSpending, "general_budget", example="52000.00"),
+        field_column(CountyEducationSpending, "per_pupil_preschool", example="4100.00"),
+        field_column(CountyEducationSpending, "per_pupil_primary", example="11800.00"),
+        field_column(CountyEducationSpending, "per_pupil_junior", example="15200.00"),
+        field_column(CountyEducationSpending, "per_pupil_high", example="16300.00"),
+        field_column(CountyEducationSpending, "document"),
+    ),
+    natural_key=("county", "year"),
+    link="county_code",
+    export_order=("county_code", "year"),
+)
+
 PROGRAMME_KINDS: dict[str, Kind] = {
     k.key: k
     for k in (
@@ -259,6 +281,7 @@ PROGRAMME_KINDS: dict[str, Kind] = {
         COMMITTEES,
         DUTIES,
         CERTIFICATIONS,
+        SPENDING,
     )
 }
 

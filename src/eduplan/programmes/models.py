@@ -566,3 +566,82 @@ class CountyCertification(models.Model):
     def clean(self) -> None:
         if self.county_id and self.county.level != DivisionLevel.COUNTY:
             raise ValidationError({"county": "应为县级区划 / must be a county"})
+
+
+# -- county education spending (两个只增不减) ------------------------------------------------------
+
+
+class CountyEducationSpending(models.Model):
+    """One county's education spending in one budget year, from its final accounts (决算): the
+    general public budget for education and the per-pupil general public budget funding of each
+    stage. ``COUNTY-SPENDING-TREND`` compares each year with the year before (两个只增不减: neither
+    may decrease). A stage the county does not report is left empty, not zero."""
+
+    county = models.ForeignKey(
+        Division,
+        verbose_name="县(市、区) county",
+        on_delete=models.PROTECT,
+        related_name="education_spending",
+    )
+    year = models.PositiveSmallIntegerField(
+        "预算年度 budget year", validators=[MinValueValidator(1949), MaxValueValidator(2100)]
+    )
+    general_budget = models.DecimalField(
+        "一般公共预算教育经费(万元) general public budget for education (10k yuan)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    per_pupil_preschool = models.DecimalField(
+        "学前生均一般公共预算教育经费(元) per-pupil funding, preschool (yuan)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    per_pupil_primary = models.DecimalField(
+        "小学生均一般公共预算教育经费(元) per-pupil funding, primary (yuan)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    per_pupil_junior = models.DecimalField(
+        "初中生均一般公共预算教育经费(元) per-pupil funding, junior middle (yuan)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    per_pupil_high = models.DecimalField(
+        "普通高中生均一般公共预算教育经费(元) per-pupil funding, general high school (yuan)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    document = models.CharField("决算文号或来源 source document", max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="county")
+
+    class Meta:
+        verbose_name = "县级教育经费 county education spending"
+        verbose_name_plural = "县级教育经费 county education spending"
+        ordering = ["county__code", "year"]
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="prog_spending_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.year}"
+
+    def clean(self) -> None:
+        if self.county_id and self.county.level != DivisionLevel.COUNTY:
+            raise ValidationError({"county": "应为县级区划 / must be a county"})
+
+
+#: The per-pupil stages of :class:`CountyEducationSpending`, in the order reports show them.
+SPENDING_STAGES = ("per_pupil_preschool", "per_pupil_primary", "per_pupil_junior", "per_pupil_high")
