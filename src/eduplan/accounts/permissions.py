@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 CITY: tuple[str, ...] = (Role.CITY_OFFICER,)
 COUNTY: tuple[str, ...] = (Role.COUNTY_OFFICER,)
 OFFICERS: tuple[str, ...] = (Role.COUNTY_OFFICER, Role.CITY_OFFICER)
-#: Who sees teacher ethics records; also the ``Scope.roles`` of those records.
+#: Who sees teacher ethics records (HS-2.4); also the ``Scope.roles`` of those records.
 ETHICS_ROLES: tuple[str, ...] = (Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PRINCIPAL)
 #: Who inspects institutions and verifies rectifications (责任督学, county and city officers).
 INSPECTORS: tuple[str, ...] = (Role.SUPERVISOR, Role.COUNTY_OFFICER, Role.CITY_OFFICER)
@@ -89,9 +89,6 @@ _TABLE = (
     Capability("may_withdraw_incidents", CITY, "撤销重大事件", "withdraw a major incident"),
     Capability("may_handle_complaints", OFFICERS, "办理家长投诉", "handle parents' complaints"),
     Capability("may_certify_counties", CITY, "录入普及普惠县认定", "record county certifications"),
-    Capability(
-        "may_confirm_assumptions", CITY, "确认或设定规划假设", "confirm or set the plan's assumptions"
-    ),
     Capability("may_see_township_sums", DIVISION_ROLES, "查看乡镇汇总", "see township sums of a county"),
 )
 
