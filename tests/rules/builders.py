@@ -245,6 +245,22 @@ def clean_high_school(
     return inst
 
 
+def outside_school(city: City, code: str, kind: str) -> Institution:
+    """A junior middle or vocational school: in the registry for planning, outside both plans."""
+    inst = actions.create_institution(
+        code=code,
+        name=f"{code}学校",
+        division=city.town_a,
+        kind=kind,
+        ownership=Ownership.PUBLIC,
+        sponsor=Sponsor.EDUCATION_DEPT,
+        established_on=dt.date(1980, 9, 1),
+        seats=1000,
+    )
+    city.institutions[code] = inst
+    return inst
+
+
 #: A county's education spending in a budget year of the clean city: the same every year.
 SPENDING = {
     "general_budget": Decimal("50000"),

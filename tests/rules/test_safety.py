@@ -10,7 +10,7 @@ import pytest
 from eduplan.registry import actions
 from eduplan.rules import safety
 
-from .builders import SAFE, clean_high_school, clean_kindergarten, codes, run, violations
+from .builders import SAFE, clean_high_school, clean_kindergarten, codes, outside_school, run, violations
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,16 @@ def test_overdue_hazards_need_a_registered_source(city, monkeypatch):
     assert get_rule("SAFETY-HAZARD-OVERDUE").checkable is False
     found = run(rule_ids=["SAFETY-HAZARD-OVERDUE"])
     assert {(f.entity_code, f.kind) for f in found} == {("530402", "no_data"), ("530423", "no_data")}
+
+
+def test_safety_items_judge_only_the_institutions_the_plans_cover(city):
+    """Junior middle and vocational schools are outside the plans: a missing item there is not a
+    finding, while the same record at a kindergarten is."""
+    for code, kind in (("J-X", "junior_middle"), ("V-X", "vocational")):
+        school = outside_school(city, code, kind)
+        actions.record_safety_check(
+            school, checked_on=dt.date(2025, 1, 10), **(SAFE | {"one_key_alarm": False})
+        )
+    kg = clean_kindergarten(city, "K-X", "甲幼儿园")
+    actions.record_safety_check(kg, checked_on=dt.date(2025, 1, 10), **(SAFE | {"one_key_alarm": False}))
+    assert codes(violations("SAFETY-ITEMS")) == {"K-X"}

@@ -8,7 +8,15 @@ import pytest
 
 from eduplan.registry.models import StaffMember
 
-from .builders import add_staff, clean_high_school, clean_kindergarten, codes, run, violations
+from .builders import (
+    add_staff,
+    clean_high_school,
+    clean_kindergarten,
+    codes,
+    outside_school,
+    run,
+    violations,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +148,19 @@ def test_principals_and_teachers_without_certificates(city):
         ("H-X", "赵校长(园长/校长)"),
     }
     assert all(f.severity == "high" for f in found)
+
+
+def test_certificates_judge_only_the_institutions_the_plans_cover(city):
+    """Junior middle and vocational schools are outside the plans: an uncertified teacher there is
+    not a finding; the same teacher in a general high school is."""
+    hs = clean_high_school(city, "H-X", "甲中学", is_county_high_school=False)
+    for school in (
+        outside_school(city, "J-X", "junior_middle"),
+        outside_school(city, "V-X", "vocational"),
+        hs,
+    ):
+        add_staff(school, "teacher", name=f"{school.code}老师", certificate="")
+    assert codes(violations("STAFF-CERTIFICATES")) == {"H-X"}
 
 
 def test_staff_without_social_insurance(city):

@@ -162,19 +162,21 @@ KINDS: dict[str, Kind] = {
             "safety_item_missing",
             "institution",
             "institution whose latest safety record lacks one or two of the five items",
-            "every institution (each has a safety record per school year)",
+            "kindergartens, attached classes and general high schools ([plan_scope]; each has a "
+            "safety record per school year)",
         ),
         Kind(
             "fee_filed_late",
             "fee",
-            "fee standard filed less than one month (0–25 days) before it takes effect",
-            "current fee standards of preschool institutions",
+            "contracted fee ceiling filed less than one month (0–25 days) before it takes effect",
+            "current contracted fee ceilings (those of inclusive private kindergartens in the demo)",
         ),
         Kind(
             "staff_without_certificate",
             "staff",
             "principal or teacher in post without a certificate",
-            "principals and teachers in post, every institution",
+            "principals and teachers in post in kindergartens, attached classes and general high "
+            "schools ([plan_scope])",
         ),
         Kind(
             "staff_change_filed_late",

@@ -21,7 +21,6 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
-from eduplan.registry.choices import InstitutionKind
 from eduplan.registry.models import SafetyRecord
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, any_of, inst_fields, rule
@@ -74,14 +73,15 @@ def without_record(ctx: RuleContext, kinds: Iterable[str]) -> Any:
     title_zh="人防物防技防不达标(专职保安、封闭管理、一键报警、视频监控联网公安、防冲撞设施)",
     title_en="Safety items missing (guard, closed campus, one-key 110 alarm, video linked to police, "
     "anti-collision barriers)",
-    params=("safety.required_items",),
+    params=("safety.required_items", "plan_scope.institution_kinds"),
 )
 def safety_items(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """The plan requires every kindergarten to have all five items (puts schools under the
-    same campus-safety regime), judged on each institution's latest record. An institution without
-    any safety record is reported as not checkable (no data)."""
+    """Every kindergarten, attached class and general high school has all five items, judged on
+    its latest record: flags each item missing there, passes a record with all five. Junior middle
+    and vocational schools are outside the plans (``[plan_scope]``) and not judged. An institution
+    in scope without any safety record is reported as not checkable (no data)."""
     items = required_items(ctx)
-    kinds = [k.value for k in InstitutionKind]
+    kinds = list(ctx.param("plan_scope.institution_kinds"))
     missing = any_of(Q(**{item: False}) for item in items)
     rows = latest_records(ctx, kinds).filter(missing).values(*inst_fields(), "checked_on", *items)
     for row in rows:

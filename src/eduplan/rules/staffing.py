@@ -357,7 +357,8 @@ def cooks(ctx: RuleContext) -> Iterator[RuleFinding]:
 CERTIFICATE_GROUPS = {
     "kindergarten": (InstitutionKind.KINDERGARTEN,),
     "attached": (InstitutionKind.ATTACHED_CLASS,),
-    "school": (InstitutionKind.HIGH_SCHOOL, InstitutionKind.VOCATIONAL, InstitutionKind.JUNIOR_MIDDLE),
+    # General high schools only: junior middle and vocational schools are outside the plans.
+    "school": (InstitutionKind.HIGH_SCHOOL,),
 }
 
 
@@ -381,7 +382,10 @@ CERTIFICATE_GROUPS = {
 def certificates(ctx: RuleContext) -> Iterator[RuleFinding]:
     """The plan names "principals and teachers without required qualifications" for rectification
     and the county assessment requires 100% certified; schools' teachers need a teacher's
-    qualification likewise (教师资格制度). One finding per person in post."""
+    qualification likewise (教师资格制度). Flags each principal or teacher in post in a
+    kindergarten, attached class or general high school without an accepted certificate; passes one
+    with it. Junior middle and vocational schools are outside the plans and not judged. One finding
+    per person in post."""
     posts = {
         "principal": list(ctx.param("certificates.principal_roles")),
         "teacher": list(ctx.param("certificates.teacher_roles")),
