@@ -22,6 +22,7 @@ from eduplan.registry.models import Division, Institution
 from .models import (
     CountyCertification,
     CountyEducationSpending,
+    TeachingPointStandard,
     DemonstrationArea,
     Designation,
     DesignationKind,
@@ -261,4 +262,18 @@ def record_education_spending(
         fields,
         user=user,
         reason=reason or "县级教育经费 county education spending",
+    )
+
+
+def set_teaching_point_standard(
+    county: Division, *, effective_on: dt.date, user: Any = None, reason: str = "", **fields: Any
+) -> TeachingPointStandard:
+    """Record the county's own 办园点 standard in force from ``effective_on`` (a new date is a new
+    version; the earlier one stays for the days before it)."""
+    return _upsert(
+        TeachingPointStandard,
+        {"county": county, "effective_on": effective_on},
+        fields,
+        user=user,
+        reason=reason or "县级办园点标准 county teaching-point standard",
     )

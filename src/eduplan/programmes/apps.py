@@ -10,6 +10,7 @@ CHECKS = (
     ("register", "programmes.subsidies", "", "programmes.SubsidyDisbursement"),
     ("register", "programmes.parent_committees", "", "programmes.ParentCommittee"),
     ("register", "programmes.education_spending", "", "programmes.CountyEducationSpending"),
+    ("register", "programmes.teaching_point_standards", "", "programmes.TeachingPointStandard"),
     ("report", "notice_incentives"),
 )
 

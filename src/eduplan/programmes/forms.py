@@ -27,6 +27,7 @@ from .models import (
     SPENDING_STAGES,
     CountyCertification,
     CountyEducationSpending,
+    TeachingPointStandard,
     DemonstrationArea,
     Designation,
     ParentCommittee,
@@ -394,6 +395,40 @@ class SpendingForm(EntryForm):
         )
 
 
+class TeachingPointStandardForm(EntryForm):
+    """A county's own 办园点 standard, dated: a new date is a new version."""
+
+    key_fields = ("county", "effective_on")
+
+    class Meta:
+        model = TeachingPointStandard
+        fields = [
+            "county",
+            "effective_on",
+            "min_seats",
+            "min_classes",
+            "min_teachers_per_class",
+            "min_certified_share",
+            "safety_items",
+            "document",
+        ]
+
+    def choices(self, name: str) -> QuerySet:
+        return _divisions(self.user, (DivisionLevel.COUNTY,))
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        fields = self.values("min_seats", "min_classes", "min_teachers_per_class", "min_certified_share")
+        return actions.set_teaching_point_standard(
+            d["county"],
+            effective_on=d["effective_on"],
+            safety_items=d["safety_items"] or "",
+            document=d["document"] or "",
+            user=user,
+            **fields,
+        )
+
+
 #: register key (``kinds.Kind.key``) → its entry form
 FORMS: dict[str, type[EntryForm]] = {
     "hs_projects": ProjectForm,
@@ -407,6 +442,7 @@ FORMS: dict[str, type[EntryForm]] = {
     "volunteer_duties": DutyForm,
     "certifications": CertificationForm,
     "education_spending": SpendingForm,
+    "teaching_point_standards": TeachingPointStandardForm,
 }
 
 OUT_OF_SCOPE = _("无权为该学校或区划录入 / you may not record data for that institution or division")

@@ -19,6 +19,7 @@ from eduplan.registry.choices import DivisionLevel, InstitutionKind
 from .models import (
     CountyCertification,
     CountyEducationSpending,
+    TeachingPointStandard,
     DemonstrationArea,
     Designation,
     ParentCommittee,
@@ -268,6 +269,27 @@ SPENDING = Kind(
     export_order=("county_code", "year"),
 )
 
+TEACHING_POINT_STANDARDS = Kind(
+    key="teaching_point_standards",
+    label="县级办园点标准",
+    model=TeachingPointStandard,
+    order=ORDER,
+    description="县(市、区)制定的办园点标准(无证园分类治理) a county's own teaching-point standard",
+    columns=(
+        _county(TeachingPointStandard),
+        field_column(TeachingPointStandard, "effective_on", example=_D(2023, 3, 1)),
+        field_column(TeachingPointStandard, "min_seats", example=15),
+        field_column(TeachingPointStandard, "min_classes", example=1),
+        field_column(TeachingPointStandard, "min_teachers_per_class", example="2"),
+        field_column(TeachingPointStandard, "min_certified_share", example="0.5"),
+        field_column(TeachingPointStandard, "safety_items", example="closed_management,one_key_alarm"),
+        field_column(TeachingPointStandard, "document"),
+    ),
+    natural_key=("county", "effective_on"),
+    link="county_code",
+    export_order=("county_code", "effective_on"),
+)
+
 PROGRAMME_KINDS: dict[str, Kind] = {
     k.key: k
     for k in (
@@ -282,6 +304,7 @@ PROGRAMME_KINDS: dict[str, Kind] = {
         DUTIES,
         CERTIFICATIONS,
         SPENDING,
+        TEACHING_POINT_STANDARDS,
     )
 }
 
