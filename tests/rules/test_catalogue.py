@@ -189,3 +189,11 @@ def test_every_rule_is_documented():
     doc = (TESTS.parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     missing = [r for r in catalogue() if f"`{r}`" not in doc]
     assert not missing, f"docs/rules.md does not list {missing}"
+
+
+def test_no_rule_is_permanently_not_checkable():
+    """Every rule reads data the platform holds: none is declared not checkable, and none says
+    "not checkable" from a hook nobody provides (the supervision app provides overdue hazards)."""
+    for rule in catalogue().values():
+        assert rule.available is not False, rule.id
+        assert rule.checkable, rule.id

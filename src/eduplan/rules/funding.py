@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from eduplan.registry.choices import InstitutionKind, Ownership
 
@@ -108,7 +109,7 @@ def spending_trend(ctx: RuleContext) -> Iterator[RuleFinding]:
 
     year = spending_year(ctx)
     rows = ctx.records(CountyEducationSpending).filter(year__in=(year - 1, year))
-    by_county: dict[str, dict[int, dict[str, object]]] = {}
+    by_county: dict[str, dict[int, dict[str, Any]]] = {}
     for row in rows.values("county__code", "year", *(f for f, _, _ in SPENDING_FIGURES)):
         by_county.setdefault(row["county__code"], {})[row["year"]] = row
     for county in ctx.counties():

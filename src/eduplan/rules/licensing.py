@@ -34,7 +34,13 @@ from .safety import item_labels, latest_records
 
 LEVELS = ("kindergarten", "teaching_point")
 #: The safety items measured for the criteria: every item of a safety record.
-SAFETY_ITEMS = ("full_time_guard", "closed_management", "one_key_alarm", "video_linked_police", "anti_collision")
+SAFETY_ITEMS = (
+    "full_time_guard",
+    "closed_management",
+    "one_key_alarm",
+    "video_linked_police",
+    "anti_collision",
+)
 OUTCOMES = {
     "license": (
         "符合幼儿园标准:整改后颁发办园许可证",

@@ -70,4 +70,7 @@ EXPORT_COLUMNS = (
     "measured",
     "required",
     "standard",
+    "remedy_zh",
+    "remedy_en",
+    "due",
 )
