@@ -22,7 +22,6 @@ from eduplan.registry.models import Division, Institution
 from .models import (
     CountyCertification,
     CountyEducationSpending,
-    TeachingPointStandard,
     DemonstrationArea,
     Designation,
     DesignationKind,
@@ -32,6 +31,7 @@ from .models import (
     StandardisationProject,
     SubsidyDisbursement,
     SubsidyStandard,
+    TeachingPointStandard,
     VolunteerDuty,
 )
 

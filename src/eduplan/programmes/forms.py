@@ -27,7 +27,6 @@ from .models import (
     SPENDING_STAGES,
     CountyCertification,
     CountyEducationSpending,
-    TeachingPointStandard,
     DemonstrationArea,
     Designation,
     ParentCommittee,
@@ -36,6 +35,7 @@ from .models import (
     StandardisationProject,
     SubsidyDisbursement,
     SubsidyStandard,
+    TeachingPointStandard,
     VolunteerDuty,
 )
 

@@ -19,7 +19,6 @@ from eduplan.registry.choices import DivisionLevel, InstitutionKind
 from .models import (
     CountyCertification,
     CountyEducationSpending,
-    TeachingPointStandard,
     DemonstrationArea,
     Designation,
     ParentCommittee,
@@ -28,6 +27,7 @@ from .models import (
     StandardisationProject,
     SubsidyDisbursement,
     SubsidyStandard,
+    TeachingPointStandard,
     VolunteerDuty,
 )
 

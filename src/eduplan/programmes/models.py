@@ -663,7 +663,10 @@ class TeachingPointStandard(models.Model):
     standard the county has set, never against an invented default."""
 
     county = models.ForeignKey(
-        Division, verbose_name="县(市、区) county", on_delete=models.PROTECT, related_name="teaching_point_standards"
+        Division,
+        verbose_name="县(市、区) county",
+        on_delete=models.PROTECT,
+        related_name="teaching_point_standards",
     )
     effective_on = models.DateField("施行日期 in force from")
     min_seats = models.PositiveIntegerField("最少学位 minimum seats")
