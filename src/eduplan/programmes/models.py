@@ -571,6 +571,18 @@ class CountyCertification(models.Model):
 # -- county education spending (两个只增不减) ------------------------------------------------------
 
 
+def _per_pupil(label: str) -> models.DecimalField:
+    """A stage's per-pupil funding in yuan: empty when the county does not report the stage."""
+    return models.DecimalField(
+        label,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+
 class CountyEducationSpending(models.Model):
     """One county's education spending in one budget year, from its final accounts (决算): the
     general public budget for education and the per-pupil general public budget funding of each
@@ -592,37 +604,11 @@ class CountyEducationSpending(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    per_pupil_preschool = models.DecimalField(
-        "学前生均一般公共预算教育经费(元) per-pupil funding, preschool (yuan)",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    per_pupil_primary = models.DecimalField(
-        "小学生均一般公共预算教育经费(元) per-pupil funding, primary (yuan)",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    per_pupil_junior = models.DecimalField(
-        "初中生均一般公共预算教育经费(元) per-pupil funding, junior middle (yuan)",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    per_pupil_high = models.DecimalField(
-        "普通高中生均一般公共预算教育经费(元) per-pupil funding, general high school (yuan)",
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
+    per_pupil_preschool = _per_pupil("学前生均一般公共预算教育经费(元) per-pupil funding, preschool (yuan)")
+    per_pupil_primary = _per_pupil("小学生均一般公共预算教育经费(元) per-pupil funding, primary (yuan)")
+    per_pupil_junior = _per_pupil("初中生均一般公共预算教育经费(元) per-pupil funding, junior middle (yuan)")
+    per_pupil_high = _per_pupil(
+        "普通高中生均一般公共预算教育经费(元) per-pupil funding, general high school (yuan)"
     )
     document = models.CharField("决算文号或来源 source document", max_length=100, blank=True)
 
