@@ -77,6 +77,7 @@ KINDS: dict[str, tuple[str, Key, Callable[[RuleFinding], bool], bool]] = {
     "staff_without_certificate": ("STAFF-CERTIFICATES", staff, everything, False),
     "staff_change_filed_late": ("STAFF-CHANGE-FILING", staff, everything, True),
     "staff_no_social_insurance": ("KG-SOCIAL-INSURANCE", staff, everything, False),
+    "staff_no_housing_fund": ("KG-HOUSING-FUND", staff, everything, False),
     "hs_not_on_network": ("HS-NETWORK", institution, everything, False),
     "hs_county_no_trustee": ("HS-TRUSTEESHIP", institution, everything, False),
     "hs_new_build_over_3000": ("HS-NEW-SCHOOL-SIZE", institution, everything, False),

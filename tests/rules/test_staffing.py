@@ -181,3 +181,23 @@ def test_county_teacher_child_ratio(city):
     assert [(f.entity_type, f.entity_code, f.details) for f in found] == [
         ("county", "530423", {"children": 216, "teachers": 12})
     ]
+
+
+def test_staff_without_the_housing_fund(city):
+    """Flags a kindergarten staff member in post without the housing fund; passes one with it, one
+    who has left, and school staff (outside the preschool duty)."""
+    kg = clean_kindergarten(city, "K-X", "甲幼儿园")
+    add_staff(kg, "nursery", name="钱阿姨", housing_fund=False)
+    add_staff(
+        kg,
+        "teacher",
+        name="孙老师",
+        certificate="kg_teacher",
+        housing_fund=False,
+        end_date=dt.date(2024, 12, 31),
+    )
+    hs = clean_high_school(city, "H-X", "甲中学", is_county_high_school=False)
+    add_staff(hs, "teacher", name="李老师", certificate="secondary_teacher", housing_fund=False)
+    found = violations("KG-HOUSING-FUND")
+    assert [(f.entity_code, f.subject) for f in found] == [("K-X", "钱阿姨(保育员)")]
+    assert found[0].remedy_zh and "公积金" in found[0].remedy_zh

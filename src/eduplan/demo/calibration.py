@@ -474,6 +474,7 @@ class Rates:
     staff_without_certificate: float = 0.01
     staff_change_filed_late: float = 0.08
     staff_no_social_insurance: float = 0.01
+    staff_no_housing_fund: float = 0.01
     hs_not_on_network: float = 0.06
     hs_funding_below_standard: float = 0.06
     hs_county_no_trustee: float = 0.1

@@ -1431,6 +1431,9 @@ class CountyBuilder:
         for inst, person in self.pick("staff_no_social_insurance", in_kg):
             person.social_insurance = False
             manifest.add("staff_no_social_insurance", f"{inst.code}/{person.name}", inst.code)
+        for inst, person in self.pick("staff_no_housing_fund", in_kg):
+            person.housing_fund = False
+            manifest.add("staff_no_housing_fund", f"{inst.code}/{person.name}", inst.code)
         rows = [
             (
                 inst.row.pk,

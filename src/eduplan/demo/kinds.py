@@ -192,6 +192,12 @@ KINDS: dict[str, Kind] = {
             "staff in post in kindergartens",
         ),
         Kind(
+            "staff_no_housing_fund",
+            "staff",
+            "kindergarten staff member in post without the housing fund",
+            "staff in post in kindergartens",
+        ),
+        Kind(
             "hs_not_on_network",
             "institution",
             "general high school not on the education network",

@@ -467,6 +467,22 @@ class RegisterFiller:
         if last and not self.certified and self.passed_over is not None:
             certify(self.passed_over)
         self.spending(rng)
+        # The county's own 办园点 standard, set when the plan began (KG-UNLICENSED closes only
+        # under it); every county of the demo has one.
+        self.bulk(
+            [
+                pm.TeachingPointStandard(
+                    county=county,
+                    effective_on=dt.date(self.years[0], 3, 1),
+                    min_seats=int(rng.choice([15, 20, 30])),
+                    min_classes=1,
+                    min_teachers_per_class=Decimal("2"),
+                    min_certified_share=Decimal("0.5"),
+                    safety_items="closed_management,one_key_alarm,video_linked_police",
+                    document=f"{county.name}办园点设置标准(演示)",
+                )
+            ]
+        )
 
     def spending(self, rng: np.random.Generator) -> None:
         """The county's education spending (两个只增不减) for each budget year from the first
@@ -760,6 +776,7 @@ def _part_models(part: str) -> list[Any]:
             pm.ParentCommittee,
             pm.CountyCertification,
             pm.CountyEducationSpending,
+            pm.TeachingPointStandard,
         ]
     from eduplan.workforce import models as wm
 
