@@ -1,7 +1,8 @@
 """The import pipelines' kind sets, registered by the apps at start-up (``AppConfig.ready``).
 
 Each app that imports Excel through ``intake.importer`` registers its set once (the registry
-workbook here, the programme registers in ``programmes``); an import asks for its set by name.
+workbook here, the programme registers in ``programmes``, the workforce registers in
+``workforce``); an import asks for its set by name.
 Nothing is added to or removed from a set while imports run, so imports need no lock. Asking
 for a set nobody registered fails loudly: an app is missing from ``INSTALLED_APPS`` or its
 ``ready`` did not run.

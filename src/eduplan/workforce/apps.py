@@ -18,6 +18,12 @@ class WorkforceConfig(AppConfig):
     verbose_name = "教师队伍 Workforce"
 
     def ready(self) -> None:
+        from eduplan.intake.kindsets import register
+
+        from .registers import WORKFORCE_KINDS
+
+        register(WORKFORCE_KINDS)  # the workforce registers' kinds in the one import pipeline
+
         from eduplan.plans.checks import register_all
 
         register_all(CHECKS)
