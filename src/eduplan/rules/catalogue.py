@@ -14,14 +14,15 @@ turns those rows into findings, so the whole catalogue runs in seconds at city s
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import operator
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import ModuleType
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, Max, Model, OuterRef, Q, QuerySet
 
 from eduplan.plans import checks, standards
@@ -30,24 +31,9 @@ from eduplan.plans.checks import clauses_for
 
 from .findings import EntityType, FindingKind, RuleFinding, Severity
 
-#: The modules holding the rule families, imported (and so registered) on first use.
-RULE_MODULES = (
-    "naming",
-    "classes",
-    "staffing",
-    "safety",
-    "filing",
-    "licensing",
-    "network",
-    "funding",
-    "tasks",
-    "programmes",
-    "workforce",
-    "returns_only",
-)
-
 _CATALOGUE: dict[str, Rule] = {}
-_LOADED = False
+#: The rule family modules registered by ``RulesConfig.ready`` (``register_families``).
+_FAMILIES: dict[str, ModuleType] = {}
 
 
 class RuleInputError(ValueError):
@@ -201,14 +187,29 @@ def rule(
     return register
 
 
+def register_families(modules: Iterable[ModuleType]) -> None:
+    """Register the rule family modules, in catalogue order (``RulesConfig.ready`` names each one;
+    importing a module registered its rules)."""
+    for module in modules:
+        _FAMILIES[module.__name__] = module
+
+
 def catalogue() -> dict[str, Rule]:
-    """Every registered rule, in catalogue order (by family, then as written)."""
-    global _LOADED
-    if not _LOADED:
-        for name in RULE_MODULES:
-            importlib.import_module(f"{__package__}.{name}")
-        _LOADED = True
-    return dict(_CATALOGUE)
+    """Every registered rule, in catalogue order (by family, then as written). Asked before the
+    families are registered (the rules app is not installed or not ready), it fails loudly
+    instead of answering with a partial catalogue."""
+    if not _FAMILIES:
+        raise ImproperlyConfigured(
+            "the rule families are not registered: eduplan.rules must be in INSTALLED_APPS "
+            "(RulesConfig.ready registers them)"
+        )
+    unregistered = sorted({r.func.__module__ for r in _CATALOGUE.values()} - set(_FAMILIES))
+    if unregistered:
+        raise ImproperlyConfigured(
+            f"rules declared in modules not listed in RulesConfig.ready: {', '.join(unregistered)}"
+        )
+    family = {name: i for i, name in enumerate(_FAMILIES)}
+    return dict(sorted(_CATALOGUE.items(), key=lambda item: family[item[1].func.__module__]))
 
 
 def get_rule(rule_id: str) -> Rule:
