@@ -17,10 +17,10 @@ import datetime as dt
 import operator
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from types import ModuleType
 from dataclasses import dataclass, field, replace
 from functools import reduce
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, Max, Model, OuterRef, Q, QuerySet
@@ -30,6 +30,19 @@ from eduplan.plans.assumptions import PENDING_EN, PENDING_ZH, pending_for
 from eduplan.plans.checks import clauses_for
 
 from .findings import EntityType, FindingKind, RuleFinding, Severity
+
+if TYPE_CHECKING:
+    from eduplan.registry.models import Institution, InstitutionYear, SchoolClass, StaffMember
+
+M = TypeVar("M", bound=Model)
+
+
+class CountyRow(TypedDict):
+    """A county the rules judge (``RuleContext.counties``)."""
+
+    pk: int
+    code: str
+    name: str
 
 _CATALOGUE: dict[str, Rule] = {}
 #: The rule family modules registered by ``RulesConfig.ready`` (``register_families``).
@@ -292,7 +305,7 @@ class RuleContext:
         return self.cache[key]
 
     # querysets, all scoped and restricted to the area
-    def scoped(self, queryset: QuerySet) -> QuerySet:
+    def scoped(self, queryset: QuerySet[M]) -> QuerySet[M]:
         """``queryset`` as the user may see it (``accounts.scoping.scope``), within the area."""
         from eduplan.accounts.scoping import model_scope, scope
 
@@ -305,12 +318,12 @@ class RuleContext:
             queryset = queryset.filter(**{lookup: self.county})
         return queryset
 
-    def institutions(self) -> QuerySet:
+    def institutions(self) -> QuerySet[Institution]:
         from eduplan.registry.models import Institution
 
         return self.scoped(Institution.objects.all())
 
-    def open_institutions(self) -> QuerySet:
+    def open_institutions(self) -> QuerySet[Institution]:
         """Institutions operating on ``as_of`` (established, not closed)."""
         return (
             self.institutions()
@@ -318,31 +331,31 @@ class RuleContext:
             .filter(Q(established_on__isnull=True) | Q(established_on__lte=self.as_of))
         )
 
-    def classes(self) -> QuerySet:
+    def classes(self) -> QuerySet[SchoolClass]:
         from eduplan.registry.models import SchoolClass
 
         return self.scoped(SchoolClass.objects.filter(school_year=self.year))
 
-    def staff(self) -> QuerySet:
+    def staff(self) -> QuerySet[StaffMember]:
         """Staff members in post on ``as_of``."""
         from eduplan.registry.models import StaffMember
 
         return self.scoped(StaffMember.objects.active_on(self.as_of))
 
-    def all_staff(self) -> QuerySet:
+    def all_staff(self) -> QuerySet[StaffMember]:
         from eduplan.registry.models import StaffMember
 
         return self.scoped(StaffMember.objects.all())
 
-    def years(self) -> QuerySet:
+    def years(self) -> QuerySet[InstitutionYear]:
         from eduplan.registry.models import InstitutionYear
 
         return self.scoped(InstitutionYear.objects.filter(school_year=self.year))
 
-    def records(self, model: type[Model]) -> QuerySet:
+    def records(self, model: type[M]) -> QuerySet[M]:
         return self.scoped(model._default_manager.all())
 
-    def counties(self) -> list[dict[str, Any]]:
+    def counties(self) -> list[CountyRow]:
         """Counties (code, name, pk) existing on ``as_of`` that hold institutions, and whose every
         institution the user sees.
 
@@ -353,9 +366,9 @@ class RuleContext:
         """
         from eduplan.registry.models import Division, Institution
 
-        def compute() -> list[dict[str, Any]]:
+        def compute() -> list[CountyRow]:
             holding = Institution.objects.filter(county_id=OuterRef("pk"))
-            rows = list(
+            rows: list[CountyRow] = list(
                 self.scoped(Division.objects.counties().valid_on(self.as_of))
                 .filter(Exists(holding))
                 .values("pk", "code", "name")
