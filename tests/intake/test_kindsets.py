@@ -36,3 +36,13 @@ def test_an_unregistered_set_fails_loudly_and_a_name_cannot_be_taken_twice():
     assert register(KindSet("registry", intake_kinds.KINDS.values())) is kind_set("registry")
     with pytest.raises(RuntimeError, match="already registered"):
         register(KindSet("registry", list(PROGRAMME_KINDS.values())))
+
+
+def test_the_workforce_registers_are_a_kind_set_of_the_one_pipeline():
+    from eduplan.workforce.registers import REGISTERS
+
+    workforce = kind_set("workforce")
+    assert list(workforce.kinds) == list(REGISTERS)
+    # every register is written by its app's actions through a write hook, none by the upsert
+    assert all(k.hook is not None for k in workforce.values())
+    assert set(REGISTERS).isdisjoint(intake_kinds.KINDS)

@@ -144,3 +144,47 @@ def test_cli_refuses_ethics_exports_to_roles_that_may_not_see_them(tmp_path):
             w.users["viewer_city"].username,
         )
     assert "restricted" in str(exc.value)
+
+
+TRAINING_HEADERS = ["机构代码", "姓名", "身份证号", "培训层级", "培训项目", "学时", "开始日期", "结束日期"]
+
+
+def test_a_bad_cell_and_an_unknown_person_are_both_listed_and_nothing_is_written(tmp_path):
+    from eduplan.intake.models import BatchStatus, ImportBatch
+
+    w = world()
+    number = make_number("530402", dt.date(1979, 5, 4), 79)
+    staff(w.m.hs_a, "赵老师", number=number)
+    stranger = make_number("530402", dt.date(1990, 1, 1), 998)
+    path = workbook(
+        tmp_path / "t.xlsx",
+        TRAINING_HEADERS,
+        [
+            ["H1", "赵老师", number, "县级", "县级轮训", -3, "2025-08-01", "2025-08-02"],
+            ["H1", "无此人", stranger, "国家级", "国培", 24, "2025-07-01", "2025-07-05"],
+            ["H1", "赵老师", number, "国家级", "国培计划", 24, "2025-07-01", "2025-07-05"],
+        ],
+    )
+    out = registers.import_file("training", path)
+    assert [(p.row, p.column) for p in out.problems] == [(2, "hours"), (3, "identity_number")]
+    assert (out.rows, out.written) == (3, 0) and TrainingRecord.objects.count() == 0
+    # the import is recorded like every import of the one pipeline
+    batch = ImportBatch.objects.latest("started_at")
+    assert batch.status == BatchStatus.REJECTED and batch.kinds == ["training"]
+
+
+def test_a_dry_run_counts_what_it_would_write_and_writes_nothing(tmp_path):
+    w = world()
+    number = make_number("530402", dt.date(1979, 5, 4), 80)
+    staff(w.m.hs_a, "钱老师", number=number)
+    path = workbook(
+        tmp_path / "t.xlsx",
+        TRAINING_HEADERS,
+        [["H1", "钱老师", number, "国家级", "国培计划", 24, "2025-07-01", "2025-07-05"]],
+    )
+    out = StringIO()
+    call_command("workforce", "import", "training", str(path), "--dry-run", stdout=out)
+    assert "would import 1/1 (training)" in out.getvalue()
+    assert TrainingRecord.objects.count() == 0
+    call_command("workforce", "import", "training", str(path), stdout=out)
+    assert "imported 1/1 (training)" in out.getvalue() and TrainingRecord.objects.count() == 1

@@ -1,10 +1,17 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from .models import Profile
 
+if TYPE_CHECKING:  # the admin's generic parameters exist only for the type checker
+    _ProfileAdmin = admin.ModelAdmin[Profile]
+else:
+    _ProfileAdmin = admin.ModelAdmin
+
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(_ProfileAdmin):
     list_display = ("user", "role", "division", "institution")
     list_filter = ("role",)
     raw_id_fields = ("division", "institution")

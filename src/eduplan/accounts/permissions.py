@@ -226,7 +226,7 @@ def bound_county(user: User | None) -> Division | None:
     profile = profile_of(user)
     if profile is None or profile.role not in (Role.COUNTY_OFFICER, Role.VIEWER) or sees_whole_city(user):
         return None
-    return profile.division  # type: ignore[no-any-return]
+    return profile.division
 
 
 def sees_county_findings(user: User | None) -> bool:

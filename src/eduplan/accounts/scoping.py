@@ -16,7 +16,7 @@ A county officer never sees another county's rows, whatever page, API call, expo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     User: TypeAlias = AbstractBaseUser | AnonymousUser
 else:
     User = Any
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def profile_of(user: Any):
     return getattr(user, "profile", None)
 
 
-def scope(user: Any, queryset: QuerySet, *, write: bool = False) -> QuerySet:
+def scope(user: Any, queryset: QuerySet[M], *, write: bool = False) -> QuerySet[M]:
     """Restrict ``queryset`` to what ``user`` may see (or, with ``write=True``, change)."""
     if user is not None and getattr(user, "is_superuser", False) and user.is_active:
         return queryset

@@ -16,6 +16,10 @@ The steps, for a file (``import_file``) or for rows sent to the API (``import_ro
    100,000-row classes workbook takes seconds, not hours. A crash or a kill inside the transaction
    leaves the database as it was.
 
+A kind with a write hook (``Kind.hook``: the workforce registers) is read and parsed like every
+other; its rows are resolved and written by its app's actions in step 5 instead, and the rows
+they refuse are problems like any other (the whole import is rolled back).
+
 Rows equal to what the registry holds are not written at all, so re-importing a file changes
 nothing and leaves no history. Each import is recorded as an :class:`ImportBatch`.
 """
@@ -179,6 +183,7 @@ class Importer:
         self.divisions: dict[str, Division] = {}
         self.institutions: dict[str, Institution] = {}
         self.plans: dict[str, list[Planned]] = {}
+        self.hooked: list[ParsedSheet] = []  # sheets of kinds written by their app's hook
 
     # references ----------------------------------------------------------------------------
 
@@ -279,6 +284,9 @@ class Importer:
 
     def plan(self, ps: ParsedSheet) -> None:
         kind = ps.kind
+        if kind.hook is not None:
+            self.hooked.append(ps)  # its app resolves and checks its rows as it writes them
+            return
         model = kind.model
         rows = [r for r in ps.rows if not r.bad]
         if kind is DIVISIONS:
@@ -554,6 +562,7 @@ class Importer:
                 self._bulk(kind, creates, updates, history_user, reason, progress)
             else:
                 self._one_by_one(kind, creates + updates, reason, progress)
+        counts.update(self.write_hooked())
         if any(c["created"] or c["updated"] for c in counts.values()):
             bump_version()  # derived results cached under the registry's data version go stale
         deferred = [p for plans in self.plans.values() for p in plans if p.deferred]
@@ -564,6 +573,27 @@ class Importer:
                     setattr(p.obj, name, target)
             fields = sorted({n for p in deferred for n in p.deferred})
             self._bulk_update(Institution, [p.obj for p in deferred], fields, history_user, reason)
+        return counts
+
+    def write_hooked(self) -> dict[str, dict[str, int]]:
+        """The hooked kinds' rows, through their apps' actions (which bump the data version)."""
+        counts: dict[str, dict[str, int]] = {}
+        for ps in self.hooked:
+            assert ps.kind.hook is not None
+            written = ps.kind.hook.write(ps, self.user, self.problems)
+            counts[ps.kind.key] = {"created": written, "updated": 0, "unchanged": 0}
+        return counts
+
+    def rehearse_hooked(self) -> dict[str, dict[str, int]]:
+        """``write_hooked`` in a transaction that is rolled back: what a dry run reports, and
+        the hooked rows' own refusals when other rows already failed."""
+        counts: dict[str, dict[str, int]] = {}
+        try:
+            with transaction.atomic():
+                counts = self.write_hooked()
+                raise _Rehearsed
+        except _Rehearsed:
+            pass
         return counts
 
     def _prepare_institutions(self, plans: list[Planned]) -> None:
@@ -638,6 +668,14 @@ class Importer:
             )
         else:
             model._default_manager.bulk_update(objs, fields, batch_size=500)
+
+
+class _Rehearsed(Exception):
+    """Rolls back a rehearsal of the hooked kinds' writes."""
+
+
+class _Refused(Exception):
+    """Rolls back an import whose hooked kinds refused rows while writing."""
 
 
 @contextmanager
@@ -937,11 +975,17 @@ def _run(
                     progress(f"已检查 checked {ps.kind.label} {ps.kind.key}", len(ps.rows), len(ps.rows))
         if problems or dry_run:
             counts = _planned_counts(importer)
+            if importer.hooked:
+                counts.update(importer.rehearse_hooked())
             return _finish(batch, problems, counts, dry_run, book, parsed)
         with transaction.atomic():
             counts = importer.write(batch, progress)
+            if problems:  # a hooked kind refused rows while writing them
+                raise _Refused
             if batch is not None:
                 _close(batch, BatchStatus.SUCCEEDED, problems, counts, parsed)
+    except _Refused:
+        return _finish(batch, problems, {}, dry_run, book, parsed)
     except Exception as exc:
         # A refusal the checks above should have caught, a database failure or a defect: the
         # transaction is rolled back either way, and the batch says the import failed.

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
 
@@ -44,6 +44,9 @@ from eduplan.registry.models import (
     SchoolClass,
     StaffMember,
 )
+
+if TYPE_CHECKING:
+    from .validate import ParsedSheet, Problem
 
 
 class ColumnType(StrEnum):
@@ -262,6 +265,20 @@ def field_column(model: type[models.Model], name: str, key: str | None = None, *
     return Column(**kw)
 
 
+class WriteHook(Protocol):
+    """A kind that is not written by the importer's own upsert but through its app's actions (the
+    workforce registers: a row names a staff member by identity number, a scheme spans rows).
+
+    The importer reads and parses the sheet as for every kind; ``write`` then resolves and writes
+    its good rows (``row.bad`` ones are skipped) inside the import's transaction, appending a
+    problem naming sheet, row and column for each row it refuses, and returns how many rows it
+    wrote. The importer rolls everything back when any problem was found, and runs ``write`` in a
+    rolled-back transaction for a dry run or when other rows failed, so a hook's refusals are
+    listed with every other problem."""
+
+    def write(self, ps: ParsedSheet, user: Any, problems: list[Problem]) -> int: ...
+
+
 @dataclass(frozen=True, eq=False)
 class Kind:
     """One kind of registry data, as a sheet.
@@ -286,6 +303,7 @@ class Kind:
     export_order: tuple[str, ...] = ()  # column keys to sort exports by (natural key appended)
     year_column: str = ""  # the column API and export filters use for a year
     bulk: bool = True  # bulk_create/bulk_update; False: row by row through registry actions
+    hook: WriteHook | None = None  # written by its app's actions instead of the importer's upsert
 
     @property
     def sheet(self) -> str:

@@ -1,7 +1,8 @@
 """The import pipelines' kind sets, registered by the apps at start-up (``AppConfig.ready``).
 
 Each app that imports Excel through ``intake.importer`` registers its set once (the registry
-workbook here, the programme registers in ``programmes``); an import asks for its set by name.
+workbook here, the programme registers in ``programmes``, the workforce registers in
+``workforce``); an import asks for its set by name.
 Nothing is added to or removed from a set while imports run, so imports need no lock. Asking
 for a set nobody registered fails loudly: an app is missing from ``INSTALLED_APPS`` or its
 ``ready`` did not run.
@@ -9,9 +10,12 @@ for a set nobody registered fails loudly: an app is missing from ``INSTALLED_APP
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .kinds import KindSet
 
 _SETS: dict[str, KindSet] = {}
+_LATER: dict[str, Callable[[], KindSet]] = {}
 
 
 def register(chosen: KindSet) -> KindSet:
@@ -26,12 +30,24 @@ def register(chosen: KindSet) -> KindSet:
     return chosen
 
 
+def register_later(name: str, build: Callable[[], KindSet]) -> None:
+    """Register the set ``build`` returns, built on first use: for an app whose kinds live with
+    their write hooks and so with the importer and openpyxl, which a light command (``eduplan
+    --help``) should not load at start-up."""
+    _LATER[name] = build
+
+
 def kind_set(name: str) -> KindSet:
     """The kind set registered as ``name``."""
+    if name not in _SETS and name in _LATER:
+        built = _LATER[name]()
+        if built.name != name:
+            raise RuntimeError(f"kind set {name!r} was built as {built.name!r}")
+        register(built)
     try:
         return _SETS[name]
     except KeyError:
         raise LookupError(
-            f"no kind set {name!r} is registered (registered: {', '.join(_SETS) or 'none'}); "
+            f"no kind set {name!r} is registered (registered: {', '.join([*_SETS, *_LATER]) or 'none'}); "
             "its app must register it in AppConfig.ready"
         ) from None

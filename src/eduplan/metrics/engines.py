@@ -147,7 +147,7 @@ def _code_version() -> str:
     return h.hexdigest()
 
 
-def _disk_path(full: tuple) -> Path | None:
+def _disk_path(full: tuple[Any, ...]) -> Path | None:
     directory = sql_cache_dir()
     if directory is None:
         return None
@@ -155,7 +155,7 @@ def _disk_path(full: tuple) -> Path | None:
     return directory / f"{digest}.json"
 
 
-def _disk_get(full: tuple) -> tuple[str, Any] | None:
+def _disk_get(full: tuple[Any, ...]) -> tuple[str, Any] | None:
     path = _disk_path(full)
     try:
         if path is None or not path.exists():
@@ -166,7 +166,7 @@ def _disk_get(full: tuple) -> tuple[str, Any] | None:
         return None
 
 
-def _disk_put(full: tuple, expr: ir.Table, backend: Any) -> tuple[str, Any]:
+def _disk_put(full: tuple[Any, ...], expr: ir.Table, backend: Any) -> tuple[str, Any]:
     sql, schema = str(backend.compile(expr)), expr.schema()
     path = _disk_path(full)
     if path is not None:
@@ -210,7 +210,7 @@ def canonical(table: ir.Table, name: str, *, dates_as_keys: bool = True) -> ir.T
     return table.select(**cols)
 
 
-_SQL_CACHE: dict[tuple, tuple[str, Any]] = {}
+_SQL_CACHE: dict[tuple[Any, ...], tuple[str, Any]] = {}
 
 
 @dataclass
@@ -246,11 +246,11 @@ class Engine:
     def tables(self) -> dict[str, ir.Table]:
         return {name: self.table(name) for name in TABLES}
 
-    def fingerprint(self) -> tuple:
+    def fingerprint(self) -> tuple[Any, ...]:
         """What compiled SQL depends on besides the expression: the engine and the raw column types."""
         return (self.name, tuple((n, tuple(map(str, self.raw(n).schema().types))) for n in TABLES))
 
-    def compile(self, key: tuple, build: Callable[[], ir.Table]) -> tuple[str, ir.Schema]:
+    def compile(self, key: tuple[Any, ...], build: Callable[[], ir.Table]) -> tuple[str, ir.Schema]:
         """SQL and schema of the expression ``build()`` names by ``key`` (hashable: the expression's
         name and parameters), compiled once per engine layout: kept for the process and on disk
         (:func:`sql_cache_dir`), so a command's first run is as fast as its second."""
@@ -259,7 +259,7 @@ class Engine:
             _SQL_CACHE[full] = _disk_get(full) or _disk_put(full, build(), self.backend)
         return _SQL_CACHE[full]
 
-    def _fetch(self, sql: str) -> list[tuple]:
+    def _fetch(self, sql: str) -> list[tuple[Any, ...]]:
         con = self.backend.con
         if self.name == "postgres":
             with con.cursor() as cur:
@@ -275,7 +275,7 @@ class Engine:
         else:
             con.execute(sql)
 
-    def query(self, key: tuple, build: Callable[[], ir.Table]) -> pd.DataFrame:
+    def query(self, key: tuple[Any, ...], build: Callable[[], ir.Table]) -> pd.DataFrame:
         """Run the expression ``build()`` (built only when its SQL is not cached yet)."""
         return self._frame(*self.compile(key, build))
 
@@ -291,7 +291,7 @@ class Engine:
         return df
 
     def materialize(
-        self, name: str, key: tuple, build: Callable[[], ir.Table], index: tuple[str, ...] = ()
+        self, name: str, key: tuple[Any, ...], build: Callable[[], ir.Table], index: tuple[str, ...] = ()
     ) -> None:
         """Compute ``build()`` once into a temporary table of this connection, read back with
         :meth:`temp_table` and dropped by :meth:`release`."""

@@ -11,6 +11,7 @@ it evaluated at least one entity on the current data without a "no data" answer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from eduplan.plans import checks
 from eduplan.plans.loader import Plan, load_plan
@@ -25,9 +26,9 @@ class Report:
     """The coverage of one plan: rows per clause, unknown check ids, checks no clause uses."""
 
     plan: Plan
-    rows: list[dict] = field(default_factory=list)
-    unknown: list[dict] = field(default_factory=list)
-    unused: list[dict] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    unknown: list[dict[str, Any]] = field(default_factory=list)
+    unused: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def uncovered(self) -> list[str]:
@@ -40,7 +41,7 @@ def coverage(plan: Plan | None = None, *, live: bool = False) -> Report:
     known = {c.key for c in checks.registered()}
     known |= {f"indicator:{i.id}" for i in plan.indicators}
     liveness = live_checks(plan) if live else {}
-    by_clause: dict[str, list[dict]] = {c.id: [] for c in plan.clauses}
+    by_clause: dict[str, list[dict[str, Any]]] = {c.id: [] for c in plan.clauses}
     report = Report(plan=plan)
     used: set[str] = set()
     for check_id, clauses in plan.check_map.items():
@@ -52,7 +53,7 @@ def coverage(plan: Plan | None = None, *, live: bool = False) -> Report:
         if kind in NOT_CARRYING:
             continue
         for clause in clauses:
-            entry: dict = {"kind": kind, "id": ident}
+            entry: dict[str, Any] = {"kind": kind, "id": ident}
             if live:
                 entry["live"] = liveness.get(check_id)
             by_clause[clause].append(entry)

@@ -24,7 +24,7 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
 
 
-def _label(entry: dict) -> str:
+def _label(entry: dict[str, Any]) -> str:
     text = f"{entry['kind']}:{entry['id']}"
     if entry.get("live") is False:
         text += " (未运行 not live)"

@@ -3,6 +3,8 @@ city's own) and the explanation behind a status or finding (the "依据" links).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +15,7 @@ from eduplan.plans.explain import ExplainError, explain
 from eduplan.plans.loader import load_plan
 
 
-def _is_city(user) -> bool:  # type: ignore[no-untyped-def]
+def _is_city(user: Any) -> bool:
     from eduplan.accounts import permissions
 
     return permissions.has(user, "may_confirm_assumptions")

@@ -5,6 +5,8 @@ staff user bound to a county sees and changes only that county, as everywhere el
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -25,6 +27,11 @@ from .models import (
     SchoolClass,
     StaffMember,
 )
+
+if TYPE_CHECKING:  # the admin's generic parameters exist only for the type checker
+    _ClassInline = admin.TabularInline[SchoolClass, Institution]
+else:
+    _ClassInline = admin.TabularInline
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
@@ -69,7 +76,7 @@ class BirthsAdmin(ScopedAdmin):
     raw_id_fields = ("division",)
 
 
-class ClassInline(admin.TabularInline):
+class ClassInline(_ClassInline):
     model = SchoolClass
     extra = 0
     fields = ("school_year", "name", "age_group", "is_new_intake", "boys", "girls", "age_3", "age_4", "age_5")

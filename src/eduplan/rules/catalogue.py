@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib
 import operator
 import time
 import tomllib
@@ -23,8 +22,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, Max, Model, OuterRef, Q, QuerySet
 
 from eduplan.plans import checks, standards
@@ -33,24 +34,20 @@ from eduplan.plans.checks import clauses_for
 
 from .findings import EntityType, FindingKind, RuleFinding, Severity
 
-#: The modules holding the rule families, imported (and so registered) on first use.
-RULE_MODULES = (
-    "naming",
-    "classes",
-    "staffing",
-    "safety",
-    "filing",
-    "licensing",
-    "network",
-    "funding",
-    "tasks",
-    "programmes",
-    "workforce",
-    "returns_only",
-)
+if TYPE_CHECKING:
+    from eduplan.registry.models import Institution, InstitutionYear, SchoolClass, StaffMember
+
+M = TypeVar("M", bound=Model)
+
+
+class CountyRow(TypedDict):
+    """A county the rules judge (``RuleContext.counties``)."""
+
+    pk: int
+    code: str
+    name: str
 
 _CATALOGUE: dict[str, Rule] = {}
-_LOADED = False
 REMEDIES = Path(__file__).resolve().parent / "data" / "remedies.toml"
 
 
@@ -59,6 +56,10 @@ def remedies() -> dict[str, dict[str, str]]:
     """Rule id → ``{"zh", "en"}``: what record or value clears a finding of that rule."""
     with REMEDIES.open("rb") as fh:
         return tomllib.load(fh)
+
+
+#: The rule family modules registered by ``RulesConfig.ready`` (``register_families``).
+_FAMILIES: dict[str, ModuleType] = {}
 
 
 class RuleInputError(ValueError):
@@ -220,14 +221,29 @@ def rule(
     return register
 
 
+def register_families(modules: Iterable[ModuleType]) -> None:
+    """Register the rule family modules, in catalogue order (``RulesConfig.ready`` names each one;
+    importing a module registered its rules)."""
+    for module in modules:
+        _FAMILIES[module.__name__] = module
+
+
 def catalogue() -> dict[str, Rule]:
-    """Every registered rule, in catalogue order (by family, then as written)."""
-    global _LOADED
-    if not _LOADED:
-        for name in RULE_MODULES:
-            importlib.import_module(f"{__package__}.{name}")
-        _LOADED = True
-    return dict(_CATALOGUE)
+    """Every registered rule, in catalogue order (by family, then as written). Asked before the
+    families are registered (the rules app is not installed or not ready), it fails loudly
+    instead of answering with a partial catalogue."""
+    if not _FAMILIES:
+        raise ImproperlyConfigured(
+            "the rule families are not registered: eduplan.rules must be in INSTALLED_APPS "
+            "(RulesConfig.ready registers them)"
+        )
+    unregistered = sorted({r.func.__module__ for r in _CATALOGUE.values()} - set(_FAMILIES))
+    if unregistered:
+        raise ImproperlyConfigured(
+            f"rules declared in modules not listed in RulesConfig.ready: {', '.join(unregistered)}"
+        )
+    family = {name: i for i, name in enumerate(_FAMILIES)}
+    return dict(sorted(_CATALOGUE.items(), key=lambda item: family[item[1].func.__module__]))
 
 
 def get_rule(rule_id: str) -> Rule:
@@ -310,7 +326,7 @@ class RuleContext:
         return self.cache[key]
 
     # querysets, all scoped and restricted to the area
-    def scoped(self, queryset: QuerySet) -> QuerySet:
+    def scoped(self, queryset: QuerySet[M]) -> QuerySet[M]:
         """``queryset`` as the user may see it (``accounts.scoping.scope``), within the area."""
         from eduplan.accounts.scoping import model_scope, scope
 
@@ -323,12 +339,12 @@ class RuleContext:
             queryset = queryset.filter(**{lookup: self.county})
         return queryset
 
-    def institutions(self) -> QuerySet:
+    def institutions(self) -> QuerySet[Institution]:
         from eduplan.registry.models import Institution
 
         return self.scoped(Institution.objects.all())
 
-    def open_institutions(self) -> QuerySet:
+    def open_institutions(self) -> QuerySet[Institution]:
         """Institutions operating on ``as_of`` (established, not closed)."""
         return (
             self.institutions()
@@ -336,31 +352,31 @@ class RuleContext:
             .filter(Q(established_on__isnull=True) | Q(established_on__lte=self.as_of))
         )
 
-    def classes(self) -> QuerySet:
+    def classes(self) -> QuerySet[SchoolClass]:
         from eduplan.registry.models import SchoolClass
 
         return self.scoped(SchoolClass.objects.filter(school_year=self.year))
 
-    def staff(self) -> QuerySet:
+    def staff(self) -> QuerySet[StaffMember]:
         """Staff members in post on ``as_of``."""
         from eduplan.registry.models import StaffMember
 
         return self.scoped(StaffMember.objects.active_on(self.as_of))
 
-    def all_staff(self) -> QuerySet:
+    def all_staff(self) -> QuerySet[StaffMember]:
         from eduplan.registry.models import StaffMember
 
         return self.scoped(StaffMember.objects.all())
 
-    def years(self) -> QuerySet:
+    def years(self) -> QuerySet[InstitutionYear]:
         from eduplan.registry.models import InstitutionYear
 
         return self.scoped(InstitutionYear.objects.filter(school_year=self.year))
 
-    def records(self, model: type[Model]) -> QuerySet:
+    def records(self, model: type[M]) -> QuerySet[M]:
         return self.scoped(model._default_manager.all())
 
-    def counties(self) -> list[dict[str, Any]]:
+    def counties(self) -> list[CountyRow]:
         """Counties (code, name, pk) existing on ``as_of`` that hold institutions, and whose every
         institution the user sees.
 
@@ -371,9 +387,9 @@ class RuleContext:
         """
         from eduplan.registry.models import Division, Institution
 
-        def compute() -> list[dict[str, Any]]:
+        def compute() -> list[CountyRow]:
             holding = Institution.objects.filter(county_id=OuterRef("pk"))
-            rows = list(
+            rows: list[CountyRow] = list(
                 self.scoped(Division.objects.counties().valid_on(self.as_of))
                 .filter(Exists(holding))
                 .values("pk", "code", "name")

@@ -4,7 +4,9 @@ kindergartens and parent committees. docs/programmes.md lists them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -14,7 +16,7 @@ from .catalogue import RuleContext, inst_fields, rule
 from .findings import FindingKind, RuleFinding, Severity
 
 
-def _in_force(prefix: str, start: str, end: str, day) -> Q:  # type: ignore[no-untyped-def]
+def _in_force(prefix: str, start: str, end: str, day: dt.date) -> Q:
     return Q(**{f"{prefix}{start}__lte": day}) & (
         Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gt": day})
     )
@@ -122,11 +124,11 @@ def group_without_members(ctx: RuleContext) -> Iterator[RuleFinding]:
         )
 
 
-def _subsidies(ctx: RuleContext) -> list:
+def _subsidies(ctx: RuleContext) -> list[tuple[Any, Any]]:
     from eduplan.programmes.models import SubsidyDisbursement
     from eduplan.programmes.queries import subsidy_status
 
-    def compute() -> list:
+    def compute() -> list[tuple[Any, Any]]:
         qs = ctx.scoped(SubsidyDisbursement.objects.filter(school_year=ctx.year)).select_related(
             "institution__county"
         )
@@ -135,7 +137,7 @@ def _subsidies(ctx: RuleContext) -> list:
     return ctx.cached("programme_subsidies", compute)
 
 
-def _inst_row(d) -> dict:  # type: ignore[no-untyped-def]
+def _inst_row(d: Any) -> dict[str, str]:
     i = d.institution
     return {"code": i.code, "name": i.name, "county__code": i.county.code, "county__name": i.county.name}
 

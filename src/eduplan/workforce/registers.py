@@ -1,13 +1,14 @@
 """Import and export of the workforce registers, one sheet per register.
 
-The intake machinery reads the file and every cell (``intake.readers``, ``intake.validate``:
-Chinese or English headers, coded values by their Chinese label, dates, identity numbers checked
-and masked in messages), so a workforce sheet is read exactly like a registry sheet. What intake
-cannot do — refer to a staff member — is done here: a row names the staff member by institution
-code plus identity number (hashed on the spot, never kept) or the ``id_hash`` an export wrote, and
-the name is checked against the registry. Rows are written through ``workforce.actions`` inside one
-transaction: any problem in any row and nothing is written (all or nothing), and every problem
-names the sheet, row, column and value, in Chinese and English.
+Each register is a kind of the one import pipeline (``intake.importer``), registered as the
+``"workforce"`` kind set (``intake.kindsets``, from ``WorkforceConfig.ready``): intake reads the
+file and every cell (Chinese or English headers, coded values by their Chinese label, dates,
+identity numbers checked and masked in messages), records the import batch, and writes all rows
+or none. What intake cannot do — refer to a staff member — is each kind's write hook here: a row
+names the staff member by institution code plus identity number (hashed on the spot, never kept)
+or the ``id_hash`` an export wrote, the name is checked against the registry, and the row is
+written through ``workforce.actions``; every problem names the sheet, row, column and value, in
+Chinese and English.
 
 Exports carry the masked identity number and the hash (never the number). Ethics registers are
 exported only to users allowed to see them (``models.ETHICS_ROLES``); others are refused.
@@ -16,7 +17,7 @@ exported only to users allowed to see them (``models.ETHICS_ROLES``); others are
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,17 +26,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from eduplan.accounts import permissions
-from eduplan.intake.kinds import Column, ColumnType, Kind, field_column
-from eduplan.intake.readers import Book, FileProblem, read_book
-from eduplan.intake.validate import (
-    Masked,
-    ParsedRow,
-    ParsedSheet,
-    Problem,
-    parse_header,
-    parse_rows,
-    row_problem,
-)
+from eduplan.intake import importer
+from eduplan.intake.kinds import Column, ColumnType, Kind, KindSet, WriteHook, field_column
+from eduplan.intake.kindsets import kind_set
+from eduplan.intake.validate import Masked, ParsedRow, ParsedSheet, Problem, row_problem
 from eduplan.registry import identity
 from eduplan.registry.identity import IdentityNumberError
 from eduplan.registry.models import Division, Institution, StaffMember
@@ -52,10 +46,6 @@ from .models import (
     PublicityItem,
     TrainingRecord,
 )
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _staff_columns() -> tuple[Column, ...]:
@@ -95,12 +85,12 @@ def _cols(model: type[models.Model], *names: str, **examples: Any) -> tuple[Colu
 
 @dataclass(frozen=True)
 class Register:
-    """One register as a sheet: its intake ``Kind`` (columns), how to read and write a row."""
+    """One register as a sheet: its intake ``Kind`` (columns; its write hook writes a row), how
+    its rows are exported."""
 
     key: str
     kind: Kind
     restricted: bool  # ethics records: only ETHICS_ROLES
-    write: Callable[[dict[str, Any], Any], models.Model]  # (values, user) → saved row
     rows: Callable[[models.QuerySet], Iterable[dict[str, Any]]]  # export
     queryset: Callable[[], models.QuerySet]
     fields: dict[str, str] = field(default_factory=dict)  # model field → column key, for errors
@@ -111,7 +101,12 @@ class Register:
 
 
 def _kind(
-    key: str, label: str, model: type[models.Model], columns: tuple[Column, ...], description: str
+    key: str,
+    label: str,
+    model: type[models.Model],
+    columns: tuple[Column, ...],
+    description: str,
+    hook: WriteHook,
 ) -> Kind:
     return Kind(
         key=key,
@@ -122,6 +117,7 @@ def _kind(
         link=columns[0].key,
         order=9,
         description=description,
+        hook=hook,
     )
 
 
@@ -147,106 +143,7 @@ def _out(kind: Kind, obj: models.Model, keys: Iterable[str]) -> dict[str, Any]:
     return {k: _display(kind, k, getattr(obj, kind.by_key[k].field or k)) for k in keys}
 
 
-# -- registers ------------------------------------------------------------------------------------
-
-TRAINING_KIND = _kind(
-    "training",
-    "培训记录",
-    TrainingRecord,
-    _staff_columns()
-    + _cols(
-        TrainingRecord,
-        "level",
-        "course",
-        "hours",
-        "start_date",
-        "end_date",
-        "provider",
-        level="national",
-        course="国培计划骨干教师研修",
-        hours=24,
-        start_date=dt.date(2025, 7, 1),
-        end_date=dt.date(2025, 7, 5),
-    ),
-    "教职工培训记录(五级培训网络、全员轮训) training records",
-)
-PAY_KIND = _kind(
-    "pay",
-    "绩效工资分配",
-    PerformancePay,
-    (
-        field_column(PerformancePay, "institution", "institution_code", label="学校代码", example="H1"),
-        *_cols(
-            PerformancePay,
-            "year",
-            "total",
-            "frontline_amount",
-            "frontline_count",
-            "class_teacher_amount",
-            "class_teacher_count",
-            "other_amount",
-            "other_count",
-            year=2025,
-        ),
-    ),
-    "普通高中绩效工资分配 performance pay by group; total = the three groups' sum",
-)
-SCHEME_KIND = _kind(
-    "schemes",
-    "评价方案",
-    EvaluationScheme,
-    (
-        field_column(EvaluationScheme, "county", "county_code", label="县代码", example="530402"),
-        field_column(EvaluationScheme, "institution", "institution_code", label="学校代码", required=False),
-        *_cols(EvaluationScheme, "year", "title", "target", "issued_on", "admission_targets", year=2025),
-        field_column(EvaluationCriterion, "name", "criterion", label="指标", example="学生综合素质"),
-        field_column(EvaluationCriterion, "category", example="all_round"),
-        field_column(EvaluationCriterion, "weight", example=40),
-    ),
-    "评价学校和教师的方案,每行一项指标 evaluation schemes, one criterion a row",
-)
-ETHICS_KIND = _kind(
-    "ethics",
-    "师德考核",
-    EthicsAssessment,
-    _staff_columns()
-    + _cols(EthicsAssessment, "year", "result", "assessed_on", "note", year=2025, result="qualified"),
-    "年度师德考核(限授权角色) yearly ethics assessments (restricted)",
-)
-NEGATIVE_KIND = _kind(
-    "negative",
-    "师德负面清单",
-    NegativeListEntry,
-    _staff_columns()
-    + _cols(
-        NegativeListEntry,
-        "category",
-        "occurred_on",
-        "decided_on",
-        "consequence",
-        "ban_years",
-        "serious",
-        "description",
-    ),
-    "师德负面清单记录及处理(限授权角色) negative-list entries (restricted)",
-)
-AWARD_KIND = _kind(
-    "awards",
-    "评优与晋升",
-    CareerEvent,
-    _staff_columns() + _cols(CareerEvent, "kind", "title", "granted_on", "granted_by", kind="award"),
-    "评优评先、职称和岗位晋升 awards and promotions",
-)
-PUBLICITY_KIND = _kind(
-    "publicity",
-    "宣传报道",
-    PublicityItem,
-    (
-        field_column(PublicityItem, "institution", "institution_code", label="学校代码", example="H1"),
-        *_cols(PublicityItem, "published_on", "channel", "title", "text", "url", channel="wechat"),
-    ),
-    "学校公开宣传 schools' public publicity items",
-)
+# -- writing a row (the kinds' write hooks) ------------------------------------------------------
 
 
 def _inst(values: dict[str, Any]) -> Institution:
@@ -326,6 +223,167 @@ def _write_publicity(v: dict[str, Any], user: Any) -> models.Model:
     )
 
 
+@dataclass(frozen=True)
+class _RowsHook:
+    """A register's write hook for the one import pipeline (``intake.kinds.WriteHook``): resolve
+    each good row's references and staff member, then write it through ``workforce.actions`` in
+    a savepoint, so every refused row is listed (the importer rolls the whole import back)."""
+
+    write_row: Callable[[dict[str, Any], Any], models.Model]
+
+    def write(self, ps: ParsedSheet, user: Any, problems: list[Problem]) -> int:
+        written = 0
+        for row, values in _resolved_rows(ps, problems):
+            try:
+                with transaction.atomic():
+                    self.write_row(values, user)
+                written += 1
+            except (ValidationError, PermissionDenied) as exc:
+                problems.extend(_error_problems(ps, row, exc))
+        return written
+
+
+class _SchemesHook:
+    """The evaluation schemes' write hook: one scheme spans the rows of its criteria (same county,
+    year and title), written as one scheme with its criteria."""
+
+    def write(self, ps: ParsedSheet, user: Any, problems: list[Problem]) -> int:
+        schemes: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for row, values in _resolved_rows(ps, problems):
+            k = (values["county_code"].pk, values["year"], values["title"])
+            group = schemes.setdefault(k, {"values": values, "criteria": [], "row": row})
+            group["criteria"].append((values["criterion"], values["category"], values["weight"]))
+        written = 0
+        for group in schemes.values():
+            v = group["values"]
+            try:
+                with transaction.atomic():
+                    actions.record_evaluation_scheme(
+                        v["county_code"],
+                        v["year"],
+                        v["title"],
+                        target=v["target"],
+                        criteria=group["criteria"],
+                        institution=v.get("institution_code"),
+                        issued_on=v.get("issued_on"),
+                        admission_targets=bool(v.get("admission_targets")),
+                        user=user,
+                    )
+                written += len(group["criteria"])
+            except (ValidationError, PermissionDenied) as exc:
+                problems.extend(_error_problems(ps, group["row"], exc))
+        return written
+
+
+# -- registers ------------------------------------------------------------------------------------
+
+TRAINING_KIND = _kind(
+    "training",
+    "培训记录",
+    TrainingRecord,
+    _staff_columns()
+    + _cols(
+        TrainingRecord,
+        "level",
+        "course",
+        "hours",
+        "start_date",
+        "end_date",
+        "provider",
+        level="national",
+        course="国培计划骨干教师研修",
+        hours=24,
+        start_date=dt.date(2025, 7, 1),
+        end_date=dt.date(2025, 7, 5),
+    ),
+    "教职工培训记录(五级培训网络、全员轮训) training records",
+    _RowsHook(_write_training),
+)
+PAY_KIND = _kind(
+    "pay",
+    "绩效工资分配",
+    PerformancePay,
+    (
+        field_column(PerformancePay, "institution", "institution_code", label="学校代码", example="H1"),
+        *_cols(
+            PerformancePay,
+            "year",
+            "total",
+            "frontline_amount",
+            "frontline_count",
+            "class_teacher_amount",
+            "class_teacher_count",
+            "other_amount",
+            "other_count",
+            year=2025,
+        ),
+    ),
+    "普通高中绩效工资分配 performance pay by group; total = the three groups' sum",
+    _RowsHook(_write_pay),
+)
+SCHEME_KIND = _kind(
+    "schemes",
+    "评价方案",
+    EvaluationScheme,
+    (
+        field_column(EvaluationScheme, "county", "county_code", label="县代码", example="530402"),
+        field_column(EvaluationScheme, "institution", "institution_code", label="学校代码", required=False),
+        *_cols(EvaluationScheme, "year", "title", "target", "issued_on", "admission_targets", year=2025),
+        field_column(EvaluationCriterion, "name", "criterion", label="指标", example="学生综合素质"),
+        field_column(EvaluationCriterion, "category", example="all_round"),
+        field_column(EvaluationCriterion, "weight", example=40),
+    ),
+    "评价学校和教师的方案,每行一项指标 evaluation schemes, one criterion a row",
+    _SchemesHook(),
+)
+ETHICS_KIND = _kind(
+    "ethics",
+    "师德考核",
+    EthicsAssessment,
+    _staff_columns()
+    + _cols(EthicsAssessment, "year", "result", "assessed_on", "note", year=2025, result="qualified"),
+    "年度师德考核(限授权角色) yearly ethics assessments (restricted)",
+    _RowsHook(_write_ethics),
+)
+NEGATIVE_KIND = _kind(
+    "negative",
+    "师德负面清单",
+    NegativeListEntry,
+    _staff_columns()
+    + _cols(
+        NegativeListEntry,
+        "category",
+        "occurred_on",
+        "decided_on",
+        "consequence",
+        "ban_years",
+        "serious",
+        "description",
+    ),
+    "师德负面清单记录及处理(限授权角色) negative-list entries (restricted)",
+    _RowsHook(_write_negative),
+)
+AWARD_KIND = _kind(
+    "awards",
+    "评优与晋升",
+    CareerEvent,
+    _staff_columns() + _cols(CareerEvent, "kind", "title", "granted_on", "granted_by", kind="award"),
+    "评优评先、职称和岗位晋升 awards and promotions",
+    _RowsHook(_write_award),
+)
+PUBLICITY_KIND = _kind(
+    "publicity",
+    "宣传报道",
+    PublicityItem,
+    (
+        field_column(PublicityItem, "institution", "institution_code", label="学校代码", example="H1"),
+        *_cols(PublicityItem, "published_on", "channel", "title", "text", "url", channel="wechat"),
+    ),
+    "学校公开宣传 schools' public publicity items",
+    _RowsHook(_write_publicity),
+)
+
+
 def _staff_rows(kind: Kind, keys: tuple[str, ...]) -> Callable[[models.QuerySet], Iterable[dict[str, Any]]]:
     def rows(qs: models.QuerySet) -> Iterable[dict[str, Any]]:
         for obj in qs.select_related("staff__institution"):
@@ -370,7 +428,6 @@ REGISTERS: dict[str, Register] = {
             "training",
             TRAINING_KIND,
             False,
-            _write_training,
             _staff_rows(TRAINING_KIND, _keys(TRAINING_KIND, 4)),
             lambda: TrainingRecord.objects.order_by("staff__institution__code", "staff__name", "start_date"),
         ),
@@ -378,7 +435,6 @@ REGISTERS: dict[str, Register] = {
             "pay",
             PAY_KIND,
             False,
-            _write_pay,
             _inst_rows(PAY_KIND, _keys(PAY_KIND, 1)),
             lambda: PerformancePay.objects.order_by("institution__code", "year"),
             {"frontline_count": "frontline_count", "total": "total"},
@@ -387,7 +443,6 @@ REGISTERS: dict[str, Register] = {
             "schemes",
             SCHEME_KIND,
             False,
-            lambda v, u: v["_scheme"],
             _scheme_rows,
             lambda: EvaluationScheme.objects.order_by("county__code", "year", "title"),
         ),
@@ -395,7 +450,6 @@ REGISTERS: dict[str, Register] = {
             "ethics",
             ETHICS_KIND,
             True,
-            _write_ethics,
             _staff_rows(ETHICS_KIND, _keys(ETHICS_KIND, 4)),
             lambda: EthicsAssessment.objects.order_by("staff__institution__code", "staff__name", "year"),
         ),
@@ -403,7 +457,6 @@ REGISTERS: dict[str, Register] = {
             "negative",
             NEGATIVE_KIND,
             True,
-            _write_negative,
             _staff_rows(NEGATIVE_KIND, _keys(NEGATIVE_KIND, 4)),
             lambda: NegativeListEntry.objects.order_by("staff__institution__code", "decided_on"),
         ),
@@ -411,7 +464,6 @@ REGISTERS: dict[str, Register] = {
             "awards",
             AWARD_KIND,
             False,
-            _write_award,
             _staff_rows(AWARD_KIND, _keys(AWARD_KIND, 4)),
             lambda: CareerEvent.objects.order_by("staff__institution__code", "granted_on"),
         ),
@@ -419,7 +471,6 @@ REGISTERS: dict[str, Register] = {
             "publicity",
             PUBLICITY_KIND,
             False,
-            _write_publicity,
             _inst_rows(PUBLICITY_KIND, _keys(PUBLICITY_KIND, 1)),
             lambda: PublicityItem.objects.order_by("institution__code", "published_on"),
         ),
@@ -485,6 +536,10 @@ def headers(register: Register) -> dict[str, str]:
 
 # -- import ---------------------------------------------------------------------------------------
 
+#: The workforce registers' kind set in the one import pipeline (``intake.kindsets``), registered
+#: by ``WorkforceConfig.ready``.
+WORKFORCE_KINDS = KindSet("workforce", (r.kind for r in REGISTERS.values()))
+
 
 @dataclass
 class ImportOutcome:
@@ -496,6 +551,24 @@ class ImportOutcome:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def _resolved_rows(ps: ParsedSheet, problems: list[Problem]) -> Iterator[tuple[ParsedRow, dict[str, Any]]]:
+    """The sheet's good rows with their references and staff member resolved; a row that names
+    an unknown code or person is a problem and is left out."""
+    staff_based = "staff_name" in ps.kind.by_key
+    for row in ps.rows:
+        if row.bad:
+            continue
+        before = len(problems)
+        values = dict(row.values)
+        for col in ps.kind.columns:
+            if col.is_reference:
+                values[col.key] = _reference(ps, row, col.key, problems)
+        if staff_based and values.get("institution_code") is not None:
+            values["staff"] = _resolve_staff(ps, row, values["institution_code"], problems)
+        if len(problems) == before:
+            yield row, values
 
 
 def _resolve_staff(
@@ -589,83 +662,21 @@ def _error_problems(ps: ParsedSheet, row: ParsedRow, exc: Exception) -> list[Pro
     return out
 
 
-def _pick_sheet(book: Book, register: Register) -> Any:
-    for sheet in book.sheets:
-        if register.kind.label in sheet.name or register.key in sheet.name.lower():
-            return sheet
-    return book.sheets[0]
-
-
 def import_file(
     key: str, path: str | Path, user: Any = None, *, dry_run: bool = False, file_name: str | None = None
 ) -> ImportOutcome:
-    """Import one register's sheet from ``path``: all rows or none."""
+    """Import one register's sheet from ``path`` through the one import pipeline
+    (``intake.importer``): all rows or none."""
     register = get_register(key)
     require_register_access(register, user)
-    outcome = ImportOutcome(register.key)
-    try:
-        book = read_book(path, file_name)
-    except FileProblem as exc:
-        outcome.problems.append(Problem(exc.code, exc.zh, exc.en))
-        return outcome
-    sheet = _pick_sheet(book, register)
-    ps = parse_header(register.kind, sheet, outcome.problems)
-    if ps is None or not ps.header_ok:
-        return outcome
-    parse_rows(ps, outcome.problems)
-    outcome.rows = len(ps.rows)
-    try:
-        with transaction.atomic():
-            _write_rows(register, ps, user, outcome)
-            if outcome.problems or dry_run:
-                raise _Rollback
-    except _Rollback:
-        if outcome.problems:
-            outcome.written = 0
-    return outcome
-
-
-def _write_rows(register: Register, ps: ParsedSheet, user: Any, outcome: ImportOutcome) -> None:
-    schemes: dict[tuple, dict[str, Any]] = {}
-    staff_based = "staff_name" in register.kind.by_key
-    for row in ps.rows:
-        if row.bad:
-            continue
-        before = len(outcome.problems)
-        values = dict(row.values)
-        for col in register.kind.columns:
-            if col.is_reference:
-                values[col.key] = _reference(ps, row, col.key, outcome.problems)
-        if staff_based and values.get("institution_code") is not None:
-            values["staff"] = _resolve_staff(ps, row, values["institution_code"], outcome.problems)
-        if len(outcome.problems) > before:
-            continue
-        if register.key == "schemes":
-            k = (values["county_code"].pk, values["year"], values["title"])
-            group = schemes.setdefault(k, {"values": values, "criteria": [], "row": row})
-            group["criteria"].append((values["criterion"], values["category"], values["weight"]))
-            continue
-        try:
-            with transaction.atomic():
-                register.write(values, user)
-            outcome.written += 1
-        except (ValidationError, PermissionDenied) as exc:
-            outcome.problems.extend(_error_problems(ps, row, exc))
-    for group in schemes.values():
-        v = group["values"]
-        try:
-            with transaction.atomic():
-                actions.record_evaluation_scheme(
-                    v["county_code"],
-                    v["year"],
-                    v["title"],
-                    target=v["target"],
-                    criteria=group["criteria"],
-                    institution=v.get("institution_code"),
-                    issued_on=v.get("issued_on"),
-                    admission_targets=bool(v.get("admission_targets")),
-                    user=user,
-                )
-            outcome.written += len(group["criteria"])
-        except (ValidationError, PermissionDenied) as exc:
-            outcome.problems.extend(_error_problems(ps, group["row"], exc))
+    result = importer.import_file(
+        path,
+        kind=register.kind,
+        user=user,
+        dry_run=dry_run,
+        file_name=file_name,
+        kinds=kind_set(WORKFORCE_KINDS.name),
+    )
+    rows = result.batch.rows if result.batch is not None else 0
+    written = 0 if result.problems else result.counts.get(register.key, {}).get("created", 0)
+    return ImportOutcome(register.key, rows, written, list(result.problems))
