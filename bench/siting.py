@@ -139,13 +139,18 @@ def grid_ps(n: int) -> list[int]:
     return sorted({5, 10, n // 10, n // 4, n // 3})
 
 
-def run_grid(sizes: tuple[int, ...]) -> dict[str, Any]:
-    """The uncapacitated grid: each instance by ``auto`` with the grid's time limit."""
+def run_grid(sizes: tuple[int, ...], only: set[tuple[int, int]] | None = None) -> dict[str, Any]:
+    """The uncapacitated grid: each instance by ``auto`` with the grid's time limit (``only``: just
+    these (n, p), for profiling; the summary then covers only them)."""
     settings = SitingSettings(exact_time_limit_s=GRID_LIMIT_S)
     rows: list[dict[str, Any]] = []
     for n in sizes:
+        if only is not None and not any(k == n for k, _ in only):
+            continue
         inst = network_instance(road_network_km(n, GRID_SEED + n))
         for p in grid_ps(n):
+            if only is not None and (n, p) not in only:
+                continue
             wall, cpu = time.perf_counter(), time.process_time()
             res = solve(inst, "pmedian", p=p, capacitated=False, settings=settings)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -198,14 +203,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--medium", action="store_true", help="also the medium case against HiGHS (minutes)")
     parser.add_argument("--highs", type=float, metavar="S", help="also HiGHS alone on the large instance")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--only",
+        metavar="N/P,…",
+        help="grid instances to run, e.g. 700/5,900/5 (profiling; targets not judged)",
+    )
+    parser.add_argument("--grid-only", action="store_true", help="skip the capacitated cases")
+    parser.add_argument("--large-only", action="store_true", help="skip the uncapacitated grid")
     args = parser.parse_args(argv)
+    only = None
+    if args.only:
+        only = {(int(a), int(b)) for a, b in (item.split("/") for item in args.only.split(","))}
     large, medium = ((1000, 150, 30), (200, 60, 15)) if args.quick else ((3000, 400, 80), (700, 150, 40))
     out: dict[str, Any] = {"benchmark": "siting", "synthetic": True, "quick": args.quick, "seed": args.seed}
     ok = True
 
-    grid = run_grid(QUICK_GRID_N if args.quick else GRID_N)
-    out["uncapacitated_grid"] = grid
-    ok &= grid["summary"]["within_target"] or args.quick
+    if not args.large_only:
+        grid = run_grid(QUICK_GRID_N if args.quick else GRID_N, only)
+        out["uncapacitated_grid"] = grid
+        ok &= grid["summary"]["within_target"] or args.quick or only is not None
+    if args.grid_only:
+        print(to_json(out))
+        return 0 if ok else 1
 
     n, m, p = large
     inst = county_instance(n, m, p, args.seed)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eduplan.planning.siting import Instance, SitingSettings, fixing, pmedian, radius, solve
+from eduplan.planning.siting import Instance, SitingSettings, branching, pmedian, radius, solve
 from eduplan.planning.siting.solve import pmedian_problem
 from eduplan.planning.siting.synthetic import network_instance, road_network_km
 
@@ -54,7 +54,7 @@ def test_bound_never_above_the_optimum(seed, n, share, method, weighted):
     res = solve(inst, "pmedian", p=p, method=method, capacitated=False, settings=FAST)
     assert res.lower_bound <= opt + TOL
     assert res.objective >= opt - TOL
-    assert res.bound_method in ("highs_radius", "lagrangian", "trivial")
+    assert res.bound_method in ("highs_radius", "lagrangian_branching", "lagrangian", "trivial")
     if res.proven_optimal:
         assert res.objective == pytest.approx(opt, abs=TOL)
         assert res.gap == pytest.approx(0.0, abs=1e-6)
@@ -133,7 +133,7 @@ def test_json_names_what_proves_the_bound():
     km = road_network_km(25, 3)
     inst = network_instance(km)
     data = solve(inst, "pmedian", p=3, capacitated=False, settings=FAST).as_dict()
-    assert data["bound_method"] in ("highs_radius", "lagrangian")
+    assert data["bound_method"] in ("highs_radius", "lagrangian_branching", "lagrangian")
     assert data["proven_optimal"] is True
     assert data["lower_bound"] == data["objective"]
     seated = replace(inst, capacity=np.full(25, 20.0))
@@ -145,8 +145,9 @@ def test_json_names_what_proves_the_bound():
 
 @pytest.mark.parametrize("seed", range(4))
 def test_ruled_out_sites_are_never_in_a_better_answer(seed):
-    """The sites the Lagrangian test and probing rule out, with the answer one child-km above the
-    optimum, never include a site of the optimum (it is a better answer)."""
+    """The sites the root of the branch and bound rules out (penalty tests, columns dropped as the
+    bound rises), with the answer one child-km above the optimum, never include a site of the
+    optimum (it is a better answer)."""
     n, p = 40, 3
     km = road_network_km(n, 300 + seed)
     inst = network_instance(km)
@@ -154,11 +155,66 @@ def test_ruled_out_sites_are_never_in_a_better_answer(seed):
     prob = pmedian_problem(inst, np.full(n, np.inf), p, np.zeros(n, dtype=bool), every)
     best = pmedian.solve_exact(prob, time_limit=60)
     upper = best.objective + 1.0
-    w, forced = np.ones(n), np.zeros(n, dtype=bool)
-    pairs = fixing.NearPairs.within(w, km, np.full(n, np.inf))
-    lag = fixing.lagrangian_bound(pairs, p, forced, upper, np.zeros(n), deadline=1e18)
-    closed, _ = fixing.fixed_sites(lag, p, forced, upper, 1.0 - 1e-6)
-    closed = fixing.probe(pairs, p, forced, lag, upper, 1.0 - 1e-6, closed, deadline=1e18)
-    assert lag.lower_bound <= best.objective + TOL
-    assert closed.any()  # the test does rule sites out
-    assert not closed[best.open].any()
+    w, none = np.ones(n), np.zeros(n, dtype=bool)
+    root = branching.SiteLagrangian(w, km, p).bound(
+        none,
+        none,
+        np.zeros(n),
+        upper,
+        1.0 - 1e-6,
+        iterations=3000,
+        step=2.0,
+        stall=15,
+        deadline=1e18,
+        fix_every=10,
+    )
+    assert root is not None
+    assert root.bound <= best.objective + TOL
+    assert root.closed.any()  # the test does rule sites out
+    assert not root.closed[best.open].any()
+    assert root.opened.sum() <= p and set(np.flatnonzero(root.opened)) <= set(np.flatnonzero(best.open))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 100_000),
+    n=st.integers(5, 30),
+    p=st.integers(1, 6),
+    weighted=st.booleans(),
+    whole=st.booleans(),
+    kept=st.integers(0, 2),
+    stop_at_once=st.booleans(),
+)
+def test_branch_and_bound_against_highs(seed, n, p, weighted, whole, kept, stop_at_once):
+    """The branch and bound over random networks (whole or fractional child-km, some sites kept
+    open) closes its tree at the optimum HiGHS proves with the classic formulation; stopped at once
+    (no time at all), its bound is still never above the optimum."""
+    p = min(p, n)
+    rng = np.random.default_rng(seed)
+    km = road_network_km(n, seed) * (1.0 if whole else rng.uniform(0.5, 1.5, (n, n)))
+    children = rng.integers(1, 20, n).astype(float) if weighted else np.ones(n)
+    forced = np.zeros(n, dtype=bool)
+    forced[rng.choice(n, min(kept, p), replace=False)] = True
+    inst = network_instance(km, children)
+    opt = classic_optimum(inst, p, forced)
+    start = forced.copy()
+    start[np.flatnonzero(~forced)[: p - int(forced.sum())]] = True
+    upper = float(children @ km[:, start].min(axis=1))
+    found = branching.branch_and_bound(
+        children,
+        km,
+        p,
+        forced,
+        upper,
+        np.zeros(n),
+        0.0 if stop_at_once else 1e18,
+        whole=radius.integral_costs(children, km),
+    )
+    assert min(found.bound, upper) <= opt + TOL * max(1.0, opt)
+    if found.opened is not None:
+        assert found.opened.sum() == p and found.opened[forced].all()
+        assert float(children @ km[:, found.opened].min(axis=1)) == pytest.approx(found.cost)
+    assert found.cost >= opt - TOL * max(1.0, opt)
+    if not stop_at_once:
+        assert found.complete
+        assert found.cost == pytest.approx(opt, rel=1e-6)

@@ -23,8 +23,6 @@ import numpy as np
 STEP_START = 2.0
 STALL_STEPS = 15
 MIN_STEP = 1e-3
-#: Subgradient steps per probed site (from the best multipliers; enough to move the bound).
-PROBE_ITERATIONS = 30
 
 
 @dataclass
@@ -128,39 +126,3 @@ def fixed_sites(
     closed[outside[bound.lower_bound - kth + rho[outside] > limit]] = True
     opened[inside[bound.lower_bound - rho[inside] + nxt > limit]] = True
     return closed, opened
-
-
-def probe(
-    pairs: NearPairs,
-    p: int,
-    forced: np.ndarray,
-    bound: SiteBound,
-    upper_bound: float,
-    tol: float,
-    closed: np.ndarray,
-    *,
-    deadline: float,
-    iterations: int = PROBE_ITERATIONS,
-) -> np.ndarray:
-    """Rule out more sites by probing: open each site still in play that the relaxation leaves
-    closed, re-optimise the multipliers a few steps from the best ones, and rule the site out when
-    that bound exceeds ``upper_bound − tol`` (stronger than the one-step test of
-    :func:`fixed_sites`, which does not move λ). Sites nearest to the threshold go first; stops at
-    ``deadline``. Returns the enlarged ``closed``."""
-    closed = closed.copy()
-    chosen = _choose(bound.rho, p, forced)
-    free = np.flatnonzero(~closed & ~chosen & ~forced)
-    k = p - int(forced.sum())
-    kth = np.sort(np.where(forced, np.inf, bound.rho))[k - 1] if k > 0 else 0.0
-    order = free[np.argsort(-(bound.rho[free] - kth), kind="stable")]
-    for j in order.tolist():
-        if time.perf_counter() > deadline:
-            break
-        trial = forced.copy()
-        trial[j] = True
-        got = lagrangian_bound(
-            pairs, p, trial, upper_bound, bound.lam, deadline=deadline, max_iterations=iterations
-        )
-        if got.lower_bound > upper_bound - tol:
-            closed[j] = True
-    return closed

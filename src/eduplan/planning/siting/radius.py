@@ -31,35 +31,36 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from . import fixing, interchange
+from . import branching, fixing, interchange
 from .problem import Problem, Solution
 
 #: ``bound_method`` of the answers: the Lagrangian bound, or the radius model's.
 BOUND_LAGRANGIAN = "lagrangian"
 BOUND_RADIUS = "highs_radius"
+BOUND_BRANCHING = "lagrangian_branching"
 #: HiGHS relative gap; proof is then checked against the bound ourselves (``PROOF_TOL``).
 MIP_REL_GAP = 1e-9
 #: Objective and bound within this relative difference count as equal (float noise).
 PROOF_TOL = 1e-7
 #: Share of the time budget the first descent may use (it usually stops much earlier, at its local
 #: optimum); in the exact path, neighbourhood search then runs at most SEARCH_MAX_S seconds more
-#: (a better answer rules out more sites) before the integer model.
+#: (a better answer rules out more sites) before the exact stage. Kept short: on the benchmark grid
+#: the Lagrangian bound rounded up was already the optimum wherever the search had not found it,
+#: and the exact stage found it faster (2 s of search cost 2 s of wall clock on every such instance).
 SEARCH_SHARE = 0.25
-SEARCH_MAX_S = 2.0
+SEARCH_MAX_S = 0.5
 #: Share of the time budget by which the Lagrangian bound must stop.
 BOUND_SHARE = 0.4
 #: The Lagrangian multipliers are capped at w·(this × the distance to the second-nearest open
 #: site of the first answer): pairs beyond it are left out (any cap keeps the bound valid; 2 gave
 #: the full bound on the benchmark's networks at a third of the pairs).
 REACH_FACTOR = 2.0
-#: Above this gap between the answer and the Lagrangian bound the sites left are probed (each
-#: opened in turn, the bound re-optimised) until PROBE_SHARE of the time: small p on sparse
-#: networks, where the LP gap is ~1% and each site ruled out shrinks the search a lot.
-PROBE_MIN_GAP = 0.002
-PROBE_SHARE = 0.3
-#: Probing only when at most this many sites are left: each probe costs a few dozen steps, and with
-#: many sites left (large p) hardly any is ruled out (measured: 0–6 of 900).
-PROBE_MAX_SITES = 150
+#: When more than this share of all pairs lies within reach (few sites to open), the exact path skips
+#: the sparse bound and goes straight to the branch and bound over the dense matrix (:mod:`.branching`).
+DENSE_SHARE = 0.3
+#: The branch and bound runs when at most this many sites are left after fixing; with more (large p)
+#: the radius model in HiGHS, whose root is then usually tight.
+BRANCH_MAX_SITES = 150
 #: ``scipy.optimize.milp`` status of a proven infeasible model.
 MILP_INFEASIBLE = 2
 #: Below this many seconds left a further model is not begun.
@@ -167,11 +168,18 @@ def solve_radius(
     )
     dist_sorted = np.sort(dist, axis=1)
     reach = np.minimum(elloumi_cap(dist_sorted, p, _forced_min(dist, forced)), REACH_FACTOR * primal.d2)
-    pairs = fixing.NearPairs.within(w, dist, reach)
-    lag = fixing.lagrangian_bound(
-        pairs, p, forced, primal.cost, w * primal.d1, deadline=t0 + BOUND_SHARE * time_limit
-    )
-    bound = _round_up(lag.lower_bound, whole)
+    near = int(np.count_nonzero(dist < reach[:, None]))
+    # few sites to open: most pairs are near, and the dense bound of the branch and bound is cheaper
+    dense = exact and near > DENSE_SHARE * dist.size
+    if dense:
+        lag = None
+        bound = -np.inf
+    else:
+        pairs = fixing.NearPairs.within(w, dist, reach)
+        lag = fixing.lagrangian_bound(
+            pairs, p, forced, primal.cost, w * primal.d1, deadline=t0 + BOUND_SHARE * time_limit
+        )
+        bound = _round_up(lag.lower_bound, whole)
     t_bound = time.perf_counter() - t0
 
     def proved(cost: float) -> bool:
@@ -180,41 +188,56 @@ def solve_radius(
     # more search: to the deadline (heuristic) or briefly (a better answer rules out more sites)
     if not proved(primal.cost):
         until = deadline if not exact else min(deadline, time.perf_counter() + _search_more(time_limit))
-        primal = interchange.vns(w, dist, p, forced, until, seed=seed, start=primal.opened, stop_at=bound)
+        stop = bound if np.isfinite(bound) else -np.inf
+        primal = interchange.vns(w, dist, p, forced, until, seed=seed, start=primal.opened, stop_at=stop)
     best_open, best_cost = primal.opened, primal.cost
     t_search = time.perf_counter() - t_bound - t0
-    rounds, status, bound_method, ruled_out = 0, "bound meets the answer", BOUND_LAGRANGIAN, 0
+    rounds, status, bound_method, ruled_out, nodes = 0, "bound meets the answer", BOUND_LAGRANGIAN, 0, 0
+    root_bound = -np.inf if lag is None else lag.lower_bound
     if exact and not proved(best_cost):
-        closed, fixed_open = fixing.fixed_sites(lag, p, forced, best_cost, tol)
-        if best_cost > bound * (1 + PROBE_MIN_GAP) and p + 1 < (~closed).sum() <= PROBE_MAX_SITES:
-            closed = fixing.probe(
-                pairs, p, forced, lag, best_cost, tol, closed, deadline=t0 + PROBE_SHARE * time_limit
-            )
-        ruled_out = int(closed.sum())
+        if lag is None:
+            closed = fixed_open = np.zeros(prob.m, dtype=bool)
+            lam = w * primal.d1
+        else:
+            closed, fixed_open = fixing.fixed_sites(lag, p, forced, best_cost, tol)
+            lam = lag.lam
         keep = np.flatnonzero(~closed)
-        cutoff = _cutoff(best_cost, whole)
-        out = radius_rounds(
-            w,
-            dist[:, keep],
-            p,
-            (forced | fixed_open)[keep],
-            primal.d2,
-            deadline,
-            cutoff=cutoff,
-            cutoff_bound=best_cost if whole else cutoff,
-        )
-        rounds, status = out.rounds, out.status
-        if out.opened is not None:
+        if lag is None or len(keep) <= BRANCH_MAX_SITES:
+            found = branching.branch_and_bound(
+                w, dist[:, keep], p, (forced | fixed_open)[keep], best_cost, lam, deadline, whole=whole
+            )
+            nodes, ruled_out = found.nodes, int(closed.sum()) + found.closed_at_root
+            status = "branch and bound: " + ("closed" if found.complete else "time limit reached")
+            if lag is None:
+                root_bound = found.root_bound
+                bound = max(bound, _round_up(min(found.root_bound, best_cost), whole))
+            candidate, restricted, method = found.opened, found.bound, BOUND_BRANCHING
+        else:
+            ruled_out = int(closed.sum())
+            cutoff = _cutoff(best_cost, whole)
+            out = radius_rounds(
+                w,
+                dist[:, keep],
+                p,
+                (forced | fixed_open)[keep],
+                primal.d2,
+                deadline,
+                cutoff=cutoff,
+                cutoff_bound=best_cost if whole else cutoff,
+            )
+            rounds, status = out.rounds, out.status
+            candidate, restricted, method = out.opened, out.bound, BOUND_RADIUS
+        if candidate is not None:
             opened = np.zeros(prob.m, dtype=bool)
-            opened[keep[out.opened]] = True
+            opened[keep[candidate]] = True
             cost = float(w @ dist[:, opened].min(axis=1))
             if cost < best_cost:
                 best_open, best_cost = opened, cost
         # the optimum either opens a ruled-out site (and is no better than the answer) or is the
-        # restricted model's
-        restricted = _round_up(min(out.bound, primal.cost), whole)
+        # restricted problem's
+        restricted = _round_up(min(restricted, primal.cost), whole)
         if restricted > bound:
-            bound, bound_method = restricted, BOUND_RADIUS
+            bound, bound_method = restricted, method
     elif not exact:
         status = "variable neighbourhood search"
     bound = min(bound, best_cost)
@@ -232,7 +255,9 @@ def solve_radius(
             "seconds": round(time.perf_counter() - t0, 3),
             "lagrangian_s": round(t_bound, 3),
             "search_s": round(t_search, 3),
-            "lagrangian_bound": round(lag.lower_bound, 6),
+            # the sparse root's bound (the dense path's root is the branch and bound's)
+            "lagrangian_bound": round(lag.lower_bound if lag is not None else root_bound, 6),
+            "branch_nodes": nodes,
             "sites_ruled_out": ruled_out,
             "radius_rounds": rounds,
             "highs_message": status,

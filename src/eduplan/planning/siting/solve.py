@@ -39,6 +39,7 @@ UNITS = {
 #: What can prove a lower bound (``bound_method`` in the JSON; docs/siting.md section 1).
 BOUND_METHODS = {
     "highs_radius": "半径(覆盖)模型 radius (covering) formulation, HiGHS",
+    "lagrangian_branching": "拉格朗日分支定界 branch and bound with Lagrangian bounds",
     "highs_classic": "经典强模型 classic strong formulation, HiGHS",
     "highs": "整数规划 HiGHS branch and bound",
     "lagrangian": "拉格朗日松弛 Lagrangian relaxation",
