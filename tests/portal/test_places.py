@@ -99,3 +99,11 @@ def test_the_placeholders_examples_find_what_they_promise(client, city):
         assert search(directory(), query).entries(1)[0].name == name
     query, _ = parse_query({"q": township})
     assert search(directory(), query).entries(1)[0].township_name == township
+
+
+def test_the_full_address_does_not_repeat_the_township(client, city):
+    from eduplan.registry import actions
+
+    actions.update_fields(city.m.kg_a, {"address": "玉兴街道玉兴路18号"}, reason="门牌")
+    page = client.get(f"/kindergartens/{city.m.kg_a.code}/").content.decode()
+    assert '<dd id="full-address" lang="zh">红塔区玉兴街道 玉兴路18号</dd>' in page

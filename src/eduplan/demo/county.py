@@ -52,7 +52,7 @@ from eduplan.registry.models import (
     StaffMember,
 )
 
-from . import geo, staffing
+from . import contact, geo, staffing
 from .allocation import allocate, even_split, largest_remainder
 from .calibration import RECENT_CHANGES_FROM
 from .gazetteer import LOCALITY_OF, County
@@ -1042,7 +1042,10 @@ class CountyBuilder:
             kind=inst.kind,
             division=tdiv,
             county=self.cdiv,
-            address=f"{tdiv.name}{inst.village}",
+            address=contact.street_address(self.gen.seed, inst.code, tdiv.name, inst.village),
+            telephone=(
+                contact.telephone(self.gen.seed, inst.code, self.county.city_code) if preschool else ""
+            ),
             latitude=lat,
             longitude=lon,
             ownership=inst.ownership,

@@ -99,6 +99,16 @@ class Entry:
         return self.available > 0
 
     @property
+    def full_address(self) -> str:
+        """County and township, then the street or village (``红塔区玉兴街道 玉兴路18号``): the
+        registry's address usually begins with the township, which is not repeated."""
+        place = f"{self.county_name}{self.township_name}"
+        rest = self.address
+        if self.township_name and rest.startswith(self.township_name):
+            rest = rest[len(self.township_name) :]
+        return f"{place} {rest}" if rest.strip() else place
+
+    @property
     def ownership_label(self) -> str:
         return str(OWNERSHIP_LABELS.get(self.ownership, self.ownership))
 

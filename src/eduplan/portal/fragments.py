@@ -33,19 +33,19 @@ def _card(e: Entry) -> SafeString:
         tags.append(
             format_html('<span class="tag seats">{}</span>', _("空余学位 %(n)s") % {"n": e.available})
         )
-    where = " · ".join(x for x in (e.county_name, e.township_name, e.address) if x)
+    where = e.full_address
     fee = (
         format_html("{} {} {} · ", _("保教费"), floatformat(e.monthly_fee, "-2"), _("元/月"))
         if e.monthly_fee is not None
         else ""
     )
     old = (
-        format_html('<div class="meta">{}:{}</div>', _("曾用名"), "、".join(e.old_names))
+        format_html('<div class="meta">{}:<span lang="zh">{}</span></div>', _("曾用名"), "、".join(e.old_names))
         if e.old_names
         else ""
     )
     return format_html(
-        '<a class="name" href="{}">{}</a><div class="meta">{}</div>{}<div class="tags">{}</div>'
+        '<a class="name" href="{}" lang="zh">{}</a><div class="meta" lang="zh">{}</div>{}<div class="tags">{}</div>'
         '<div class="meta">{}{} {} · {} {}</div>',
         reverse("portal:kindergarten", args=[e.code]),
         e.name,
