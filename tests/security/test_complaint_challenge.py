@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from eduplan.common import protection
 from eduplan.complaints.models import Complaint
 from eduplan.plans import standards
 from tests.portal.helpers import portal_city
@@ -56,9 +57,13 @@ class _Form(HTMLParser):
             self._in_form = False
 
 
+_last_page = [""]
+
+
 def script_fills(client, code: str) -> dict[str, str]:
     """What a script parsing the page sends: every field it finds, the question answered."""
     page = client.get("/complaints/new/", {"kindergarten": code}).content.decode()
+    _last_page[0] = page
     form = _Form()
     form.feed(page)
     sum_ = re.search(r"(\d+) 加 (\d+) 等于几", page)
@@ -80,7 +85,6 @@ def test_the_first_complaint_from_an_address_needs_no_script(client):
     assert Complaint.objects.count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason="the arithmetic challenge is machine-solvable (issue 22, 9)")
 def test_a_script_parsing_the_page_cannot_file_a_second_complaint(client):
     portal_city()
     assert client.post("/complaints/new/", script_fills(client, "K1")).status_code == 200
@@ -88,4 +92,86 @@ def test_a_script_parsing_the_page_cannot_file_a_second_complaint(client):
         response = client.post("/complaints/new/", script_fills(client, "K1"))
         assert response.status_code == 400
     assert Complaint.objects.count() == 1
-    assert "验证" in response.content.decode()
+    assert "自动验证未完成" in response.content.decode()
+
+
+def _prefix() -> str:
+    """The proof-of-work prefix of the form the script read last (work.js reads the same)."""
+    found = re.search(r'data-work-prefix="([^"]+)" data-work-bits="(\d+)"', _last_page[0])
+    assert found, "the form asks for proof of work"
+    assert int(found.group(2)) == protection.work_bits()
+    return found.group(1)
+
+
+def test_the_work_is_checked_not_just_present(client):
+    portal_city()
+    client.post("/complaints/new/", script_fills(client, "K1"))
+    fields = script_fills(client, "K1")
+    prefix, bits = _prefix(), protection.work_bits()
+    wrong = next(str(n) for n in range(1000) if not protection.work_ok(prefix, str(n), bits))
+    assert client.post("/complaints/new/", {**fields, "work": wrong}).status_code == 400
+    # work done for another prefix does not help: the prefix is the form's own single-use nonce
+    fields = script_fills(client, "K1")
+    other = protection.solve_work("someone-elses-form", bits)
+    assert client.post("/complaints/new/", {**fields, "work": other}).status_code == 400
+    assert Complaint.objects.count() == 1
+
+
+def test_a_form_shown_before_the_first_complaint_cannot_be_reused_for_a_second(client):
+    """Two forms fetched before filing: the second was issued without work, it is refused."""
+    portal_city()
+    first, second = script_fills(client, "K1"), script_fills(client, "K1")
+    assert client.post("/complaints/new/", first).status_code == 200
+    response = client.post("/complaints/new/", second)
+    assert response.status_code == 400 and "请在新表单上完成自动验证" in response.content.decode()
+
+
+def test_the_work_done_as_the_page_does_it_is_accepted(client):
+    portal_city()
+    client.post("/complaints/new/", script_fills(client, "K1"))
+    fields = script_fills(client, "K1")
+    fields["work"] = protection.solve_work(_prefix(), protection.work_bits())
+    response = client.post("/complaints/new/", fields)
+    assert response.status_code == 200 and 'id="tracking-code"' in response.content.decode()
+    assert Complaint.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_parent_with_javascript_files_a_second_complaint(live_server, page):
+    """A real browser: the page's script does the work while the parent types; sending waits for it."""
+    portal_city()
+    for n in (1, 2):
+        page.goto(f"{live_server.url}/complaints/new/?kindergarten=K1")
+        if n == 2:
+            assert page.get_attribute("form.complaint", "data-work-bits") == str(protection.work_bits())
+        page.select_option("#id_category", "fees")
+        page.fill("#id_description", f"第{n}次:开学后另收“特色课程费”每月300元,没有公示。")
+        a, b = re.findall(r"\d+", page.inner_text("#challenge-question"))
+        page.fill("#id_answer", str(int(a) + int(b)))
+        page.click("form.complaint button[type=submit]")
+        page.wait_for_selector("#tracking-code", timeout=120_000)
+    assert Complaint.objects.count() == 2
+
+
+def test_the_page_script_hashes_as_the_server_checks():
+    """work.js's SHA-256 against hashlib, run by Node.js where it is installed (the browser test
+    above needs chromium)."""
+    import hashlib
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node not installed")
+    script = Path(protection.__file__).parent.parent / "complaints/static/complaints/work.js"
+    messages = ["", "abc", "x" * 55, "x" * 56, "y" * 64, "z" * 130, "AbC-_9xYz0123456:42"]
+    program = (
+        "global.window = {}; global.document = {addEventListener() {}};"
+        f"require({json.dumps(str(script))});"
+        f"console.log(JSON.stringify({json.dumps(messages)}.map(window.eduplanWork.firstWord)));"
+    )
+    out = subprocess.run([node, "-e", program], capture_output=True, text=True, check=True, timeout=60)
+    want = [int.from_bytes(hashlib.sha256(m.encode()).digest()[:4], "big") for m in messages]
+    assert json.loads(out.stdout) == want
