@@ -1,5 +1,6 @@
 """Portal tests run with the portal mounted at ``/`` (tests.portal.urls) and the challenge's
-minimum fill time at zero (a test fills the form faster than a person; one test checks the rule)."""
+minimum fill time at zero (a test fills the form faster than a person; one test checks the rule)
+and the proof of work after a first complaint at 4 bits (tests/security checks it at full strength)."""
 
 from __future__ import annotations
 
@@ -37,4 +38,5 @@ def portal_settings(monkeypatch) -> Callable[..., None]:
 
 @pytest.fixture(autouse=True)
 def _instant_challenge(portal_settings):
-    portal_settings(challenge_min_seconds=0)
+    # proof of work kept on, but cheap: tests file several complaints from one address
+    portal_settings(challenge_min_seconds=0, challenge_work_bits=4)

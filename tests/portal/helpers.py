@@ -122,6 +122,11 @@ def complaint_post(client: Client, code: str, **fields: str) -> dict[str, str]:
         "answer": solve(page),
         "token": token(page),
     }
+    work = re.search(r'data-work-prefix="([^"]+)" data-work-bits="(\d+)"', page)
+    if work:  # this address filed before: do what the page's script does (work.js)
+        from eduplan.common.protection import solve_work
+
+        data["work"] = solve_work(work.group(1), int(work.group(2)))
     data.update(fields)
     return data
 

@@ -3,6 +3,8 @@ the plan's complaint channel must stay open to every parent):
 
 - rate limits per client address, counted in Django's cache (shared by every worker);
 - a simple arithmetic challenge, signed, single-use, refused when answered faster than a person can;
+- after the first complaint from an address, proof of work (hashcash) that the page's script
+  computes and the server checks, so a script that only parses the page cannot file another;
 - a honeypot field a person never sees;
 - size limits on every field and on the whole request body;
 - text cleaning: invalid UTF-8, control characters and HTML tags are refused (output is escaped too).
@@ -163,6 +165,10 @@ class Challenge:
     question_zh: str
     question_en: str
     token: str
+    #: Leading zero bits the proof of work must reach; 0 when no work is asked.
+    work_bits: int = 0
+    #: What the page's script hashes with its counter (``prefix:counter``).
+    work_prefix: str = ""
 
 
 def _answer_mac(nonce: str, answer: str) -> str:
@@ -171,23 +177,84 @@ def _answer_mac(nonce: str, answer: str) -> str:
     ).hexdigest()[:32]
 
 
-def new_challenge() -> Challenge:
-    """A small sum to solve. The token carries a keyed hash of the answer (not the answer), when
-    it was issued and a nonce; it is signed so that none of it can be changed."""
+def new_challenge(*, work_bits: int = 0) -> Challenge:
+    """A small sum to solve, and with ``work_bits`` a proof of work. The token carries a keyed
+    hash of the answer (not the answer), when it was issued, a nonce (also the work's prefix) and
+    the work's difficulty; it is signed so that none of it can be changed."""
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     nonce = secrets.token_urlsafe(12)
     token = signing.dumps(
-        {"n": nonce, "h": _answer_mac(nonce, str(a + b)), "t": int(time.time())}, salt=CHALLENGE_SALT
+        {"n": nonce, "h": _answer_mac(nonce, str(a + b)), "t": int(time.time()), "w": work_bits},
+        salt=CHALLENGE_SALT,
     )
-    return Challenge(f"{a} 加 {b} 等于几?", f"What is {a} + {b}?", token)
+    return Challenge(
+        f"{a} 加 {b} 等于几?", f"What is {a} + {b}?", token, work_bits, nonce if work_bits else ""
+    )
 
 
-def check_challenge(token: str, answer: str, *, now: float | None = None) -> None:
-    """Refuse a wrong, forged, stale, too fast or reused answer (bilingual ValidationError)."""
+# -- proof of work --------------------------------------------------------------------------------
+
+
+def work_bits() -> int:
+    """Leading zero bits of SHA-256 the proof of work asks for (``[portal] challenge_work_bits``;
+    each bit doubles the hashes a browser, or a script, must try: 2^bits on average)."""
+    bits = int(setting("challenge_work_bits"))
+    if not 1 <= bits <= 32:
+        raise ValueError(f"[portal] challenge_work_bits must be between 1 and 32, got {bits}")
+    return bits
+
+
+def work_digest(prefix: str, counter: str) -> bytes:
+    return hashlib.sha256(f"{prefix}:{counter}".encode("ascii")).digest()
+
+
+def work_ok(prefix: str, counter: str, bits: int) -> bool:
+    """Whether ``sha256("prefix:counter")`` starts with ``bits`` zero bits (hashcash). The
+    counter is a decimal number of at most 12 digits (a browser needs far fewer)."""
+    if not (counter.isascii() and counter.isdigit() and len(counter) <= 12):
+        return False
+    first = int.from_bytes(work_digest(prefix, counter)[:4], "big")
+    return first >> (32 - bits) == 0
+
+
+def solve_work(prefix: str, bits: int) -> str:
+    """The counter the page's script finds (tests and the soak bench use it)."""
+    counter = 0
+    while not work_ok(prefix, str(counter), bits):
+        counter += 1
+    return str(counter)
+
+
+def _filed_key(request: HttpRequest) -> str:
+    return f"eduplan:portal:filed:{_client_key(request)}"
+
+
+def remember_complaint(request: HttpRequest) -> None:
+    """Note that this address filed a complaint: for ``[portal] challenge_work_seconds`` its next
+    complaints need proof of work."""
+    cache.set(_filed_key(request), 1, timeout=int(setting("challenge_work_seconds")))
+
+
+def needs_work(request: HttpRequest) -> bool:
+    """Whether a complaint from this address needs proof of work (it filed one recently)."""
+    return cache.get(_filed_key(request)) is not None
+
+
+def challenge_for(request: HttpRequest) -> Challenge:
+    """The challenge a complaint form from this address shows."""
+    return new_challenge(work_bits=work_bits() if needs_work(request) else 0)
+
+
+def check_challenge(
+    token: str, answer: str, *, work: str = "", work_required: int = 0, now: float | None = None
+) -> None:
+    """Refuse a wrong, forged, stale, too fast or reused answer, or missing or wrong proof of work
+    when ``work_required`` bits are asked (bilingual ValidationError)."""
     now = time.time() if now is None else now
     try:
         data = signing.loads(token or "", salt=CHALLENGE_SALT)
         nonce, mac, issued = str(data["n"]), str(data["h"]), int(data["t"])
+        bits = int(data.get("w", 0))
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise ValidationError(
             "表单已失效,请重新填写 / the form has expired, please fill it in again"
@@ -209,6 +276,17 @@ def check_challenge(token: str, answer: str, *, now: float | None = None) -> Non
         _answer_mac(nonce, str(int(typed))), mac
     ):
         raise ValidationError("验证题答案不正确 / the answer to the check question is wrong")
+    if work_required:
+        if bits < work_required:  # a form shown before this address filed: show the new one
+            raise ValidationError(
+                "请在新表单上完成自动验证后再提交 / please send the new form below: it runs an automatic check"
+            )
+        if not work_ok(nonce, (work or "").strip(), bits):
+            raise ValidationError(
+                "自动验证未完成:请启用浏览器的JavaScript,待页面提示验证完成后再提交 / the automatic check "
+                "was not completed: turn on JavaScript in your browser and send the form when the page says "
+                "the check is done"
+            )
 
 
 # -- views ----------------------------------------------------------------------------------------

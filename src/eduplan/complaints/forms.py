@@ -15,6 +15,13 @@ from .models import ComplaintCategory
 
 
 class ComplaintForm(forms.Form):
+    """``work_required``: the proof-of-work bits this address must send (``protection.needs_work``),
+    decided by the view from the address, never from what the form says."""
+
+    def __init__(self, *args: Any, work_required: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.work_required = work_required
+
     kindergarten = forms.CharField(max_length=32, widget=forms.HiddenInput)
     category = forms.ChoiceField(choices=[("", "—"), *list(ComplaintCategory.choices)], required=False)
     description = forms.CharField(required=False, widget=forms.Textarea)
@@ -22,6 +29,8 @@ class ComplaintForm(forms.Form):
     anonymous = forms.BooleanField(required=False)
     answer = forms.CharField(required=False, max_length=8)
     token = forms.CharField(required=False, widget=forms.HiddenInput)
+    #: The proof of work's counter, filled in by the page's script when the form asks for it.
+    work = forms.CharField(required=False, max_length=16, widget=forms.HiddenInput)
     #: The honeypot: hidden from people (CSS, aria-hidden, no tab stop); robots fill it in.
     website = forms.CharField(required=False)
 
@@ -63,7 +72,12 @@ class ComplaintForm(forms.Form):
             )
         if not self.errors:
             try:
-                check_challenge(data.get("token", ""), data.get("answer", ""))
+                check_challenge(
+                    data.get("token", ""),
+                    data.get("answer", ""),
+                    work=data.get("work", ""),
+                    work_required=self.work_required,
+                )
             except ValidationError as exc:
                 self.add_error("answer", exc)
         return data

@@ -19,7 +19,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from eduplan.common.protection import guarded, hit, new_challenge, refused, setting
+from eduplan.common.protection import (
+    challenge_for,
+    guarded,
+    hit,
+    needs_work,
+    refused,
+    remember_complaint,
+    setting,
+    work_bits,
+)
 from eduplan.complaints import actions, queries
 from eduplan.complaints.forms import ComplaintForm, TrackForm
 from eduplan.complaints.models import ComplaintCategory
@@ -199,7 +208,7 @@ def complaints(request: HttpRequest) -> HttpResponse:
 def _complaint_form_page(
     request: HttpRequest, entry: Any, form: ComplaintForm | None = None, status: int = 200
 ) -> HttpResponse:
-    challenge = new_challenge()
+    challenge = challenge_for(request)
     form = form or ComplaintForm(initial={"kindergarten": entry.code})
     return _no_store(
         render(
@@ -248,7 +257,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             "too many submissions from your network: please try again later",
             retry_after=decision.retry_after,
         )
-    form = ComplaintForm(request.POST)
+    form = ComplaintForm(request.POST, work_required=work_bits() if needs_work(request) else 0)
     entry = d.by_code.get(request.POST.get("kindergarten", ""))
     if entry is None:
         return refused(request, 400, "请从名录中选择幼儿园", "choose a kindergarten from the directory")
@@ -267,6 +276,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         for message in exc.messages:
             form.add_error(None, message)
         return _complaint_form_page(request, entry, form, status=400)
+    remember_complaint(request)
     return _no_store(
         render(
             request,
