@@ -9,8 +9,9 @@ figures consistent, and lets indicators show a numerator and a denominator that 
 Conventions (docs/metrics.md explains each with its reason):
 
 - **School year Y** runs from the census day (``[school_year] start_month``, 1 September) of Y.
-  Institutions, staff in post, ratings, inclusive recognition and pairings are taken as they stood
-  on that day; classes carry their own school year.
+  Institutions (their dated attributes: the attribute row in force, ``institution_attrs``), staff
+  in post, designations and pairings are taken as they stood on that day; classes carry their own
+  school year.
 - **County of an institution in year Y**: the county among those the institution has been recorded
   in (its current row and its history) that was valid on the census day; so a county that split
   keeps its earlier years (``Division.valid_from``/``valid_to``), unlike DHIS2, which re-aggregates
@@ -129,25 +130,58 @@ def institution_county_by_year(t: Tables, p: MeasureParams) -> ir.Table:
     return ranked.filter(ranked["rank"] == 0).select("institution_id", "school_year", "county_id")
 
 
+#: The attributes read from the row in force on the census day (``registry.models.states``).
+DATED = (
+    "ownership",
+    "inclusive",
+    "inclusive_since",
+    "licence_status",
+    "grade",
+    "grade_year",
+    "rating",
+    "is_county_high_school",
+    "is_new_build",
+    "network_connected",
+    "is_demonstration",
+    "seats",
+)
+
+
+def _current(rows: ir.Table, column: str) -> ir.Value:
+    """Today's value of ``column`` on the institution (seats are dated only: NULL without a row)."""
+    return rows[column] if column in rows.columns and column != "seats" else ibis.null("int64")
+
+
 def institution_attrs(t: Tables, p: MeasureParams) -> ir.Table:
-    """The institution columns the measures read, ``id`` as ``iid`` (joins keep both keys)."""
+    """The institution columns the measures read, by institution (``iid``) and school year
+    (``ayear``): each dated attribute as it stood on the year's census day — from the attribute row
+    in force then (latest ``effective_from``, then latest recorded) — so a past year never reads
+    today's values. An institution without attribute rows (recorded before the time model and not
+    backfilled, or an older Parquet export) reads its current values in every year."""
     inst = t["registry_institution"]
-    return inst.select(
-        iid=inst.id,
-        kind=inst.kind,
-        ownership=inst.ownership,
-        inclusive=inst.inclusive,
-        inclusive_since=inst.inclusive_since,
-        licence_status=inst.licence_status,
-        grade=inst.grade,
-        grade_year=inst.grade_year,
-        rating=inst.rating,
-        is_county_high_school=inst.is_county_high_school,
-        is_new_build=inst.is_new_build,
-        network_connected=inst.network_connected,
-        is_demonstration=inst.is_demonstration,
-        established_on=inst.established_on,
-        closed_on=inst.closed_on,
+    st = t["registry_institutionstate"]
+    years = school_years(t)
+    cy = st.cross_join(years)
+    cy = cy.filter(cy.effective_from <= _census(cy.school_year, p))
+    w = ibis.window(
+        group_by=[cy.institution_id, cy.school_year],
+        order_by=[ibis.desc(cy.effective_from), ibis.desc(cy.id)],
+    )
+    cy = cy.mutate(rank=ibis.row_number().over(w))
+    chosen = cy.filter(cy["rank"] == 0)
+    chosen = chosen.select(
+        sid=chosen.institution_id, syear=chosen.school_year, **{f"s_{c}": chosen[c] for c in DATED}
+    )
+    base = inst.cross_join(years)
+    rows = base.left_join(chosen, [base.id == chosen.sid, base.school_year == chosen.syear])
+    dated = rows.sid.notnull()
+    return rows.select(
+        iid=rows.id,
+        ayear=rows.school_year,
+        kind=rows.kind,
+        established_on=rows.established_on,
+        closed_on=rows.closed_on,
+        **{c: ibis.ifelse(dated, rows[f"s_{c}"], _current(rows, c)) for c in DATED},
     )
 
 
@@ -162,7 +196,7 @@ def _is_inclusive(r: ir.Table, census: ir.IntegerValue) -> ir.BooleanValue:
 # conversions of institutions out of the per-class joins. (name → builder, index columns)
 SHARED: dict[str, tuple[Callable[[Tables, MeasureParams], ir.Table], tuple[str, ...]]] = {
     "institution_county": (institution_county_by_year, ("institution_id", "school_year")),
-    "institution_attrs": (institution_attrs, ("iid",)),
+    "institution_attrs": (institution_attrs, ("iid", "ayear")),
 }
 
 
@@ -177,7 +211,7 @@ def class_rows(t: Tables, p: MeasureParams) -> ir.Table:
     c = t["registry_schoolclass"]
     iy = t["institution_county"]
     attrs = t["institution_attrs"]
-    rows = c.join(attrs, c.institution_id == attrs.iid).join(
+    rows = c.join(attrs, [c.institution_id == attrs.iid, c.school_year == attrs.ayear]).join(
         iy, [c.institution_id == iy.institution_id, c.school_year == iy.school_year]
     )
     census = _census(rows.school_year, p)
@@ -205,7 +239,7 @@ def institution_year_rows(t: Tables, p: MeasureParams) -> ir.Table:
     covered = covered.filter(_in_post(covered.start_date, covered.end_date, _census(covered.school_year, p)))
     covered = covered.select(pid=covered.supported_id, pyear=covered.school_year).distinct()
     attrs = t["institution_attrs"]
-    rows = iy.join(attrs, iy.institution_id == attrs.iid)
+    rows = iy.join(attrs, [iy.institution_id == attrs.iid, iy.school_year == attrs.ayear])
     rows = rows.left_join(students, [rows.institution_id == students.sid, rows.school_year == students.syear])
     rows = rows.left_join(covered, [rows.institution_id == covered.pid, rows.school_year == covered.pyear])
     census = _census(rows.school_year, p)
@@ -227,7 +261,8 @@ def staff_rows(t: Tables, p: MeasureParams) -> ir.Table:
     s = t["registry_staffmember"]
     iy = t["institution_county"]
     attrs = t["institution_attrs"].filter(lambda a: a.kind.isin(PRESCHOOL) & (a.licence_status != UNLICENSED))
-    rows = iy.join(attrs, iy.institution_id == attrs.iid).join(s, iy.institution_id == s.institution_id)
+    rows = iy.join(attrs, [iy.institution_id == attrs.iid, iy.school_year == attrs.ayear])
+    rows = rows.join(s, rows.institution_id == s.institution_id)
     return rows.filter(_in_post(rows.start_date, rows.end_date, _census(rows.school_year, p)))
 
 
@@ -309,7 +344,7 @@ def return_rows(t: Tables, p: MeasureParams, source: str) -> ir.Table:
     iy = t["institution_county"]
     iy = iy.select(jid=iy.institution_id, jyear=iy.school_year, county_id=iy.county_id)
     attrs = t["institution_attrs"]
-    with_attrs = a.join(attrs, a.institution_id == attrs.iid)
+    with_attrs = a.join(attrs, [a.institution_id == attrs.iid, a.school_year == attrs.ayear])
     rows = with_attrs.join(iy, [with_attrs.institution_id == iy.jid, with_attrs.school_year == iy.jyear])
     census = _census(rows.school_year, p)
     return rows.mutate(
