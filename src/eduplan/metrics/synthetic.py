@@ -73,9 +73,16 @@ def _states(inst: pa.Table, established: np.ndarray, years: list[int], rng: np.r
     later = {c: pa.chunked_array(v).take(pa.array(changed)) for c, v in base.items()}
     later["effective_from"] = _date_array(when)
     grade = later["grade"].to_numpy(zero_copy_only=False)
-    later["grade"] = pa.array(np.where(grade != "", KG_GRADES[rng.integers(0, len(KG_GRADES), len(changed))], ""))
+    later["grade"] = pa.array(
+        np.where(grade != "", KG_GRADES[rng.integers(0, len(KG_GRADES), len(changed))], "")
+    )
     later["network_connected"] = pa.array(np.ones(len(changed), bool))
-    joined = {c: pa.concat_arrays([pa.chunked_array(base[c]).combine_chunks(), pa.chunked_array(later[c]).combine_chunks()]) for c in base}
+    joined = {
+        c: pa.concat_arrays(
+            [pa.chunked_array(base[c]).combine_chunks(), pa.chunked_array(later[c]).combine_chunks()]
+        )
+        for c in base
+    }
     joined["seats"] = pa.array(rng.integers(90, 3000, n + len(changed)))
     joined["id"] = pa.array(np.arange(1, n + len(changed) + 1))
     return _table("registry_institutionstate", joined)

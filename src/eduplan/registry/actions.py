@@ -34,9 +34,7 @@ from .models import (
 M = TypeVar("M", bound=models.Model)
 
 
-def save_validated(
-    obj: M, *, user: Any = None, reason: str = "", effective_from: dt.date | None = None
-) -> M:
+def save_validated(obj: M, *, user: Any = None, reason: str = "", effective_from: dt.date | None = None) -> M:
     """Validate, check the user's scope, save, and record who and why in the history: the one
     save path (:func:`eduplan.common.saving.save_record`), which also writes the audit entry and
     bumps the data version. An institution's tracked attributes (``models.states``) are also

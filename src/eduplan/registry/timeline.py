@@ -24,12 +24,18 @@ _effective: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("edu
 
 @contextmanager
 def effective(day: dt.date | None) -> Iterator[None]:
-    """Within the block, changes of tracked attributes hold from ``day`` (``None``: today)."""
-    token = _effective.set(day)
+    """Within the block, changes of tracked attributes hold from ``day`` (``None``: the enclosing
+    block's day, else today)."""
+    token = _effective.set(day if day is not None else _effective.get())
     try:
         yield
     finally:
         _effective.reset(token)
+
+
+def explicit() -> bool:
+    """Whether the pipeline was given an effective date (not the default today)."""
+    return _effective.get() is not None
 
 
 def effective_day(given: dt.date | None = None) -> dt.date:
@@ -77,7 +83,11 @@ def record_change(
     of the same attribute). Then ``institution`` is set to the values in force today, so a change in
     force from a future day does not show as today's."""
     day = effective_day(effective_from)
-    changed = {name: getattr(institution, name) for name in TRACKED if getattr(institution, name) != before[name]}
+    held = in_force_on(institution, day)
+    ref = held.values() if held is not None else before
+    changed = {
+        name: getattr(institution, name) for name in TRACKED if getattr(institution, name) != ref[name]
+    }
     if not changed:
         return None
     if not InstitutionState.objects.filter(institution=institution).exists():
@@ -86,7 +96,7 @@ def record_change(
                 institution=institution, effective_from=min(start, day), reason="回填 backfill", **values
             )
     base = in_force_on(institution, day)
-    values = {**(base.values() if base else before), **changed}
+    values = {**(base.values() if base else ref), **changed}
     row = InstitutionState.objects.create(
         institution=institution,
         effective_from=day,
@@ -95,7 +105,7 @@ def record_change(
         **values,
     )
     for later in InstitutionState.objects.filter(institution=institution, effective_from__gt=day):
-        update = {n: v for n, v in changed.items() if getattr(later, n) == (base.values() if base else before)[n]}
+        update = {n: v for n, v in changed.items() if getattr(later, n) == ref[n]}
         if update:
             InstitutionState.objects.filter(pk=later.pk).update(**update)
     today = in_force_on(institution, timezone.localdate())
@@ -106,3 +116,30 @@ def record_change(
             for n, v in now.items():
                 setattr(institution, n, v)
     return row
+
+
+def stored_states(pks: list[int]) -> dict[int, dict[str, Any]]:
+    """The tracked values of the institutions ``pks`` as stored now (before a bulk write)."""
+    rows = Institution.objects.filter(pk__in=pks).values("pk", *TRACKED)
+    return {r.pop("pk"): r for r in rows}
+
+
+def record_bulk(
+    created: list[Institution], updated: list[Institution], before: dict[int, dict[str, Any]], *, user: Any
+) -> None:
+    """The attribute rows of an import that wrote institutions in bulk: opening rows for the new
+    ones, a dated change (the import's effective date) for the changed ones."""
+    uid = _user_id(user)
+    InstitutionState.objects.bulk_create(
+        [
+            InstitutionState(
+                institution=inst, effective_from=start, recorded_by_id=uid, reason="导入 import", **vals
+            )
+            for inst in created
+            for start, vals in opening_rows(state_of(inst), inst.established_on)
+        ],
+        batch_size=2000,
+    )
+    for inst in updated:
+        if inst.pk in before:  # compared with what was in force on the effective date
+            record_change(inst, before[inst.pk], user=user, reason="导入 import")

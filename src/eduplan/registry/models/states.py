@@ -108,7 +108,9 @@ def in_force_on(institution: Institution, day: dt.date) -> InstitutionState | No
     )
 
 
-def opening_rows(values: dict[str, object], opened: dt.date | None) -> list[tuple[dt.date, dict[str, object]]]:
+def opening_rows(
+    values: dict[str, object], opened: dt.date | None
+) -> list[tuple[dt.date, dict[str, object]]]:
     """The first attribute rows of an institution recorded with ``values`` today: in force from its
     opening (or :data:`SENTINEL`); a kindergarten graded in a later year than it opened is unrated
     until 1 January of ``grade_year`` and graded from then (so the grade counts from school year
