@@ -14,8 +14,8 @@ from ninja import Query, Router, Status
 
 from eduplan.intake.exporter import kind_queryset, records
 from eduplan.intake.importer import ImportResult, import_rows
-from eduplan.registry import timeline
 from eduplan.intake.kinds import KINDS, Kind
+from eduplan.registry import timeline
 
 from .auth import caller
 from .schemas import (

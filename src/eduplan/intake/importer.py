@@ -23,7 +23,6 @@ nothing and leaves no history. Each import is recorded as an :class:`ImportBatch
 from __future__ import annotations
 
 import datetime as dt
-
 import hashlib
 import logging
 from collections import defaultdict
