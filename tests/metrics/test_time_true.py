@@ -136,6 +136,18 @@ def build() -> None:
                 "girls": 25,
             },
         ]
+    # A junior class of a complete school (完中) is not high-school enrolment nor a 大班额 class.
+    classes.append(
+        {
+            "institution_code": "H1",
+            "school_year": 2025,
+            "name": "初一1班",
+            "age_group": "g7",
+            "is_new_intake": True,
+            "boys": 35,
+            "girls": 30,
+        }
+    )
     put("classes", classes)
     # The changes of five years, each entered with the date it holds from.
     put("kindergartens", [{"code": "K1", "grade": "2-1", "grade_year": 2022}], on=dt.date(2022, 6, 1))
@@ -168,6 +180,10 @@ EXPECTED = {
     "first_level_high_schools": [1, 1, 1, 2, 2],
     "students_in_first_level_hs": [50, 50, 50, 90, 90],
     "hs_students": [90, 90, 90, 90, 90],
+    # HS-T5/HS-T6: grades 10–12 only — the junior class of 65 in 2025 is neither.
+    "hs_classes": [2, 2, 2, 2, 2],
+    "hs_classes_56_plus": [0, 0, 0, 0, 0],
+    "hs_new_intake_classes_over_limit": [0, 0, 0, 0, 0],
     # HS-T10: H1 is connected from August 2022.
     "hs_network_connected": [1, 2, 2, 2, 2],
     # HS-T8: H2 becomes a county high school from August 2025.

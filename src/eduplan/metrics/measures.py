@@ -37,6 +37,7 @@ import pandas as pd
 
 from eduplan.registry.choices import (
     PRESCHOOL_KINDS,
+    SENIOR_GRADES,
     InstitutionKind,
     LicenceStatus,
     Ownership,
@@ -56,6 +57,7 @@ PUBLIC = Ownership.PUBLIC.value
 UNLICENSED = LicenceStatus.UNLICENSED.value
 TEACHING_POINT = LicenceStatus.TEACHING_POINT.value
 TRUSTEESHIP = PairingKind.HS_TRUSTEESHIP.value
+SENIOR = [g.value for g in SENIOR_GRADES]
 
 Tables = dict[str, ir.Table]
 Contribution = Callable[[ir.Table], ir.NumericValue]
@@ -520,11 +522,16 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     # High school stage (高中阶段): general high schools and secondary vocational schools.
     sc = "classes"
 
-    def hs(r: ir.Table) -> ir.BooleanValue:
+    def hs_school(r: ir.Table) -> ir.BooleanValue:
         return r.kind == HIGH_SCHOOL
 
+    def hs(r: ir.Table) -> ir.BooleanValue:
+        """A senior class (grades 10–12) of a general high school: a complete school's (完中)
+        junior classes are not high-school enrolment nor high-school 大班额."""
+        return hs_school(r) & r.age_group.isin(SENIOR)
+
     def sized(r: ir.Table, bands: list[str], row: str = "all") -> ir.BooleanValue:
-        return hs(r) & _cell(r, "hs_class_sizes", row, bands)
+        return hs_school(r) & _cell(r, "hs_class_sizes", row, bands)
 
     add(
         "hs_students",
@@ -532,7 +539,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: ibis.ifelse(hs(r), r.headcount, 0),
         "普通高中在校生数",
         "人",
-        fallback=_from_return(lambda r: hs(r) & _cell(r, "hs_students", "all", "students")),
+        fallback=_from_return(lambda r: hs_school(r) & _cell(r, "hs_students", "all", "students")),
     )
     add(
         "vocational_students",
@@ -547,7 +554,9 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: ibis.ifelse(hs(r) & r.first_level, r.headcount, 0),
         "省一级高(完)中在校生数",
         "人",
-        fallback=_from_return(lambda r: hs(r) & r.first_level & _cell(r, "hs_students", "all", "students")),
+        fallback=_from_return(
+            lambda r: hs_school(r) & r.first_level & _cell(r, "hs_students", "all", "students")
+        ),
     )
     add(
         "hs_classes",
@@ -555,7 +564,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: _flag(hs(r)),
         "普通高中班级数",
         "个",
-        fallback=_from_return(lambda r: hs(r) & _cell(r, "hs_students", "all", "classes")),
+        fallback=_from_return(lambda r: hs_school(r) & _cell(r, "hs_students", "all", "classes")),
     )
     add("vocational_classes", sc, lambda r: _flag(r.kind == VOCATIONAL), "中职班级数", "个")
     add(
@@ -604,7 +613,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: _flag(hs(r) & r.is_new_intake),
         "新入学年级班数",
         "个",
-        fallback=_from_return(lambda r: hs(r) & _cell(r, "hs_students", "g10", "classes")),
+        fallback=_from_return(lambda r: hs_school(r) & _cell(r, "hs_students", "g10", "classes")),
     )
     add(
         "hs_new_intake_classes_over_limit",

@@ -14,7 +14,6 @@ not ``standards.toml``.
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import os
 import tomllib
