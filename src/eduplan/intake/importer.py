@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, models, transaction
@@ -563,7 +563,10 @@ class Importer:
                 self._bulk(kind, creates, updates, history_user, reason, progress)
                 if dated:  # the attribute rows, in force from the import's effective date
                     timeline.record_bulk(
-                        [p.obj for p in creates], [p.obj for p in dated_rows], before, user=self.user
+                        [cast(Institution, p.obj) for p in creates],
+                        [cast(Institution, p.obj) for p in dated_rows],
+                        before,
+                        user=self.user,
                     )
             else:
                 self._one_by_one(kind, creates + updates, reason, progress)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,9 @@ def _date_array(days: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     return pa.array(days.astype("int32"), mask=mask, type=pa.int32()).cast(pa.date32())
 
 
-def _states(inst: pa.Table, established: np.ndarray, years: list[int], rng: np.random.Generator) -> pa.Table:
+def _states(
+    inst: pa.Table, established: np.ndarray, years: Sequence[int] | np.ndarray, rng: np.random.Generator
+) -> pa.Table:
     """The attribute rows (``registry.models.states``): one from each institution's opening and, for
     one in ten, a later change (re-grading, conversion, network connection) in force from a day
     inside the years generated — so the benchmarks read the time model as the registry holds it."""
