@@ -16,6 +16,8 @@ from eduplan.metrics import engines
 from eduplan.metrics.corrections import corrections
 from eduplan.metrics.measures import build_measures, compute_measures
 from eduplan.metrics.params import load_params
+from eduplan.programmes.kinds import DESIGNATIONS
+from eduplan.programmes.transfer import import_register_rows
 from eduplan.registry.models import Division, Institution
 from eduplan.supervision.models import Notice
 
@@ -152,7 +154,11 @@ def build() -> None:
     # The changes of five years, each entered with the date it holds from.
     put("kindergartens", [{"code": "K1", "grade": "2-1", "grade_year": 2022}], on=dt.date(2022, 6, 1))
     put("high_schools", [{"code": "H1", "network_connected": True}], on=dt.date(2022, 8, 1))
-    put("kindergartens", [{"code": "K2", "is_demonstration": True}], on=dt.date(2023, 7, 1))
+    designated = import_register_rows(  # the API's programme-register endpoint
+        DESIGNATIONS,
+        [{"institution_code": "K2", "kind": "demo_kindergarten", "designated_on": "2023-07-01"}],
+    )
+    assert designated.ok, [p.as_dict() for p in designated.problems]
     put(
         "kindergartens",
         [{"code": "K1", "ownership": "public", "sponsor": "education"}],
@@ -174,7 +180,7 @@ EXPECTED = {
     # PRE-T5: only K2 is first level (1-2, then 1-1); K1's 2-1 is not.
     "first_level_kindergartens": [1, 1, 1, 1, 1],
     "kindergartens_grade_1_1": [0, 0, 0, 0, 1],
-    # PRE-T7: K2 is a demonstration kindergarten from July 2023.
+    # PRE-T7: K2 is designated a demonstration kindergarten from July 2023 (programme register).
     "demonstration_kindergartens": [0, 0, 1, 1, 1],
     # HS-T2/HS-T4: H2 (50 students) is first level throughout; H1 (40) from May 2024.
     "first_level_high_schools": [1, 1, 1, 2, 2],

@@ -58,6 +58,7 @@ UNLICENSED = LicenceStatus.UNLICENSED.value
 TEACHING_POINT = LicenceStatus.TEACHING_POINT.value
 TRUSTEESHIP = PairingKind.HS_TRUSTEESHIP.value
 SENIOR = [g.value for g in SENIOR_GRADES]
+DEMO_KINDERGARTEN = "demo_kindergarten"  # programmes.DesignationKind (metrics does not import apps)
 
 Tables = dict[str, ir.Table]
 Contribution = Callable[[ir.Table], ir.NumericValue]
@@ -659,13 +660,6 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         "count-based (the ministry's other share: do not mix with the child-based coverage)",
     )
     add(
-        "demonstration_kindergartens",
-        iy,
-        lambda r: _flag(kg(r) & r.is_demonstration),
-        "课程游戏化示范园数",
-        "所",
-    )
-    add(
         "teaching_points",
         iy,
         lambda r: _flag((r.kind == KINDERGARTEN) & (r.licence_status == TEACHING_POINT)),
@@ -724,6 +718,14 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
 
     # Programme designations in force on the census day (eduplan.programmes).
     dg = "designations"
+    add(
+        "demonstration_kindergartens",
+        dg,
+        lambda r: _flag(r.kind == DEMO_KINDERGARTEN),
+        "课程游戏化示范园数",
+        "所",
+        "demonstration-kindergarten designations in force on the census day (programme register)",
+    )
     add("demonstration_areas", dg, lambda r: _flag(r.kind == "demo_area"), "课程游戏化示范区数", "个")
     add("online_classrooms", dg, lambda r: _flag(r.kind == "online_classroom"), "名校网络课堂数", "个")
     add("subject_bases", dg, lambda r: _flag(r.kind == "subject_base"), "市级学科基地数", "个")
