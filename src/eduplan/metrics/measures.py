@@ -44,6 +44,7 @@ from eduplan.registry.choices import (
     PairingKind,
 )
 
+from .engines import DATED_COLUMNS
 from .params import AgeBand, MeasureParams
 
 KEYS = ["county_id", "school_year"]
@@ -134,20 +135,7 @@ def institution_county_by_year(t: Tables, p: MeasureParams) -> ir.Table:
 
 
 #: The attributes read from the row in force on the census day (``registry.models.states``).
-DATED = (
-    "ownership",
-    "inclusive",
-    "inclusive_since",
-    "licence_status",
-    "grade",
-    "grade_year",
-    "rating",
-    "is_county_high_school",
-    "is_new_build",
-    "network_connected",
-    "is_demonstration",
-    "seats",
-)
+DATED = (*DATED_COLUMNS, "seats")
 
 
 def _current(rows: ir.Table, column: str) -> ir.Value:
