@@ -20,8 +20,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
-from ..choices import HighSchoolRating, KindergartenGrade, LicenceStatus, Ownership, Sponsor
-from .institutions import Institution
+from .institutions import DatedAttributes, Institution
 
 #: The first row of an institution with no opening date holds from this day (the backfill's start).
 SENTINEL = dt.date(1900, 1, 1)
@@ -44,7 +43,7 @@ TRACKED = (
 )
 
 
-class InstitutionState(models.Model):
+class InstitutionState(DatedAttributes):
     """The tracked attributes of an institution in force from ``effective_from`` (机构属性生效记录)."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="states")
@@ -59,26 +58,6 @@ class InstitutionState(models.Model):
         related_name="+",
     )
     reason = models.CharField("原因 reason", max_length=200, blank=True)
-
-    ownership = models.CharField("性质 ownership", max_length=20, choices=Ownership.choices)
-    sponsor = models.CharField("举办者 sponsor", max_length=20, choices=Sponsor.choices)
-    inclusive = models.BooleanField("普惠性认定 inclusive (private)", default=False)
-    inclusive_since = models.DateField("普惠认定日期 inclusive since", null=True, blank=True)
-    licence_status = models.CharField(
-        "办学许可 licence", max_length=16, choices=LicenceStatus.choices, blank=True
-    )
-    grade = models.CharField(
-        "等级 grade", max_length=4, choices=KindergartenGrade.choices, blank=True, default=""
-    )
-    grade_year = models.PositiveSmallIntegerField("评级年份 graded in", null=True, blank=True)
-    rating = models.CharField(
-        "等级 rating", max_length=5, choices=HighSchoolRating.choices, blank=True, default=""
-    )
-    is_county_high_school = models.BooleanField("县中 county high school", default=False)
-    is_new_build = models.BooleanField("新建学校 newly built", default=False)
-    network_connected = models.BooleanField("接入教育专网 on the education network", default=False)
-    is_demonstration = models.BooleanField("课程游戏化示范园 demonstration", default=False)
-    seats = models.PositiveIntegerField("学位数 seats", default=0)
 
     class Meta:
         verbose_name = "机构属性(按生效日期) institution attributes in force"
