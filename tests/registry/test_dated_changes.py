@@ -48,3 +48,19 @@ def test_a_change_in_force_from_a_future_day_does_not_show_as_today():
     kg.refresh_from_db()
     assert kg.ownership == today
     assert in_force_on(kg, later).ownership == "private_nonprofit"
+
+
+def test_a_class_whose_grade_does_not_fit_the_school_is_refused_on_import():
+    """Issue 16, item 4: a vocational grade in a general high school, a senior grade in a junior
+    middle school are refused with the file's row and column."""
+    from eduplan.intake.importer import REGISTRY_KINDS, import_rows
+
+    m = mini_city()
+    rows = [{"institution_code": m.hs_a.code, "school_year": 2024, "name": "中职1班", "age_group": "v1"}]
+    result = import_rows(REGISTRY_KINDS["classes"], rows)
+    assert not result.ok
+    problem = result.problems[0]
+    assert (problem.row, problem.column) == (1, "age_group")
+    assert "v1" in problem.zh or "v1" in problem.en
+    ok = [{"institution_code": m.hs_a.code, "school_year": 2024, "name": "高一1班", "age_group": "g10"}]
+    assert import_rows(REGISTRY_KINDS["classes"], ok).ok
