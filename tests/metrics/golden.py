@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from eduplan.programmes import actions as programme_actions
 from eduplan.registry import actions
 from eduplan.registry.choices import DivisionLevel, DivisionType, Ownership, Sponsor
 from eduplan.registry.models import Division, Institution
@@ -158,6 +159,8 @@ def build() -> Golden:
     inst["KA1"] = _institution(
         "KA1", "红塔区第一幼儿园", kg, ta, grade="1-1", grade_year=2019, is_demonstration=True
     )
+    # PRE-T7 counts the designation register (in force on the census day), not the flag.
+    programme_actions.designate(inst["KA1"], "demo_kindergarten", designated_on=dt.date(2019, 6, 1))
     inst["KA2"] = _institution(
         "KA2",
         "玉兴普惠幼儿园",

@@ -73,6 +73,7 @@ FIELDS = (
     "forecast_method",
     "status",
     "target_source",
+    "target_kind",
     "lead",
     "cooperating",
     "note",
@@ -388,6 +389,8 @@ def _indicator_records(
                 births_then=then,
             )
             st = pg.status_array(matrix(val), target, all_years[None, :], deadline_year, fc, margin)
+            if target.kind == "ban":  # in force now: met only with no breach, never forecast
+                st = pg.ban_status_array(matrix(val), target)
             progress = {
                 "forecast": fc.value[r_div, r_year],
                 "trend": fc.trend[r_div, r_year],
@@ -417,6 +420,7 @@ def _indicator_records(
                 "deadline": target.deadline.isoformat(),
                 "forecast_year": pg.deadline_school_year(target.deadline, cat.params),
                 "target_source": target.source or None,
+                "target_kind": target.kind,
             }
         base = {
             "indicator": spec.id,
@@ -451,6 +455,7 @@ def _indicator_records(
                 "forecast_method": None,
                 "status": None,
                 "target_source": None,
+                "target_kind": None,
                 "lead": spec.lead,
                 "cooperating": list(cooperating),
                 "note": spec.note_zh,
@@ -459,10 +464,13 @@ def _indicator_records(
                 rec.update(target_fields)
                 rec["met"] = None if value is None else met[k]
                 rec["gap"] = None if value is None else gaps[k]
-                rec["trend"] = trends[k]
-                rec["forecast"] = forecasts[k]
-                rec["forecast_method"] = methods[k]
                 rec["status"] = statuses[k]
+                if target.kind != "ban":
+                    rec["trend"] = trends[k]
+                    rec["forecast"] = forecasts[k]
+                    rec["forecast_method"] = methods[k]
+                else:
+                    rec["forecast_year"] = None
             if uses_readiness and notes:
                 day_until = notes.get((int(div_ids[row_div[k]]), row_years[k]))
                 if day_until is not None:

@@ -156,7 +156,7 @@ def status(
     if value is None:
         return NO_DATA
     met_now = compare(value, target.comparison, target.value)
-    if year >= deadline_year or fc.value is None:
+    if target.kind == "ban" or year >= deadline_year or fc.value is None:
         return ON_TRACK if met_now else OFF_TRACK
     if compare(fc.value, target.comparison, target.value):
         return ON_TRACK
@@ -315,3 +315,10 @@ def status_array(
     code = np.where(met_fc, 2, np.where(met_now | near, 3, 4))
     code = np.where(passed, np.where(met_now, 2, 4), code)
     return np.where(np.isnan(values), 1, code)
+
+
+def ban_status_array(values: np.ndarray, target: Target) -> np.ndarray:
+    """A ban (``Target.kind == "ban"``) is compliance now, not a trajectory: ``on_track`` with no
+    breach, ``off_track`` with any, whatever the trend — codes into :data:`STATUSES`."""
+    met_now = compare_array(values, target.comparison, target.value)
+    return np.where(np.isnan(values), 1, np.where(met_now, 2, 4))

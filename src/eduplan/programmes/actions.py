@@ -91,7 +91,7 @@ def designate(
             reason="认定 designation",
         )
         if kind == DesignationKind.DEMO_KINDERGARTEN:
-            _sync_demonstration_flag(institution)
+            _sync_demonstration_flag(institution, on=designated_on)
     return obj
 
 
@@ -101,18 +101,22 @@ def revoke_designation(designation: Designation, *, on: dt.date, user: Any = Non
             designation, {"revoked_on": on}, user=user, reason="撤销 revoked"
         )
         if designation.kind == DesignationKind.DEMO_KINDERGARTEN:
-            _sync_demonstration_flag(designation.institution)
+            _sync_demonstration_flag(designation.institution, on=on)
     return obj
 
 
-def _sync_demonstration_flag(institution: Institution) -> None:
+def _sync_demonstration_flag(institution: Institution, *, on: dt.date) -> None:
+    """Keep the registry flag in step, in force from the designation's own date (time model)."""
     in_force = Designation.objects.filter(
         institution=institution, kind=DesignationKind.DEMO_KINDERGARTEN, revoked_on__isnull=True
     ).exists()
     institution.refresh_from_db()
     if institution.is_demonstration != in_force:
         registry_actions.update_fields(
-            institution, {"is_demonstration": in_force}, reason="课程游戏化示范园认定 designation"
+            institution,
+            {"is_demonstration": in_force},
+            reason="课程游戏化示范园认定 designation",
+            effective_from=on,
         )
 
 
