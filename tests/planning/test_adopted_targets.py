@@ -1,0 +1,188 @@
+"""County targets of record (issue 16 item 2): the city adopts county targets, versioned; a county
+row of a city-wide plan target is judged against its adopted target, or shows "未分解目标" with no
+status; only the city adopts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.core.exceptions import PermissionDenied
+from openpyxl import Workbook
+
+from eduplan.accounts.actions import create_user_with_role
+from eduplan.metrics import progress as pg
+from eduplan.planning.allocation import adopt
+from eduplan.planning.allocation.adopted_models import AdoptionOrigin
+from eduplan.plans.loader import Target
+from eduplan.registry.choices import Role
+
+PASSWORD = "pw-123456"
+PLAN_TARGET = Target(96.0, ">=", dt.date(2025, 12, 31), "city", ("city", "county"))
+
+
+def _row(level="county", year=2024, value=90.0, trend=1.0, division="530402"):
+    return {
+        "indicator": "preschool_ger",
+        "division": division,
+        "level": level,
+        "year": year,
+        "value": value,
+        "unit": "%",
+        "trend": trend,
+        "target": 96,
+        "comparison": ">=",
+        "met": False,
+        "gap": 6.0,
+        "forecast": 93.0,
+        "forecast_year": 2025,
+        "forecast_method": "linear",
+        "status": "at_risk",
+    }
+
+
+def _adopted(value=92.0, year=2025):
+    return {("preschool_ger", "530402"): {year: pg.CountyTarget(year, value, "cityo", "2026-01-05T10:00:00+08:00", "基线")}}
+
+
+def test_a_county_without_an_adopted_target_is_not_judged():
+    rows = [_row(level="city", division="530400"), _row()]
+    pg.apply_county_targets(rows, {"preschool_ger": (PLAN_TARGET, 100.0)}, {}, margin=0.05)
+    city, county = rows
+    assert city["target_origin"] == "plan" and city["target"] == 96 and city["status"] == "at_risk"
+    assert county["target_origin"] == "none"
+    assert county["target"] is None and county["status"] is None and county["value"] == 90.0
+    assert pg.target_label(county) == "未分解目标"
+
+
+def test_a_county_is_judged_against_its_adopted_target():
+    rows = [_row(year=2025, value=92.5)]
+    pg.apply_county_targets(rows, {"preschool_ger": (PLAN_TARGET, 100.0)}, _adopted(92.0), margin=0.05)
+    r = rows[0]
+    assert r["target_origin"] == "adopted" and r["target"] == 92.0
+    assert r["status"] == "on_track" and r["met"] is True  # 92.5 ≥ 92, though below the city's 96
+    assert r["adopted_by"] == "cityo" and r["scenario"] == "基线"
+    assert pg.target_label(r) == "县目标 92%（市分解）"
+
+
+def test_an_earlier_year_is_forecast_to_the_adopted_year():
+    rows = [_row(year=2023, value=88.0, trend=1.0)]  # forecast 2025: 90 < 92 → within 5% → at risk
+    pg.apply_county_targets(rows, {"preschool_ger": (PLAN_TARGET, 100.0)}, _adopted(92.0), margin=0.05)
+    assert rows[0]["forecast"] == 90.0 and rows[0]["forecast_year"] == 2025
+    assert rows[0]["status"] == "at_risk"
+    rows = [_row(year=2025, value=88.0)]
+    pg.apply_county_targets(rows, {"preschool_ger": (PLAN_TARGET, 100.0)}, _adopted(92.0), margin=0.05)
+    assert rows[0]["status"] == "off_track"
+
+
+def test_a_county_scope_plan_target_stays_the_plan_target():
+    county_target = Target(100.0, ">=", dt.date(2025, 12, 31), "county", ("city", "county"))
+    rows = [_row()]
+    pg.apply_county_targets(rows, {"preschool_ger": (county_target, 100.0)}, {}, margin=0.05)
+    assert rows[0]["target_origin"] == "plan" and rows[0]["status"] == "at_risk"
+
+
+# ------------------------------------------------------------------------- adoption, with Django
+
+
+@pytest.fixture
+def officers(registry_city):
+    create_user_with_role("cityo", PASSWORD, Role.CITY_OFFICER, division=registry_city.city)
+    create_user_with_role("cb", PASSWORD, Role.COUNTY_OFFICER, division=registry_city.county_b)
+    return registry_city
+
+
+def _file(tmp_path, values, name="targets.xlsx"):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["区划 division", "县目标 target"])
+    for code, v in values.items():
+        ws.append([code, v])
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+@pytest.mark.django_db
+def test_adoption_is_versioned_and_the_latest_is_in_force(officers, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    city_officer = get_user_model().objects.get(username="cityo")
+    first = adopt.adopt_from_file(
+        "preschool_ger", 2025, _file(tmp_path, {"530402": 95, "530403": 97}), user=city_officer, reason="首次分解"
+    )
+    second = adopt.adopt_from_file(
+        "preschool_ger", 2025, _file(tmp_path, {"530402": 94.2}, "v2.xlsx"), user=city_officer, reason="红塔区调整"
+    )
+    assert (first.version, second.version) == (1, 2)
+    assert first.origin == AdoptionOrigin.FILE
+    force = {t.division: t for t in adopt.in_force(indicator="preschool_ger", year=2025)}
+    assert force["530402"].target == 94.2 and force["530402"].version == 2
+    assert force["530402"].reason == "红塔区调整" and force["530402"].adopted_by == "cityo"
+    assert force["530403"].target == 97 and force["530403"].version == 1  # not in version 2: kept
+    assert len(adopt.history("preschool_ger")) == 2
+
+
+@pytest.mark.django_db
+def test_only_the_city_adopts(officers, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    county_officer = get_user_model().objects.get(username="cb")
+    with pytest.raises(PermissionDenied):
+        adopt.adopt_from_file("preschool_ger", 2025, _file(tmp_path, {"530403": 99}), user=county_officer, reason="x")
+    with pytest.raises(CommandError, match="only the city"):
+        call_command(
+            "plan", "adopt", "--indicator", "preschool_ger", "--year", "2025", "--file",
+            str(_file(tmp_path, {"530403": 99})), "--reason", "x", "--user", "cb",
+        )
+    assert adopt.in_force() == []
+
+
+@pytest.mark.django_db
+def test_bad_files_and_indicators_are_named(officers, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="cityo")
+    with pytest.raises(ValueError, match="hs_big_classes"):
+        adopt.adopt_from_file("hs_big_classes", 2025, _file(tmp_path, {"530402": 0}), user=user, reason="x")
+    with pytest.raises(ValueError, match="530402.*0–100"):
+        adopt.adopt_from_file("inclusive_coverage", 2025, _file(tmp_path, {"530402": 108.6}), user=user, reason="x")
+    with pytest.raises(ValueError, match="row 2, column B"):
+        adopt.adopt_from_file("preschool_ger", 2025, _file(tmp_path, {"530402": "高"}), user=user, reason="x")
+
+
+@pytest.mark.django_db
+def test_cli_adopt_then_targets_and_indicators_json(officers, tmp_path):
+    path = _file(tmp_path, {"530402": 94.2, "530403": 50.0})
+    call_command(
+        "plan", "adopt", "--indicator", "preschool_ger", "--year", "2025", "--file", str(path),
+        "--reason", "按学位分解", "--user", "cityo",
+    )
+    out = StringIO()
+    call_command("plan", "targets", "--format", "json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert {r["division"]: r["target"] for r in rows} == {"530402": 94.2, "530403": 50.0}
+    for r in rows:
+        assert set(r) >= {"indicator", "division", "year", "target", "origin", "scenario", "adopted_by",
+                          "adopted_at", "reason"}
+        assert r["origin"] == "file" and r["adopted_by"] == "cityo" and r["reason"] == "按学位分解"
+    exported = tmp_path / "export.xlsx"
+    call_command("plan", "targets", "--format", "xlsx", "--out", str(exported))
+    assert adopt.read_file(exported, "preschool_ger", 2025) == {"530402": 94.2, "530403": 50.0}
+
+    out = StringIO()
+    call_command("indicators", "--format", "json", "--year", "2024", stdout=out)
+    records = [r for r in json.loads(out.getvalue()) if r["indicator"] == "preschool_ger"]
+    by_div = {r["division"]: r for r in records}
+    city = by_div["530400"]
+    assert city["target_origin"] == "plan" and city["target"] == 96
+    a = by_div["530402"]
+    assert a["target_origin"] == "adopted" and a["target"] == 94.2
+    assert a["adopted_by"] == "cityo" and a["adopted_at"] and a["scenario"] is None
+    assert a["status"] in {"on_track", "at_risk", "off_track"}
+    other = [r for r in json.loads(out.getvalue()) if r["indicator"] == "inclusive_coverage" and r["level"] == "county"]
+    assert other and all(r["target_origin"] == "none" and r["target"] is None and r["status"] is None for r in other)
