@@ -9,9 +9,9 @@ import json
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 
 from eduplan.accounts.actions import create_user_with_role
@@ -46,7 +46,11 @@ def _row(level="county", year=2024, value=90.0, trend=1.0, division="530402"):
 
 
 def _adopted(value=92.0, year=2025):
-    return {("preschool_ger", "530402"): {year: pg.CountyTarget(year, value, "cityo", "2026-01-05T10:00:00+08:00", "基线")}}
+    return {
+        ("preschool_ger", "530402"): {
+            year: pg.CountyTarget(year, value, "cityo", "2026-01-05T10:00:00+08:00", "基线")
+        }
+    }
 
 
 def test_a_county_without_an_adopted_target_is_not_judged():
@@ -70,10 +74,14 @@ def test_a_county_is_judged_against_its_adopted_target():
 
 
 def test_an_earlier_year_is_forecast_to_the_adopted_year():
-    rows = [_row(year=2023, value=88.0, trend=1.0)]  # forecast 2025: 90 < 92 → within 5% → at risk
+    # The row's own forecast runs to 2025 (93): a 2025 county target of 92 is forecast to be met.
+    rows = [_row(year=2023, value=88.0, trend=1.0)]
     pg.apply_county_targets(rows, {"preschool_ger": (PLAN_TARGET, 100.0)}, _adopted(92.0), margin=0.05)
-    assert rows[0]["forecast"] == 90.0 and rows[0]["forecast_year"] == 2025
-    assert rows[0]["status"] == "at_risk"
+    assert (rows[0]["forecast"], rows[0]["forecast_year"], rows[0]["status"]) == (93.0, 2025, "on_track")
+    # A 2024 milestone: the row's trend gives 88 + 1 = 89 < 92, within 5% of it → at risk.
+    rows = [_row(year=2023, value=88.0, trend=1.0)]
+    pg.apply_county_targets(rows, {"preschool_ger": (PLAN_TARGET, 100.0)}, _adopted(92.0, 2024), margin=0.05)
+    assert (rows[0]["forecast"], rows[0]["forecast_year"], rows[0]["status"]) == (89.0, 2024, "at_risk")
     rows = [_row(year=2025, value=88.0)]
     pg.apply_county_targets(rows, {"preschool_ger": (PLAN_TARGET, 100.0)}, _adopted(92.0), margin=0.05)
     assert rows[0]["status"] == "off_track"
@@ -113,10 +121,18 @@ def test_adoption_is_versioned_and_the_latest_is_in_force(officers, tmp_path):
 
     city_officer = get_user_model().objects.get(username="cityo")
     first = adopt.adopt_from_file(
-        "preschool_ger", 2025, _file(tmp_path, {"530402": 95, "530403": 97}), user=city_officer, reason="首次分解"
+        "preschool_ger",
+        2025,
+        _file(tmp_path, {"530402": 95, "530403": 97}),
+        user=city_officer,
+        reason="首次分解",
     )
     second = adopt.adopt_from_file(
-        "preschool_ger", 2025, _file(tmp_path, {"530402": 94.2}, "v2.xlsx"), user=city_officer, reason="红塔区调整"
+        "preschool_ger",
+        2025,
+        _file(tmp_path, {"530402": 94.2}, "v2.xlsx"),
+        user=city_officer,
+        reason="红塔区调整",
     )
     assert (first.version, second.version) == (1, 2)
     assert first.origin == AdoptionOrigin.FILE
@@ -133,11 +149,23 @@ def test_only_the_city_adopts(officers, tmp_path):
 
     county_officer = get_user_model().objects.get(username="cb")
     with pytest.raises(PermissionDenied):
-        adopt.adopt_from_file("preschool_ger", 2025, _file(tmp_path, {"530403": 99}), user=county_officer, reason="x")
+        adopt.adopt_from_file(
+            "preschool_ger", 2025, _file(tmp_path, {"530403": 99}), user=county_officer, reason="x"
+        )
     with pytest.raises(CommandError, match="only the city"):
         call_command(
-            "plan", "adopt", "--indicator", "preschool_ger", "--year", "2025", "--file",
-            str(_file(tmp_path, {"530403": 99})), "--reason", "x", "--user", "cb",
+            "plan",
+            "adopt",
+            "--indicator",
+            "preschool_ger",
+            "--year",
+            "2025",
+            "--file",
+            str(_file(tmp_path, {"530403": 99})),
+            "--reason",
+            "x",
+            "--user",
+            "cb",
         )
     assert adopt.in_force() == []
 
@@ -149,8 +177,10 @@ def test_bad_files_and_indicators_are_named(officers, tmp_path):
     user = get_user_model().objects.get(username="cityo")
     with pytest.raises(ValueError, match="hs_big_classes"):
         adopt.adopt_from_file("hs_big_classes", 2025, _file(tmp_path, {"530402": 0}), user=user, reason="x")
-    with pytest.raises(ValueError, match="530402.*0–100"):
-        adopt.adopt_from_file("inclusive_coverage", 2025, _file(tmp_path, {"530402": 108.6}), user=user, reason="x")
+    with pytest.raises(ValueError, match=r"530402.*0–100"):
+        adopt.adopt_from_file(
+            "inclusive_coverage", 2025, _file(tmp_path, {"530402": 108.6}), user=user, reason="x"
+        )
     with pytest.raises(ValueError, match="row 2, column B"):
         adopt.adopt_from_file("preschool_ger", 2025, _file(tmp_path, {"530402": "高"}), user=user, reason="x")
 
@@ -159,16 +189,35 @@ def test_bad_files_and_indicators_are_named(officers, tmp_path):
 def test_cli_adopt_then_targets_and_indicators_json(officers, tmp_path):
     path = _file(tmp_path, {"530402": 94.2, "530403": 50.0})
     call_command(
-        "plan", "adopt", "--indicator", "preschool_ger", "--year", "2025", "--file", str(path),
-        "--reason", "按学位分解", "--user", "cityo",
+        "plan",
+        "adopt",
+        "--indicator",
+        "preschool_ger",
+        "--year",
+        "2025",
+        "--file",
+        str(path),
+        "--reason",
+        "按学位分解",
+        "--user",
+        "cityo",
     )
     out = StringIO()
     call_command("plan", "targets", "--format", "json", stdout=out)
     rows = json.loads(out.getvalue())
     assert {r["division"]: r["target"] for r in rows} == {"530402": 94.2, "530403": 50.0}
     for r in rows:
-        assert set(r) >= {"indicator", "division", "year", "target", "origin", "scenario", "adopted_by",
-                          "adopted_at", "reason"}
+        assert set(r) >= {
+            "indicator",
+            "division",
+            "year",
+            "target",
+            "origin",
+            "scenario",
+            "adopted_by",
+            "adopted_at",
+            "reason",
+        }
         assert r["origin"] == "file" and r["adopted_by"] == "cityo" and r["reason"] == "按学位分解"
     exported = tmp_path / "export.xlsx"
     call_command("plan", "targets", "--format", "xlsx", "--out", str(exported))
@@ -184,5 +233,45 @@ def test_cli_adopt_then_targets_and_indicators_json(officers, tmp_path):
     assert a["target_origin"] == "adopted" and a["target"] == 94.2
     assert a["adopted_by"] == "cityo" and a["adopted_at"] and a["scenario"] is None
     assert a["status"] in {"on_track", "at_risk", "off_track"}
-    other = [r for r in json.loads(out.getvalue()) if r["indicator"] == "inclusive_coverage" and r["level"] == "county"]
-    assert other and all(r["target_origin"] == "none" and r["target"] is None and r["status"] is None for r in other)
+    other = [
+        r
+        for r in json.loads(out.getvalue())
+        if r["indicator"] == "inclusive_coverage" and r["level"] == "county"
+    ]
+    assert other and all(
+        r["target_origin"] == "none" and r["target"] is None and r["status"] is None for r in other
+    )
+
+
+# ----------------------------------------------------------------------- the allocation, fit to adopt
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "method", ["uniform", "proportional_gap", "equal_points", "floor_share", "least_cost"]
+)
+def test_allocation_never_below_the_current_rate_for_a_target_at_least(registry_city, method):
+    from eduplan.planning.allocation.run import run_allocation
+
+    a = run_allocation(2025, method=method, target=96.0).allocation
+    assert a.feasible
+    assert all(t >= last - 1e-9 for t, last in zip(a.target, a.last_rate, strict=True))
+    assert all(t <= max(100.0, last) + 1e-9 for t, last in zip(a.target, a.last_rate, strict=True))
+    # --no-keep-last-rate keeps the old option: uniform may then go below a county's rate
+    loose = run_allocation(2025, method="uniform", target=70.0, keep_last_rate=False).allocation
+    assert min(loose.target - loose.last_rate) < 0
+
+
+@pytest.mark.django_db
+def test_allocation_says_when_the_city_target_is_already_met(registry_city):
+    out = StringIO()
+    call_command("plan", "allocate", "--year", "2025", "--target", "70", stdout=out)
+    text = out.getvalue()
+    assert "已达到目标" in text and "already meets its target" in text  # the city is at 76.8% in 2024
+    out = StringIO()
+    call_command("plan", "allocate", "--year", "2025", "--target", "70", "--format", "json", stdout=out)
+    rows = json.loads(out.getvalue())
+    city = rows[-1]
+    assert city["already_met"] is True and city["feasible"] is True
+    assert city["last_rate"] == pytest.approx(129 / 168 * 100)  # the indicator's city value
+    assert [r["target"] for r in rows[:-1]] == pytest.approx([r["last_rate"] for r in rows[:-1]])

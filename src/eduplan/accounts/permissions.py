@@ -89,7 +89,9 @@ _TABLE = (
     Capability("may_withdraw_incidents", CITY, "撤销重大事件", "withdraw a major incident"),
     Capability("may_handle_complaints", OFFICERS, "办理家长投诉", "handle parents' complaints"),
     Capability("may_certify_counties", CITY, "录入普及普惠县认定", "record county certifications"),
-    Capability("may_confirm_assumptions", CITY, "确认或设定规划假设", "confirm or set the plan's assumptions"),
+    Capability(
+        "may_confirm_assumptions", CITY, "确认或设定规划假设", "confirm or set the plan's assumptions"
+    ),
     Capability("may_see_township_sums", DIVISION_ROLES, "查看乡镇汇总", "see township sums of a county"),
 )
 

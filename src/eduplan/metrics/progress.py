@@ -369,12 +369,16 @@ def judge_against(
     *,
     margin: float,
     upper: float | None,
+    own: Forecast | None = None,
 ) -> dict[str, object]:
     """A county row judged against its adopted target: the target's year is its deadline year; the
-    forecast to it follows the row's trend (``linear``) or is the value itself (``flat``, or
-    ``passed`` once that year is reached). Returns the record fields that change."""
+    forecast to it is the row's own forecast (``own``) when that runs to the same year, else follows
+    the row's trend (``linear``) or is the value itself (``flat``, or ``passed`` once that year is
+    reached). Returns the record fields that change."""
     target = Target(adopted.value, comparison, deadline, "county", ("county",), origin=ADOPTED)
-    if year >= adopted.year:
+    if own is not None and own.year == adopted.year and year < adopted.year:
+        fc = own  # the row's own forecast (cohort or linear) already runs to that year
+    elif year >= adopted.year:
         fc = Forecast(adopted.year, None, PASSED, trend)
     elif value is None:
         fc = Forecast(adopted.year, None, NO_DATA, trend)
@@ -398,17 +402,9 @@ def judge_against(
     }
 
 
-#: The fields a county row without an adopted target loses: nothing to be judged against.
-UNJUDGED = {
-    "target": None,
-    "met": None,
-    "gap": None,
-    "forecast": None,
-    "forecast_year": None,
-    "forecast_method": None,
-    "status": None,
-    "target_origin": NONE,
-}
+#: The fields a county row without an adopted target loses: nothing to be judged against. The
+#: forecast of its value stays: it describes the county, it is not a verdict.
+UNJUDGED = {"target": None, "met": None, "gap": None, "status": None, "target_origin": NONE}
 
 
 def target_label(record: Mapping[str, object]) -> str:
@@ -450,6 +446,15 @@ def apply_county_targets(
             continue
         value = rec.get("value")
         trend = rec.get("trend")
+        own = None
+        if rec.get("forecast_method") and rec.get("forecast_year") is not None:
+            fv = rec.get("forecast")
+            own = Forecast(
+                int(rec["forecast_year"]),  # type: ignore[call-overload]
+                None if fv is None else float(fv),  # type: ignore[arg-type]
+                str(rec["forecast_method"]),
+                None if trend is None else float(trend),  # type: ignore[arg-type]
+            )
         rec.update(
             judge_against(
                 None if value is None else float(value),  # type: ignore[arg-type]
@@ -460,6 +465,7 @@ def apply_county_targets(
                 target.deadline,
                 margin=margin,
                 upper=upper,
+                own=own,
             )
         )
     return records

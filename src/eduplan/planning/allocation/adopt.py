@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
@@ -147,27 +148,32 @@ def adopt(
     if not targets:
         raise PlanningInputError(f"{where}:没有县目标 / {where}: no county targets to adopt")
     divisions = {d.code: d for d in Division.objects.filter(code__in=list(targets))}
-    cities = set()
+    cities: set[int | None] = set()
     for code, value in targets.items():
         d = divisions.get(code)
         if d is None or d.level != DivisionLevel.COUNTY:
-            raise PlanningInputError(f"{where}:{code} 不是登记中的县 / {where}: {code} is not a county in the registry")
+            raise PlanningInputError(
+                f"{where}:{code} 不是登记中的县 / {where}: {code} is not a county in the registry"
+            )
         _check_value(spec, code, float(value), where)
         cities.add(d.city_id)
     if len(cities) != 1 or None in cities:
         raise PlanningInputError(f"{where}:县须属于同一个市 / {where}: the counties must belong to one city")
+    city_id = cities.pop()
+    assert city_id is not None
     last = TargetAdoption.objects.filter(indicator=indicator, year=year).aggregate(v=Max("version"))["v"]
+    adopted_by = user if isinstance(user, get_user_model()) else None
     adoption = TargetAdoption.objects.create(
         indicator=indicator,
         year=year,
         version=(last or 0) + 1,
-        city_id=cities.pop(),
+        city_id=city_id,
         origin=origin,
         scenario=scenario,
         method=method,
         file_name=file_name,
         reason=reason.strip(),
-        adopted_by=user if getattr(user, "is_authenticated", False) else None,
+        adopted_by=adopted_by,
     )
     AdoptedTarget.objects.bulk_create(
         AdoptedTarget(adoption=adoption, division=divisions[c], target=round(float(v), 4))
@@ -263,7 +269,11 @@ def read_file(path: str | Path, indicator: str, year: int) -> dict[str, float]:
     for n, row in enumerate(rows[1:], start=2):
         if not any(v not in (None, "") for v in row):
             continue
-        if "indicator" in col and row[col["indicator"]] not in (None, "") and str(row[col["indicator"]]) != indicator:
+        if (
+            "indicator" in col
+            and row[col["indicator"]] not in (None, "")
+            and str(row[col["indicator"]]) != indicator
+        ):
             continue
         if "year" in col and row[col["year"]] not in (None, "") and int(row[col["year"]]) != year:
             continue
@@ -278,7 +288,9 @@ def read_file(path: str | Path, indicator: str, year: int) -> dict[str, float]:
                 f"{letter} (target): {raw!r} is not a number"
             ) from None
         if code in out:
-            raise PlanningInputError(f"{path.name} 第 {n} 行:{code} 重复 / {path.name} row {n}: {code} repeated")
+            raise PlanningInputError(
+                f"{path.name} 第 {n} 行:{code} 重复 / {path.name} row {n}: {code} repeated"
+            )
         out[code] = value
     return out
 

@@ -24,10 +24,14 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--indicator", required=True, help="指标 indicator, e.g. PRE-T1")
     parser.add_argument("--year", type=int, required=True, help="目标学年 school year of the targets")
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--scenario", metavar="NAME", help="按已保存的全市规划情景分解 from a saved city scenario")
+    source.add_argument(
+        "--scenario", metavar="NAME", help="按已保存的全市规划情景分解 from a saved city scenario"
+    )
     source.add_argument("--file", metavar="F.xlsx", help="从文件导入(列 division, target)from a file")
     parser.add_argument("--reason", required=True, help="通过理由 why the city adopts these targets")
-    parser.add_argument("--user", required=True, metavar="NAME", help="通过人(市级用户)who adopts (a city officer)")
+    parser.add_argument(
+        "--user", required=True, metavar="NAME", help="通过人(市级用户)who adopts (a city officer)"
+    )
     add_common_arguments(parser, formats=("table", "json"))
 
 
@@ -38,7 +42,11 @@ def handle(options: dict[str, Any], stdout: Any) -> None:
     try:
         if options.get("scenario"):
             adoption = adopt.adopt_from_scenario(
-                options["indicator"], options["year"], options["scenario"], user=user, reason=options["reason"]
+                options["indicator"],
+                options["year"],
+                options["scenario"],
+                user=user,
+                reason=options["reason"],
             )
         else:
             adoption = adopt.adopt_from_file(

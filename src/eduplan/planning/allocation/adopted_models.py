@@ -26,9 +26,7 @@ class TargetAdoption(models.Model):
     indicator = models.CharField("指标 indicator", max_length=30)
     year = models.PositiveSmallIntegerField("学年 school year")
     version = models.PositiveIntegerField("版本 version")
-    city = models.ForeignKey(
-        Division, verbose_name="市 city", on_delete=models.PROTECT, related_name="+"
-    )
+    city = models.ForeignKey(Division, verbose_name="市 city", on_delete=models.PROTECT, related_name="+")
     origin = models.CharField("来源 origin", max_length=10, choices=AdoptionOrigin.choices)
     scenario = models.CharField("规划情景 scenario", max_length=60, blank=True)
     method = models.CharField("分解方法 method", max_length=20, blank=True)
@@ -66,7 +64,5 @@ class AdoptedTarget(models.Model):
 
     class Meta:
         app_label = "planning"
-        constraints = [
-            models.UniqueConstraint(fields=["adoption", "division"], name="adopted_target_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["adoption", "division"], name="adopted_target_unique")]
         verbose_name = "县目标 adopted county target"

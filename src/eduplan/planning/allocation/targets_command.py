@@ -32,7 +32,9 @@ HEADERS = {
 def add_arguments(parser: Any) -> None:
     parser.add_argument("--indicator", help="只看某指标 only this indicator")
     parser.add_argument("--year", type=int, help="只看某学年 only this school year")
-    parser.add_argument("--history", action="store_true", help="全部通过记录(含旧版本)every adoption, all versions")
+    parser.add_argument(
+        "--history", action="store_true", help="全部通过记录(含旧版本)every adoption, all versions"
+    )
     add_common_arguments(parser)
 
 
@@ -40,7 +42,9 @@ def handle(options: dict[str, Any], stdout: Any) -> None:
     if options.get("history"):
         rows = adopt.history(options.get("indicator"), options.get("year"))
     else:
-        rows = [t.record() for t in adopt.in_force(indicator=options.get("indicator"), year=options.get("year"))]
+        rows = [
+            t.record() for t in adopt.in_force(indicator=options.get("indicator"), year=options.get("year"))
+        ]
     fmt = options.get("format") or "table"
     write_records(
         rows,
