@@ -230,6 +230,10 @@ class Generator:
             if next_city != county.city_code:
                 self.trusteeship(county.city_code, last=next_city is None)
         logins = create_demo_users(self.seed, self.manifest) if users else []
+        if users:
+            from .targets import adopt_demo_targets
+
+            adopt_demo_targets(DEMO_CITY)
         from eduplan.registry.queries import registry_counts
 
         with transaction.atomic():
