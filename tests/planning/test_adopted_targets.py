@@ -275,3 +275,43 @@ def test_allocation_says_when_the_city_target_is_already_met(registry_city):
     assert city["already_met"] is True and city["feasible"] is True
     assert city["last_rate"] == pytest.approx(129 / 168 * 100)  # the indicator's city value
     assert [r["target"] for r in rows[:-1]] == pytest.approx([r["last_rate"] for r in rows[:-1]])
+
+
+# ------------------------------------------------------------------------------ page and API
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.planning.urls")
+def test_the_city_adopts_on_the_allocation_page_a_county_officer_gets_403(client, officers):
+    client.login(username="cb", password=PASSWORD)
+    page = client.get("/office/planning/allocation/?year=2025")
+    assert page.status_code == 200 and 'id="adopt-form"' not in page.content.decode()
+    refused = client.post("/office/planning/allocation/adopt/", {"year": 2025, "reason": "自定"})
+    assert refused.status_code == 403
+    api = client.post(
+        "/api/plan/targets/adopt",
+        {"indicator": "preschool_ger", "year": 2025, "reason": "自定", "targets": {"530403": 60}},
+        content_type="application/json",
+    )
+    assert api.status_code == 403
+    assert adopt.in_force() == []
+
+    client.login(username="cityo", password=PASSWORD)
+    page = client.get("/office/planning/allocation/?year=2025&method=uniform").content.decode()
+    assert 'id="adopt-form"' in page and "未分解目标" in page
+    done = client.post(
+        "/office/planning/allocation/adopt/",
+        {"year": 2025, "method": "uniform", "target": "", "reason": "2025 年按统一目标分解"},
+        follow=True,
+    )
+    body = done.content.decode()
+    assert done.status_code == 200 and "已通过" in body
+    assert 'id="targets-table"' in body and "2025 年按统一目标分解" in body and "uniform" in body
+    force = adopt.in_force(indicator="preschool_ger", year=2025)
+    assert {t.division for t in force} == {"530402", "530403"} and all(t.method == "uniform" for t in force)
+    # read through the API: the county officer sees their own county only
+    client.login(username="cb", password=PASSWORD)
+    rows = client.get("/api/plan/targets").json()
+    assert [r["division"] for r in rows] == ["530403"] and rows[0]["adopted_by"] == "cityo"
+    indicators = client.get("/api/indicators?indicator=preschool_ger&county=530403&year=2024").json()["items"]
+    assert indicators[0]["target_origin"] == "adopted" and indicators[0]["adopted_by"] == "cityo"

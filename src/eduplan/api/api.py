@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from eduplan.intake.validate import model_errors
+from eduplan.planning.allocation.api import router as targets_router
 from eduplan.plans.api import router as plans_router
 from eduplan.programmes.api import router as programmes_router
 from eduplan.tasks.api import router as tasks_router
@@ -90,3 +91,4 @@ api.add_router("", tasks_router)
 api.add_router("", programmes_router)
 api.add_router("", workforce_router)
 api.add_router("", plans_router)
+api.add_router("", targets_router)

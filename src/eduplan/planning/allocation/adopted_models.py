@@ -18,6 +18,7 @@ from eduplan.registry.models import Division
 class AdoptionOrigin(models.TextChoices):
     SCENARIO = "scenario", "规划情景分解 allocation of a planning scenario"
     FILE = "file", "导入文件 imported file"
+    ALLOCATION = "allocation", "分解页当场分解 the allocation page's run"
 
 
 class TargetAdoption(models.Model):
