@@ -315,3 +315,43 @@ def test_the_city_adopts_on_the_allocation_page_a_county_officer_gets_403(client
     assert [r["division"] for r in rows] == ["530403"] and rows[0]["adopted_by"] == "cityo"
     indicators = client.get("/api/indicators?indicator=preschool_ger&county=530403&year=2024").json()["items"]
     assert indicators[0]["target_origin"] == "adopted" and indicators[0]["adopted_by"] == "cityo"
+
+
+def test_the_notice_names_the_county_target_it_criticises():
+    from eduplan.supervision.notices.criticism import criticised_counties
+
+    def rec(division, level, value, indicator, name):
+        return {
+            **_row(level=level, year=2025, value=value, division=division),
+            "indicator": indicator,
+            "name_zh": name,
+            "numerator": value,
+            "denominator": 100,
+        }
+
+    records = [
+        rec("530400", "city", 95.0, "preschool_ger", "学前三年毛入园率"),
+        rec("530402", "county", 90.0, "preschool_ger", "学前三年毛入园率"),
+        rec("530400", "city", 92.0, "inclusive_coverage", "普惠性幼儿园覆盖率"),
+        rec("530402", "county", 85.0, "inclusive_coverage", "普惠性幼儿园覆盖率"),
+    ]
+    specs = {"preschool_ger": (PLAN_TARGET, None), "inclusive_coverage": (PLAN_TARGET, 100.0)}
+    adopted = {
+        **_adopted(94.2),
+        ("inclusive_coverage", "530402"): {2025: pg.CountyTarget(2025, 88.0, "cityo", "2026-01-05", None)},
+    }
+    pg.apply_county_targets(records, specs, adopted, margin=0.05)
+    out = criticised_counties(
+        records, [], city_code="530400", counties=[("530402", "红塔区")], min_indicators=2, late_report=False
+    )
+    assert out and out[0]["indicators"] == ["preschool_ger", "inclusive_coverage"]
+    assert "学前三年毛入园率(县目标 94.2%（市分解）)" in out[0]["reasons"][0]
+    # Without adopted targets the county has no status: nothing to criticise.
+    records = [rec("530400", "city", 95.0, "preschool_ger", "x"), rec("530402", "county", 90.0, "preschool_ger", "x")]
+    pg.apply_county_targets(records, specs, {}, margin=0.05)
+    assert (
+        criticised_counties(
+            records, [], city_code="530400", counties=[("530402", "红塔区")], min_indicators=1, late_report=False
+        )
+        == []
+    )
