@@ -17,6 +17,7 @@ CHECKS = (
     ("page", "admissions_runs", "", "planning.AdmissionsRun"),
     ("page", "planning"),
     ("planning", "admissions_jobs", "", "planning.AdmissionsRun"),
+    ("planning", "adopt", "", "planning.TargetAdoption"),
     ("planning", "allocate"),
     ("planning", "gaps"),
     ("planning", "gaps_high_school"),
