@@ -104,6 +104,11 @@ def officers(registry_city):
     return registry_city
 
 
+def _adopt_cli(path, reason, user):
+    argv = ["--indicator", "preschool_ger", "--year", "2025", "--file", str(path)]
+    call_command("plan", "adopt", *argv, "--reason", reason, "--user", user)
+
+
 def _file(tmp_path, values, name="targets.xlsx"):
     wb = Workbook()
     ws = wb.active
@@ -153,20 +158,7 @@ def test_only_the_city_adopts(officers, tmp_path):
             "preschool_ger", 2025, _file(tmp_path, {"530403": 99}), user=county_officer, reason="x"
         )
     with pytest.raises(CommandError, match="only the city"):
-        call_command(
-            "plan",
-            "adopt",
-            "--indicator",
-            "preschool_ger",
-            "--year",
-            "2025",
-            "--file",
-            str(_file(tmp_path, {"530403": 99})),
-            "--reason",
-            "x",
-            "--user",
-            "cb",
-        )
+        _adopt_cli(str(_file(tmp_path, {"530403": 99})), "x", "cb")
     assert adopt.in_force() == []
 
 
@@ -188,20 +180,7 @@ def test_bad_files_and_indicators_are_named(officers, tmp_path):
 @pytest.mark.django_db
 def test_cli_adopt_then_targets_and_indicators_json(officers, tmp_path):
     path = _file(tmp_path, {"530402": 94.2, "530403": 50.0})
-    call_command(
-        "plan",
-        "adopt",
-        "--indicator",
-        "preschool_ger",
-        "--year",
-        "2025",
-        "--file",
-        str(path),
-        "--reason",
-        "按学位分解",
-        "--user",
-        "cityo",
-    )
+    _adopt_cli(str(path), "按学位分解", "cityo")
     out = StringIO()
     call_command("plan", "targets", "--format", "json", stdout=out)
     rows = json.loads(out.getvalue())
@@ -347,11 +326,19 @@ def test_the_notice_names_the_county_target_it_criticises():
     assert out and out[0]["indicators"] == ["preschool_ger", "inclusive_coverage"]
     assert "学前三年毛入园率(县目标 94.2%（市分解）)" in out[0]["reasons"][0]
     # Without adopted targets the county has no status: nothing to criticise.
-    records = [rec("530400", "city", 95.0, "preschool_ger", "x"), rec("530402", "county", 90.0, "preschool_ger", "x")]
+    records = [
+        rec("530400", "city", 95.0, "preschool_ger", "x"),
+        rec("530402", "county", 90.0, "preschool_ger", "x"),
+    ]
     pg.apply_county_targets(records, specs, {}, margin=0.05)
     assert (
         criticised_counties(
-            records, [], city_code="530400", counties=[("530402", "红塔区")], min_indicators=1, late_report=False
+            records,
+            [],
+            city_code="530400",
+            counties=[("530402", "红塔区")],
+            min_indicators=1,
+            late_report=False,
         )
         == []
     )

@@ -347,12 +347,20 @@ def in_force(
                 scenario=a.scenario,
                 method=a.method,
                 version=a.version,
-                adopted_by=a.adopted_by.get_username() if a.adopted_by else "",
-                adopted_at=timezone.localtime(a.adopted_at).isoformat(timespec="seconds"),
+                adopted_by=_who(a),
+                adopted_at=_when(a),
                 reason=a.reason,
             )
         )
     return out
+
+
+def _who(a: TargetAdoption) -> str:
+    return a.adopted_by.get_username() if a.adopted_by else ""
+
+
+def _when(a: TargetAdoption) -> str:
+    return timezone.localtime(a.adopted_at).isoformat(timespec="seconds")
 
 
 def history(indicator: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
@@ -371,8 +379,8 @@ def history(indicator: str | None = None, year: int | None = None) -> list[dict[
             "scenario": a.scenario or None,
             "method": a.method or None,
             "file": a.file_name or None,
-            "adopted_by": a.adopted_by.get_username() if a.adopted_by else "",
-            "adopted_at": timezone.localtime(a.adopted_at).isoformat(timespec="seconds"),
+            "adopted_by": _who(a),
+            "adopted_at": _when(a),
             "reason": a.reason,
             "counties": a.targets.count(),
         }
