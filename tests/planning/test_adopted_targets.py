@@ -342,3 +342,15 @@ def test_the_notice_names_the_county_target_it_criticises():
         )
         == []
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.planning.urls")
+def test_the_county_dashboard_and_ranking_name_the_adopted_target(client, officers, tmp_path):
+    _adopt_cli(_file(tmp_path, {"530402": 94.2}), "红塔区目标", "cityo")
+    client.login(username="cityo", password=PASSWORD)
+    county = client.get("/office/county/530402/?year=2024").content.decode()
+    assert "县目标 94.2%（市分解）" in county
+    assert "未分解目标" in county  # e.g. inclusive coverage: no county target adopted
+    city = client.get("/office/?year=2024").content.decode()
+    assert "县目标 94.2%（市分解）" in city  # the ranking says which target each county is judged by
