@@ -12,7 +12,18 @@ from eduplan.plans import subcommands
 
 def test_every_tool_registers_its_subcommand_and_each_loads():
     specs = subcommands.registered()
-    assert set(specs) == {"allocate", "coverage", "gaps", "project", "scenario", "site"}
+    assert set(specs) == {
+        "adopt",
+        "allocate",
+        "assumptions",
+        "check",
+        "coverage",
+        "gaps",
+        "project",
+        "scenario",
+        "site",
+        "targets",
+    }
     for spec in specs.values():
         module = subcommands.load(spec)
         assert callable(module.add_arguments) and callable(module.handle)

@@ -318,7 +318,7 @@ def status_array(
 
 
 # ------------------------------------------------------------------------- county targets of record
-# A plan target set for the city as a whole (``scope = "city"``) is not a county's target: PRE-4.1.1
+# A plan target set for the city as a whole (``scope = "city"``) is not a county's target: the plan
 # has the city set each county its own (精准下达). A county row of such an indicator is judged against
 # the target the city adopted for it (``eduplan plan adopt``), or not at all ("未分解目标").
 

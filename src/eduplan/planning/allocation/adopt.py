@@ -1,6 +1,6 @@
 """Adopting county targets (精准下达): the city's decision, recorded, versioned and read back.
 
-PRE-4.1.1 asks the city to set each county its own target. An allocation run (``eduplan plan
+The plan asks the city to set each county its own target. An allocation run (``eduplan plan
 allocate``, a saved planning scenario) proposes county targets; this module turns a proposal — or a
 file the city fills in by hand — into targets of record that the indicators judge counties against
 (:func:`eduplan.metrics.progress.apply_county_targets`). Only indicators whose plan target is

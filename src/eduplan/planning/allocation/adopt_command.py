@@ -21,7 +21,7 @@ from . import adopt
 
 
 def add_arguments(parser: Any) -> None:
-    parser.add_argument("--indicator", required=True, help="指标 indicator, e.g. PRE-T1")
+    parser.add_argument("--indicator", required=True, help="指标 indicator, e.g. preschool_ger")
     parser.add_argument("--year", type=int, required=True, help="目标学年 school year of the targets")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument(

@@ -8,7 +8,6 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from eduplan.metrics.progress import target_label
 from eduplan.plans import standards
 from eduplan.plans.checks import cite
 from eduplan.plans.notice import held_paragraph
@@ -236,9 +235,7 @@ def indicator_matrix(
         row, marks = [name], [False]
         for ind in indicators:
             r = data.record(code, ind["indicator"])
-            cell = format_value(r.get("value") if r else None, ind["unit"])
-            label = target_label(r) if r and r.get("level") == "county" else ""
-            row.append(f"{cell}\n{label}" if label.startswith(("县目标", "未分解")) else cell)
+            row.append(format_value(r.get("value") if r else None, ind["unit"]))
             marks.append(bool(r and r.get("status") in statuses))
         rows.append(row)
         shade.append(marks)
