@@ -92,7 +92,7 @@ ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 def wipe() -> None:
     """Delete every registry, demo and account row (inside the calling test's transaction)."""
     User = get_user_model()
-    labels = {"registry", "demo", "accounts", "programmes", "workforce"}
+    labels = {"registry", "demo", "accounts", "programmes", "workforce", "planning"}
     models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in labels]
     models += [User, User.groups.through, User.user_permissions.through]
     with connection.cursor() as cursor:
@@ -883,3 +883,17 @@ def test_the_demo_registry_changes_over_time_and_the_trends_show_it(demo):
     # Each change shows in exactly the years from its effective date: the latest year reads today.
     today = Institution.objects.filter(kind="high_school", network_connected=True, closed_on__isnull=True)
     assert df.loc[last, "hs_network_connected"] <= today.count()
+
+
+def test_no_demo_county_is_left_without_its_target(demo):
+    """The demo adopts county targets for every city-wide plan target (issue 16): the allocated one
+    from a saved scenario, the others from a file; no county row shows 未分解目标."""
+    from eduplan.metrics.indicators import compute_indicators
+    from eduplan.planning.allocation.adopt import city_level_indicators, in_force
+
+    origins = {(t.indicator, t.origin) for t in in_force()}
+    assert ("preschool_ger", "scenario") in origins
+    assert {i for i, _ in origins} == {s.id for s in city_level_indicators()}
+    rows = [r for r in compute_indicators(sets=["targets"]) if r["level"] == "county"]
+    assert not [r for r in rows if r["target_origin"] == "none" and r["comparison"]]
+    assert any(r["target_origin"] == "adopted" and r["status"] for r in rows)

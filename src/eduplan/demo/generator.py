@@ -231,6 +231,10 @@ class Generator:
                 self.trusteeship(county.city_code, last=next_city is None)
         timeline.plant(self.seed, self.spec.school_years)  # the registry's past (attribute rows)
         logins = create_demo_users(self.seed, self.manifest) if users else []
+        if users:
+            from .targets import adopt_demo_targets
+
+            adopt_demo_targets(DEMO_CITY)
         from eduplan.registry.queries import registry_counts
 
         with transaction.atomic():

@@ -6,14 +6,14 @@ Every institution gets the rows the registry would hold: from its opening, today
 for a planted share whose earlier values differed until a change in force from a day inside the
 demo's school years —
 
-- **conversions** (PRE-T3): a public kindergarten was private (民办) until it was taken over;
-- **re-grading** (PRE-T5/T6): a graded kindergarten was one grade lower (a first-level one was
+- **conversions** (public share): a public kindergarten was private (民办) until it was taken over;
+- **re-grading** (graded share, rated share): a graded kindergarten was one grade lower (a first-level one was
   2-1; a 2-x one was unrated);
-- **re-rating** (HS-T2/HS-T4): a first-level high school was rated p2;
-- **network** (HS-T10): a connected high school was not connected.
+- **re-rating** (first-level high schools): a first-level high school was rated p2;
+- **network** (education network): a connected high school was not connected.
 
 Today's values, and so every planted case of the manifest, are unchanged: only the past differs.
-Programme designations (PRE-T7, HS-T9), pairings and closures already carry their own dates.
+Programme designations (demonstration kindergartens, county high schools), pairings and closures already carry their own dates.
 """
 
 from __future__ import annotations

@@ -77,6 +77,11 @@ FIELDS = (
     "lead",
     "cooperating",
     "note",
+    # Which target applies (plan, adopted, none) and, for an adopted county target, its record.
+    "target_origin",
+    "adopted_by",
+    "adopted_at",
+    "scenario",
 )
 
 
@@ -164,6 +169,7 @@ def compute_indicators(
     sets: Sequence[str] | None = None,
     city: str | None = None,
     incidents: IncidentSource | Sequence[Incident] | None = None,
+    adopted: pg.AdoptedTargets | None = None,
 ) -> list[dict[str, Any]]:
     """Every indicator of the plan for every county and city, school year and target.
 
@@ -171,7 +177,9 @@ def compute_indicators(
     use every year up to the row's. ``city``: a city code (default: the plan's city when the
     registry has it, else every city). ``sets``: indicator sets (default all: ``targets`` and
     ``assessment``). ``engine``: default the app's database. ``incidents``: the incident
-    source or a list of incidents (default: :func:`.incidents.incident_source`).
+    source or a list of incidents (default: :func:`.incidents.incident_source`). ``adopted``: the
+    county targets the city adopted (default: those in force in the database, see
+    :func:`eduplan.planning.allocation.adopt.adopted_targets`).
     """
     cat = load_catalogue(plan, params)
     engine = engine or from_django()
@@ -185,9 +193,26 @@ def compute_indicators(
         source = IncidentList(incidents)
     else:
         source = incidents
-    return _evaluate(
+    records = _evaluate(
         cat, frame, births, divisions, years, source, year=year, county=county, sets=sets, city=city
     )
+    if adopted is None:
+        adopted = _adopted_targets()
+    specs = {ind.spec.id: (ind.spec.target, ind.spec.upper) for ind in cat.indicators}
+    margin = float(cat.plan.setting("at_risk_margin"))
+    return pg.apply_county_targets(records, specs, adopted, margin=margin)  # type: ignore[arg-type]
+
+
+def _adopted_targets() -> pg.AdoptedTargets:
+    """The county targets in force in the database (none where the planning app has no table)."""
+    from django.db import DatabaseError
+
+    from eduplan.planning.allocation.adopt import adopted_targets
+
+    try:
+        return adopted_targets()
+    except DatabaseError:
+        return {}
 
 
 def _years_with_data(engine: Engine) -> list[int]:
