@@ -178,7 +178,14 @@ def build() -> Golden:
     inst["KA4"] = _institution("KA4", "玉兴老幼儿园", kg, ta, grade="1-3", closed_on=D(2022, 7, 1))
     inst["AA1"] = _institution("AA1", "玉兴小学附设幼儿班", att, ta)
     inst["HA1"] = _institution(
-        "HA1", "玉溪一中", hs, ta, rating="p1-1", is_county_high_school=True, network_connected=True
+        "HA1",
+        "玉溪一中",
+        hs,
+        ta,
+        rating="p1-1",
+        is_county_high_school=True,
+        network_connected=True,
+        seats=2000,  # large, but built long before the plan
     )
     inst["VA1"] = _institution("VA1", "玉溪工业学校", voc, ta)
     inst["KB1"] = _institution("KB1", "江城镇中心幼儿园", kg, tb)
@@ -192,7 +199,8 @@ def build() -> Golden:
         rating="p1-2",
         is_new_build=True,
         network_connected=True,
-        established_on=D(2020, 9, 1),
+        established_on=D(2021, 3, 1),  # approved in the plan period
+        seats=120,  # design scale
     )
 
     # Kindergarten classes: (age group, headcount, new intake).
@@ -221,6 +229,8 @@ def build() -> Golden:
     _classes(inst["HB1"], 2024, ("g10", 50, True), ("g11", 70, False))
     _classes(inst["HC1"], 2021, ("g10", 50, True), ("g11", 52, False))
     _classes(inst["HC1"], 2022, ("g10", 50, True), ("g11", 50, False))
+    # HC1's design is cut to 90 seats with effect from August 2022 (the time model: 2021 keeps 120).
+    actions.update_fields(inst["HC1"], {"seats": 90}, reason="设计规模调整", effective_from=D(2022, 8, 1))
 
     # After the split, C's institutions move to the successors' townships (their history keeps C).
     actions.update_fields(inst["KC1"], {"division": td})

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pytest import approx
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from eduplan.metrics import engines
 from eduplan.metrics.corrections import corrections
 from eduplan.metrics.measures import build_measures, compute_measures
 from eduplan.metrics.params import load_params
-from eduplan.programmes.kinds import DESIGNATIONS
+from eduplan.programmes.kinds import CERTIFICATIONS, DESIGNATIONS
 from eduplan.programmes.transfer import import_register_rows
 from eduplan.registry.models import Division, Institution
 from eduplan.supervision.models import Notice
@@ -167,6 +168,55 @@ def build() -> None:
     put("high_schools", [{"code": "H1", "rating": "p1-3"}], on=dt.date(2024, 5, 1))
     put("kindergartens", [{"code": "K2", "grade": "1-1", "grade_year": 2025}], on=dt.date(2025, 2, 1))
     put("high_schools", [{"code": "H2", "is_county_high_school": True}], on=dt.date(2025, 8, 1))
+    # PRE-T6 grace: K3 opens in October 2023, after the rating deadline (2022-12-31): due for rating
+    # 12 months after its opening (assumption rating-grace), so not in 2024's denominator, in 2025's.
+    put(
+        "kindergartens",
+        [
+            {
+                "code": "K3",
+                "name": "新城幼儿园",
+                "ownership": "public",
+                "sponsor": "education",
+                "licence_status": "licensed",
+                "division_code": "530402001",
+                "established_on": "2023-10-01",
+            }
+        ],
+    )
+    # HS-T7 by design: H3, approved in March 2023 (inside the plan period) for 3,200 seats, over the
+    # 3,000 of the standard; redesigned for 2,800 with effect from May 2025.
+    put(
+        "high_schools",
+        [
+            {
+                "code": "H3",
+                "name": "红塔区新区高中",
+                "ownership": "public",
+                "sponsor": "education",
+                "division_code": "530402001",
+                "established_on": "2023-03-01",
+                "seats": 3200,
+                "is_new_build": True,
+            }
+        ],
+    )
+    put("high_schools", [{"code": "H3", "seats": 2800}], on=dt.date(2025, 5, 1))
+    # PRE-T4 from the certification register (the API's programme-register endpoint): 红塔区 is
+    # certified in November 2023 and the certification is revoked in June 2025; it counts on the
+    # assessment day (31 December) of 2023 and 2024 only.
+    certified = import_register_rows(
+        CERTIFICATIONS,
+        [
+            {
+                "county_code": "530402",
+                "kind": "provincial",
+                "certified_on": "2023-11-01",
+                "revoked_on": "2025-06-01",
+            }
+        ],
+    )
+    assert certified.ok, [p.as_dict() for p in certified.problems]
 
 
 # Worked by hand from the changes above, school years 2021 … 2025 (census day 1 September).
@@ -174,9 +224,15 @@ EXPECTED = {
     # PRE-T3: K2 (30 children) is public throughout; K1 (20) converts with effect from March 2024.
     "children_public": [30, 30, 30, 50, 50],
     "children_enrolled": [50, 50, 50, 50, 50],
-    # PRE-T6: K1 is rated from June 2022 on.
+    # PRE-T6: K1 is rated from June 2022 on; K3 (opened October 2023, unrated) is open from 2024
+    # and due for rating only once its 12 months' grace is over (2025).
     "kindergartens_rated": [1, 2, 2, 2, 2],
-    "kindergartens": [2, 2, 2, 2, 2],
+    "kindergartens": [2, 2, 2, 3, 3],
+    "kindergartens_due_rating": [2, 2, 2, 2, 3],
+    # PRE-T4: the certification is in force on 31 December 2023 and 2024, revoked before 2025's.
+    "county_certifications": [0, 0, 1, 1, 0],
+    # HS-T7: H3, opened in the plan period, is designed over 3,000 seats until May 2025.
+    "new_build_hs_over_limit": [0, 0, 1, 1, 0],
     # PRE-T5: only K2 is first level (1-2, then 1-1); K1's 2-1 is not.
     "first_level_kindergartens": [1, 1, 1, 1, 1],
     "kindergartens_grade_1_1": [0, 0, 0, 0, 1],
@@ -208,6 +264,23 @@ def figures() -> dict[str, list[int]]:
 def test_each_year_reads_the_registry_as_it_stood_then():
     build()
     assert figures() == EXPECTED
+    # The verdicts of the named indicators, per year (city 玉溪市 = its one county here).
+    from eduplan.metrics.indicators import compute_indicators
+
+    recs = {
+        (r["indicator"], r["year"]): r
+        for r in compute_indicators(incidents=[])
+        if r["division"] == "530400"
+    }
+    assert [recs["counties_certified_share", y]["value"] for y in YEARS] == [0, 0, 100, 100, 0]
+    assert [recs["kindergartens_rated_share", y]["value"] for y in YEARS] == [50, 100, 100, 100, approx(200 / 3)]
+    assert [recs["new_build_hs_over_limit", y]["value"] for y in YEARS] == [0, 0, 1, 1, 0]
+    # A ban is compliance now: the 2025 row has no breach and is on track, 2024's is off track.
+    assert recs["new_build_hs_over_limit", 2024]["status"] == "off_track"
+    assert recs["new_build_hs_over_limit", 2025]["status"] == "on_track"
+    assert recs["new_build_hs_over_limit", 2025]["target_kind"] == "ban"
+    # Readiness stays an indicator of its own (the assessment set), never PRE-T4's verdict.
+    assert recs["counties_ready_share", 2025]["target"] is None
     # Today's registry holds today's values.
     k1 = Institution.objects.get(code="K1")
     assert (k1.ownership, k1.grade) == ("public", "2-1")

@@ -119,6 +119,13 @@ TABLES: dict[str, dict[str, str]] = {
         "revoked_on": "date",
     },
     "programmes_demonstrationarea": {"division_id": "int64", "designated_on": "date", "revoked_on": "date"},
+    # The 普及普惠 certification register: the share of counties certified on the assessment day.
+    "programmes_countycertification": {
+        "county_id": "int64",
+        "kind": "string",
+        "certified_on": "date",
+        "revoked_on": "date",
+    },
     # Figures of statistical returns (eduplan.returns): read for institutions without records.
     "returns_returnaggregate": {
         "institution_id": "int64",
@@ -131,9 +138,12 @@ TABLES: dict[str, dict[str, str]] = {
 }
 
 
-#: Tables an older ``export-parquet`` directory may lack (read as empty): the returns' figures and
-#: the attribute rows (without them every year reads the institutions' current values).
-OPTIONAL_TABLES = frozenset({"returns_returnaggregate", "registry_institutionstate"})
+#: Tables an older ``export-parquet`` directory may lack (read as empty): the returns' figures, the
+#: attribute rows (without them every year reads the institutions' current values) and the
+#: certification register.
+OPTIONAL_TABLES = frozenset(
+    {"returns_returnaggregate", "registry_institutionstate", "programmes_countycertification"}
+)
 
 
 def sql_cache_dir() -> Path | None:

@@ -214,16 +214,9 @@ def class_rows(t: Tables, p: MeasureParams) -> ir.Table:
 
 
 def institution_year_rows(t: Tables, p: MeasureParams) -> ir.Table:
-    """Each institution open on the census day of each school year with data, with its students
-    that year (new high schools only) and whether a trusteeship (托管帮扶) covered it then."""
-    c = t["registry_schoolclass"]
+    """Each institution open on the census day of each school year with data, with whether a
+    trusteeship (托管帮扶) covered it then."""
     iy = t["institution_county"]
-    # Students per school and year, needed only for new high schools: only those are summed.
-    inst = t["registry_institution"]
-    new = inst.filter((inst.kind == HIGH_SCHOOL) & inst.is_new_build).select(nid=inst.id)
-    c = c.join(new, c.institution_id == new.nid)
-    students = c.group_by(["institution_id", "school_year"]).aggregate(students=(c.boys + c.girls).sum())
-    students = students.rename(sid="institution_id", syear="school_year")
     pair = t["registry_pairing"]
     years = school_years(t)
     covered = pair.filter(pair.kind == TRUSTEESHIP).cross_join(years)
@@ -231,7 +224,6 @@ def institution_year_rows(t: Tables, p: MeasureParams) -> ir.Table:
     covered = covered.select(pid=covered.supported_id, pyear=covered.school_year).distinct()
     attrs = t["institution_attrs"]
     rows = iy.join(attrs, [iy.institution_id == attrs.iid, iy.school_year == attrs.ayear])
-    rows = rows.left_join(students, [rows.institution_id == students.sid, rows.school_year == students.syear])
     rows = rows.left_join(covered, [rows.institution_id == covered.pid, rows.school_year == covered.pyear])
     census = _census(rows.school_year, p)
     rows = rows.filter(
@@ -240,7 +232,6 @@ def institution_year_rows(t: Tables, p: MeasureParams) -> ir.Table:
     )
     graded = rows.grade_year.isnull() | (rows.grade_year <= rows.school_year)
     return rows.mutate(
-        students=rows.students.fill_null(0),
         in_trusteeship=rows.pid.notnull(),
         grade_now=ibis.ifelse(graded, rows.grade, ""),
         inclusive_now=_is_inclusive(rows, census),
@@ -308,13 +299,42 @@ def designation_rows(t: Tables, p: MeasureParams) -> ir.Table:
     return rows.filter(_valid_on(rows.designated_on, rows.revoked_on, _census(rows.school_year, p)))
 
 
+def certification_rows(t: Tables, p: MeasureParams) -> ir.Table:
+    """普及普惠 certifications of the register in force on each school year's assessment day
+    (``[settings] assessment_day`` of the year's first calendar year; ``certified_on`` inclusive to
+    ``revoked_on`` exclusive), in the certified county."""
+    c = t["programmes_countycertification"]
+    rows = c.cross_join(school_years(t))
+    day = rows.school_year * 10000 + p.assessment_day.month * 100 + p.assessment_day.day
+    rows = rows.filter(_valid_on(rows.certified_on, rows.revoked_on, day))
+    return rows.select("county_id", "school_year", "kind")
+
+
 SOURCES: dict[str, Callable[[Tables, MeasureParams], ir.Table]] = {
     "classes": class_rows,
     "institution_years": institution_year_rows,
     "staff": staff_rows,
     "population": population_rows,
     "designations": designation_rows,
+    "certifications": certification_rows,
 }
+
+
+def _add_months(key: ir.IntegerValue, months: int) -> ir.IntegerValue:
+    """``yyyymmdd`` plus whole months (the day kept: a 31st past a shorter month still sorts right)."""
+    total = (key // 10000) * 12 + (key // 100) % 100 - 1 + months
+    return (total // 12) * 10000 + (total % 12 + 1) * 100 + key % 100
+
+
+def due_for_rating(r: ir.Table, p: MeasureParams) -> ir.BooleanValue:
+    """A kindergarten is due for rating on a school year's census day when it opened by the rating
+    deadline (or its opening is unknown), or, opened after it, once its grace period from opening
+    (``rating_grace_months``) is over; a rated one always counts (the rated share's denominator;
+    the rule on unrated kindergartens uses the same grace: ``rules.network.unrated``)."""
+    census = _census(r.school_year, p)
+    opened_late = r.established_on.notnull() & (r.established_on > p.rating_deadline)
+    grace_over = _add_months(r.established_on, p.rating_grace_months) <= census
+    return (r.grade_now != "") | ~opened_late | grace_over
 
 
 def return_rows(t: Tables, p: MeasureParams, source: str) -> ir.Table:
@@ -625,6 +645,14 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     add("kindergartens", iy, lambda r: _flag(kg(r)), "幼儿园数(已取得办学许可)", "所")
     add("kindergartens_rated", iy, lambda r: _flag(kg(r) & (r.grade_now != "")), "已评级定等幼儿园数", "所")
     add(
+        "kindergartens_due_rating",
+        iy,
+        lambda r: _flag(kg(r) & due_for_rating(r, p)),
+        "应评级定等幼儿园数",
+        "所",
+        f"open by the rating deadline, or opened later and open {p.rating_grace_months} months (grace)",
+    )
+    add(
         "first_level_kindergartens",
         iy,
         lambda r: _flag(kg(r) & r.grade_now.isin(list(p.kg_first_level))),
@@ -694,13 +722,21 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         "托管帮扶覆盖的县中数",
         "所",
     )
-    add("new_build_high_schools", iy, lambda r: _flag(hsi(r) & r.is_new_build), "新建普通高中数", "所")
+    def built_under_plan(r: ir.Table) -> ir.BooleanValue:
+        """Approved or built in the plan period: opened (``established_on``) on or after the plan's
+        start; without an opening date, the registry's newly-built flag."""
+        return hsi(r) & ibis.ifelse(
+            r.established_on.isnull(), r.is_new_build, r.established_on >= p.plan_start
+        )
+
+    add("new_build_high_schools", iy, lambda r: _flag(built_under_plan(r)), "新建普通高中数", "所")
     add(
         "new_build_hs_over_limit",
         iy,
-        lambda r: _flag(hsi(r) & r.is_new_build & (r.students > p.new_school_max_students)),
-        f"规模超过{p.new_school_max_students}人的新建普通高中数",
+        lambda r: _flag(built_under_plan(r) & (r.seats > p.new_school_max_students)),
+        f"设计规模超过{p.new_school_max_students}人的规划期内新建普通高中数",
         "所",
+        "design scale (seats, as in force on the census day) of schools opened in the plan period",
     )
     add("vocational_schools", iy, lambda r: _flag(r.kind == VOCATIONAL), "中等职业学校数", "所")
 
@@ -713,6 +749,14 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         "课程游戏化示范园数",
         "所",
         "demonstration-kindergarten designations in force on the census day (programme register)",
+    )
+    add(
+        "county_certifications",
+        "certifications",
+        lambda r: _flag(r.kind.notnull()),
+        "在有效期内的普及普惠县认定数",
+        "项",
+        "certifications of the register in force on the assessment day",
     )
     add("demonstration_areas", dg, lambda r: _flag(r.kind == "demo_area"), "课程游戏化示范区数", "个")
     add("online_classrooms", dg, lambda r: _flag(r.kind == "online_classroom"), "名校网络课堂数", "个")

@@ -234,7 +234,13 @@ def record_volunteer_duty(
 
 
 def certify_county(
-    county: Division, *, kind: str, certified_on: dt.date, document: str = "", user: Any = None
+    county: Division,
+    *,
+    kind: str,
+    certified_on: dt.date,
+    document: str = "",
+    revoked_on: dt.date | None = None,
+    user: Any = None,
 ) -> CountyCertification:
     """The city certifies a county: a county officer may not certify (their own) county."""
     if user is not None and not getattr(user, "is_superuser", False):
@@ -245,7 +251,7 @@ def certify_county(
     return _upsert(
         CountyCertification,
         {"county": county, "kind": kind},
-        {"certified_on": certified_on, "document": document},
+        {"certified_on": certified_on, "document": document, "revoked_on": revoked_on},
         user=user,
-        reason="普及普惠县认定 certification",
+        reason="普及普惠县认定撤销 revocation" if revoked_on else "普及普惠县认定 certification",
     )
