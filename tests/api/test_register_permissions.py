@@ -26,6 +26,7 @@ HERE = "tests.api.test_register_permissions"
 PROGRAMME_PATHS = {f"/api/programmes/{k.url_name}" for k in PROGRAMME_KINDS.values()}
 
 #: (method, path) → "module::test" that probes it.
+ADOPT_PROBE = "tests.planning.test_adopted_targets::test_the_city_adopts_on_the_allocation_page_a_county_officer_gets_403"
 REGISTER_PROBES: dict[tuple[str, str], str] = {
     **{
         ("GET", p): f"{HERE}::test_programme_registers_show_nothing_of_another_county"
@@ -48,6 +49,8 @@ REGISTER_PROBES: dict[tuple[str, str], str] = {
         "/api/plan/assumptions/{ident}/confirm",
     ): "tests.web.test_plan_pages::test_the_plan_api_stays_in_the_county",
     ("GET", "/api/plan/explain"): "tests.web.test_plan_pages::test_the_plan_api_stays_in_the_county",
+    ("GET", "/api/plan/targets"): ADOPT_PROBE,
+    ("POST", "/api/plan/targets/adopt"): ADOPT_PROBE,
 }
 
 

@@ -92,7 +92,7 @@ ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 def wipe() -> None:
     """Delete every registry, demo and account row (inside the calling test's transaction)."""
     User = get_user_model()
-    labels = {"registry", "demo", "accounts", "programmes", "workforce"}
+    labels = {"registry", "demo", "accounts", "programmes", "workforce", "planning"}
     models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in labels]
     models += [User, User.groups.through, User.user_permissions.through]
     with connection.cursor() as cursor:
@@ -860,3 +860,40 @@ def test_quota_plants_exactly_the_rounded_share_over_batches():
     assert quota.eligible == 200 and quota.planted == sum(map(len, picked)) == 14
     tiny = Quota(0.001)
     assert tiny.pick(rng, list(range(5))) == [] and len(tiny.pick(rng, list(range(5)), last=True)) == 1
+
+
+def test_the_demo_registry_changes_over_time_and_the_trends_show_it(demo):
+    """Issue 16: conversions, re-grading, re-rating and network connection planted in the past
+    (demo.timeline) move the earlier years' figures; today's values are the present's."""
+    from eduplan.metrics import engines
+    from eduplan.metrics.measures import build_measures, compute_measures
+    from eduplan.metrics.params import load_params
+    from eduplan.registry.models import Institution, InstitutionState
+
+    assert InstitutionState.objects.values("institution").distinct().count() == Institution.objects.count()
+    changed = InstitutionState.objects.filter(reason="演示:变更 demo change")
+    assert changed.count() > 0
+    p = load_params()
+    df = compute_measures(engines.from_django(), p, build_measures(p)).groupby("school_year").sum()
+    years = sorted(df.index)
+    first, last = years[0], years[-1]
+    # Public kindergartens, first-level high schools and connected ones grow over the years.
+    for measure in ("kindergartens_public", "first_level_high_schools", "hs_network_connected"):
+        assert df.loc[first, measure] < df.loc[last, measure], measure
+    # Each change shows in exactly the years from its effective date: the latest year reads today.
+    today = Institution.objects.filter(kind="high_school", network_connected=True, closed_on__isnull=True)
+    assert df.loc[last, "hs_network_connected"] <= today.count()
+
+
+def test_no_demo_county_is_left_without_its_target(demo):
+    """The demo adopts county targets for every city-wide plan target (issue 16): the allocated one
+    from a saved scenario, the others from a file; no county row shows 未分解目标."""
+    from eduplan.metrics.indicators import compute_indicators
+    from eduplan.planning.allocation.adopt import city_level_indicators, in_force
+
+    origins = {(t.indicator, t.origin) for t in in_force()}
+    assert ("preschool_ger", "scenario") in origins
+    assert {i for i, _ in origins} == {s.id for s in city_level_indicators()}
+    rows = [r for r in compute_indicators(sets=["targets"]) if r["level"] == "county"]
+    assert not [r for r in rows if r["target_origin"] == "none" and r["comparison"]]
+    assert any(r["target_origin"] == "adopted" and r["status"] for r in rows)

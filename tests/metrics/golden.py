@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from eduplan.programmes import actions as programme_actions
 from eduplan.registry import actions
 from eduplan.registry.choices import DivisionLevel, DivisionType, Ownership, Sponsor
 from eduplan.registry.models import Division, Institution
@@ -158,6 +159,8 @@ def build() -> Golden:
     inst["KA1"] = _institution(
         "KA1", "红塔区第一幼儿园", kg, ta, grade="1-1", grade_year=2019, is_demonstration=True
     )
+    # PRE-T7 counts the designation register (in force on the census day), not the flag.
+    programme_actions.designate(inst["KA1"], "demo_kindergarten", designated_on=dt.date(2019, 6, 1))
     inst["KA2"] = _institution(
         "KA2",
         "玉兴普惠幼儿园",
@@ -175,7 +178,14 @@ def build() -> Golden:
     inst["KA4"] = _institution("KA4", "玉兴老幼儿园", kg, ta, grade="1-3", closed_on=D(2022, 7, 1))
     inst["AA1"] = _institution("AA1", "玉兴小学附设幼儿班", att, ta)
     inst["HA1"] = _institution(
-        "HA1", "玉溪一中", hs, ta, rating="p1-1", is_county_high_school=True, network_connected=True
+        "HA1",
+        "玉溪一中",
+        hs,
+        ta,
+        rating="p1-1",
+        is_county_high_school=True,
+        network_connected=True,
+        seats=2000,  # large, but built long before the plan
     )
     inst["VA1"] = _institution("VA1", "玉溪工业学校", voc, ta)
     inst["KB1"] = _institution("KB1", "江城镇中心幼儿园", kg, tb)
@@ -189,7 +199,8 @@ def build() -> Golden:
         rating="p1-2",
         is_new_build=True,
         network_connected=True,
-        established_on=D(2020, 9, 1),
+        established_on=D(2021, 3, 1),  # approved in the plan period
+        seats=120,  # design scale
     )
 
     # Kindergarten classes: (age group, headcount, new intake).
@@ -218,6 +229,8 @@ def build() -> Golden:
     _classes(inst["HB1"], 2024, ("g10", 50, True), ("g11", 70, False))
     _classes(inst["HC1"], 2021, ("g10", 50, True), ("g11", 52, False))
     _classes(inst["HC1"], 2022, ("g10", 50, True), ("g11", 50, False))
+    # HC1's design is cut to 90 seats with effect from August 2022 (the time model: 2021 keeps 120).
+    actions.update_fields(inst["HC1"], {"seats": 90}, reason="设计规模调整", effective_from=D(2022, 8, 1))
 
     # After the split, C's institutions move to the successors' townships (their history keeps C).
     actions.update_fields(inst["KC1"], {"division": td})

@@ -10,6 +10,7 @@ from eduplan.registry.models import (
     Births,
     Division,
     Institution,
+    InstitutionState,
     Pairing,
     PopulationCount,
     SchoolClass,
@@ -57,6 +58,13 @@ def load(tables: dict[str, pa.Table]) -> None:
                 synthetic=True,
             )
             for r in _rows(tables["registry_institution"])
+        ],
+        batch_size=BATCH,
+    )
+    InstitutionState.objects.bulk_create(
+        [
+            InstitutionState(**r, sponsor="education" if r["ownership"] == "public" else "private")
+            for r in _rows(tables["registry_institutionstate"])
         ],
         batch_size=BATCH,
     )

@@ -13,6 +13,7 @@ from eduplan.plans import subcommands
 def test_every_tool_registers_its_subcommand_and_each_loads():
     specs = subcommands.registered()
     assert set(specs) == {
+        "adopt",
         "allocate",
         "assumptions",
         "check",
@@ -21,6 +22,7 @@ def test_every_tool_registers_its_subcommand_and_each_loads():
         "project",
         "scenario",
         "site",
+        "targets",
     }
     for spec in specs.values():
         module = subcommands.load(spec)

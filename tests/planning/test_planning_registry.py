@@ -146,15 +146,22 @@ def test_births_series_is_shared_as_the_base_year_and_checked():
 def test_allocation_by_hand(registry_city):
     run = run_allocation(2025, method="proportional_gap", target=96.0)
     a = run.allocation
-    # last rate: children 2024 / registered 3–5 on 31 Aug 2024 (uniform ages: 6 cells a county)
-    np.testing.assert_allclose(a.last_rate, [81 / 90 * 100, 48 / 60 * 100])
+    # last rate: the preschool_ger indicator's own 2024 value (issue 16), children 2024 over the
+    # resident 3–5 population on 31 Aug 2024: 81 / 108 and 48 / 60 — not a second computation on
+    # the registered basis (81 / 90), which started the city above what the indicator publishes.
+    np.testing.assert_allclose(a.last_rate, [81 / 108 * 100, 48 / 60 * 100])
+    assert run.city_value == pytest.approx((81 + 48) / (108 + 60) * 100) and not run.already_met
+    # weights stay on the registered basis (an assumption of the plan file)
     np.testing.assert_allclose(a.weight, [90, 60])
     np.testing.assert_allclose(a.seats, [80, 40])
     np.testing.assert_allclose(a.planned_seats, [5, 10])
-    # 90 + 10λ and 80 + 20λ weighted 90 : 60 give 96 at λ = 5/7
-    np.testing.assert_allclose(a.target, [90 + 50 / 7, 80 + 100 / 7])
-    assert a.children.tolist() == [87, 57]  # 87.43 and 56.57, summing to 144 = 96% of 150
-    assert a.seats_needed.tolist() == [2, 7]
+    # "≥": no county below its current rate, none above 100%; 75 + 25λ and 80 + 20λ weighted
+    # 90 : 60 give 96 at λ = 19/23
+    np.testing.assert_allclose(a.lower, [75, 80])
+    np.testing.assert_allclose(a.upper, [100, 100])
+    np.testing.assert_allclose(a.target, [75 + 25 * 19 / 23, 80 + 20 * 19 / 23])
+    assert a.children.tolist() == [86, 58]  # 86.09 and 57.91, summing to 144 = 96% of 150
+    assert a.seats_needed.tolist() == [1, 8]
 
 
 def test_allocate_json_contract(registry_city):

@@ -46,8 +46,21 @@ def test_an_indicator_explains_its_status(city):
     assert data["numerator"]["formula"] == "children_public"
     assert data["denominator"]["formula"] == "children_enrolled"
     assert data["clauses"][0]["id"] == "PRE-T3"
-    assert data["target"] == 60.0 and data["target_origin"] == "plan"
+    # PRE-T3's 60% is the city's target (issue 16): the city is judged against it, a county only
+    # against a target the city adopted for it.
+    assert data["target"] is None and data["target_origin"] == "none" and data["status"] is None
     assert {"standards", "assumptions", "status", "forecast"} <= set(data)
+    city_data = explained("public_share", "--division", "530400")
+    assert city_data["target"] == 60.0 and city_data["target_origin"] == "plan"
+    from django.contrib.auth import get_user_model
+
+    from eduplan.planning.allocation.adopt import adopt
+
+    boss = get_user_model().objects.create_superuser("boss", password="pw-123456")
+    adopt("public_share", 2025, {"530402": 55.0}, user=boss, reason="县情", origin="file")
+    adopted = explained("public_share", "--division", "530402")
+    assert (adopted["target"], adopted["target_origin"], adopted["adopted_by"]) == (55.0, "adopted", "boss")
+    assert adopted["status"] in {"on_track", "at_risk", "off_track"}
 
 
 def test_explain_names_what_is_missing():

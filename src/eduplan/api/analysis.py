@@ -67,6 +67,10 @@ class IndicatorOut(Schema):
     denominator: float | None = None
     target: float | None = None
     status: str | None = None
+    target_origin: str | None = None  # plan, adopted (a county target of record) or none
+    adopted_by: str | None = None
+    adopted_at: str | None = None
+    scenario: str | None = None
 
 
 class FindingOut(Schema):

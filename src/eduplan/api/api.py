@@ -21,6 +21,7 @@ from .plans import router as plans_router
 from .programmes import router as programmes_router
 from .records import router as records_router
 from .registry import router as registry_router
+from .targets import router as targets_router
 from .tasks import router as tasks_router
 from .workforce import router as workforce_router
 
@@ -90,3 +91,4 @@ api.add_router("", tasks_router)
 api.add_router("", programmes_router)
 api.add_router("", workforce_router)
 api.add_router("", plans_router)
+api.add_router("", targets_router)

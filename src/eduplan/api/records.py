@@ -15,6 +15,7 @@ from ninja import Query, Router, Status
 from eduplan.intake.exporter import kind_queryset, records
 from eduplan.intake.importer import ImportResult, import_rows
 from eduplan.intake.kinds import KINDS, Kind
+from eduplan.registry import timeline
 
 from .auth import caller
 from .schemas import (
@@ -94,7 +95,8 @@ def add_routes(
 
     def upsert_records(request: HttpRequest, payload: Upsert) -> Any:  # type: ignore[valid-type]
         rows = [r.model_dump(exclude_unset=True) for r in payload.rows]  # type: ignore[attr-defined]
-        result = store(kind, rows, user=caller(request), dry_run=payload.dry_run)  # type: ignore[attr-defined]
+        with timeline.effective(payload.effective_from):  # type: ignore[attr-defined]
+            result = store(kind, rows, user=caller(request), dry_run=payload.dry_run)  # type: ignore[attr-defined]
         return import_response(result)
 
     router.add_api_operation(

@@ -117,6 +117,14 @@ def rows_schema(kind: Kind, row: type[Schema]) -> type[Schema]:
         __base__=Schema,
         rows=(list[row], Field(..., min_length=1, max_length=5000)),  # type: ignore[valid-type]
         dry_run=(bool, Field(False, description="只检查不写入 check only, write nothing")),
+        effective_from=(
+            dt.date | None,
+            Field(
+                None,
+                description="变更生效日期(默认今天) the date changed institution attributes hold from "
+                "(default: today); a date in a reported school year makes the change a correction",
+            ),
+        ),
     )
 
 

@@ -35,7 +35,7 @@ from django.utils import timezone
 from eduplan.registry.choices import DivisionLevel, DivisionType, InstitutionKind, PairingKind, Role
 from eduplan.registry.models import DataVersion, Division, Institution, Pairing, bump_version
 
-from . import gazetteer, geo, registers
+from . import gazetteer, geo, registers, timeline
 from .calibration import DEFAULT_SETTINGS, GENERATOR_VERSION, REFERENCE_DATE, SCALES, DemoSettings, ScaleSpec
 from .county import TRUSTEESHIP_COMPONENTS, CountyBuilder
 from .gazetteer import County
@@ -229,7 +229,12 @@ class Generator:
             next_city = counties[i + 1].city_code if i + 1 < len(counties) else None
             if next_city != county.city_code:
                 self.trusteeship(county.city_code, last=next_city is None)
+        timeline.plant(self.seed, self.spec.school_years)  # the registry's past (attribute rows)
         logins = create_demo_users(self.seed, self.manifest) if users else []
+        if users:
+            from .targets import adopt_demo_targets
+
+            adopt_demo_targets(DEMO_CITY)
         from eduplan.registry.queries import registry_counts
 
         with transaction.atomic():

@@ -26,6 +26,7 @@ nothing and leaves no history. Each import is recorded as an :class:`ImportBatch
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from collections import defaultdict
@@ -33,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, models, transaction
@@ -41,7 +42,7 @@ from django.utils import timezone
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import can_add, scope
-from eduplan.registry import actions, identity
+from eduplan.registry import actions, identity, timeline
 from eduplan.registry.choices import DivisionLevel, InstitutionKind
 from eduplan.registry.models import Division, Institution, bump_version
 
@@ -557,9 +558,24 @@ class Importer:
                 "unchanged": len(plans) - len(creates) - len(updates),
             }
             if kind.bulk:
-                if kind in INSTITUTION_KINDS:
+                dated = kind in INSTITUTION_KINDS
+                if dated:
                     self._prepare_institutions(creates + updates)
+                    # With an explicit effective date, a row equal to today's values may still
+                    # correct an earlier year: every sent institution is compared with its
+                    # attributes in force on that date.
+                    dated_rows = (
+                        updates if not timeline.explicit() else [p for p in plans if p.action != "create"]
+                    )
+                    before = timeline.stored_states([p.obj.pk for p in dated_rows])
                 self._bulk(kind, creates, updates, history_user, reason, progress)
+                if dated:  # the attribute rows, in force from the import's effective date
+                    timeline.record_bulk(
+                        [cast(Institution, p.obj) for p in creates],
+                        [cast(Institution, p.obj) for p in dated_rows],
+                        before,
+                        user=self.user,
+                    )
             else:
                 self._one_by_one(kind, creates + updates, reason, progress)
         counts.update(self.write_hooked())
@@ -848,6 +864,7 @@ def import_file(
     source: str = "cli",
     progress: Progress | None = None,
     kinds: KindSet = REGISTRY_KINDS,
+    effective_from: dt.date | None = None,
 ) -> ImportResult:
     """Import a workbook or CSV file, all or nothing. ``kind`` is needed only when a sheet's
     name and header do not say what it holds (e.g. a CSV file). ``kinds`` is the pipeline's kind
@@ -887,7 +904,8 @@ def _import_book(
     if progress:
         progress("已读取 read", 1, 1)
     parsed = parse_book(book, requested, problems, kinds)
-    return _run(parsed, user, batch, problems, dry_run, progress, book, kinds)
+    with timeline.effective(effective_from):  # changed institution attributes hold from this day
+        return _run(parsed, user, batch, problems, dry_run, progress, book, kinds)
 
 
 def import_rows(
@@ -898,6 +916,7 @@ def import_rows(
     dry_run: bool = False,
     source: str = "api",
     kinds: KindSet = REGISTRY_KINDS,
+    effective_from: dt.date | None = None,
 ) -> ImportResult:
     """Rows as dictionaries keyed by column key (the API's record endpoints), all or nothing,
     through exactly the checks a file import makes. Problems name the row's position (1-based)."""
@@ -950,7 +969,8 @@ def import_rows(
         ps.rows.append(row)
     if not rows:
         problems.append(Problem("no_rows", "没有数据行", "no rows were sent", sheet=kind.key))
-    return _run([ps], user, batch, problems, dry_run, None, None, kinds)
+    with timeline.effective(effective_from):  # changed institution attributes hold from this day
+        return _run([ps], user, batch, problems, dry_run, None, None, kinds)
 
 
 def _run(

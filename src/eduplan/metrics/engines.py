@@ -25,6 +25,22 @@ import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pandas as pd
 
+# The institution attributes that change over time, as the measures read them: today's on the
+# institution, and dated on its attribute rows (registry.models.states).
+DATED_COLUMNS: dict[str, str] = {
+    "ownership": "string",
+    "inclusive": "boolean",
+    "inclusive_since": "date",
+    "licence_status": "string",
+    "grade": "string",
+    "grade_year": "int64",
+    "rating": "string",
+    "is_county_high_school": "boolean",
+    "is_new_build": "boolean",
+    "network_connected": "boolean",
+    "is_demonstration": "boolean",
+}
+
 # The registry's tables as the measures see them. Types: int64, string, boolean, date.
 TABLES: dict[str, dict[str, str]] = {
     "registry_division": {
@@ -54,19 +70,17 @@ TABLES: dict[str, dict[str, str]] = {
         "kind": "string",
         "division_id": "int64",
         "county_id": "int64",
-        "ownership": "string",
-        "inclusive": "boolean",
-        "inclusive_since": "date",
-        "licence_status": "string",
-        "grade": "string",
-        "grade_year": "int64",
-        "rating": "string",
-        "is_county_high_school": "boolean",
-        "is_new_build": "boolean",
-        "network_connected": "boolean",
-        "is_demonstration": "boolean",
+        **DATED_COLUMNS,
         "established_on": "date",
         "closed_on": "date",
+    },
+    # Effective-dated attributes (registry.models.states): the row in force on each census day.
+    "registry_institutionstate": {
+        "id": "int64",
+        "institution_id": "int64",
+        "effective_from": "date",
+        **DATED_COLUMNS,
+        "seats": "int64",
     },
     # Only which county an institution was in: a county split keeps earlier years with the old county.
     "registry_historicalinstitution": {"id": "int64", "county_id": "int64"},
@@ -105,6 +119,13 @@ TABLES: dict[str, dict[str, str]] = {
         "revoked_on": "date",
     },
     "programmes_demonstrationarea": {"division_id": "int64", "designated_on": "date", "revoked_on": "date"},
+    # The 普及普惠 certification register: the share of counties certified on the assessment day.
+    "programmes_countycertification": {
+        "county_id": "int64",
+        "kind": "string",
+        "certified_on": "date",
+        "revoked_on": "date",
+    },
     # Figures of statistical returns (eduplan.returns): read for institutions without records.
     "returns_returnaggregate": {
         "institution_id": "int64",
@@ -117,8 +138,12 @@ TABLES: dict[str, dict[str, str]] = {
 }
 
 
-#: Tables an older ``export-parquet`` directory may lack (read as empty): the returns' figures.
-OPTIONAL_TABLES = frozenset({"returns_returnaggregate"})
+#: Tables an older ``export-parquet`` directory may lack (read as empty): the returns' figures, the
+#: attribute rows (without them every year reads the institutions' current values) and the
+#: certification register.
+OPTIONAL_TABLES = frozenset(
+    {"returns_returnaggregate", "registry_institutionstate", "programmes_countycertification"}
+)
 
 
 def sql_cache_dir() -> Path | None:

@@ -73,9 +73,15 @@ FIELDS = (
     "forecast_method",
     "status",
     "target_source",
+    "target_kind",
     "lead",
     "cooperating",
     "note",
+    # Which target applies (plan, adopted, none) and, for an adopted county target, its record.
+    "target_origin",
+    "adopted_by",
+    "adopted_at",
+    "scenario",
 )
 
 
@@ -163,6 +169,7 @@ def compute_indicators(
     sets: Sequence[str] | None = None,
     city: str | None = None,
     incidents: IncidentSource | Sequence[Incident] | None = None,
+    adopted: pg.AdoptedTargets | None = None,
 ) -> list[dict[str, Any]]:
     """Every indicator of the plan for every county and city, school year and target.
 
@@ -170,7 +177,9 @@ def compute_indicators(
     use every year up to the row's. ``city``: a city code (default: the plan's city when the
     registry has it, else every city). ``sets``: indicator sets (default all: ``targets`` and
     ``assessment``). ``engine``: default the app's database. ``incidents``: the incident
-    source or a list of incidents (default: :func:`.incidents.incident_source`).
+    source or a list of incidents (default: :func:`.incidents.incident_source`). ``adopted``: the
+    county targets the city adopted (default: those in force in the database, see
+    :func:`eduplan.planning.allocation.adopt.adopted_targets`).
     """
     cat = load_catalogue(plan, params)
     engine = engine or from_django()
@@ -184,9 +193,26 @@ def compute_indicators(
         source = IncidentList(incidents)
     else:
         source = incidents
-    return _evaluate(
+    records = _evaluate(
         cat, frame, births, divisions, years, source, year=year, county=county, sets=sets, city=city
     )
+    if adopted is None:
+        adopted = _adopted_targets()
+    specs = {ind.spec.id: (ind.spec.target, ind.spec.upper) for ind in cat.indicators}
+    margin = float(cat.plan.setting("at_risk_margin"))
+    return pg.apply_county_targets(records, specs, adopted, margin=margin)  # type: ignore[arg-type]
+
+
+def _adopted_targets() -> pg.AdoptedTargets:
+    """The county targets in force in the database (none where the planning app has no table)."""
+    from django.db import DatabaseError
+
+    from eduplan.planning.allocation.adopt import adopted_targets
+
+    try:
+        return adopted_targets()
+    except DatabaseError:
+        return {}
 
 
 def _years_with_data(engine: Engine) -> list[int]:
@@ -388,6 +414,8 @@ def _indicator_records(
                 births_then=then,
             )
             st = pg.status_array(matrix(val), target, all_years[None, :], deadline_year, fc, margin)
+            if target.kind == "ban":  # in force now: met only with no breach, never forecast
+                st = pg.ban_status_array(matrix(val), target)
             progress = {
                 "forecast": fc.value[r_div, r_year],
                 "trend": fc.trend[r_div, r_year],
@@ -417,6 +445,7 @@ def _indicator_records(
                 "deadline": target.deadline.isoformat(),
                 "forecast_year": pg.deadline_school_year(target.deadline, cat.params),
                 "target_source": target.source or None,
+                "target_kind": target.kind,
             }
         base = {
             "indicator": spec.id,
@@ -451,6 +480,7 @@ def _indicator_records(
                 "forecast_method": None,
                 "status": None,
                 "target_source": None,
+                "target_kind": None,
                 "lead": spec.lead,
                 "cooperating": list(cooperating),
                 "note": spec.note_zh,
@@ -459,10 +489,13 @@ def _indicator_records(
                 rec.update(target_fields)
                 rec["met"] = None if value is None else met[k]
                 rec["gap"] = None if value is None else gaps[k]
-                rec["trend"] = trends[k]
-                rec["forecast"] = forecasts[k]
-                rec["forecast_method"] = methods[k]
                 rec["status"] = statuses[k]
+                if target.kind != "ban":
+                    rec["trend"] = trends[k]
+                    rec["forecast"] = forecasts[k]
+                    rec["forecast_method"] = methods[k]
+                else:
+                    rec["forecast_year"] = None
             if uses_readiness and notes:
                 day_until = notes.get((int(div_ids[row_div[k]]), row_years[k]))
                 if day_until is not None:

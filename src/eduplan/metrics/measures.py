@@ -9,8 +9,9 @@ figures consistent, and lets indicators show a numerator and a denominator that 
 Conventions (docs/metrics.md explains each with its reason):
 
 - **School year Y** runs from the census day (``[school_year] start_month``, 1 September) of Y.
-  Institutions, staff in post, ratings, inclusive recognition and pairings are taken as they stood
-  on that day; classes carry their own school year.
+  Institutions (their dated attributes: the attribute row in force, ``institution_attrs``), staff
+  in post, designations and pairings are taken as they stood on that day; classes carry their own
+  school year.
 - **County of an institution in year Y**: the county among those the institution has been recorded
   in (its current row and its history) that was valid on the census day; so a county that split
   keeps its earlier years (``Division.valid_from``/``valid_to``), unlike DHIS2, which re-aggregates
@@ -36,12 +37,14 @@ import pandas as pd
 
 from eduplan.registry.choices import (
     PRESCHOOL_KINDS,
+    SENIOR_GRADES,
     InstitutionKind,
     LicenceStatus,
     Ownership,
     PairingKind,
 )
 
+from .engines import DATED_COLUMNS
 from .params import AgeBand, MeasureParams
 
 KEYS = ["county_id", "school_year"]
@@ -55,6 +58,8 @@ PUBLIC = Ownership.PUBLIC.value
 UNLICENSED = LicenceStatus.UNLICENSED.value
 TEACHING_POINT = LicenceStatus.TEACHING_POINT.value
 TRUSTEESHIP = PairingKind.HS_TRUSTEESHIP.value
+SENIOR = [g.value for g in SENIOR_GRADES]
+DEMO_KINDERGARTEN = "demo_kindergarten"  # programmes.DesignationKind (metrics does not import apps)
 
 Tables = dict[str, ir.Table]
 Contribution = Callable[[ir.Table], ir.NumericValue]
@@ -129,25 +134,45 @@ def institution_county_by_year(t: Tables, p: MeasureParams) -> ir.Table:
     return ranked.filter(ranked["rank"] == 0).select("institution_id", "school_year", "county_id")
 
 
+#: The attributes read from the row in force on the census day (``registry.models.states``).
+DATED = (*DATED_COLUMNS, "seats")
+
+
+def _current(rows: ir.Table, column: str) -> ir.Value:
+    """Today's value of ``column`` on the institution (seats are dated only: NULL without a row)."""
+    return rows[column] if column in rows.columns and column != "seats" else ibis.null("int64")
+
+
 def institution_attrs(t: Tables, p: MeasureParams) -> ir.Table:
-    """The institution columns the measures read, ``id`` as ``iid`` (joins keep both keys)."""
+    """The institution columns the measures read, by institution (``iid``) and school year
+    (``ayear``): each dated attribute as it stood on the year's census day — from the attribute row
+    in force then (latest ``effective_from``, then latest recorded) — so a past year never reads
+    today's values. An institution without attribute rows (recorded before the time model and not
+    backfilled, or an older Parquet export) reads its current values in every year."""
     inst = t["registry_institution"]
-    return inst.select(
-        iid=inst.id,
-        kind=inst.kind,
-        ownership=inst.ownership,
-        inclusive=inst.inclusive,
-        inclusive_since=inst.inclusive_since,
-        licence_status=inst.licence_status,
-        grade=inst.grade,
-        grade_year=inst.grade_year,
-        rating=inst.rating,
-        is_county_high_school=inst.is_county_high_school,
-        is_new_build=inst.is_new_build,
-        network_connected=inst.network_connected,
-        is_demonstration=inst.is_demonstration,
-        established_on=inst.established_on,
-        closed_on=inst.closed_on,
+    st = t["registry_institutionstate"]
+    years = school_years(t)
+    cy = st.cross_join(years)
+    cy = cy.filter(cy.effective_from <= _census(cy.school_year, p))
+    w = ibis.window(
+        group_by=[cy.institution_id, cy.school_year],
+        order_by=[ibis.desc(cy.effective_from), ibis.desc(cy.id)],
+    )
+    cy = cy.mutate(rank=ibis.row_number().over(w))
+    chosen = cy.filter(cy["rank"] == 0)
+    chosen = chosen.select(
+        sid=chosen.institution_id, syear=chosen.school_year, **{f"s_{c}": chosen[c] for c in DATED}
+    )
+    base = inst.cross_join(years)
+    rows = base.left_join(chosen, [base.id == chosen.sid, base.school_year == chosen.syear])
+    dated = rows.sid.notnull()
+    return rows.select(
+        iid=rows.id,
+        ayear=rows.school_year,
+        kind=rows.kind,
+        established_on=rows.established_on,
+        closed_on=rows.closed_on,
+        **{c: ibis.ifelse(dated, rows[f"s_{c}"], _current(rows, c)) for c in DATED},
     )
 
 
@@ -162,7 +187,7 @@ def _is_inclusive(r: ir.Table, census: ir.IntegerValue) -> ir.BooleanValue:
 # conversions of institutions out of the per-class joins. (name → builder, index columns)
 SHARED: dict[str, tuple[Callable[[Tables, MeasureParams], ir.Table], tuple[str, ...]]] = {
     "institution_county": (institution_county_by_year, ("institution_id", "school_year")),
-    "institution_attrs": (institution_attrs, ("iid",)),
+    "institution_attrs": (institution_attrs, ("iid", "ayear")),
 }
 
 
@@ -177,7 +202,7 @@ def class_rows(t: Tables, p: MeasureParams) -> ir.Table:
     c = t["registry_schoolclass"]
     iy = t["institution_county"]
     attrs = t["institution_attrs"]
-    rows = c.join(attrs, c.institution_id == attrs.iid).join(
+    rows = c.join(attrs, [c.institution_id == attrs.iid, c.school_year == attrs.ayear]).join(
         iy, [c.institution_id == iy.institution_id, c.school_year == iy.school_year]
     )
     census = _census(rows.school_year, p)
@@ -189,24 +214,16 @@ def class_rows(t: Tables, p: MeasureParams) -> ir.Table:
 
 
 def institution_year_rows(t: Tables, p: MeasureParams) -> ir.Table:
-    """Each institution open on the census day of each school year with data, with its students
-    that year (new high schools only) and whether a trusteeship (托管帮扶) covered it then."""
-    c = t["registry_schoolclass"]
+    """Each institution open on the census day of each school year with data, with whether a
+    trusteeship (托管帮扶) covered it then."""
     iy = t["institution_county"]
-    # Students per school and year, needed only for new high schools: only those are summed.
-    inst = t["registry_institution"]
-    new = inst.filter((inst.kind == HIGH_SCHOOL) & inst.is_new_build).select(nid=inst.id)
-    c = c.join(new, c.institution_id == new.nid)
-    students = c.group_by(["institution_id", "school_year"]).aggregate(students=(c.boys + c.girls).sum())
-    students = students.rename(sid="institution_id", syear="school_year")
     pair = t["registry_pairing"]
     years = school_years(t)
     covered = pair.filter(pair.kind == TRUSTEESHIP).cross_join(years)
     covered = covered.filter(_in_post(covered.start_date, covered.end_date, _census(covered.school_year, p)))
     covered = covered.select(pid=covered.supported_id, pyear=covered.school_year).distinct()
     attrs = t["institution_attrs"]
-    rows = iy.join(attrs, iy.institution_id == attrs.iid)
-    rows = rows.left_join(students, [rows.institution_id == students.sid, rows.school_year == students.syear])
+    rows = iy.join(attrs, [iy.institution_id == attrs.iid, iy.school_year == attrs.ayear])
     rows = rows.left_join(covered, [rows.institution_id == covered.pid, rows.school_year == covered.pyear])
     census = _census(rows.school_year, p)
     rows = rows.filter(
@@ -215,7 +232,6 @@ def institution_year_rows(t: Tables, p: MeasureParams) -> ir.Table:
     )
     graded = rows.grade_year.isnull() | (rows.grade_year <= rows.school_year)
     return rows.mutate(
-        students=rows.students.fill_null(0),
         in_trusteeship=rows.pid.notnull(),
         grade_now=ibis.ifelse(graded, rows.grade, ""),
         inclusive_now=_is_inclusive(rows, census),
@@ -227,7 +243,8 @@ def staff_rows(t: Tables, p: MeasureParams) -> ir.Table:
     s = t["registry_staffmember"]
     iy = t["institution_county"]
     attrs = t["institution_attrs"].filter(lambda a: a.kind.isin(PRESCHOOL) & (a.licence_status != UNLICENSED))
-    rows = iy.join(attrs, iy.institution_id == attrs.iid).join(s, iy.institution_id == s.institution_id)
+    rows = iy.join(attrs, [iy.institution_id == attrs.iid, iy.school_year == attrs.ayear])
+    rows = rows.join(s, rows.institution_id == s.institution_id)
     return rows.filter(_in_post(rows.start_date, rows.end_date, _census(rows.school_year, p)))
 
 
@@ -282,13 +299,42 @@ def designation_rows(t: Tables, p: MeasureParams) -> ir.Table:
     return rows.filter(_valid_on(rows.designated_on, rows.revoked_on, _census(rows.school_year, p)))
 
 
+def certification_rows(t: Tables, p: MeasureParams) -> ir.Table:
+    """普及普惠 certifications of the register in force on each school year's assessment day
+    (``[settings] assessment_day`` of the year's first calendar year; ``certified_on`` inclusive to
+    ``revoked_on`` exclusive), in the certified county."""
+    c = t["programmes_countycertification"]
+    rows = c.cross_join(school_years(t))
+    day = rows.school_year * 10000 + p.assessment_day.month * 100 + p.assessment_day.day
+    rows = rows.filter(_valid_on(rows.certified_on, rows.revoked_on, day))
+    return rows.select("county_id", "school_year", "kind")
+
+
 SOURCES: dict[str, Callable[[Tables, MeasureParams], ir.Table]] = {
     "classes": class_rows,
     "institution_years": institution_year_rows,
     "staff": staff_rows,
     "population": population_rows,
     "designations": designation_rows,
+    "certifications": certification_rows,
 }
+
+
+def _add_months(key: ir.IntegerValue, months: int) -> ir.IntegerValue:
+    """``yyyymmdd`` plus whole months (the day kept: a 31st past a shorter month still sorts right)."""
+    total = (key // 10000) * 12 + (key // 100) % 100 - 1 + months
+    return (total // 12) * 10000 + (total % 12 + 1) * 100 + key % 100
+
+
+def due_for_rating(r: ir.Table, p: MeasureParams) -> ir.BooleanValue:
+    """A kindergarten is due for rating on a school year's census day when it opened by the rating
+    deadline (or its opening is unknown), or, opened after it, once its grace period from opening
+    (``rating_grace_months``) is over; a rated one always counts (the rated share's denominator;
+    the rule on unrated kindergartens uses the same grace: ``rules.network.unrated``)."""
+    census = _census(r.school_year, p)
+    opened_late = r.established_on.notnull() & (r.established_on > p.rating_deadline)
+    grace_over = _add_months(r.established_on, p.rating_grace_months) <= census
+    return (r.grade_now != "") | ~opened_late | grace_over
 
 
 def return_rows(t: Tables, p: MeasureParams, source: str) -> ir.Table:
@@ -309,7 +355,7 @@ def return_rows(t: Tables, p: MeasureParams, source: str) -> ir.Table:
     iy = t["institution_county"]
     iy = iy.select(jid=iy.institution_id, jyear=iy.school_year, county_id=iy.county_id)
     attrs = t["institution_attrs"]
-    with_attrs = a.join(attrs, a.institution_id == attrs.iid)
+    with_attrs = a.join(attrs, [a.institution_id == attrs.iid, a.school_year == attrs.ayear])
     rows = with_attrs.join(iy, [with_attrs.institution_id == iy.jid, with_attrs.school_year == iy.jyear])
     census = _census(rows.school_year, p)
     return rows.mutate(
@@ -485,11 +531,16 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     # High school stage (高中阶段): general high schools and secondary vocational schools.
     sc = "classes"
 
-    def hs(r: ir.Table) -> ir.BooleanValue:
+    def hs_school(r: ir.Table) -> ir.BooleanValue:
         return r.kind == HIGH_SCHOOL
 
+    def hs(r: ir.Table) -> ir.BooleanValue:
+        """A senior class (grades 10–12) of a general high school: a complete school's (完中)
+        junior classes are not high-school enrolment nor high-school 大班额."""
+        return hs_school(r) & r.age_group.isin(SENIOR)
+
     def sized(r: ir.Table, bands: list[str], row: str = "all") -> ir.BooleanValue:
-        return hs(r) & _cell(r, "hs_class_sizes", row, bands)
+        return hs_school(r) & _cell(r, "hs_class_sizes", row, bands)
 
     add(
         "hs_students",
@@ -497,7 +548,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: ibis.ifelse(hs(r), r.headcount, 0),
         "普通高中在校生数",
         "人",
-        fallback=_from_return(lambda r: hs(r) & _cell(r, "hs_students", "all", "students")),
+        fallback=_from_return(lambda r: hs_school(r) & _cell(r, "hs_students", "all", "students")),
     )
     add(
         "vocational_students",
@@ -512,7 +563,9 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: ibis.ifelse(hs(r) & r.first_level, r.headcount, 0),
         "省一级高(完)中在校生数",
         "人",
-        fallback=_from_return(lambda r: hs(r) & r.first_level & _cell(r, "hs_students", "all", "students")),
+        fallback=_from_return(
+            lambda r: hs_school(r) & r.first_level & _cell(r, "hs_students", "all", "students")
+        ),
     )
     add(
         "hs_classes",
@@ -520,7 +573,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: _flag(hs(r)),
         "普通高中班级数",
         "个",
-        fallback=_from_return(lambda r: hs(r) & _cell(r, "hs_students", "all", "classes")),
+        fallback=_from_return(lambda r: hs_school(r) & _cell(r, "hs_students", "all", "classes")),
     )
     add("vocational_classes", sc, lambda r: _flag(r.kind == VOCATIONAL), "中职班级数", "个")
     add(
@@ -569,7 +622,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         lambda r: _flag(hs(r) & r.is_new_intake),
         "新入学年级班数",
         "个",
-        fallback=_from_return(lambda r: hs(r) & _cell(r, "hs_students", "g10", "classes")),
+        fallback=_from_return(lambda r: hs_school(r) & _cell(r, "hs_students", "g10", "classes")),
     )
     add(
         "hs_new_intake_classes_over_limit",
@@ -592,6 +645,14 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     add("kindergartens", iy, lambda r: _flag(kg(r)), "幼儿园数(已取得办学许可)", "所")
     add("kindergartens_rated", iy, lambda r: _flag(kg(r) & (r.grade_now != "")), "已评级定等幼儿园数", "所")
     add(
+        "kindergartens_due_rating",
+        iy,
+        lambda r: _flag(kg(r) & due_for_rating(r, p)),
+        "应评级定等幼儿园数",
+        "所",
+        f"open by the rating deadline, or opened later and open {p.rating_grace_months} months (grace)",
+    )
+    add(
         "first_level_kindergartens",
         iy,
         lambda r: _flag(kg(r) & r.grade_now.isin(list(p.kg_first_level))),
@@ -613,13 +674,6 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         "普惠性幼儿园数",
         "所",
         "count-based (the ministry's other share: do not mix with the child-based coverage)",
-    )
-    add(
-        "demonstration_kindergartens",
-        iy,
-        lambda r: _flag(kg(r) & r.is_demonstration),
-        "课程游戏化示范园数",
-        "所",
     )
     add(
         "teaching_points",
@@ -668,18 +722,42 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         "托管帮扶覆盖的县中数",
         "所",
     )
-    add("new_build_high_schools", iy, lambda r: _flag(hsi(r) & r.is_new_build), "新建普通高中数", "所")
+    def built_under_plan(r: ir.Table) -> ir.BooleanValue:
+        """Approved or built in the plan period: opened (``established_on``) on or after the plan's
+        start; without an opening date, the registry's newly-built flag."""
+        return hsi(r) & ibis.ifelse(
+            r.established_on.isnull(), r.is_new_build, r.established_on >= p.plan_start
+        )
+
+    add("new_build_high_schools", iy, lambda r: _flag(built_under_plan(r)), "新建普通高中数", "所")
     add(
         "new_build_hs_over_limit",
         iy,
-        lambda r: _flag(hsi(r) & r.is_new_build & (r.students > p.new_school_max_students)),
-        f"规模超过{p.new_school_max_students}人的新建普通高中数",
+        lambda r: _flag(built_under_plan(r) & (r.seats > p.new_school_max_students)),
+        f"设计规模超过{p.new_school_max_students}人的规划期内新建普通高中数",
         "所",
+        "design scale (seats, as in force on the census day) of schools opened in the plan period",
     )
     add("vocational_schools", iy, lambda r: _flag(r.kind == VOCATIONAL), "中等职业学校数", "所")
 
     # Programme designations in force on the census day (eduplan.programmes).
     dg = "designations"
+    add(
+        "demonstration_kindergartens",
+        dg,
+        lambda r: _flag(r.kind == DEMO_KINDERGARTEN),
+        "课程游戏化示范园数",
+        "所",
+        "demonstration-kindergarten designations in force on the census day (programme register)",
+    )
+    add(
+        "county_certifications",
+        "certifications",
+        lambda r: _flag(r.kind.notnull()),
+        "在有效期内的普及普惠县认定数",
+        "项",
+        "certifications of the register in force on the assessment day",
+    )
     add("demonstration_areas", dg, lambda r: _flag(r.kind == "demo_area"), "课程游戏化示范区数", "个")
     add("online_classrooms", dg, lambda r: _flag(r.kind == "online_classroom"), "名校网络课堂数", "个")
     add("subject_bases", dg, lambda r: _flag(r.kind == "subject_base"), "市级学科基地数", "个")

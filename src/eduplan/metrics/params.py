@@ -74,6 +74,16 @@ class MeasureParams:
     principal_roles: tuple[str, ...]  # [certificates] principal_roles
     teacher_certificates: tuple[str, ...]  # [certificates] kindergarten_teacher
     principal_certificates: tuple[str, ...]  # [certificates] kindergarten_principal
+    #: [kindergarten_grades] rating_deadline (``yyyymmdd``): every kindergarten open by then is due
+    #: for rating by then; one opened later is due ``rating_grace_months`` after its opening.
+    rating_deadline: int = 20221231
+    rating_grace_months: int = 12  # [kindergarten_grades] rating_grace_months (an assumption)
+    #: First day of the plan period (plan ``[plan] start``, ``yyyymmdd``): a school approved or
+    #: built from then on is built under the plan (the new-school size ban).
+    plan_start: int = 0
+    #: plan [settings] assessment_day: the day of each school year's first calendar year on which the
+    #: 普及普惠 certification in force is counted.
+    assessment_day: MonthDay = MonthDay(12, 31)
     notes: dict[str, str] = field(default_factory=dict)
 
     def census_key(self, school_year: int) -> int:
@@ -114,10 +124,21 @@ def load_params(plan: Plan | None = None) -> MeasureParams:
         principal_roles=tuple(certs["principal_roles"]),
         teacher_certificates=tuple(certs["kindergarten_teacher"]),
         principal_certificates=tuple(certs["kindergarten_principal"]),
+        rating_deadline=_date_key(standards.value("kindergarten_grades", "rating_deadline")),
+        rating_grace_months=int(standards.value("kindergarten_grades", "rating_grace_months")),
+        plan_start=_date_key(plan.start) if plan.start != dt.date.min else 0,
+        assessment_day=MonthDay.parse(
+            str(plan.settings.get("assessment_day", "12-31")), where=f"{plan.path} [settings] assessment_day"
+        ),
         notes={
             "age_cutoff": "unverified" if not standards.is_verified("indicators", "age_cutoff") else "",
         },
     )
+
+
+def _date_key(value: object) -> int:
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return day.year * 10000 + day.month * 100 + day.day
 
 
 _KG_GROUPS = ("nursery", "small", "middle", "large", "mixed")

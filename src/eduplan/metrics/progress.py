@@ -156,7 +156,7 @@ def status(
     if value is None:
         return NO_DATA
     met_now = compare(value, target.comparison, target.value)
-    if year >= deadline_year or fc.value is None:
+    if target.kind == "ban" or year >= deadline_year or fc.value is None:
         return ON_TRACK if met_now else OFF_TRACK
     if compare(fc.value, target.comparison, target.value):
         return ON_TRACK
@@ -315,3 +315,164 @@ def status_array(
     code = np.where(met_fc, 2, np.where(met_now | near, 3, 4))
     code = np.where(passed, np.where(met_now, 2, 4), code)
     return np.where(np.isnan(values), 1, code)
+
+
+def ban_status_array(values: np.ndarray, target: Target) -> np.ndarray:
+    """A ban (``Target.kind == "ban"``) is compliance now, not a trajectory: ``on_track`` with no
+    breach, ``off_track`` with any, whatever the trend — codes into :data:`STATUSES`."""
+    met_now = compare_array(values, target.comparison, target.value)
+    return np.where(np.isnan(values), 1, np.where(met_now, 2, 4))
+
+
+# ------------------------------------------------------------------------- county targets of record
+# A plan target set for the city as a whole (``scope = "city"``) is not a county's target: the plan
+# has the city set each county its own (精准下达). A county row of such an indicator is judged against
+# the target the city adopted for it (``eduplan plan adopt``), or not at all ("未分解目标").
+
+PLAN, ADOPTED, NONE = "plan", "adopted", "none"
+#: Target origin labels for pages and notices.
+ORIGIN_ZH = {PLAN: "规划目标", ADOPTED: "市分解", NONE: "未分解目标"}
+NOT_ALLOCATED_ZH = "未分解目标"
+
+
+@dataclass(frozen=True)
+class CountyTarget:
+    """The target the city adopted for one county, indicator and school year."""
+
+    year: int
+    value: float
+    adopted_by: str
+    adopted_at: str
+    scenario: str | None
+
+
+#: (indicator, county code) → that county's adopted targets, by school year.
+AdoptedTargets = Mapping[tuple[str, str], Mapping[int, CountyTarget]]
+
+
+def needs_county_target(target: Target | None) -> bool:
+    """The plan sets the target for the city and compares every county with it."""
+    return target is not None and target.scope == "city" and "county" in target.compare
+
+
+def target_in_force(by_year: Mapping[int, CountyTarget], year: int) -> CountyTarget | None:
+    """The adopted target a row of ``year`` is judged against: the next milestone (the earliest
+    adopted year ≥ ``year``), else the latest one before it (a target stays in force until the city
+    adopts another)."""
+    ahead = [y for y in by_year if y >= year]
+    if ahead:
+        return by_year[min(ahead)]
+    behind = [y for y in by_year if y < year]
+    return by_year[max(behind)] if behind else None
+
+
+def judge_against(
+    value: float | None,
+    trend: float | None,
+    year: int,
+    adopted: CountyTarget,
+    comparison: str,
+    deadline: dt.date,
+    *,
+    margin: float,
+    upper: float | None,
+    own: Forecast | None = None,
+) -> dict[str, object]:
+    """A county row judged against its adopted target: the target's year is its deadline year; the
+    forecast to it is the row's own forecast (``own``) when that runs to the same year, else follows
+    the row's trend (``linear``) or is the value itself (``flat``, or ``passed`` once that year is
+    reached). Returns the record fields that change."""
+    target = Target(adopted.value, comparison, deadline, "county", ("county",), origin=ADOPTED)
+    if own is not None and own.year == adopted.year and year < adopted.year:
+        fc = own  # the row's own forecast (cohort or linear) already runs to that year
+    elif year >= adopted.year:
+        fc = Forecast(adopted.year, None, PASSED, trend)
+    elif value is None:
+        fc = Forecast(adopted.year, None, NO_DATA, trend)
+    elif trend is None:
+        fc = Forecast(adopted.year, value, "flat", None)
+    else:
+        fc = Forecast(adopted.year, _bounded(value + trend * (adopted.year - year), upper), "linear", trend)
+    st = status(value, target, year, adopted.year, fc, margin)
+    return {
+        "target": adopted.value,
+        "met": None if value is None else compare(value, comparison, adopted.value),
+        "gap": None if value is None else round(gap(value, target), 4),
+        "forecast": None if fc.value is None else round(fc.value, 4),
+        "forecast_year": adopted.year,
+        "forecast_method": fc.method if fc.method != NO_DATA else None,
+        "status": st,
+        "target_origin": ADOPTED,
+        "adopted_by": adopted.adopted_by,
+        "adopted_at": adopted.adopted_at,
+        "scenario": adopted.scenario,
+    }
+
+
+#: The fields a county row without an adopted target loses: nothing to be judged against. The
+#: forecast of its value stays: it describes the county, it is not a verdict.
+UNJUDGED = {"target": None, "met": None, "gap": None, "status": None, "target_origin": NONE}
+
+
+def target_label(record: Mapping[str, object]) -> str:
+    """How a page or notice names the target a row is judged against: ``县目标 94.2%（市分解）``,
+    ``目标 96%`` (the plan's), or ``未分解目标``."""
+    origin = record.get("target_origin")
+    unit = "%" if record.get("unit") == "%" else ""
+    if origin == NONE and record.get("level") == "county" and record.get("comparison"):
+        return NOT_ALLOCATED_ZH
+    if record.get("target") is None:
+        return ""
+    value = f"{float(record['target']):g}{unit}"  # type: ignore[arg-type]
+    if origin == ADOPTED:
+        return f"县目标 {value}（市分解）"
+    return f"目标 {value}"
+
+
+def apply_county_targets(
+    records: list[dict[str, object]],
+    specs: Mapping[str, tuple[Target | None, float | None]],
+    adopted: AdoptedTargets,
+    *,
+    margin: float,
+) -> list[dict[str, object]]:
+    """Give every record its ``target_origin`` and, for county rows of a city-wide plan target,
+    the county's adopted target (:func:`judge_against`) or none (:data:`UNJUDGED`). ``specs``:
+    indicator → (plan target, upper bound). The city row keeps the plan's target. In place; returns
+    ``records``."""
+    for rec in records:
+        target, upper = specs.get(str(rec["indicator"]), (None, None))
+        rec["target_origin"] = PLAN if rec.get("target") is not None else NONE
+        rec["adopted_by"] = rec["adopted_at"] = rec["scenario"] = None
+        if rec["level"] != "county" or not needs_county_target(target) or target is None:
+            continue
+        by_year = adopted.get((str(rec["indicator"]), str(rec["division"])))
+        chosen = target_in_force(by_year, int(rec["year"])) if by_year else None  # type: ignore[call-overload]
+        if chosen is None:
+            rec.update(UNJUDGED)
+            continue
+        value = rec.get("value")
+        trend = rec.get("trend")
+        own = None
+        if rec.get("forecast_method") and rec.get("forecast_year") is not None:
+            fv = rec.get("forecast")
+            own = Forecast(
+                int(rec["forecast_year"]),  # type: ignore[call-overload]
+                None if fv is None else float(fv),  # type: ignore[arg-type]
+                str(rec["forecast_method"]),
+                None if trend is None else float(trend),  # type: ignore[arg-type]
+            )
+        rec.update(
+            judge_against(
+                None if value is None else float(value),  # type: ignore[arg-type]
+                None if trend is None else float(trend),  # type: ignore[arg-type]
+                int(rec["year"]),  # type: ignore[call-overload]
+                chosen,
+                target.comparison,
+                target.deadline,
+                margin=margin,
+                upper=upper,
+                own=own,
+            )
+        )
+    return records

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,36 @@ def _date_array(days: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     """Days since 1970-01-01 as a date32 array; ``valid`` False → NULL."""
     mask = None if valid is None else ~np.asarray(valid, bool)
     return pa.array(days.astype("int32"), mask=mask, type=pa.int32()).cast(pa.date32())
+
+
+def _states(
+    inst: pa.Table, established: np.ndarray, years: Sequence[int] | np.ndarray, rng: np.random.Generator
+) -> pa.Table:
+    """The attribute rows (``registry.models.states``): one from each institution's opening and, for
+    one in ten, a later change (re-grading, conversion, network connection) in force from a day
+    inside the years generated — so the benchmarks read the time model as the registry holds it."""
+    n = inst.num_rows
+    changed = np.flatnonzero(rng.random(n) < 0.1)
+    first = _days(dt.date(years[0], 1, 1))
+    when = np.maximum(established[changed] + 1, rng.integers(first, first + 365 * len(years), len(changed)))
+    cols = {c: inst.column(c) for c in TABLES["registry_institutionstate"] if c in inst.column_names}
+    base = {**cols, "institution_id": inst.column("id"), "effective_from": _date_array(established)}
+    later = {c: pa.chunked_array(v).take(pa.array(changed)) for c, v in base.items()}
+    later["effective_from"] = _date_array(when)
+    grade = later["grade"].to_numpy(zero_copy_only=False)
+    later["grade"] = pa.array(
+        np.where(grade != "", KG_GRADES[rng.integers(0, len(KG_GRADES), len(changed))], "")
+    )
+    later["network_connected"] = pa.array(np.ones(len(changed), bool))
+    joined = {
+        c: pa.concat_arrays(
+            [pa.chunked_array(base[c]).combine_chunks(), pa.chunked_array(later[c]).combine_chunks()]
+        )
+        for c in base
+    }
+    joined["seats"] = pa.array(rng.integers(90, 3000, n + len(changed)))
+    joined["id"] = pa.array(np.arange(1, n + len(changed) + 1))
+    return _table("registry_institutionstate", joined)
 
 
 def _table(name: str, columns: dict[str, pa.Array | np.ndarray]) -> pa.Table:
@@ -212,6 +243,7 @@ def generate(scale: str | Scale, seed: int = 1) -> dict[str, pa.Table]:
             "closed_on": _date_array(closed, closed_valid),
         },
     )
+    tables["registry_institutionstate"] = _states(tables["registry_institution"], established, years, rng)
     tables["registry_historicalinstitution"] = _table(
         "registry_historicalinstitution", {"id": i_id, "county_id": i_county}
     )

@@ -17,6 +17,7 @@ CHECKS = (
     ("page", "admissions_runs", "", "planning.AdmissionsRun"),
     ("page", "planning"),
     ("planning", "admissions_jobs", "", "planning.AdmissionsRun"),
+    ("planning", "adopt", "", "planning.TargetAdoption"),
     ("planning", "allocate"),
     ("planning", "gaps"),
     ("planning", "gaps_high_school"),
@@ -49,6 +50,18 @@ def _allocate() -> ModuleType:
     from .allocation import command
 
     return command
+
+
+def _adopt() -> ModuleType:
+    from .allocation import adopt_command
+
+    return adopt_command
+
+
+def _targets() -> ModuleType:
+    from .allocation import targets_command
+
+    return targets_command
 
 
 def _scenario() -> ModuleType:
@@ -91,6 +104,17 @@ class PlanningConfig(AppConfig):
                 "目标分解 Split the city's preschool enrollment target among its counties "
                 "(--year Y --method " + "|".join(METHODS) + " [--target T])",
                 _allocate,
+            ),
+            (
+                "adopt",
+                "通过县目标 The city adopts county targets for a city-wide indicator "
+                "(--indicator ID --year Y --scenario NAME|--file F.xlsx --reason TEXT --user NAME)",
+                _adopt,
+            ),
+            (
+                "targets",
+                "县目标 The county targets of record in force (--history: every adoption)",
+                _targets,
             ),
             (
                 "scenario",

@@ -190,3 +190,6 @@ class AdmissionsRun(models.Model):
             AdmissionsRunStatus.REFUSED,
             AdmissionsRunStatus.FAILED,
         )
+
+
+from .allocation.adopted_models import AdoptedTarget, AdoptionOrigin, TargetAdoption  # noqa: E402,F401

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", projection_views.population, name="population"),
     path("seats/", gaps_views.seats, name="seats"),
     path("allocation/", allocation_views.allocation, name="allocation"),
+    path("allocation/adopt/", allocation_views.adopt_allocation, name="allocation-adopt"),
     path("siting/", siting_views.siting, name="siting"),
     path("admissions/", admissions_views.admissions, name="admissions"),
     path("admissions/example.zip", admissions_views.admissions_example, name="admissions_example"),

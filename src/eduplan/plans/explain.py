@@ -142,10 +142,9 @@ def _indicator(ident: str, division: str, year: int | None, plan: Plan) -> dict[
         "clauses": _clauses(check_id, plan),
         "standards": stds,
         "assumptions": _assumptions(check_id, plan),
-        "target": target.value if target else None,
+        **_target_fields(row, target),
         "comparison": target.comparison if target else None,
         "deadline": target.deadline.isoformat() if target else None,
-        "target_origin": target.origin if target else None,
         "target_source": (target.source or ("plan" if target.origin == "plan" else target.reason))
         if target
         else None,
@@ -155,6 +154,22 @@ def _indicator(ident: str, division: str, year: int | None, plan: Plan) -> dict[
         "forecast_year": row.get("forecast_year"),
         "plan": plan.id,
     }
+
+
+def _target_fields(row: dict[str, Any], target: Any) -> dict[str, Any]:
+    """The target the row is judged against: a county's adopted target (``adopted``, with who
+    adopted it, when and from which scenario), none for a county the city has not given one
+    (``none``), else the plan file's (its origin: ``plan``, ``standard`` or ``assumption``)."""
+    origin = row.get("target_origin")
+    if origin in ("adopted", "none"):
+        return {
+            "target": row.get("target"),
+            "target_origin": origin,
+            "adopted_by": row.get("adopted_by"),
+            "adopted_at": row.get("adopted_at"),
+            "scenario": row.get("scenario"),
+        }
+    return {"target": target.value if target else None, "target_origin": target.origin if target else None}
 
 
 def _rule(

@@ -13,6 +13,7 @@ not ``standards.toml``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import tomllib
@@ -73,6 +74,10 @@ class Target:
     #: it) or ``assumption`` (ours, ``reason`` says why; see the assumptions register).
     origin: str = "plan"
     reason: str = ""
+    #: ``target``: a value to reach by the deadline (trend, forecast, status from the forecast);
+    #: ``ban``: a prohibition in force now (不得/消除) — the value counts breaches, met only at zero,
+    #: no forecast (indicator key ``kind``).
+    kind: str = "target"
 
     def is_met(self, value: float) -> bool:
         return compare(value, self.comparison, self.value)
@@ -462,6 +467,13 @@ def _parse_indicator(
         raise PlanError(f"{where}: 未知分组 {group} / unknown group {group!r} (add it to [[groups]])")
     target_raw = raw.get("target")
     target = _parse_target(where, target_raw, default_deadline) if target_raw is not None else None
+    kind = raw.get("kind", "target")
+    if kind not in TARGET_KINDS:
+        raise PlanError(f"{where}: 未知目标类型 {kind} / unknown kind {kind!r}; use target or ban")
+    if kind == "ban":
+        if target is None or target.comparison != "<=" or target.value != 0:
+            raise PlanError(f"{where}: 禁止性目标须为 <= 0 / a ban counts breaches: its target is '<=' 0")
+        target = dataclasses.replace(target, kind="ban")
     upper = raw.get("upper")
     if upper is not None and not isinstance(upper, (int, float)):
         raise PlanError(f"{where}: upper 应为数值 / 'upper' must be a number")
@@ -482,6 +494,9 @@ def _parse_indicator(
         note_zh=raw.get("note_zh", ""),
         note_en=raw.get("note_en", ""),
     )
+
+
+TARGET_KINDS = ("target", "ban")
 
 
 def _parse_target(where: str, raw: Any, default_deadline: dt.date) -> Target:

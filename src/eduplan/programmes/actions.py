@@ -93,7 +93,7 @@ def designate(
             reason="认定 designation",
         )
         if kind == DesignationKind.DEMO_KINDERGARTEN:
-            _sync_demonstration_flag(institution)
+            _sync_demonstration_flag(institution, on=designated_on)
     return obj
 
 
@@ -103,18 +103,22 @@ def revoke_designation(designation: Designation, *, on: dt.date, user: Any = Non
             designation, {"revoked_on": on}, user=user, reason="撤销 revoked"
         )
         if designation.kind == DesignationKind.DEMO_KINDERGARTEN:
-            _sync_demonstration_flag(designation.institution)
+            _sync_demonstration_flag(designation.institution, on=on)
     return obj
 
 
-def _sync_demonstration_flag(institution: Institution) -> None:
+def _sync_demonstration_flag(institution: Institution, *, on: dt.date) -> None:
+    """Keep the registry flag in step, in force from the designation's own date (time model)."""
     in_force = Designation.objects.filter(
         institution=institution, kind=DesignationKind.DEMO_KINDERGARTEN, revoked_on__isnull=True
     ).exists()
     institution.refresh_from_db()
     if institution.is_demonstration != in_force:
         registry_actions.update_fields(
-            institution, {"is_demonstration": in_force}, reason="课程游戏化示范园认定 designation"
+            institution,
+            {"is_demonstration": in_force},
+            reason="课程游戏化示范园认定 designation",
+            effective_from=on,
         )
 
 
@@ -232,7 +236,13 @@ def record_volunteer_duty(
 
 
 def certify_county(
-    county: Division, *, kind: str, certified_on: dt.date, document: str = "", user: Any = None
+    county: Division,
+    *,
+    kind: str,
+    certified_on: dt.date,
+    document: str = "",
+    revoked_on: dt.date | None = None,
+    user: Any = None,
 ) -> CountyCertification:
     """The city certifies a county: a county officer may not certify (their own) county."""
     if user is not None and not getattr(user, "is_superuser", False):
@@ -243,9 +253,9 @@ def certify_county(
     return _upsert(
         CountyCertification,
         {"county": county, "kind": kind},
-        {"certified_on": certified_on, "document": document},
+        {"certified_on": certified_on, "document": document, "revoked_on": revoked_on},
         user=user,
-        reason="普及普惠县认定 certification",
+        reason="普及普惠县认定撤销 revocation" if revoked_on else "普及普惠县认定 certification",
     )
 
 

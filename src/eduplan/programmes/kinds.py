@@ -242,6 +242,7 @@ CERTIFICATIONS = Kind(
         field_column(CountyCertification, "kind", example="provincial"),
         field_column(CountyCertification, "certified_on", example=_D(2024, 11, 1)),
         field_column(CountyCertification, "document"),
+        field_column(CountyCertification, "revoked_on"),
     ),
     natural_key=("county", "kind"),
     link="county_code",

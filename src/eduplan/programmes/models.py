@@ -18,6 +18,7 @@ an import and a test) and declares its ``SCOPE`` for ``accounts.scoping.scope``.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -550,9 +551,15 @@ class CountyCertification(models.Model):
     kind = models.CharField("类别 kind", max_length=12, choices=CertificationKind.choices)
     certified_on = models.DateField("认定日期 certified on")
     document = models.CharField("认定文号 document", max_length=100, blank=True)
+    #: The day the certification stops being in force (撤销/摘牌); empty while it holds. The share of
+    #: counties certified counts a certification from ``certified_on`` inclusive to this day exclusive.
+    revoked_on = models.DateField("撤销日期 revoked on", null=True, blank=True)
 
     history = HistoricalRecords()
     SCOPE = Scope(county="county", write_roles=permissions.CAPABILITIES["may_certify_counties"])
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.certified_on <= day and (self.revoked_on is None or self.revoked_on > day)
 
     class Meta:
         verbose_name = "普及普惠县认定 county certification"
@@ -566,6 +573,8 @@ class CountyCertification(models.Model):
     def clean(self) -> None:
         if self.county_id and self.county.level != DivisionLevel.COUNTY:
             raise ValidationError({"county": "应为县级区划 / must be a county"})
+        if self.revoked_on and self.certified_on and self.revoked_on <= self.certified_on:
+            raise ValidationError({"revoked_on": "撤销日期应晚于认定日期 / the revocation must follow the certification"})
 
 
 # -- county education spending (两个只增不减) ------------------------------------------------------

@@ -15,7 +15,7 @@ from django.db import models, transaction
 
 from eduplan.common.saving import check_write, save_record
 
-from . import identity
+from . import identity, timeline
 from .choices import DivisionLevel, ManagementPost, PairingKind
 from .models import (
     Births,
@@ -34,19 +34,52 @@ from .models import (
 M = TypeVar("M", bound=models.Model)
 
 
-def save_validated(obj: M, *, user: Any = None, reason: str = "") -> M:
+def save_validated(obj: M, *, user: Any = None, reason: str = "", effective_from: dt.date | None = None) -> M:
     """Validate, check the user's scope, save, and record who and why in the history: the one
     save path (:func:`eduplan.common.saving.save_record`), which also writes the audit entry and
-    bumps the data version."""
-    return save_record(obj, user=user, reason=reason)
+    bumps the data version. An institution's tracked attributes (``models.states``) are also
+    recorded as holding from ``effective_from`` (or the pipeline's date, or today), and a new
+    institution's from its opening (:mod:`.timeline`)."""
+    if not isinstance(obj, Institution):
+        return save_record(obj, user=user, reason=reason)
+    with transaction.atomic():
+        before = timeline.stored_state(obj)
+        save_record(obj, user=user, reason=reason)
+        if before is None:
+            timeline.record_opening(obj, user=user, reason=reason)
+        else:
+            timeline.record_change(obj, before, effective_from=effective_from, user=user, reason=reason)
+    return obj
 
 
-def update_fields(obj: M, changes: dict[str, Any], *, user: Any = None, reason: str = "") -> M:
-    """Change some fields of a record; the old values stay in its history."""
+def update_fields(
+    obj: M,
+    changes: dict[str, Any],
+    *,
+    user: Any = None,
+    reason: str = "",
+    effective_from: dt.date | None = None,
+) -> M:
+    """Change some fields of a record; the old values stay in its history (and, for an
+    institution's tracked attributes, in force until ``effective_from``)."""
     check_write(user, obj)
     for name, value in changes.items():
         setattr(obj, name, value)
-    return save_validated(obj, user=user, reason=reason)
+    return save_validated(obj, user=user, reason=reason, effective_from=effective_from)
+
+
+def change_institution(
+    institution: Institution,
+    changes: dict[str, Any],
+    *,
+    effective_from: dt.date,
+    reason: str,
+    user: Any = None,
+) -> Institution:
+    """A dated change of an institution (conversion, re-grading, re-rating, licensing …): holds
+    from ``effective_from``, recorded now with who and why; a date in a school year already
+    reported makes it a correction of that year (``metrics.corrections``)."""
+    return update_fields(institution, changes, user=user, reason=reason, effective_from=effective_from)
 
 
 def create_division(

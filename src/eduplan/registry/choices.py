@@ -139,6 +139,11 @@ class AgeGroup(models.TextChoices):
     VOC_3 = "v3", "中职三年级"
 
 
+#: The senior grades (高中): high-school measures count these only, so a complete school's (完中)
+#: junior sections count with junior schools.
+SENIOR_GRADES = (AgeGroup.GRADE_10, AgeGroup.GRADE_11, AgeGroup.GRADE_12)
+
+
 class StaffRole(models.TextChoices):
     """Staff categories of 幼儿园教职工配备标准 and the statistics' categories."""
 

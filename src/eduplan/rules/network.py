@@ -169,32 +169,53 @@ def quality_evaluation(ctx: RuleContext) -> Iterator[RuleFinding]:
         )
 
 
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months (the last day of a shorter month where the day does not exist)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 @rule(
     "KG-UNRATED",
     severity=Severity.MEDIUM,
     title_zh="2023年前应完成评级定等而仍未评级的幼儿园",
     title_en="Kindergartens still unrated after the 2022 rating deadline",
-    params=("kindergarten_grades.rating_deadline",),
+    params=("kindergarten_grades.rating_deadline", "kindergarten_grades.rating_grace_months"),
 )
 def unrated(ctx: RuleContext) -> Iterator[RuleFinding]:
     """Every kindergarten rated before 2023. Judged once the deadline has passed, for
-    kindergartens that existed by then (a newer one is not late)."""
+    kindergartens that existed by then; one opened later is due once its grace period from opening
+    is over (the same due date as the rated-share indicator: ``metrics.measures.due_for_rating``)."""
     deadline = dt.date.fromisoformat(str(ctx.param("kindergarten_grades.rating_deadline")))
+    grace = int(ctx.param("kindergarten_grades.rating_grace_months"))
     if ctx.as_of <= deadline:
         return
+    opened_by = _add_months(ctx.as_of, -grace)  # opened on or before this day: the grace is over
     rows = (
         ctx.open_institutions()
         .filter(kind=InstitutionKind.KINDERGARTEN, grade="")
-        .filter(Q(established_on__isnull=True) | Q(established_on__lte=deadline))
-        .values(*INSTITUTION_FIELDS)
+        .filter(
+            Q(established_on__isnull=True)
+            | Q(established_on__lte=deadline)
+            | Q(established_on__lte=opened_by)
+        )
+        .values(*INSTITUTION_FIELDS, "established_on")
     )
     for row in rows:
+        opened = row.pop("established_on")
+        due = deadline if opened is None or opened <= deadline else _add_months(opened, grace)
         yield ctx.at_institution(
             row,
             measured="未评级 unrated",
-            required=f"{deadline}前评级 rated by {deadline}",
-            message_zh=f"截至{ctx.as_of}仍未评级定等(应于{deadline}前完成)",
-            message_en=f"still unrated on {ctx.as_of} (due by {deadline})",
+            required=f"{due}前评级 rated by {due}",
+            message_zh=f"截至{ctx.as_of}仍未评级定等(应于{due}前完成)",
+            message_en=f"still unrated on {ctx.as_of} (due by {due})",
         )
 
 

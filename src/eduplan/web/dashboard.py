@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eduplan.metrics.cached import indicator_records_for
+from eduplan.metrics.progress import NONE, target_label
 from eduplan.rules.cached import findings_for
 
 from .findings import pivot_by_rule_and_county
@@ -45,7 +46,7 @@ def dashboard(user: Any, division: str | None = None, year: int | None = None) -
         series[r["indicator"]].append({"year": r["year"], "value": r["value"]})
     cards = []
     for r in mine:
-        if r["year"] != year or r["target"] is None:
+        if r["year"] != year or (r["target"] is None and r.get("target_origin") != NONE):
             continue
         cards.append(
             {
@@ -54,6 +55,7 @@ def dashboard(user: Any, division: str | None = None, year: int | None = None) -
                 "series_json": json.dumps(series[r["indicator"]]),
                 "status_label": STATUS_LABELS.get(r["status"] or "", ""),
                 "symbol": COMPARISON_SYMBOLS.get(r["comparison"] or "", r["comparison"]),
+                "target_label": target_label(r),
             }
         )
     cards.sort(key=lambda c: clause_sort_key(c["clause"] or ""))
@@ -91,7 +93,7 @@ def _rankings(
     by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         if r["level"] == "county" and r["year"] == year and r["value"] is not None:
-            by_indicator[r["indicator"]].append(r)
+            by_indicator[r["indicator"]].append({**r, "target_label": target_label(r)})
     out = []
     for indicator, rows in by_indicator.items():
         lower_is_better = rows[0]["comparison"] in ("<=", "<")

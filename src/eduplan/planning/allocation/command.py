@@ -15,6 +15,7 @@ and notes.
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from eduplan.output import to_json, write_records
@@ -79,8 +80,10 @@ def add_arguments(parser: Any) -> None:
     )
     parser.add_argument(
         "--keep-last-rate",
-        action="store_true",
-        help="各县目标不低于上年 no county target below last year's rate",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="各县目标不低于上年(“≥”目标默认开启)no county target below last year's rate (default on for "
+        "a '≥' target; --no-keep-last-rate to allow it)",
     )
     parser.add_argument(
         "--upper-from-seats",
@@ -97,7 +100,7 @@ def handle(options: dict[str, Any], stdout: Any) -> None:
         target=options.get("target"),
         city=options.get("city"),
         basis=options.get("basis"),
-        keep_last_rate=options.get("keep_last_rate", False),
+        keep_last_rate=options.get("keep_last_rate"),
         upper_from_seats=options.get("upper_from_seats", False),
     )
     rows = run.rows()

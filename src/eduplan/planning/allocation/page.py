@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import profile_of
 from eduplan.registry.choices import DivisionLevel
 
+from ..allocation import adopt
+from ..allocation.adopted_models import AdoptionOrigin
 from ..allocation.methods import METHODS
 from ..allocation.run import run_allocation
 from ..defaults import defaults, plan_target
@@ -59,6 +63,7 @@ def allocation_page(user: Any, params: Any) -> dict[str, Any]:
         context.setdefault("year", int_param(params.get("year")))
         return context
     counties = [r for r in rows if r["level"] == DivisionLevel.COUNTY]
+    context.update(adoption_context(user, visible=None if not city_wide else {r["division"] for r in rows}))
     context.update(
         {
             "rows": rows,
@@ -82,3 +87,48 @@ def allocation_page(user: Any, params: Any) -> dict[str, Any]:
         }
     )
     return context
+
+
+def adoption_context(user: Any, visible: set[str] | None) -> dict[str, Any]:
+    """The county targets of record on the page: those in force (with the scenario or file and the
+    method they came from), every adoption, and whether this user may adopt (the city only)."""
+    allocated = defaults().target_indicator
+    return {
+        "targets_in_force": [
+            t.record() for t in adopt.in_force(divisions=visible) if visible is None or t.division in visible
+        ],
+        "adoptions": adopt.history() if visible is None else [],
+        "may_adopt": adopt.may_adopt(user),
+        "adopt_indicator": allocated,
+    }
+
+
+def adopt_allocation(user: Any, data: Any) -> str:
+    """Adopt the allocation the page shows (year, method, city target as posted) for the allocated
+    indicator; returns the confirmation. Permission and input errors propagate."""
+    if not adopt.may_adopt(user):
+        raise PermissionDenied("只有市级可以通过县目标 / only the city adopts county targets")
+    year = int_param(data.get("year"))
+    if year is None:
+        raise PlanningInputError("请给出学年 / give the school year")
+    method = data.get("method") if data.get("method") in METHODS else defaults().allocation_method
+    run = run_allocation(
+        year, method=method, target=float_param(data.get("target")), city=data.get("city") or None
+    )
+    alloc = run.allocation
+    if not alloc.feasible:
+        raise PlanningInputError(f"分解不可行,不能通过 / the allocation is infeasible: {alloc.message}")
+    adoption = adopt.adopt(
+        defaults().target_indicator,
+        year,
+        {c: float(t) for c, t in zip(alloc.divisions, alloc.target, strict=True)},
+        user=user,
+        reason=str(data.get("reason") or ""),
+        origin=AdoptionOrigin.ALLOCATION,
+        method=alloc.method,
+        where="分解页 allocation page",
+    )
+    return (
+        f"已通过 {adoption.indicator} {adoption.year} 学年县目标第 {adoption.version} 版 / adopted version "
+        f"{adoption.version} of the {adoption.year} county targets"
+    )

@@ -1,11 +1,15 @@
-"""The allocation page's view under ``/office/planning/``: thin, see :mod:`.page`."""
+"""The allocation page's views under ``/office/planning/``: thin, see :mod:`.page`."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.views.decorators.http import require_POST
 
+from ..errors import PlanningInputError
 from ..views import planning_officer, render_page
-from . import page
+from . import adopt, page
 
 
 @planning_officer
@@ -16,3 +20,19 @@ def allocation(request: HttpRequest) -> HttpResponse:
         lambda: page.allocation_page(request.user, request.GET),
         "allocation",
     )
+
+
+@planning_officer
+@require_POST
+def adopt_allocation(request: HttpRequest) -> HttpResponse:
+    """The "adopt" button: the city adopts the allocation shown (403 for anyone else)."""
+    if not adopt.may_adopt(request.user):
+        raise PermissionDenied("只有市级可以通过县目标 / only the city adopts county targets")
+    try:
+        messages.success(request, page.adopt_allocation(request.user, request.POST))
+    except PlanningInputError as exc:
+        messages.error(request, str(exc))
+    query = f"?year={request.POST.get('year', '')}&method={request.POST.get('method', '')}"
+    if request.POST.get("target"):
+        query += f"&target={request.POST['target']}"
+    return HttpResponseRedirect(f"/office/planning/allocation/{query}")

@@ -4,6 +4,7 @@ from .divisions import Births, Division, PopulationCount
 from .institutions import FeeStandard, Institution, InstitutionYear, NameChange, SafetyRecord
 from .network import ManagementAppointment, Pairing
 from .staff import StaffMember
+from .states import InstitutionState
 from .teaching import SchoolClass
 from .version import DataVersion, bump_version, current_version, current_versions
 
@@ -13,6 +14,7 @@ __all__ = [
     "Division",
     "FeeStandard",
     "Institution",
+    "InstitutionState",
     "InstitutionYear",
     "ManagementAppointment",
     "NameChange",

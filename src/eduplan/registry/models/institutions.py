@@ -65,7 +65,36 @@ class InstitutionQuerySet(models.QuerySet["Institution"]):
         return self.filter(closed_on__isnull=True)
 
 
-class Institution(models.Model):
+class DatedAttributes(models.Model):
+    """The institution attributes that change over time and that measures and rules read: today's
+    values on :class:`Institution`, and each set in force from a date on an attribute row
+    (``states.InstitutionState``; ARCHITECTURE.md, "time")."""
+
+    ownership = models.CharField("性质 ownership", max_length=20, choices=Ownership.choices)
+    sponsor = models.CharField("举办者 sponsor", max_length=20, choices=Sponsor.choices)
+    seats = models.PositiveIntegerField("学位数 seats", default=0)
+    inclusive = models.BooleanField("普惠性认定 inclusive (private)", default=False)
+    inclusive_since = models.DateField("普惠认定日期 inclusive since", null=True, blank=True)
+    licence_status = models.CharField(
+        "办学许可 licence", max_length=16, choices=LicenceStatus.choices, blank=True
+    )
+    grade = models.CharField(
+        "等级 grade", max_length=4, choices=KindergartenGrade.choices, blank=True, default=""
+    )
+    grade_year = models.PositiveSmallIntegerField("评级年份 graded in", null=True, blank=True)
+    is_demonstration = models.BooleanField("课程游戏化示范园 demonstration", default=False)
+    rating = models.CharField(
+        "等级 rating", max_length=5, choices=HighSchoolRating.choices, blank=True, default=""
+    )
+    is_county_high_school = models.BooleanField("县中 county high school", default=False)
+    is_new_build = models.BooleanField("新建学校 newly built", default=False)
+    network_connected = models.BooleanField("接入教育专网 on the education network", default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Institution(DatedAttributes):
     code = models.CharField("代码 code", max_length=32, unique=True)
     name = models.CharField("名称 name", max_length=100)
     kind = models.CharField("类别 kind", max_length=16, choices=InstitutionKind.choices)
@@ -95,23 +124,11 @@ class Institution(models.Model):
     )
     latitude = models.FloatField("纬度 latitude", null=True, blank=True)
     longitude = models.FloatField("经度 longitude", null=True, blank=True)
-    ownership = models.CharField("性质 ownership", max_length=20, choices=Ownership.choices)
-    sponsor = models.CharField("举办者 sponsor", max_length=20, choices=Sponsor.choices)
     established_on = models.DateField("设立日期 established", null=True, blank=True)
     closed_on = models.DateField("撤销日期 closed", null=True, blank=True)
-    seats = models.PositiveIntegerField("学位数 seats", default=0)
     synthetic = models.BooleanField("合成数据 synthetic", default=False)
 
     # Kindergartens (PRE-4.1.x, PRE-4.2.x, PRE-4.5.x)
-    inclusive = models.BooleanField("普惠性认定 inclusive (private)", default=False)
-    inclusive_since = models.DateField("普惠认定日期 inclusive since", null=True, blank=True)
-    licence_status = models.CharField(
-        "办学许可 licence", max_length=16, choices=LicenceStatus.choices, blank=True
-    )
-    grade = models.CharField(
-        "等级 grade", max_length=4, choices=KindergartenGrade.choices, blank=True, default=""
-    )
-    grade_year = models.PositiveSmallIntegerField("评级年份 graded in", null=True, blank=True)
     service_type = models.CharField(
         "办园形式 service type", max_length=10, choices=ServiceType.choices, blank=True
     )
@@ -138,17 +155,10 @@ class Institution(models.Model):
     supporting_built_on = models.DateField("配套园同步建设 built", null=True, blank=True)
     supporting_delivered_on = models.DateField("配套园同步交付 delivered", null=True, blank=True)
     housing_delivered_on = models.DateField("小区交付日期 housing delivered", null=True, blank=True)
-    is_demonstration = models.BooleanField("课程游戏化示范园 demonstration", default=False)
     in_quality_evaluation = models.BooleanField("纳入保教质量评估 in quality evaluation", default=False)
     quality_evaluated_on = models.DateField("最近质量评估 last evaluated", null=True, blank=True)
 
     # High schools
-    rating = models.CharField(
-        "等级 rating", max_length=5, choices=HighSchoolRating.choices, blank=True, default=""
-    )
-    is_county_high_school = models.BooleanField("县中 county high school", default=False)
-    is_new_build = models.BooleanField("新建学校 newly built", default=False)
-    network_connected = models.BooleanField("接入教育专网 on the education network", default=False)
 
     history = HistoricalRecords()
     objects = InstitutionQuerySet.as_manager()

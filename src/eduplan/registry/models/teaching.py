@@ -6,10 +6,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from ..choices import PRESCHOOL_KINDS, AgeGroup
+from ..choices import PRESCHOOL_KINDS, SENIOR_GRADES, AgeGroup, InstitutionKind
 from .institutions import Institution
 
 PRESCHOOL_AGE_GROUPS = (AgeGroup.NURSERY, AgeGroup.SMALL, AgeGroup.MIDDLE, AgeGroup.LARGE, AgeGroup.MIXED)
+JUNIOR_GRADES = (AgeGroup.GRADE_7, AgeGroup.GRADE_8, AgeGroup.GRADE_9)
+VOCATIONAL_GRADES = (AgeGroup.VOC_1, AgeGroup.VOC_2, AgeGroup.VOC_3)
+#: The grades a school of each kind may hold. A general high school may hold grades 7–12 (a
+#: complete school, 完中, has junior sections; the measures count its grades 10–12 only).
+SCHOOL_GRADES: dict[str, tuple[str, ...]] = {
+    InstitutionKind.HIGH_SCHOOL: (*JUNIOR_GRADES, *SENIOR_GRADES),
+    InstitutionKind.VOCATIONAL: VOCATIONAL_GRADES,
+    InstitutionKind.JUNIOR_MIDDLE: JUNIOR_GRADES,
+}
 AGE_FIELDS = ("age_under3", "age_3", "age_4", "age_5", "age_over5")
 
 
@@ -67,6 +76,13 @@ class SchoolClass(models.Model):
             errors["age_group"] = (
                 f"年龄组 {self.age_group} 与机构类别 {self.institution.kind} 不符 / "
                 "the age group or grade does not fit this kind of institution"
+            )
+        allowed = SCHOOL_GRADES.get(self.institution.kind) if self.institution_id else None
+        if allowed is not None and not preschool_group and self.age_group not in allowed:
+            errors["age_group"] = (
+                f"年级 {self.age_group} 不属于{self.institution.get_kind_display()}"
+                f"(可用 {', '.join(allowed)}) / grade {self.age_group!r} does not fit a "
+                f"{self.institution.kind} school (allowed: {', '.join(allowed)})"
             )
         if preschool_group and self.age_total and self.age_total != self.headcount:
             errors["age_3"] = (

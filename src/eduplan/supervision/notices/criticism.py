@@ -54,6 +54,15 @@ def city_references(
     return out
 
 
+def _named(record: Mapping[str, Any]) -> str:
+    """The indicator's name and, when the county is judged against a target the city adopted for
+    it, that target: ``学前三年毛入园率(县目标 94.2%（市分解）)``."""
+    from eduplan.metrics.progress import ADOPTED, target_label
+
+    name = f"{record.get('name_zh') or record['indicator']}"
+    return f"{name}({target_label(record)})" if record.get("target_origin") == ADOPTED else name
+
+
 def criticised_counties(
     records: Sequence[Mapping[str, Any]],
     timeliness: Sequence[Mapping[str, Any]],
@@ -95,10 +104,7 @@ def criticised_counties(
                 slow.append(r)
         reasons = []
         if len(slow) >= max(1, min_indicators):
-            reasons.append(
-                "目标指标明显滞后且差于全市平均水平:"
-                + "、".join(f"{r.get('name_zh') or r['indicator']}" for r in slow)
-            )
+            reasons.append("目标指标明显滞后且差于全市平均水平:" + "、".join(_named(r) for r in slow))
         row = next((t for t in timeliness if t["county"] == code), None)
         if late_report and row is not None and row.get("timeliness") in ("late", "overdue"):
             reasons.append("月报逾期报送" if row["timeliness"] == "late" else "月报逾期未报送")
