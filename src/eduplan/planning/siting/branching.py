@@ -29,9 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Subgradient steps at the root (until convergence) and at each node (from the parent's multipliers).
+#: Subgradient steps at the root (until convergence) and at each node (from the parent's multipliers;
+#: 30 rather than 60 cost more nodes but less time: 700 nodes, p = 5, 2.1 against 2.6 CPU s).
 ROOT_ITERATIONS = 3000
-NODE_ITERATIONS = 60
+NODE_ITERATIONS = 30
 #: Step scale: starts here, halves after STALL steps without a better bound, stops below MIN_STEP.
 ROOT_STEP = 2.0
 NODE_STEP = 1.0
