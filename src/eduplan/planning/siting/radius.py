@@ -152,9 +152,13 @@ def solve_radius(
     all finite, if the caller has them.
 
     1. Greedy and fast interchange: an answer (the upper bound) and each point's distance in it.
-    2. The Lagrangian bound (:mod:`.fixing`) and the sites it rules out.
-    3. The capped radius model over the sites left, in rounds (caps raised where its optimum
-       serves a point beyond them) until its optimum is within its caps, or the time is up.
+    2. The Lagrangian bound (:mod:`.fixing`), an answer recovered from its sites, and the sites it
+       rules out — skipped when few sites are to be opened (most pairs within reach).
+    3. Few sites left (or step 2 skipped): branch and bound with Lagrangian bounds
+       (:mod:`.branching`) for half the time left.
+    4. Otherwise, or if its tree is not closed: the capped radius model over the sites left, in
+       rounds (caps raised where its optimum serves a point beyond them) until its optimum is
+       within its caps, or the time is up.
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit
