@@ -29,9 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Subgradient steps at the root (until convergence) and at each node (from the parent's multipliers).
+#: Subgradient steps at the root (until convergence) and at each node (from the parent's multipliers;
+#: 30 rather than 60 cost more nodes but less time: 700 nodes, p = 5, 2.1 against 2.6 CPU s).
 ROOT_ITERATIONS = 3000
-NODE_ITERATIONS = 60
+NODE_ITERATIONS = 30
 #: Step scale: starts here, halves after STALL steps without a better bound, stops below MIN_STEP.
 ROOT_STEP = 2.0
 NODE_STEP = 1.0
@@ -169,7 +170,9 @@ class Search:
     complete: bool
     nodes: int
     root_bound: float
-    closed_at_root: int
+    #: the sites the root closed and opened (fixings valid for any answer better than the start)
+    root_closed: np.ndarray
+    root_opened: np.ndarray
 
 
 def branch_and_bound(
@@ -214,18 +217,19 @@ def branch_and_bound(
         fix_every=ROOT_FIX_EVERY,
     )
     if root is None:
-        return Search(best_open, best_cost, np.inf, True, 1, np.inf, lag.m)
+        every = np.ones(lag.m, dtype=bool)
+        return Search(best_open, best_cost, np.inf, True, 1, np.inf, every, ~every)
     stack: list[tuple[np.ndarray, np.ndarray, np.ndarray, float]] = [
         (root.opened, root.closed, root.lam, root.bound)
     ]
-    root_bound, closed_at_root = root.bound, int(root.closed.sum())
+    root_bound = root.bound
     nodes = 0
     first: NodeBound | None = root
     while stack:
         if time.perf_counter() > deadline:
             left = min(b for *_, b in stack)
             return Search(
-                best_open, best_cost, min(left, best_cost), False, nodes, root_bound, closed_at_root
+                best_open, best_cost, min(left, best_cost), False, nodes, root_bound, root.closed, root.opened
             )
         opened, closed, lam, parent = stack.pop()
         if parent > best_cost - tol():
@@ -268,4 +272,4 @@ def branch_and_bound(
         keep[j] = True
         stack.append((node.opened, shut, node.lam, bound))
         stack.append((keep, node.closed, node.lam, bound))
-    return Search(best_open, best_cost, best_cost, True, nodes, root_bound, closed_at_root)
+    return Search(best_open, best_cost, best_cost, True, nodes, root_bound, root.closed, root.opened)

@@ -105,6 +105,11 @@ def lagrangian_bound(
     return SiteBound(lower_bound=best, lam=best_lam, rho=rho, iterations=it)
 
 
+def chosen_sites(bound: SiteBound, p: int, forced: np.ndarray) -> np.ndarray:
+    """The p sites the relaxation opens at the best multipliers (a start for local search)."""
+    return _choose(bound.rho, p, forced)
+
+
 def fixed_sites(
     bound: SiteBound, p: int, forced: np.ndarray, upper_bound: float, tol: float
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -61,6 +61,9 @@ DENSE_SHARE = 0.3
 #: The branch and bound runs when at most this many sites are left after fixing; with more (large p)
 #: the radius model in HiGHS, whose root is then usually tight.
 BRANCH_MAX_SITES = 150
+#: ... for at most this share of the time left; if its tree is not closed by then, the radius model
+#: in HiGHS gets the rest (over the sites the tree's root left), and the better bound counts.
+BRANCH_SHARE = 0.5
 #: ``scipy.optimize.milp`` status of a proven infeasible model.
 MILP_INFEASIBLE = 2
 #: Below this many seconds left a further model is not begun.
@@ -149,9 +152,13 @@ def solve_radius(
     all finite, if the caller has them.
 
     1. Greedy and fast interchange: an answer (the upper bound) and each point's distance in it.
-    2. The Lagrangian bound (:mod:`.fixing`) and the sites it rules out.
-    3. The capped radius model over the sites left, in rounds (caps raised where its optimum
-       serves a point beyond them) until its optimum is within its caps, or the time is up.
+    2. The Lagrangian bound (:mod:`.fixing`), an answer recovered from its sites, and the sites it
+       rules out — skipped when few sites are to be opened (most pairs within reach).
+    3. Few sites left (or step 2 skipped): branch and bound with Lagrangian bounds
+       (:mod:`.branching`) for half the time left.
+    4. Otherwise, or if its tree is not closed: the capped radius model over the sites left, in
+       rounds (caps raised where its optimum serves a point beyond them) until its optimum is
+       within its caps, or the time is up.
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit
@@ -180,6 +187,11 @@ def solve_radius(
             pairs, p, forced, primal.cost, w * primal.d1, deadline=t0 + BOUND_SHARE * time_limit
         )
         bound = _round_up(lag.lower_bound, whole)
+        # primal recovery: the relaxation's own sites, descended, often beat the greedy's descent
+        # (where the relaxation is tight they are the optimum: 900 nodes, p = 90 and 300)
+        recovered = interchange.descend(w, dist, fixing.chosen_sites(lag, p, forced), forced, deadline)
+        if recovered.cost < primal.cost:
+            primal = recovered
     t_bound = time.perf_counter() - t0
 
     def proved(cost: float) -> bool:
@@ -202,37 +214,56 @@ def solve_radius(
             closed, fixed_open = fixing.fixed_sites(lag, p, forced, best_cost, tol)
             lam = lag.lam
         keep = np.flatnonzero(~closed)
+        kept_open = (forced | fixed_open)[keep]
+        restricted, method, found = -np.inf, BOUND_RADIUS, None
+        ruled_out = int(closed.sum())
+
+        def offer(candidate: np.ndarray | None, columns: np.ndarray) -> None:
+            nonlocal best_open, best_cost
+            if candidate is not None:
+                opened = np.zeros(prob.m, dtype=bool)
+                opened[columns[candidate]] = True
+                cost = float(w @ dist[:, opened].min(axis=1))
+                if cost < best_cost:
+                    best_open, best_cost = opened, cost
+
         if lag is None or len(keep) <= BRANCH_MAX_SITES:
+            now = time.perf_counter()
             found = branching.branch_and_bound(
-                w, dist[:, keep], p, (forced | fixed_open)[keep], best_cost, lam, deadline, whole=whole
+                w,
+                dist[:, keep],
+                p,
+                kept_open,
+                best_cost,
+                lam,
+                now + BRANCH_SHARE * (deadline - now),
+                whole=whole,
             )
-            nodes, ruled_out = found.nodes, int(closed.sum()) + found.closed_at_root
+            nodes, ruled_out = found.nodes, ruled_out + int(found.root_closed.sum())
             status = "branch and bound: " + ("closed" if found.complete else "time limit reached")
             if lag is None:
                 root_bound = found.root_bound
-                bound = max(bound, _round_up(min(found.root_bound, best_cost), whole))
-            candidate, restricted, method = found.opened, found.bound, BOUND_BRANCHING
-        else:
-            ruled_out = int(closed.sum())
+                bound = max(bound, _round_up(min(found.root_bound, primal.cost), whole))
+            offer(found.opened, keep)
+            restricted, method = found.bound, BOUND_BRANCHING
+            # not closed in time: the radius model over the sites its root left
+            keep, kept_open = keep[~found.root_closed], (kept_open | found.root_opened)[~found.root_closed]
+        if (found is None or not found.complete) and time.perf_counter() < deadline - MIN_MODEL_S:
             cutoff = _cutoff(best_cost, whole)
             out = radius_rounds(
                 w,
                 dist[:, keep],
                 p,
-                (forced | fixed_open)[keep],
+                kept_open,
                 primal.d2,
                 deadline,
                 cutoff=cutoff,
                 cutoff_bound=best_cost if whole else cutoff,
             )
-            rounds, status = out.rounds, out.status
-            candidate, restricted, method = out.opened, out.bound, BOUND_RADIUS
-        if candidate is not None:
-            opened = np.zeros(prob.m, dtype=bool)
-            opened[keep[candidate]] = True
-            cost = float(w @ dist[:, opened].min(axis=1))
-            if cost < best_cost:
-                best_open, best_cost = opened, cost
+            rounds, status = out.rounds, (status + "; " if found else "") + out.status
+            offer(out.opened, keep)
+            if out.bound > restricted:
+                restricted, method = out.bound, BOUND_RADIUS
         # the optimum either opens a ruled-out site (and is no better than the answer) or is the
         # restricted problem's
         restricted = _round_up(min(restricted, primal.cost), whole)
