@@ -24,12 +24,23 @@ RENAMED = {
 }
 SRC = Path(__file__).resolve().parents[2] / "src"
 #: Demo kinds planted since the move (issue 18), with the clauses the plan file gives them.
-ADDED_DEMO_KINDS = {"county_spending_decreased": "PRE-5.3", "staff_no_housing_fund": "PRE-4.3.1"}
+ADDED_DEMO_KINDS = {
+    "county_spending_decreased": "PRE-5.3",
+    "staff_no_housing_fund": "PRE-4.3.1",
+    "hs_group_inactive": "HS-2.6",
+    "kg_quality_eval_overdue": "PRE-4.5.1",
+    "hs_trusteeship_no_channel": "HS-2.5",
+    "kg_supporting_out_of_sync": "PRE-4.1.2",
+}
 #: Rules whose claim the plan file narrowed since the move (issue 18: each rule claims only what
 #: it checks): the clauses they cite now.
 NARROWED_RULES = {"rule:STAFF-CERTIFICATES": ["PRE-4.2.4", "PRE-4.3.1"]}
 #: Rules added since the move (issue 18), with the clauses the plan file gives them.
-ADDED_RULES = {"rule:KG-HOUSING-FUND": ["PRE-4.3.1"]}
+ADDED_RULES = {
+    "rule:KG-HOUSING-FUND": ["PRE-4.3.1"],
+    "rule:HS-TRUSTEESHIP-CHANNEL": ["HS-2.5"],
+    "rule:PROG-GROUP-INACTIVE": ["HS-2.6"],
+}
 #: Rules that were "not checkable" before and now read real data (issue 18): the inspection
 #: checklist lists them now, with the clauses they always cited.
 LIVE_SINCE = ("rule:SAFETY-HAZARD-OVERDUE",)

@@ -170,6 +170,28 @@ def test_group_without_members_is_flagged(city):
     assert codes("PROG-GROUP-NO-MEMBERS") == set()
 
 
+def test_group_without_joint_plan_or_shared_activity_is_flagged(city):
+    """A group run a school year needs a joint plan, and each member a shared activity within the
+    school year's length before the day of judgement."""
+    actions.create_group(city.hs_a, name="一中集团", started_on=D(2023, 9, 1))
+    actions.add_group_member(city.hs_a, city.hs_b, joined_on=D(2023, 9, 1))
+    found = findings("PROG-GROUP-INACTIVE")
+    assert sorted(f.subject for f in found) == ["共享活动 shared activities", "共同发展规划 joint plan"]
+    actions.create_group(
+        city.hs_a, name="一中集团", started_on=D(2023, 9, 1), joint_plan="集团发展规划(2023-2026)",
+        joint_plan_adopted_on=D(2023, 10, 1),
+    )
+    actions.record_group_activity(
+        city.hs_a, city.hs_b, held_on=D(2023, 12, 1), title="联合教研", kind="research", evidence="简报"
+    )  # more than a school year before the day of judgement: does not count
+    found = findings("PROG-GROUP-INACTIVE")
+    assert [f.details["members"] for f in found] == [[city.hs_b.code]]
+    actions.record_group_activity(
+        city.hs_a, city.hs_b, held_on=D(2024, 11, 12), title="联合教研", kind="research", evidence="简报"
+    )
+    assert codes("PROG-GROUP-INACTIVE") == set()
+
+
 def test_subsidy_shortfall_and_late_payment_are_flagged(city):
     actions.set_subsidy_standard(city.county_b, 2024, "600")
     d = actions.record_disbursement(

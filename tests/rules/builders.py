@@ -194,6 +194,10 @@ def clean_kindergarten(
         inst, monthly_fee=Decimal("400"), effective_on=dt.date(YEAR, 9, 1), filed_on=dt.date(YEAR, 7, 1)
     )
     programmes.establish_committee(inst, established_on=dt.date(2020, 10, 1), members=7)  # PRE-4.2.2
+    if inst.kind == InstitutionKind.KINDERGARTEN:  # evaluated within the cycle
+        programmes.record_quality_evaluation(
+            inst, evaluated_on=dt.date(2023, 5, 10), result="good", evidence="县级评估报告2023"
+        )
     city.institutions[code] = inst
     return inst
 
@@ -231,6 +235,13 @@ def clean_high_school(
             supporter_name="昆明市第一中学",
             start_date=dt.date(2023, 3, 1),
             agreement_signed=True,
+        )
+        programmes.record_trusteeship_support(  # through one of the five channels, with its agreement
+            inst,
+            channel="province_university",
+            supporter="昆明市第一中学",
+            started_on=dt.date(2023, 3, 1),
+            evidence="托管帮扶协议(2023)",
         )
     programmes.record_project(  # HS-2.2 一校一案, on schedule
         inst,

@@ -132,6 +132,7 @@ def test_a_county_overrides_the_default_criteria(city, monkeypatch):
 
 
 def test_supporting_kindergartens_delivered_after_the_housing(city):
+    """Without a residential project only delivery is judged (and the missing project is said)."""
     D = dt.date
     common = {"is_residential_supporting": True, "housing_delivered_on": D(2023, 6, 1)}
     clean_kindergarten(city, "K-S", "同步幼儿园", supporting_delivered_on=D(2023, 6, 1), **common)
@@ -140,8 +141,49 @@ def test_supporting_kindergartens_delivered_after_the_housing(city):
     clean_kindergarten(city, "K-U", "无日期幼儿园", is_residential_supporting=True)
     found = run(rule_ids=["KG-SUPPORTING-SYNC"])
     assert {(f.entity_code, f.kind) for f in found} == {
+        ("K-S", "no_data"),
         ("K-L", "violation"),
+        ("K-L", "no_data"),
         ("K-N", "violation"),
+        ("K-N", "no_data"),
         ("K-U", "no_data"),
     }
     assert codes(violations("KG-SUPPORTING-SYNC")) == {"K-L", "K-N"}
+
+
+def test_all_four_syncs_are_checked_against_the_residential_project(city):
+    """四同步: planned, approved, built and delivered, each no later than the housing's own date."""
+    from eduplan.programmes import actions as programmes
+
+    D = dt.date
+    housing = {
+        "planned_on": D(2020, 3, 1),
+        "approved_on": D(2020, 9, 1),
+        "built_on": D(2022, 12, 1),
+        "delivered_on": D(2023, 6, 1),
+    }
+    in_step = {
+        "supporting_planned_on": D(2020, 3, 1),
+        "supporting_approved_on": D(2020, 8, 1),
+        "supporting_built_on": D(2022, 12, 1),
+        "supporting_delivered_on": D(2023, 6, 1),
+    }
+    for code, changes in {
+        "K-S": {},
+        "K-P": {"supporting_planned_on": D(2021, 1, 1)},
+        "K-A": {"supporting_approved_on": None},
+        "K-B": {"supporting_built_on": D(2023, 2, 1)},
+        "K-D": {"supporting_delivered_on": D(2023, 9, 1)},
+    }.items():
+        inst = clean_kindergarten(city, code, f"{code}幼儿园", is_residential_supporting=True, **(in_step | changes))
+        programmes.record_residential_project(inst, name=f"{code}小区", **housing)
+    found = violations("KG-SUPPORTING-SYNC")
+    assert sorted((f.entity_code, f.details["stage"]) for f in found) == [
+        ("K-A", "approved"),
+        ("K-B", "built"),
+        ("K-D", "delivered"),
+        ("K-P", "planned"),
+    ]
+    assert not [f for f in run(rule_ids=["KG-SUPPORTING-SYNC"]) if not f.is_violation]
+    built = next(f for f in found if f.entity_code == "K-B")
+    assert built.details["days_late"] == 62 and "K-B小区" in built.message_zh

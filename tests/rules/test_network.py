@@ -77,9 +77,43 @@ def test_county_high_schools_without_trusteeship(city):
     assert {(f.entity_code, f.severity) for f in found} == {("H-N", "medium"), ("H-U", "low")}
 
 
-def test_kindergartens_outside_quality_evaluation(city):
-    clean_kindergarten(city, "K-X", "甲幼儿园", in_quality_evaluation=False)
-    assert codes(violations("KG-QUALITY-EVAL")) == {"K-X"}
+def test_kindergartens_overdue_for_their_quality_evaluation(city):
+    """The cycle is five years (standards.toml): evaluated 2019-05-10 → due 2024-05-10, overdue on
+    the as-of day 2025-03-01; evaluated 2020-04-01 → due 2025-04-01, not yet. Never evaluated: late
+    once open five years. The boolean "in quality evaluation" is not read."""
+    from eduplan.programmes.models import QualityEvaluation
+
+    overdue = clean_kindergarten(city, "K-X", "甲幼儿园")
+    QualityEvaluation.objects.filter(institution=overdue).update(evaluated_on=D(2019, 5, 10))
+    in_time = clean_kindergarten(city, "K-T", "乙幼儿园", in_quality_evaluation=False)
+    QualityEvaluation.objects.filter(institution=in_time).update(evaluated_on=D(2020, 4, 1))
+    never = clean_kindergarten(city, "K-N", "丙幼儿园")
+    QualityEvaluation.objects.filter(institution=never).delete()
+    young = clean_kindergarten(city, "K-Y", "丁幼儿园", established_on=D(2021, 9, 1))
+    QualityEvaluation.objects.filter(institution=young).delete()
+    found = {f.entity_code: f for f in violations("KG-QUALITY-EVAL")}
+    assert set(found) == {"K-X", "K-N"}
+    assert found["K-X"].due == D(2024, 5, 10) and "2019-05-10" in found["K-X"].message_zh
+    assert found["K-N"].due == D(2015, 9, 1) and "没有保教质量评估记录" in found["K-N"].message_zh
+    assert "保教质量评估登记册" in found["K-X"].remedy_zh
+
+
+def test_county_high_school_trusteeship_through_no_channel(city):
+    from eduplan.programmes import actions as programmes
+    from eduplan.programmes.models import TrusteeshipSupport
+
+    gone = clean_high_school(city, "H-C", "无渠道中学")
+    TrusteeshipSupport.objects.filter(institution=gone).delete()
+    ended = clean_high_school(city, "H-E", "渠道已结束中学")
+    TrusteeshipSupport.objects.filter(institution=ended).update(ended_on=D(2024, 12, 31))
+    clean_high_school(city, "H-M", "多渠道中学")
+    programmes.record_trusteeship_support(
+        city["H-M"], channel="talent_team", supporter="省教育人才组团", started_on=D(2024, 9, 1),
+        evidence="组团式帮扶协议",
+    )
+    unpaired = clean_high_school(city, "H-0", "无托管中学")
+    Pairing.objects.filter(supported=unpaired).delete()  # HS-TRUSTEESHIP's finding, not this rule's
+    assert codes(violations("HS-TRUSTEESHIP-CHANNEL")) == {"H-C", "H-E"}
 
 
 def test_unrated_kindergartens_after_the_deadline(city):

@@ -492,6 +492,10 @@ class Rates:
     kg_subsidy_short: float = 0.06
     kg_subsidy_late: float = 0.06
     kg_no_parent_committee: float = 0.05
+    hs_group_inactive: float = 0.2
+    kg_quality_eval_overdue: float = 0.03
+    hs_trusteeship_no_channel: float = 0.1
+    kg_supporting_out_of_sync: float = 0.1
     county_training_behind: float = 0.2
     staff_training_behind: float = 0.1
     hs_pay_not_tilted: float = 0.1

@@ -292,6 +292,33 @@ class Generator:
                 )
             )
         Pairing.objects.bulk_create(rows)
+        self.trusteeship_channels(rows, rng, last=last)
+
+    def trusteeship_channels(self, pairings: list[Pairing], rng: np.random.Generator, *, last: bool) -> None:
+        """Each trusteeship runs through one of the five channels (五个一) with its agreement, but
+        the planted ones (``hs_trusteeship_no_channel``); see registers for a registry filled later."""
+        from eduplan.programmes.models import TrusteeshipChannel, TrusteeshipSupport
+
+        planted = {
+            p.supported.code for p in self.quota("hs_trusteeship_no_channel").pick(rng, pairings, last=last)
+        }
+        channels = [c for c, _ in TrusteeshipChannel.choices]
+        supports = []
+        for p in pairings:
+            if p.supported.code in planted:
+                self.manifest.add("hs_trusteeship_no_channel", p.supported.code)
+                continue
+            supports.append(
+                TrusteeshipSupport(
+                    institution=p.supported,
+                    channel=channels[int(rng.integers(len(channels)))],
+                    supporter=p.supporter.name if p.supporter else p.supporter_name,
+                    started_on=p.start_date,
+                    evidence="托管帮扶协议及实施方案(演示)",
+                )
+            )
+        TrusteeshipSupport.objects.bulk_create(supports)
+        self.register_counts["TrusteeshipSupport"] = self.register_counts.get("TrusteeshipSupport", 0) + len(supports)
 
 
 def reference_moment() -> dt.datetime:

@@ -281,6 +281,33 @@ KINDS: dict[str, Kind] = {
             "general high schools neither leading nor members of their county's group",
         ),
         Kind(
+            "hs_group_inactive",
+            "institution",
+            "high school leading a school group whose members took part in no shared activity in the "
+            "school year before the reference day (their activities are older)",
+            "lead schools of groups with members and a joint plan",
+        ),
+        Kind(
+            "kg_quality_eval_overdue",
+            "institution",
+            "kindergarten last quality-evaluated more than the evaluation cycle "
+            "([quality_evaluation] cycle_years) before the reference day",
+            "licensed kindergartens and teaching points",
+        ),
+        Kind(
+            "hs_trusteeship_no_channel",
+            "institution",
+            "county high school in trusteeship with no channel of the five (五个一) and no agreement recorded",
+            "county high schools with a trusteeship pairing in force",
+        ),
+        Kind(
+            "kg_supporting_out_of_sync",
+            "institution",
+            "residential supporting kindergarten planned, approved or built 30–200 days after its housing "
+            "project (delivered in step)",
+            "residential supporting kindergartens delivered in step and built by the reference day",
+        ),
+        Kind(
             "kg_subsidy_short",
             "institution",
             "inclusive private kindergarten paid 70–90% of its subsidy (the county's standard × "

@@ -31,8 +31,9 @@ import numpy as np
 from django.db import transaction
 from django.db.models import F, Q, Sum
 
-from eduplan.registry.choices import InstitutionKind, LicenceStatus, Ownership, StaffRole
-from eduplan.registry.models import Division, Institution, SchoolClass, StaffMember
+from eduplan.plans import standards
+from eduplan.registry.choices import InstitutionKind, LicenceStatus, Ownership, PairingKind, StaffRole
+from eduplan.registry.models import Division, Institution, Pairing, SchoolClass, StaffMember
 
 from .calibration import DEFAULT_SETTINGS, REFERENCE_DATE, Rates
 from .planting import Manifest, Quota
@@ -57,6 +58,10 @@ PART_KINDS = {
         "kg_subsidy_late",
         "kg_no_parent_committee",
         "county_spending_decreased",
+        "hs_group_inactive",
+        "kg_quality_eval_overdue",
+        "hs_trusteeship_no_channel",
+        "kg_supporting_out_of_sync",
     ),
     WORKFORCE: (
         "county_training_behind",
@@ -322,7 +327,11 @@ class RegisterFiller:
             chosen = [others[int(j)] for j in np.sort(rng.choice(len(others), size=n, replace=False))]
             groups.append(
                 pm.SchoolGroup(
-                    lead_id=lead["pk"], name=f"{lead['name']}教育集团", started_on=dt.date(2023, 9, 1)
+                    lead_id=lead["pk"],
+                    name=f"{lead['name']}教育集团",
+                    started_on=dt.date(2023, 9, 1),
+                    joint_plan=f"{lead['name']}教育集团发展规划(2023-2026)",
+                    joint_plan_adopted_on=dt.date(2023, 10, 1),
                 )
             )
             members += [
@@ -342,6 +351,131 @@ class RegisterFiller:
             )
         self.bulk(groups)
         self.bulk(members)
+        # Shared activities: every member of a real group takes part twice a term; a planted group's
+        # members saw none in the school year before the reference day (only older ones).
+        led = [g for g in groups if g.joint_plan]
+        inactive = {g.lead_id for g in self.pick("hs_group_inactive", rng, led, last)}
+        activities = []
+        kinds = [k for k, _ in pm.ActivityKind.choices if k != pm.ActivityKind.OTHER]
+        for g in led:
+            if g.lead_id in inactive:
+                man.add("hs_group_inactive", next(i["code"] for i in self.hs if i["pk"] == g.lead_id))
+            for m in (m for m in members if m.lead_id == g.lead_id):
+                days = [400, 500] if g.lead_id in inactive else [400, *sorted(rng.integers(20, 330, 3))]
+                for d in days:
+                    kind = kinds[int(rng.integers(len(kinds)))]
+                    activities.append(
+                        pm.SchoolGroupActivity(
+                            lead_id=g.lead_id,
+                            member_id=m.member_id,
+                            held_on=ref - _days(int(d)),
+                            kind=kind,
+                            title=f"集团{pm.ActivityKind(kind).label.split()[0]}({int(d)})",
+                            evidence="集团活动简报(演示)",
+                        )
+                    )
+        self.bulk(activities)
+
+        # Quality evaluations: every licensed kindergarten evaluated within the cycle (two rounds);
+        # planted ones last evaluated more than a cycle before the reference day.
+        cycle = int(standards.value("quality_evaluation", "cycle_years"))
+        evaluated = [k for k in self.kgs if k["licence_status"] != LicenceStatus.UNLICENSED]
+        overdue = {k["code"] for k in self.pick("kg_quality_eval_overdue", rng, evaluated, last)}
+        results = [r for r, _ in pm.EvaluationResult.choices]
+        evaluations = []
+        for k in evaluated:
+            if k["code"] in overdue:
+                man.add("kg_quality_eval_overdue", k["code"])
+                days = [int(rng.integers(30, 300)) + 366 * cycle]
+            else:
+                days = [int(rng.integers(30, 500)), int(rng.integers(900, 1400))]
+            for d in days:
+                evaluations.append(
+                    pm.QualityEvaluation(
+                        institution_id=k["pk"],
+                        evaluated_on=ref - _days(d),
+                        result=results[int(rng.integers(0, 3))],
+                        evaluator=f"{county.name}教育体育局",
+                        evidence=f"{county.name}保教质量评估报告(演示)",
+                    )
+                )
+        self.bulk(evaluations)
+
+        # Trusteeship through the five channels: every county high school in trusteeship has its
+        # channel and agreement recorded, but the planted ones.
+        pairings = list(
+            Pairing.objects.filter(
+                kind=PairingKind.HS_TRUSTEESHIP, supported__county=county, start_date__lte=ref
+            )
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=ref))
+            .values("supported_id", "supported__code", "supporter__name", "supporter_name", "start_date")
+            .order_by("supported__code", "start_date")
+        )
+        supported = list({p["supported_id"]: p for p in pairings}.values())
+        unchannelled = {p["supported__code"] for p in self.pick("hs_trusteeship_no_channel", rng, supported, last)}
+        channels = [c for c, _ in pm.TrusteeshipChannel.choices]
+        supports = []
+        for p in supported:
+            if p["supported__code"] in unchannelled:
+                man.add("hs_trusteeship_no_channel", p["supported__code"])
+                continue
+            supports.append(
+                pm.TrusteeshipSupport(
+                    institution_id=p["supported_id"],
+                    channel=channels[int(rng.integers(len(channels)))],
+                    supporter=p["supporter__name"] or p["supporter_name"],
+                    started_on=p["start_date"],
+                    evidence="托管帮扶协议及实施方案(演示)",
+                )
+            )
+        self.bulk(supports)
+
+        # The residential projects of supporting kindergartens, with the housing's four dates: the
+        # kindergarten in step with the housing, but one stage late in the planted ones (delivery
+        # lateness is the registry's own kind, kg_supporting_delivered_late).
+        homes = list(
+            Institution.objects.filter(county=county, is_residential_supporting=True)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=ref))
+            .order_by("code")
+            .values(
+                "pk",
+                "code",
+                "name",
+                "supporting_planned_on",
+                "supporting_approved_on",
+                "supporting_built_on",
+                "supporting_delivered_on",
+                "housing_delivered_on",
+            )
+        )
+        in_step = [
+            h
+            for h in homes
+            if h["housing_delivered_on"]
+            and h["supporting_delivered_on"]
+            and h["supporting_delivered_on"] <= h["housing_delivered_on"]
+            and h["supporting_built_on"]
+            and h["supporting_built_on"] <= ref
+        ]
+        out_of_step = {h["code"] for h in self.pick("kg_supporting_out_of_sync", rng, in_step, last)}
+        projects_out = []
+        for h in homes:
+            dates = {
+                "planned_on": h["supporting_planned_on"],
+                "approved_on": h["supporting_approved_on"],
+                "built_on": h["supporting_built_on"],
+                "delivered_on": h["housing_delivered_on"],
+            }
+            if h["code"] in out_of_step:
+                man.add("kg_supporting_out_of_sync", h["code"])
+                stage = ("planned_on", "approved_on", "built_on")[int(rng.integers(0, 3))]
+                dates[stage] = dates[stage] - _days(int(rng.integers(30, 200)))
+            projects_out.append(
+                pm.ResidentialProject(
+                    institution_id=h["pk"], name=f"{h['name']}所在小区", document="住宅项目批文(演示)", **dates
+                )
+            )
+        self.bulk(projects_out)
 
         # The county's subsidy standard each school year and a disbursement to every
         # inclusive private kindergarten with children; a few short or late in the latest year.
@@ -768,8 +902,12 @@ def _part_models(part: str) -> list[Any]:
             pm.StandardisationProject,
             pm.Designation,
             pm.DemonstrationArea,
+            pm.SchoolGroupActivity,
             pm.SchoolGroupMember,
             pm.SchoolGroup,
+            pm.QualityEvaluation,
+            pm.TrusteeshipSupport,
+            pm.ResidentialProject,
             pm.SubsidyStandard,
             pm.SubsidyDisbursement,
             pm.VolunteerDuty,

@@ -26,12 +26,16 @@ from .models import (
     Designation,
     DesignationKind,
     ParentCommittee,
+    QualityEvaluation,
+    ResidentialProject,
     SchoolGroup,
+    SchoolGroupActivity,
     SchoolGroupMember,
     StandardisationProject,
     SubsidyDisbursement,
     SubsidyStandard,
     TeachingPointStandard,
+    TrusteeshipSupport,
     VolunteerDuty,
 )
 
@@ -286,4 +290,69 @@ def set_teaching_point_standard(
         fields,
         user=user,
         reason=reason or "县级办园点标准 county teaching-point standard",
+    )
+
+
+def record_quality_evaluation(
+    institution: Institution, *, evaluated_on: dt.date, user: Any = None, reason: str = "", **fields: Any
+) -> QualityEvaluation:
+    """Record a kindergarten's dated quality evaluation (保教质量评估) with its result and report."""
+    return _upsert(
+        QualityEvaluation,
+        {"institution": institution, "evaluated_on": evaluated_on},
+        fields,
+        user=user,
+        reason=reason or "保教质量评估 quality evaluation",
+    )
+
+
+def record_group_activity(
+    lead: Institution,
+    member: Institution,
+    *,
+    held_on: dt.date,
+    title: str,
+    user: Any = None,
+    reason: str = "",
+    **fields: Any,
+) -> SchoolGroupActivity:
+    """Record that a member school took part in a shared activity of the group ``lead`` leads."""
+    return _upsert(
+        SchoolGroupActivity,
+        {"lead": lead, "member": member, "held_on": held_on, "title": title},
+        fields,
+        user=user,
+        reason=reason or "集团共享活动 group activity",
+    )
+
+
+def record_trusteeship_support(
+    institution: Institution,
+    *,
+    channel: str,
+    started_on: dt.date,
+    user: Any = None,
+    reason: str = "",
+    **fields: Any,
+) -> TrusteeshipSupport:
+    """Record a county high school's trusteeship through one of the five channels (五个一)."""
+    return _upsert(
+        TrusteeshipSupport,
+        {"institution": institution, "channel": channel, "started_on": started_on},
+        fields,
+        user=user,
+        reason=reason or "托管帮扶渠道 trusteeship channel",
+    )
+
+
+def record_residential_project(
+    institution: Institution, *, name: str, user: Any = None, reason: str = "", **fields: Any
+) -> ResidentialProject:
+    """Record the housing project of a residential supporting kindergarten with its four dates."""
+    return _upsert(
+        ResidentialProject,
+        {"institution": institution, "name": name},
+        fields,
+        user=user,
+        reason=reason or "小区配套项目 residential project",
     )

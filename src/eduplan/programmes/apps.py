@@ -11,6 +11,10 @@ CHECKS = (
     ("register", "programmes.parent_committees", "", "programmes.ParentCommittee"),
     ("register", "programmes.education_spending", "", "programmes.CountyEducationSpending"),
     ("register", "programmes.teaching_point_standards", "", "programmes.TeachingPointStandard"),
+    ("register", "programmes.quality_evaluations", "", "programmes.QualityEvaluation"),
+    ("register", "programmes.group_activities", "", "programmes.SchoolGroupActivity"),
+    ("register", "programmes.trusteeship_channels", "", "programmes.TrusteeshipSupport"),
+    ("register", "programmes.residential_projects", "", "programmes.ResidentialProject"),
     ("report", "notice_incentives"),
 )
 

@@ -30,12 +30,16 @@ from .models import (
     DemonstrationArea,
     Designation,
     ParentCommittee,
+    QualityEvaluation,
+    ResidentialProject,
     SchoolGroup,
+    SchoolGroupActivity,
     SchoolGroupMember,
     StandardisationProject,
     SubsidyDisbursement,
     SubsidyStandard,
     TeachingPointStandard,
+    TrusteeshipSupport,
     VolunteerDuty,
 )
 
@@ -226,7 +230,9 @@ class GroupForm(EntryForm):
 
     class Meta:
         model = SchoolGroup
-        fields = ["lead", "name", "kind", "partner", "started_on", "ended_on"]
+        fields = [
+            "lead", "name", "kind", "partner", "started_on", "ended_on", "joint_plan", "joint_plan_adopted_on"
+        ]
 
     def save_with(self, user: Any) -> Model:
         d = self.cleaned_data
@@ -235,7 +241,8 @@ class GroupForm(EntryForm):
             name=d["name"],
             started_on=d["started_on"],
             user=user,
-            **self.values("kind", "partner", "ended_on"),
+            joint_plan=d.get("joint_plan") or "",
+            **self.values("kind", "partner", "ended_on", "joint_plan_adopted_on"),
         )
 
 
@@ -429,6 +436,79 @@ class TeachingPointStandardForm(EntryForm):
         )
 
 
+class QualityEvaluationForm(EntryForm):
+    key_fields = ("institution", "evaluated_on")
+
+    class Meta:
+        model = QualityEvaluation
+        fields = ["institution", "evaluated_on", "result", "evaluator", "evidence"]
+
+    def choices(self, name: str) -> QuerySet:
+        return _institutions(self.user, KG)
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.record_quality_evaluation(
+            d["institution"],
+            evaluated_on=d["evaluated_on"],
+            result=d["result"],
+            evaluator=d["evaluator"] or "",
+            evidence=d["evidence"],
+            user=user,
+        )
+
+
+class GroupActivityForm(EntryForm):
+    key_fields = ("lead", "member", "held_on", "title")
+
+    class Meta:
+        model = SchoolGroupActivity
+        fields = ["lead", "member", "held_on", "kind", "title", "evidence"]
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.record_group_activity(
+            d["lead"], d["member"], held_on=d["held_on"], title=d["title"], kind=d["kind"],
+            evidence=d["evidence"], user=user,
+        )
+
+
+class TrusteeshipSupportForm(EntryForm):
+    key_fields = ("institution", "channel", "started_on")
+
+    class Meta:
+        model = TrusteeshipSupport
+        fields = ["institution", "channel", "supporter", "started_on", "ended_on", "evidence"]
+
+    def choices(self, name: str) -> QuerySet:
+        return _institutions(self.user, HS)
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.record_trusteeship_support(
+            d["institution"], channel=d["channel"], started_on=d["started_on"], supporter=d["supporter"],
+            ended_on=d["ended_on"], evidence=d["evidence"], user=user,
+        )
+
+
+class ResidentialProjectForm(EntryForm):
+    key_fields = ("institution", "name")
+
+    class Meta:
+        model = ResidentialProject
+        fields = ["institution", "name", "planned_on", "approved_on", "built_on", "delivered_on", "document"]
+
+    def choices(self, name: str) -> QuerySet:
+        return _institutions(self.user, KG, is_residential_supporting=True)
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        return actions.record_residential_project(
+            d["institution"], name=d["name"], document=d["document"] or "", user=user,
+            **self.values("planned_on", "approved_on", "built_on", "delivered_on"),
+        )
+
+
 #: register key (``kinds.Kind.key``) → its entry form
 FORMS: dict[str, type[EntryForm]] = {
     "hs_projects": ProjectForm,
@@ -443,6 +523,10 @@ FORMS: dict[str, type[EntryForm]] = {
     "certifications": CertificationForm,
     "education_spending": SpendingForm,
     "teaching_point_standards": TeachingPointStandardForm,
+    "quality_evaluations": QualityEvaluationForm,
+    "group_activities": GroupActivityForm,
+    "trusteeship_channels": TrusteeshipSupportForm,
+    "residential_projects": ResidentialProjectForm,
 }
 
 OUT_OF_SCOPE = _("无权为该学校或区划录入 / you may not record data for that institution or division")

@@ -22,12 +22,16 @@ from .models import (
     DemonstrationArea,
     Designation,
     ParentCommittee,
+    QualityEvaluation,
+    ResidentialProject,
     SchoolGroup,
+    SchoolGroupActivity,
     SchoolGroupMember,
     StandardisationProject,
     SubsidyDisbursement,
     SubsidyStandard,
     TeachingPointStandard,
+    TrusteeshipSupport,
     VolunteerDuty,
 )
 
@@ -136,6 +140,8 @@ GROUPS = Kind(
         field_column(SchoolGroup, "partner"),
         field_column(SchoolGroup, "started_on", example=_D(2023, 9, 1)),
         field_column(SchoolGroup, "ended_on"),
+        field_column(SchoolGroup, "joint_plan", example="玉溪一中教育集团发展规划(2023-2026)"),
+        field_column(SchoolGroup, "joint_plan_adopted_on", example=_D(2023, 10, 1)),
     ),
     natural_key=("lead",),
     link="lead_code",
@@ -291,6 +297,82 @@ TEACHING_POINT_STANDARDS = Kind(
     export_order=("county_code", "effective_on"),
 )
 
+QUALITY_EVALUATIONS = Kind(
+    key="quality_evaluations",
+    label="保教质量评估",
+    model=QualityEvaluation,
+    order=ORDER,
+    description="幼儿园保教质量评估(日期、结果、报告) dated quality evaluations of kindergartens",
+    columns=(
+        _inst(QualityEvaluation, "K1", KG),
+        field_column(QualityEvaluation, "evaluated_on", example=_D(2024, 5, 20)),
+        field_column(QualityEvaluation, "result", example="good"),
+        field_column(QualityEvaluation, "evaluator", example="红塔区教育体育局"),
+        field_column(QualityEvaluation, "evidence", example="红教体〔2024〕15号"),
+    ),
+    natural_key=("institution", "evaluated_on"),
+    link="institution_code",
+    export_order=("institution_code", "evaluated_on"),
+)
+
+GROUP_ACTIVITIES = Kind(
+    key="group_activities",
+    label="集团共享活动",
+    model=SchoolGroupActivity,
+    order=ORDER + 2,
+    description="教育集团成员学校参加的共享活动 shared activities of school groups, one row per member",
+    columns=(
+        _inst(SchoolGroupActivity, "H1", field="lead", key="lead_code", label="牵头学校代码"),
+        _inst(SchoolGroupActivity, "H2", field="member", key="member_code", label="成员学校代码"),
+        field_column(SchoolGroupActivity, "held_on", example=_D(2024, 11, 12)),
+        field_column(SchoolGroupActivity, "kind", example="research"),
+        field_column(SchoolGroupActivity, "title", example="高三数学联合教研"),
+        field_column(SchoolGroupActivity, "evidence", example="活动简报2024-11"),
+    ),
+    natural_key=("lead", "member", "held_on", "title"),
+    link="lead_code",
+    export_order=("lead_code", "held_on", "member_code"),
+)
+
+TRUSTEESHIP_SUPPORTS = Kind(
+    key="trusteeship_channels",
+    label="托管帮扶渠道",
+    model=TrusteeshipSupport,
+    order=ORDER,
+    description="县中托管帮扶的五个一渠道及协议佐证 county high schools' trusteeship channels (五个一)",
+    columns=(
+        _inst(TrusteeshipSupport, "H1", HS),
+        field_column(TrusteeshipSupport, "channel", example="city_high_school"),
+        field_column(TrusteeshipSupport, "supporter", example="玉溪一中"),
+        field_column(TrusteeshipSupport, "started_on", example=_D(2023, 9, 1)),
+        field_column(TrusteeshipSupport, "ended_on"),
+        field_column(TrusteeshipSupport, "evidence", example="托管帮扶协议(2023)"),
+    ),
+    natural_key=("institution", "channel", "started_on"),
+    link="institution_code",
+    export_order=("institution_code", "channel", "started_on"),
+)
+
+RESIDENTIAL_PROJECTS = Kind(
+    key="residential_projects",
+    label="小区配套项目",
+    model=ResidentialProject,
+    order=ORDER,
+    description="小区配套园所属住宅项目及其规划、审批、竣工、交付日期(四同步) housing projects of supporting kindergartens",
+    columns=(
+        _inst(ResidentialProject, "K1", KG),
+        field_column(ResidentialProject, "name", example="玉兴花园"),
+        field_column(ResidentialProject, "planned_on", example=_D(2021, 3, 1)),
+        field_column(ResidentialProject, "approved_on", example=_D(2021, 9, 1)),
+        field_column(ResidentialProject, "built_on", example=_D(2023, 6, 30)),
+        field_column(ResidentialProject, "delivered_on", example=_D(2023, 9, 1)),
+        field_column(ResidentialProject, "document"),
+    ),
+    natural_key=("institution", "name"),
+    link="institution_code",
+    export_order=("institution_code", "name"),
+)
+
 PROGRAMME_KINDS: dict[str, Kind] = {
     k.key: k
     for k in (
@@ -306,6 +388,10 @@ PROGRAMME_KINDS: dict[str, Kind] = {
         CERTIFICATIONS,
         SPENDING,
         TEACHING_POINT_STANDARDS,
+        QUALITY_EVALUATIONS,
+        GROUP_ACTIVITIES,
+        TRUSTEESHIP_SUPPORTS,
+        RESIDENTIAL_PROJECTS,
     )
 }
 

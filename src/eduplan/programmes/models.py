@@ -284,6 +284,11 @@ class SchoolGroup(models.Model):
     )
     started_on = models.DateField("成立日期 started on")
     ended_on = models.DateField("解散日期 ended on", null=True, blank=True)
+    joint_plan = models.CharField(
+        "集团共同发展规划(名称或文号) joint plan", max_length=200, blank=True,
+        help_text="集团成员共同制定的发展规划 the development plan the members adopted together",
+    )
+    joint_plan_adopted_on = models.DateField("规划通过日期 joint plan adopted on", null=True, blank=True)
 
     history = HistoricalRecords()
     SCOPE = Scope(county="lead__county", institution=("lead",))
@@ -302,6 +307,10 @@ class SchoolGroup(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if bool(self.joint_plan) != bool(self.joint_plan_adopted_on):
+            errors["joint_plan_adopted_on"] = (
+                "共同发展规划与通过日期须同时填写 / give the joint plan and the day it was adopted together"
+            )
         if self.kind == GroupKind.AFFILIATED and not self.partner:
             errors["partner"] = "附属学校须注明合作高校 / an affiliated school names its university"
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
@@ -716,3 +725,217 @@ class TeachingPointStandard(models.Model):
                     f"choose from {known}"
                 }
             )
+
+
+# -- quality evaluation of kindergartens (保教质量评估) -------------------------------------------------
+
+
+class EvaluationResult(models.TextChoices):
+    EXCELLENT = "excellent", "优秀 Excellent"
+    GOOD = "good", "良好 Good"
+    QUALIFIED = "qualified", "合格 Qualified"
+    UNQUALIFIED = "unqualified", "不合格 Unqualified"
+
+
+class QualityEvaluation(models.Model):
+    """One dated care-and-education quality evaluation (保教质量评估) of a kindergarten, with its
+    result and the report that proves it. ``KG-QUALITY-EVAL`` flags a kindergarten whose latest
+    evaluation is older than the evaluation cycle (or that has none once the cycle has run)."""
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name="幼儿园 kindergarten",
+        on_delete=models.PROTECT,
+        related_name="quality_evaluations",
+    )
+    evaluated_on = models.DateField("评估日期 evaluated on")
+    result = models.CharField("评估结果 result", max_length=12, choices=EvaluationResult.choices)
+    evaluator = models.CharField("评估单位 evaluated by", max_length=100, blank=True)
+    evidence = models.CharField("评估报告或文号 report or document", max_length=200)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="institution__county", institution=_INST)
+
+    class Meta:
+        verbose_name = "保教质量评估 quality evaluation"
+        verbose_name_plural = "保教质量评估 quality evaluations"
+        ordering = ["institution__code", "evaluated_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "evaluated_on"], name="prog_quality_eval_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.evaluated_on} {self.get_result_display()}"
+
+    def clean(self) -> None:
+        inst = self.institution if self.institution_id else None
+        errors = _require_kind(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
+        if errors:
+            raise ValidationError(errors)
+
+
+# -- school groups: shared activities (集团化办学) -----------------------------------------------------
+
+
+class ActivityKind(models.TextChoices):
+    RESEARCH = "research", "联合教研 Joint teaching research"
+    EXCHANGE = "exchange", "教师交流 Teacher exchange"
+    LESSONS = "lessons", "课程共享 Shared lessons"
+    TRAINING = "training", "联合培训 Joint training"
+    MANAGEMENT = "management", "管理共享 Shared management"
+    OTHER = "other", "其他 Other"
+
+
+class SchoolGroupActivity(models.Model):
+    """A shared activity of a school group that a member school took part in (one row per member
+    and activity), with what proves it. ``PROG-GROUP-INACTIVE`` flags a group whose member saw no
+    shared activity in a school year's length."""
+
+    lead = models.ForeignKey(
+        Institution,
+        verbose_name="牵头学校 lead school",
+        on_delete=models.PROTECT,
+        related_name="group_activities_led",
+    )
+    member = models.ForeignKey(
+        Institution,
+        verbose_name="参与成员学校 member school",
+        on_delete=models.PROTECT,
+        related_name="group_activities",
+    )
+    held_on = models.DateField("活动日期 held on")
+    kind = models.CharField("活动类型 kind", max_length=12, choices=ActivityKind.choices)
+    title = models.CharField("活动名称 title", max_length=100)
+    evidence = models.CharField("佐证材料 evidence", max_length=200)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="lead__county", institution=("lead", "member"))
+
+    class Meta:
+        verbose_name = "集团共享活动 group activity"
+        verbose_name_plural = "集团共享活动 group activities"
+        ordering = ["lead__code", "held_on", "member__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "member", "held_on", "title"], name="prog_group_activity_unique"
+            ),
+            models.CheckConstraint(condition=~Q(lead=F("member")), name="prog_activity_not_lead"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} · {self.title} ({self.held_on})"
+
+    def clean(self) -> None:
+        if self.lead_id and self.lead_id == self.member_id:
+            raise ValidationError({"member": "牵头学校不是自己的成员 / the lead school is not its own member"})
+        if self.lead_id and not SchoolGroup.objects.filter(lead_id=self.lead_id).exists():
+            raise ValidationError({"lead": "该校没有牵头的教育集团 / this school leads no school group"})
+
+
+# -- trusteeship: the five channels (五个一) ----------------------------------------------------------
+
+
+class TrusteeshipChannel(models.TextChoices):
+    """The five kinds of assistance of the 五个一 project."""
+
+    TALENT_TEAM = "talent_team", "教育人才组团式帮扶 Education talent team"
+    MINISTRY_UNIVERSITY = "ministry_university", "部署高校托管帮扶 Ministry university trusteeship"
+    PROVINCE_TEACHERS = "province_teachers", "教师省管校用帮扶 Province-managed teachers"
+    PROVINCE_UNIVERSITY = "province_university", "省属高校托管帮扶 Provincial university trusteeship"
+    CITY_HIGH_SCHOOL = "city_high_school", "市内优质高中帮扶 City quality high school"
+
+
+class TrusteeshipSupport(models.Model):
+    """A county high school's trusteeship through one of the five channels (五个一), with the
+    agreement or implementation plan that proves it. ``HS-TRUSTEESHIP-CHANNEL`` flags a county high
+    school in trusteeship whose support is recorded through no channel with evidence."""
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name="受援县中 county high school",
+        on_delete=models.PROTECT,
+        related_name="trusteeship_supports",
+    )
+    channel = models.CharField("帮扶渠道(五个一) channel", max_length=20, choices=TrusteeshipChannel.choices)
+    supporter = models.CharField("帮扶方 supporter", max_length=100)
+    started_on = models.DateField("开始日期 started on")
+    ended_on = models.DateField("结束日期 ended on", null=True, blank=True)
+    evidence = models.CharField("协议或实施方案文号 agreement or plan", max_length=200)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="institution__county", institution=_INST)
+
+    class Meta:
+        verbose_name = "托管帮扶渠道 trusteeship channel"
+        verbose_name_plural = "托管帮扶渠道 trusteeship channels"
+        ordering = ["institution__code", "channel", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "channel", "started_on"], name="prog_trusteeship_unique"
+            ),
+            _dates_ordered("started_on", "ended_on", "prog_trusteeship_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} · {self.get_channel_display()}"
+
+    def clean(self) -> None:
+        inst = self.institution if self.institution_id else None
+        errors = _require_kind(inst, (InstitutionKind.HIGH_SCHOOL,), "普通高中", "general high school")
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "结束日期早于开始日期 / ends before it starts"
+        if errors:
+            raise ValidationError(errors)
+
+
+# -- residential projects of supporting kindergartens (四同步) -------------------------------------------
+
+
+class ResidentialProject(models.Model):
+    """The housing project a residential supporting kindergarten belongs to, with the housing's own
+    four dates. ``KG-SUPPORTING-SYNC`` compares the kindergarten's planned, approved, built and
+    delivered dates (on the institution) with these: none may come after the housing's."""
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name="配套幼儿园 supporting kindergarten",
+        on_delete=models.PROTECT,
+        related_name="residential_projects",
+    )
+    name = models.CharField("小区项目名称 project", max_length=100)
+    planned_on = models.DateField("小区规划日期 housing planned", null=True, blank=True)
+    approved_on = models.DateField("小区审批日期 housing approved", null=True, blank=True)
+    built_on = models.DateField("小区竣工日期 housing built", null=True, blank=True)
+    delivered_on = models.DateField("小区交付日期 housing delivered", null=True, blank=True)
+    document = models.CharField("项目批文 document", max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="institution__county", institution=_INST)
+
+    class Meta:
+        verbose_name = "小区配套项目 residential project"
+        verbose_name_plural = "小区配套项目 residential projects"
+        ordering = ["institution__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="prog_residential_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.institution}"
+
+    def clean(self) -> None:
+        inst = self.institution if self.institution_id else None
+        errors = _require_kind(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
+        if inst is not None and not inst.is_residential_supporting:
+            errors["institution"] = "应为小区配套园 / must be a residential supporting kindergarten"
+        if errors:
+            raise ValidationError(errors)
+
+
+#: The four 同步 stages: (kindergarten field on ``Institution``, housing field on the project, label).
+SYNC_STAGES = (
+    ("supporting_planned_on", "planned_on", "规划", "planned"),
+    ("supporting_approved_on", "approved_on", "审批", "approved"),
+    ("supporting_built_on", "built_on", "建设", "built"),
+    ("supporting_delivered_on", "delivered_on", "交付", "delivered"),
+)

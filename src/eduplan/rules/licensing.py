@@ -17,12 +17,13 @@ institution's), classes, teachers in post and their certificates, the latest saf
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
 from eduplan.plans import standards
 from eduplan.plans.assumptions import pending_for
@@ -268,46 +269,76 @@ def unlicensed(ctx: RuleContext) -> Iterator[RuleFinding]:
 @rule(
     "KG-SUPPORTING-SYNC",
     severity=Severity.MEDIUM,
-    title_zh="城镇小区配套园未与住宅同步交付(四同步)",
-    title_en="Residential supporting kindergartens not delivered with the housing (四同步)",
+    title_zh="城镇小区配套园未与住宅同步规划、审批、建设、交付(四同步)",
+    title_en="Residential supporting kindergartens not planned, approved, built and delivered with the housing (四同步)",
 )
 def supporting_delivery(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """A residential supporting kindergarten is planned, approved, built and delivered
-    together with the housing. A kindergarten delivered after the housing, or not delivered while
-    the housing is, breaks 同步交付; one whose housing date is unknown is reported as not checkable."""
+    """A residential supporting kindergarten is planned, approved, built and delivered together with
+    the housing (四同步). Each of the kindergarten's four dates (on the institution) is compared with
+    the same date of its residential project (``programmes.ResidentialProject``): a stage the
+    kindergarten reached after the housing did, or has not reached although the housing has by the
+    as-of day, breaks 同步 for that stage. Without a project record only delivery can be judged
+    (against the institution's housing delivery date), and the missing project is said; with no
+    housing date at all the kindergarten is reported as missing data."""
+    from eduplan.programmes.models import SYNC_STAGES, ResidentialProject
+
     base = (
         ctx.institutions()
         .filter(kind=InstitutionKind.KINDERGARTEN, is_residential_supporting=True)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.as_of))
     )
-    late = base.filter(supporting_delivered_on__gt=F("housing_delivered_on"))
-    missing = base.filter(supporting_delivered_on__isnull=True, housing_delivered_on__lte=ctx.as_of)
-    fields = (*INSTITUTION_FIELDS, "supporting_delivered_on", "housing_delivered_on")
-    for row in late.values(*fields):
-        days = (row["supporting_delivered_on"] - row["housing_delivered_on"]).days
-        yield ctx.at_institution(
-            row,
-            measured=f"{row['supporting_delivered_on']}",
-            required=f"≤ {row['housing_delivered_on']}",
-            message_zh=f"小区{row['housing_delivered_on']}交付,配套园{row['supporting_delivered_on']}才交付,晚{days}天",
-            message_en=(
-                f"delivered on {row['supporting_delivered_on']}, {days} days after the housing "
-                f"({row['housing_delivered_on']})"
-            ),
-            details={"days_late": days},
-        )
-    for row in missing.values(*fields):
-        yield ctx.at_institution(
-            row,
-            measured="未交付 not delivered",
-            required=f"≤ {row['housing_delivered_on']}",
-            message_zh=f"小区已于{row['housing_delivered_on']}交付,配套园尚未交付",
-            message_en=f"the housing was delivered on {row['housing_delivered_on']}; the kindergarten is not",
-        )
-    for row in base.filter(housing_delivered_on__isnull=True).values(*INSTITUTION_FIELDS):
-        yield ctx.at_institution(
-            row,
-            kind=FindingKind.NO_DATA,
-            message_zh="配套园未登记小区交付日期,无法核查同步交付",
-            message_en="the housing delivery date is not recorded: 同步交付 cannot be checked",
-        )
+    kg_fields = [k for k, _, _, _ in SYNC_STAGES]
+    rows = list(base.values(*INSTITUTION_FIELDS, "pk", "housing_delivered_on", *kg_fields))
+    projects: dict[int, list[ResidentialProject]] = {}
+    for project in ResidentialProject.objects.filter(institution__in=[r["pk"] for r in rows]):
+        projects.setdefault(project.institution_id, []).append(project)
+    for row in rows:
+        own = projects.get(row["pk"], [])
+        housing: list[tuple[str, dict[str, dt.date | None]]] = [
+            (p.name, {h: getattr(p, h) for _, h, _, _ in SYNC_STAGES}) for p in own
+        ]
+        if not housing:
+            if row["housing_delivered_on"] is None:
+                yield ctx.at_institution(
+                    row,
+                    kind=FindingKind.NO_DATA,
+                    message_zh="配套园未登记所属小区项目及其日期,无法核查四同步",
+                    message_en="no residential project or housing date recorded: 四同步 cannot be checked",
+                )
+                continue
+            yield ctx.at_institution(
+                row,
+                kind=FindingKind.NO_DATA,
+                subject="规划、审批、建设 planned, approved, built",
+                message_zh="未登记所属小区项目,只能核查同步交付(规划、审批、建设无从比较)",
+                message_en="no residential project recorded: only delivery can be checked, not planning, approval or building",
+            )
+            housing = [("", {"delivered_on": row["housing_delivered_on"]})]
+        for name, dates in housing:
+            for kg_field, h_field, zh, en in SYNC_STAGES:
+                h_day = dates.get(h_field)
+                if h_day is None or h_day > ctx.as_of:
+                    continue
+                kg_day = row[kg_field]
+                where = f"「{name}」" if name else ""
+                if kg_day is None:
+                    yield ctx.at_institution(
+                        row,
+                        subject=f"{zh} {en}",
+                        measured=f"未{zh} not {en}",
+                        required=f"≤ {h_day}",
+                        message_zh=f"小区{where}已于{h_day}{zh},配套园尚未{zh}",
+                        message_en=f"the housing {name} was {en} on {h_day}; the kindergarten is not yet",
+                        details={"stage": en, "housing_on": h_day, "kindergarten_on": None},
+                    )
+                elif kg_day > h_day:
+                    days = (kg_day - h_day).days
+                    yield ctx.at_institution(
+                        row,
+                        subject=f"{zh} {en}",
+                        measured=f"{kg_day}",
+                        required=f"≤ {h_day}",
+                        message_zh=f"小区{where}{h_day}{zh},配套园{kg_day}才{zh},晚{days}天",
+                        message_en=f"{en} on {kg_day}, {days} days after the housing {name} ({h_day})",
+                        details={"stage": en, "housing_on": h_day, "kindergarten_on": kg_day, "days_late": days},
+                    )

@@ -1,16 +1,16 @@
 """The management network, pairing and coverage: county preschool posts, first-level
-kindergartens supporting 1–2 others, county high schools in trusteeship,
-kindergartens inside quality evaluation, rating of every kindergarten before
-2023, every high school on the education network."""
+kindergartens supporting 1–2 others, county high schools in trusteeship through the five
+channels (五个一), kindergartens evaluated within the quality evaluation cycle, rating of every
+kindergarten before 2023, every high school on the education network."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from eduplan.registry.choices import InstitutionKind, ManagementPost, PairingKind
+from eduplan.registry.choices import InstitutionKind, LicenceStatus, ManagementPost, PairingKind
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
 from .findings import EntityType, RuleFinding, Severity
@@ -149,23 +149,101 @@ def trusteeship(ctx: RuleContext) -> Iterator[RuleFinding]:
 @rule(
     "KG-QUALITY-EVAL",
     severity=Severity.LOW,
-    title_zh="幼儿园未纳入保教质量评估",
-    title_en="Kindergartens outside the quality evaluation (保教质量评估)",
+    title_zh="幼儿园保教质量评估逾期(超过评估周期未评估)",
+    title_en="Kindergartens overdue for their quality evaluation (保教质量评估)",
+    params=("quality_evaluation.cycle_years",),
 )
 def quality_evaluation(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """Every kindergarten is inside the quality evaluation scope."""
+    """Every kindergarten is inside the quality evaluation: evaluated, with a result, at least once
+    per evaluation cycle. Reads the dated evaluations (``programmes.QualityEvaluation``): a
+    kindergarten whose latest evaluation on or before the as-of day is older than the cycle is
+    overdue from the day the cycle ran out; one never evaluated is overdue once it has been open a
+    whole cycle (a newer one is not late yet). Unlicensed kindergartens are left to the licensing
+    review."""
+    from eduplan.programmes.models import QualityEvaluation
+
+    years = int(ctx.param("quality_evaluation.cycle_years"))
+
+    def cycle_after(day: dt.date) -> dt.date:
+        try:
+            return day.replace(year=day.year + years)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year + years, day=28)
+
+    latest = Subquery(
+        QualityEvaluation.objects.filter(institution=OuterRef("pk"), evaluated_on__lte=ctx.as_of)
+        .order_by("-evaluated_on")
+        .values("evaluated_on")[:1]
+    )
     rows = (
         ctx.open_institutions()
-        .filter(kind=InstitutionKind.KINDERGARTEN, in_quality_evaluation=False)
+        .filter(kind=InstitutionKind.KINDERGARTEN)
+        .exclude(licence_status=LicenceStatus.UNLICENSED)  # KG-UNLICENSED judges those
+        .annotate(last_evaluated=latest)
+        .values(*INSTITUTION_FIELDS, "last_evaluated", "established_on")
+    )
+    for row in rows:
+        last = row["last_evaluated"]
+        if last is not None:
+            due = cycle_after(last)
+            if due > ctx.as_of:
+                continue
+            yield ctx.at_institution(
+                row,
+                measured=f"{last}",
+                required=f"每{years}年至少一次 once every {years} years",
+                message_zh=f"最近一次保教质量评估在{last},已超过{years}年评估周期(应于{due}前再次评估)",
+                message_en=f"last quality evaluation on {last}: the {years}-year cycle ran out on {due}",
+                details={"last_evaluated": last, "deadline": due},
+            )
+            continue
+        opened = row["established_on"]
+        due = cycle_after(opened) if opened else None
+        if due is not None and due > ctx.as_of:
+            continue
+        yield ctx.at_institution(
+            row,
+            measured="未评估 never evaluated",
+            required=f"每{years}年至少一次 once every {years} years",
+            message_zh=f"没有保教质量评估记录(开办{years}年内应完成评估)",
+            message_en=f"no quality evaluation recorded (due within {years} years of opening)",
+            details={"last_evaluated": None, "deadline": due} if due else {"last_evaluated": None},
+        )
+
+
+@rule(
+    "HS-TRUSTEESHIP-CHANNEL",
+    severity=Severity.MEDIUM,
+    title_zh="县中托管帮扶未落实到五个一渠道或缺少协议佐证",
+    title_en="County high school trusteeship through none of the five channels (五个一) with evidence",
+)
+def trusteeship_channel(ctx: RuleContext) -> Iterator[RuleFinding]:
+    """The 五个一 project: each county high school's trusteeship runs through one of the five typed
+    channels (talent team, ministry university, province-managed teachers, provincial university,
+    city quality high school), each proved by an agreement or implementation plan. Reads
+    ``programmes.TrusteeshipSupport``: a county high school with a running trusteeship pairing but
+    no channel in force with evidence is flagged."""
+    from eduplan.programmes.models import TrusteeshipSupport
+
+    in_force = Q(started_on__lte=ctx.as_of) & (Q(ended_on__isnull=True) | Q(ended_on__gte=ctx.as_of))
+    channels = Exists(
+        TrusteeshipSupport.objects.filter(in_force, institution=OuterRef("pk")).exclude(evidence="")
+    )
+    running = Q(supported_by__kind=PairingKind.HS_TRUSTEESHIP) & _active(ctx, "supported_by__")
+    rows = (
+        ctx.open_institutions()
+        .filter(kind=InstitutionKind.HIGH_SCHOOL, is_county_high_school=True)
+        .annotate(partners=Count("supported_by", filter=running, distinct=True), channelled=channels)
+        .filter(partners__gt=0, channelled=False)
         .values(*INSTITUTION_FIELDS)
     )
     for row in rows:
         yield ctx.at_institution(
             row,
-            measured="未纳入 outside",
-            required="纳入 inside",
-            message_zh="未纳入保教质量评估范围",
-            message_en="not inside the quality evaluation",
+            measured="无渠道记录 no channel",
+            required="五个一渠道之一及协议 one of the five channels, with its agreement",
+            message_zh="县中有托管帮扶,但未登记所属五个一渠道及协议或实施方案",
+            message_en="in trusteeship, but through none of the five channels (五个一) with an agreement or plan",
         )
 
 

@@ -124,6 +124,68 @@ def group_without_members(ctx: RuleContext) -> Iterator[RuleFinding]:
         )
 
 
+@rule(
+    "PROG-GROUP-INACTIVE",
+    severity=Severity.LOW,
+    title_zh="教育集团没有共同发展规划,或成员学校一学年内没有共享活动",
+    title_en="School group without a joint plan, or with a member that saw no shared activity in a school year",
+    params=("school_groups.activity_window_days",),
+)
+def group_inactive(ctx: RuleContext) -> Iterator[RuleFinding]:
+    """Group schooling is more than a list of members: the members adopt a joint plan and share
+    activities (joint research, teacher exchange, shared lessons…). A running group without a joint
+    plan is flagged once it has run a school year; each member that has been in the group a whole
+    school year and took part in no shared activity (``programmes.SchoolGroupActivity``) in the
+    school year's length before the as-of day is flagged on the group, naming the members."""
+    from eduplan.programmes.models import SchoolGroup, SchoolGroupActivity, SchoolGroupMember
+
+    window = dt.timedelta(days=int(ctx.param("school_groups.activity_window_days")))
+    since = ctx.as_of - window
+    groups = ctx.records(SchoolGroup).filter(
+        _in_force("", "started_on", "ended_on", ctx.as_of), started_on__lte=since
+    )
+    for row in groups.filter(Q(joint_plan="") | Q(joint_plan_adopted_on__gt=ctx.as_of)).values(
+        *inst_fields("lead__"), "name"
+    ):
+        yield ctx.at_institution(
+            row,
+            prefix="lead__",
+            subject="共同发展规划 joint plan",
+            measured="无 none",
+            required="集团共同发展规划 a joint plan",
+            message_zh=f"教育集团「{row['name']}」没有登记共同发展规划",
+            message_en=f"school group {row['name']!r} has no joint plan recorded",
+        )
+    active = SchoolGroupActivity.objects.filter(
+        lead=OuterRef("lead"), member=OuterRef("member"), held_on__gt=since, held_on__lte=ctx.as_of
+    ).exclude(evidence="")
+    silent = (
+        SchoolGroupMember.objects.filter(lead__in=groups.values("lead"), joined_on__lte=since)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=ctx.as_of))
+        .filter(~Exists(active))
+        .values("lead", "member__code", "member__name")
+        .order_by("lead", "member__code")
+    )
+    by_lead: dict[int, list[tuple[str, str]]] = {}
+    for m in silent:
+        by_lead.setdefault(m["lead"], []).append((m["member__code"], m["member__name"]))
+    if not by_lead:
+        return
+    for row in groups.filter(lead__in=list(by_lead)).values(*inst_fields("lead__"), "lead", "name"):
+        members = by_lead[row["lead"]]
+        names = "、".join(n for _, n in members)
+        yield ctx.at_institution(
+            row,
+            prefix="lead__",
+            subject="共享活动 shared activities",
+            measured=f"{len(members)}所无活动 {len(members)} without",
+            required=f"{window.days}天内每所成员校至少1次 each member at least once in {window.days} days",
+            message_zh=f"教育集团「{row['name']}」的成员学校{names}在{since}之后没有参加共享活动",
+            message_en=f"school group {row['name']!r}: {len(members)} member(s) saw no shared activity after {since}",
+            details={"members": [c for c, _ in members], "since": since},
+        )
+
+
 def _subsidies(ctx: RuleContext) -> list[tuple[Any, Any]]:
     from eduplan.programmes.models import SubsidyDisbursement
     from eduplan.programmes.queries import subsidy_status
