@@ -194,3 +194,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("EDUPLAN_LOG_LEVEL", "WARNING")},
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Beyond one machine (issue 20): a shared cache, a task queue. Every one is optional; without its
+# variable the embedded default of one machine stays. See docs/running.md, "Production".
+#
+# - ``EDUPLAN_CACHE_URL``: ``redis://host:6379/0`` puts the indicator, findings, dashboard and to-do
+#   caches in Redis, shared by every application server (it takes precedence over
+#   ``EDUPLAN_CACHE_BACKEND``/``EDUPLAN_CACHE_DIR``). Entries are keyed on the database's data
+#   version, which the one save path moves, so a write through any server makes them stale.
+# - ``EDUPLAN_CACHE_PREFIX``: the key prefix (default: derived from the database name, so two
+#   databases sharing one Redis never share entries).
+# - ``EDUPLAN_TASKS_BACKEND``: ``database`` (default: tasks in the database, run by
+#   ``eduplan worker``; no broker), ``rq`` (Redis through django-tasks-rq, ``EDUPLAN_RQ_URL`` or
+#   the cache URL) or ``immediate`` (run in the request; for tests of the task bodies only).
+
+_CACHE_URL = os.environ.get("EDUPLAN_CACHE_URL", "").strip()
+if _CACHE_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _CACHE_URL,
+        "KEY_PREFIX": os.environ.get("EDUPLAN_CACHE_PREFIX", _db_key),
+        "TIMEOUT": 3600,
+    }
+elif os.environ.get("EDUPLAN_CACHE_PREFIX"):
+    CACHES["default"]["KEY_PREFIX"] = os.environ["EDUPLAN_CACHE_PREFIX"]
