@@ -220,3 +220,18 @@ if _CACHE_URL:
     }
 elif os.environ.get("EDUPLAN_CACHE_PREFIX"):
     CACHES["default"]["KEY_PREFIX"] = os.environ["EDUPLAN_CACHE_PREFIX"]
+
+# Long work (admissions runs …) as tasks of Django's task framework (the django-tasks backport
+# while the project is on Django 5.2): the database backend by default, RQ on Redis by choice.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+_TASKS_BACKEND = os.environ.get("EDUPLAN_TASKS_BACKEND", "database").strip().lower()
+if _TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": os.environ.get("EDUPLAN_RQ_URL") or _CACHE_URL or "redis://127.0.0.1:6379/0"}
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif _TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

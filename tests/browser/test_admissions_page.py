@@ -27,7 +27,9 @@ def officer(settings, tmp_path):
     return m
 
 
-def test_city_officer_uploads_follows_progress_and_downloads(page, live_server, officer, province, tmp_path):  # noqa: F811
+def test_city_officer_uploads_follows_progress_and_downloads(
+    page, live_server, officer, province, task_worker, tmp_path
+):  # noqa: F811
     login(page, live_server, "cityo")
     page.goto(f"{live_server.url}/office/planning/")
     page.click("text=High school admissions")

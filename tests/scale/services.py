@@ -154,3 +154,39 @@ class Browser:
         assert token, f"no CSRF token on {path}"
         body = urlencode({**fields, "csrfmiddlewaretoken": token.group(1)}).encode()
         return self._request(path, body, "application/x-www-form-urlencoded")
+
+
+class Worker:
+    """A task worker (``eduplan worker``) in a process of its own, on the test database and the
+    test's ``MEDIA_ROOT``; it can be killed (as a crash would) and started again."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
+        self.env = env
+        self.log_dir = log_dir
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> Worker:
+        self.starts += 1
+        log = (self.log_dir / f"worker-{self.starts}.log").open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "eduplan.cli", "worker", "--interval", "0.2"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL, as the machine's OOM killer or a power cut would: no clean-up runs."""
+        assert self.proc is not None
+        os.killpg(self.proc.pid, 9)
+        self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+
+    def log(self) -> str:
+        return "\n".join(p.read_text(errors="replace") for p in sorted(self.log_dir.glob("worker-*.log")))
