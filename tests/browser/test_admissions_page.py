@@ -28,8 +28,13 @@ def officer(settings, tmp_path):
 
 
 def test_city_officer_uploads_follows_progress_and_downloads(
-    page, live_server, officer, province, task_worker, tmp_path
-):  # noqa: F811
+    page,
+    live_server,
+    officer,
+    province,  # noqa: F811
+    task_worker,
+    tmp_path,
+):
     login(page, live_server, "cityo")
     page.goto(f"{live_server.url}/office/planning/")
     page.click("text=High school admissions")

@@ -23,9 +23,9 @@ from eduplan.plans.coverage import implements
 from ..models import AdmissionsRun, AdmissionsRunStatus
 from .jobs import (
     CANCELLABLE_STATUSES,
-    RETRYABLE_STATUSES,
     DELETABLE_STATUSES,
     RESULT_FILES,
+    RETRYABLE_STATUSES,
     STAGES,
     check_in_request_max_bytes,
     max_upload_bytes,
