@@ -80,3 +80,49 @@ def test_county_officer_is_refused(page, live_server, officer):
     login(page, live_server, "countyo")
     response = page.goto(f"{live_server.url}/office/planning/admissions/")
     assert response.status == 403
+
+
+def test_a_killed_worker_shows_as_failed_and_the_run_is_retried(
+    page, live_server, officer, task_worker, tmp_path
+):
+    """The worker is killed mid-run: the page shows the run failed with no download, "run again"
+    (after a worker is back) ends with the command's result."""
+    from tests.planning.test_admissions_tasks import wait_for_stage
+
+    paths = _big_province(tmp_path)
+    login(page, live_server, "cityo")
+    page.goto(f"{live_server.url}/office/planning/admissions/")
+    for kind in ("candidates", "schools", "junior_schools", "settings"):
+        page.set_input_files(f"#id_{kind}", str(paths[kind]))
+    page.click("#admissions-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/office/planning/admissions/\d+/$"))
+    run_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    wait_for_stage(run_id, ("writing_result",))
+    task_worker.kill()
+    page.wait_for_selector('#run-status[data-status="failed"]', timeout=60_000)
+    assert "worker stopped" in page.inner_text("#run-error")
+    assert page.locator("#downloads").count() == 0
+    task_worker.start()
+    page.click("#retry-form button[type=submit]")
+    page.wait_for_selector('#run-status[data-status="done"]', timeout=180_000)
+    with page.expect_download() as info:
+        page.click('#downloads a[data-kind="result"]')
+    saved = tmp_path / "downloaded.csv"
+    info.value.save_as(saved)
+    assert saved.read_bytes() == paths["cli_result"].read_bytes()
+
+
+def _big_province(tmp_path: Path) -> dict[str, Path]:
+    from django.core.management import call_command
+
+    out = tmp_path / "big"
+    call_command("admissions", "demo", "--candidates", "150000", "--out", str(out))
+    paths = {k: out / f"{k}.csv" for k in ("candidates", "schools", "junior_schools")}
+    paths["settings"] = out / "settings.toml"
+    call_command(
+        "admissions", "run", "--candidates", str(paths["candidates"]), "--schools", str(paths["schools"]),
+        "--junior-schools", str(paths["junior_schools"]), "--config", str(paths["settings"]),
+        "--out", str(out / "cli" / "result.csv"),
+    )  # fmt: skip
+    paths["cli_result"] = out / "cli" / "result.csv"
+    return paths

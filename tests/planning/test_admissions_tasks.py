@@ -11,14 +11,12 @@ import pytest
 from django.core.management import call_command
 
 from eduplan.planning.models import AdmissionsRun, AdmissionsRunStatus
-from tests.planning.test_admissions_page import (  # noqa: F401  (fixtures)
-    PASSWORD,
-    URL,
-    city,
-    media,
-    uploads,
-    wait_until_finished,
-)
+from tests.planning import test_admissions_page as page_tests
+from tests.planning.test_admissions_page import PASSWORD, URL, uploads, wait_until_finished
+
+# The page tests' fixtures: the mini city with its users, and the test's MEDIA_ROOT.
+city = page_tests.city
+media = page_tests.media
 
 pytestmark = [pytest.mark.urls("tests.planning.urls"), pytest.mark.django_db(transaction=True)]
 
