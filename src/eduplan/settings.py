@@ -235,3 +235,34 @@ elif _TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Shared file storage: ``EDUPLAN_STORAGE_URL=s3://BUCKET/PREFIX?endpoint_url=…&region_name=…``
+# stores evidence files and other FileFields in an S3-compatible object store (django-storages;
+# credentials from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). Files are never public:
+# the object store is private and every download goes through a permission-checked view.
+_STORAGE_URL = os.environ.get("EDUPLAN_STORAGE_URL", "").strip()
+
+
+def _storage_from_url(url: str) -> dict[str, object]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ValueError(f"EDUPLAN_STORAGE_URL: expected s3://BUCKET/PREFIX?…, got {url!r}")
+    options: dict[str, object] = {
+        "bucket_name": parts.netloc,
+        "location": parts.path.strip("/"),
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+    options.update(dict(parse_qsl(parts.query)))
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES = {
+    "default": _storage_from_url(_STORAGE_URL)
+    if _STORAGE_URL
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
