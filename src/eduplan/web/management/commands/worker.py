@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         backend = settings.TASKS["default"]["BACKEND"]
         if backend.startswith("django_tasks_rq"):
-            call_command("rqworker", "default", *(["--burst"] if options["batch"] else []))
+            # RQ runs each job in a forked work-horse; the job class runs the Django task.
+            argv = ["default", "--job-class", "django_tasks_rq.backend.Job", "--with-scheduler"]
+            call_command("rqworker", *argv, *(["--burst"] if options["batch"] else []))
             return
         argv = ["--interval", str(options["interval"]), "--no-startup-delay", "--no-reload"]
         if options["batch"]:
