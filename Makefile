@@ -7,7 +7,7 @@ DEMO_DB ?= eduplan.sqlite3
 PORT ?= 8000
 SEED ?= 1
 
-.PHONY: install system-deps demo test test-sqlite test-postgres lint bench bench-deps screenshots clean
+.PHONY: install system-deps spark-deps demo test test-sqlite test-postgres lint bench bench-deps screenshots clean
 
 # Debian packages for browser tests, Chinese fonts and document rendering (never a downloaded browser).
 SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-writer-nogui
@@ -37,7 +37,11 @@ demo: install
 	@echo "打开 open http://127.0.0.1:$(PORT)/   (officers: http://127.0.0.1:$(PORT)/office/)"
 	DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(BIN)/eduplan serve --port $(PORT)
 
-test: install system-deps test-sqlite test-postgres
+# The Spark engine's test needs PySpark (an optional extra, large): installed for the tests only.
+spark-deps: install
+	@$(BIN)/python -c "import pyspark" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+
+test: install system-deps spark-deps test-sqlite test-postgres
 
 test-sqlite: install
 	$(BIN)/pytest -n 2 -q

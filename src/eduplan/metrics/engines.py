@@ -318,7 +318,9 @@ class Engine:
 
     def temp_table(self, name: str) -> ir.Table:
         if self.name == "spark":
-            return self.backend.sql(f"SELECT * FROM `_eduplan_{name}`", schema=self._temp[f"`_eduplan_{name}`"])
+            return self.backend.sql(
+                f"SELECT * FROM `_eduplan_{name}`", schema=self._temp[f"`_eduplan_{name}`"]
+            )
         qualified = next(q for q in self._temp if q.endswith(f'"_eduplan_{name}"'))
         return self.backend.sql(f'SELECT * FROM "_eduplan_{name}"', schema=self._temp[qualified])
 
@@ -418,6 +420,10 @@ SPARK_CONF = {
     "spark.sql.session.timeZone": "UTC",
     "spark.ui.showConsoleProgress": "false",
     "spark.ui.enabled": "false",
+    # Each measure is a small query: compiling Java for it (whole-stage code generation) and
+    # re-planning it adaptively cost more than running it.
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.adaptive.enabled": "false",
 }
 
 
