@@ -13,7 +13,12 @@ from eduplan.accounts.actions import create_user_with_role
 from eduplan.registry.choices import Role
 from tests.browser.conftest import login
 from tests.factories import mini_city
+from tests.planning import test_admissions_tasks
 from tests.planning.test_admissions_page import province  # noqa: F401  (fixture)
+from tests.planning.test_admissions_tasks import wait_for_stage
+
+#: 150,000 candidates: a run long enough to kill its worker in the middle.
+big_province = test_admissions_tasks.big_province
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.planning.urls")]
 
@@ -83,13 +88,11 @@ def test_county_officer_is_refused(page, live_server, officer):
 
 
 def test_a_killed_worker_shows_as_failed_and_the_run_is_retried(
-    page, live_server, officer, task_worker, tmp_path
+    page, live_server, officer, big_province, task_worker, tmp_path
 ):
     """The worker is killed mid-run: the page shows the run failed with no download, "run again"
     (after a worker is back) ends with the command's result."""
-    from tests.planning.test_admissions_tasks import wait_for_stage
-
-    paths = _big_province(tmp_path)
+    paths = big_province
     login(page, live_server, "cityo")
     page.goto(f"{live_server.url}/office/planning/admissions/")
     for kind in ("candidates", "schools", "junior_schools", "settings"):
@@ -110,19 +113,3 @@ def test_a_killed_worker_shows_as_failed_and_the_run_is_retried(
     saved = tmp_path / "downloaded.csv"
     info.value.save_as(saved)
     assert saved.read_bytes() == paths["cli_result"].read_bytes()
-
-
-def _big_province(tmp_path: Path) -> dict[str, Path]:
-    from django.core.management import call_command
-
-    out = tmp_path / "big"
-    call_command("admissions", "demo", "--candidates", "150000", "--out", str(out))
-    paths = {k: out / f"{k}.csv" for k in ("candidates", "schools", "junior_schools")}
-    paths["settings"] = out / "settings.toml"
-    call_command(
-        "admissions", "run", "--candidates", str(paths["candidates"]), "--schools", str(paths["schools"]),
-        "--junior-schools", str(paths["junior_schools"]), "--config", str(paths["settings"]),
-        "--out", str(out / "cli" / "result.csv"),
-    )  # fmt: skip
-    paths["cli_result"] = out / "cli" / "result.csv"
-    return paths

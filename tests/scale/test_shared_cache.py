@@ -69,12 +69,7 @@ def test_a_write_through_one_server_shows_on_the_other_at_once(tmp_path, shared_
                 "age_group": "middle",
                 "boys": "10",
                 "girls": "10",
-                "minority": "0",
-                "age_under3": "0",
-                "age_3": "0",
-                "age_4": "0",
-                "age_5": "0",
-                "age_over5": "0",
+                **dict.fromkeys(("minority", "age_under3", "age_3", "age_4", "age_5", "age_over5"), "0"),
                 "reason": "新开班",
             },
         )

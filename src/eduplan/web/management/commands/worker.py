@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="run what is queued, then stop")
 
     def handle(self, *args, **options) -> None:
-        backend = settings.TASKS["default"]["BACKEND"]
+        backend = str(settings.TASKS["default"]["BACKEND"])
         if backend.startswith("django_tasks_rq"):
             # RQ runs each job in a forked work-horse; the job class runs the Django task.
             argv = ["default", "--job-class", "django_tasks_rq.backend.Job", "--with-scheduler"]
