@@ -61,8 +61,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: Keys for the servers a test starts (``eduplan serve`` refuses the development key); a test that
+#: signs in through its own client first sets them on its settings (:func:`use_server_keys`), so
+#: the session it made is valid on the servers.
+SERVER_KEYS = {
+    "EDUPLAN_SECRET_KEY": "tests-scale-" + "s" * 24 + "-secret-key-0123456789abcdefghijk",
+    "EDUPLAN_ID_HASH_KEY": "tests-scale-" + "h" * 24 + "-identity-key-0123456789abcdefgh",
+}
+
+
+def use_server_keys(settings: object) -> None:
+    """Sign this test's sessions (and hash identity numbers) under the servers' keys."""
+    settings.SECRET_KEY = SERVER_KEYS["EDUPLAN_SECRET_KEY"]  # type: ignore[attr-defined]
+    settings.ID_HASH_KEY = SERVER_KEYS["EDUPLAN_ID_HASH_KEY"]  # type: ignore[attr-defined]
+
+
 def environment(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in ("EDUPLAN_KEY_FILE", "EDUPLAN_DEBUG")}
+    env.update(SERVER_KEYS)
     env.update(DATABASE_URL=database_url(), DJANGO_SETTINGS_MODULE="eduplan.settings", **extra)
     return env
 
@@ -79,7 +95,17 @@ def app_servers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[list
             log = (log_dir / f"server-{i}.log").open("wb")
             procs.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "eduplan.cli", "serve", "--port", str(port), "--workers", "1"],
+                    [
+                        sys.executable,
+                        "-m",
+                        "eduplan.cli",
+                        "serve",
+                        "--port",
+                        str(port),
+                        "--workers",
+                        "1",
+                        "--no-worker",
+                    ],
                     env=env,
                     stdout=log,
                     stderr=subprocess.STDOUT,
@@ -95,7 +121,7 @@ def app_servers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[list
             stop(proc)
 
 
-def wait_until_up(url: str, proc: subprocess.Popen[bytes], log_dir: Path, timeout: float = 60) -> None:
+def wait_until_up(url: str, proc: subprocess.Popen[bytes], log_dir: Path, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

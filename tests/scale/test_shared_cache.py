@@ -12,7 +12,7 @@ from django.test import Client
 from eduplan.registry import actions
 from tests.supervision.helpers import PASSWORD, world
 
-from .services import Browser, app_servers, environment, redis_url, require_redis
+from .services import Browser, app_servers, environment, redis_url, require_redis, use_server_keys
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,8 +37,10 @@ def shared_redis():
         r.delete(key)
 
 
-def test_a_write_through_one_server_shows_on_the_other_at_once(tmp_path, shared_redis):
+def test_a_write_through_one_server_shows_on_the_other_at_once(tmp_path, shared_redis, settings):
     import redis
+
+    use_server_keys(settings)
 
     w = world()
     actions.record_class(w.m.kg_a, school_year=2024, name="中一班", age_group="middle", boys=20, girls=20)
