@@ -363,6 +363,15 @@ def _storage_from_url(url: str) -> dict[str, object]:
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
+# The daily sweep (escalations and reminders) is queued by the task worker at this local time
+# (HH:MM; "off" leaves it to cron: eduplan remind --escalate). eduplan.web.sweep.
+SWEEP_AT = os.environ.get("EDUPLAN_SWEEP_AT", "07:00")
+
+# Public pages carry an ETag of the data version and ``Cache-Control: public, no-cache`` (a proxy
+# revalidates every request); a number of seconds lets a proxy serve them that long without asking
+# (eduplan.portal.caching).
+PUBLIC_MAX_AGE = int(os.environ.get("EDUPLAN_PUBLIC_MAX_AGE", 0))
+
 STORAGES = {
     "default": _storage_from_url(_STORAGE_URL)
     if _STORAGE_URL

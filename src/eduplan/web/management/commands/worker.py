@@ -3,7 +3,8 @@
 The database backend (the default) is served by django-tasks-db's ``db_worker``; the RQ backend
 (``EDUPLAN_TASKS_BACKEND=rq``) by django-rq's ``rqworker``. ``eduplan serve`` starts one beside the
 web server unless ``--no-worker``; a deployment runs as many as it wants, on any machine that
-reaches the database (or Redis) and the file storage.
+reaches the database (or Redis) and the file storage. Each worker also queues the daily sweep
+(escalations and reminders, :mod:`eduplan.web.sweep`) when it is due; only one per day is queued.
 """
 
 from __future__ import annotations
@@ -21,8 +22,17 @@ class Command(BaseCommand):
             "--interval", type=float, default=1.0, help="seconds between polls (database backend)"
         )
         parser.add_argument("--batch", action="store_true", help="run what is queued, then stop")
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="do not queue the daily sweep (escalations and reminders, EDUPLAN_SWEEP_AT)",
+        )
 
     def handle(self, *args, **options) -> None:
+        if not options["batch"] and not options["no_schedule"]:
+            from eduplan.web.sweep import start_scheduler
+
+            start_scheduler()
         backend = str(settings.TASKS["default"]["BACKEND"])
         if backend.startswith("django_tasks_rq"):
             # RQ runs each job in a forked work-horse; the job class runs the Django task.
