@@ -252,6 +252,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files
 # (eduplan.intake.sweep, run on every visit to the import page and before every import) marks it
 # failed with the reason.
 IMPORT_STALE_SECONDS = int(os.environ.get("EDUPLAN_IMPORT_STALE_SECONDS", 1800))
+# Uploads larger than this are imported by the task worker, not in the request (intake/background.py).
+IMPORT_IN_WORKER_BYTES = int(os.environ.get("EDUPLAN_IMPORT_IN_WORKER_BYTES", 2 * 1024 * 1024))
 
 # HTTPS and browser protections (docs/security.md). EDUPLAN_HTTPS=1 turns on what production over
 # HTTPS needs; each can be set on its own.

@@ -79,6 +79,7 @@ def use_server_keys(settings: object) -> None:
 def environment(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("EDUPLAN_KEY_FILE", "EDUPLAN_DEBUG")}
     env.update(SERVER_KEYS)
+    env["EDUPLAN_SWEEP_AT"] = "off"  # no daily sweep in a test's worker unless the test asks for one
     env.update(DATABASE_URL=database_url(), DJANGO_SETTINGS_MODULE="eduplan.settings", **extra)
     return env
 
