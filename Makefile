@@ -13,7 +13,7 @@ KEY_FILE ?= .eduplan-keys.json
 AXE_VERSION ?= 4.10.3
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install system-deps browser-deps demo test test-sqlite test-postgres lint bench bench-deps screenshots clean
+.PHONY: install system-deps browser-deps spark-deps demo test test-sqlite test-postgres lint bench bench-deps screenshots clean
 
 # Debian packages for browser tests, Chinese fonts and document rendering (never a downloaded browser).
 SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-writer-nogui
@@ -47,11 +47,15 @@ demo: install
 	@echo "打开 open http://127.0.0.1:$(PORT)/   (officers: http://127.0.0.1:$(PORT)/office/)"
 	DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(BIN)/eduplan serve --port $(PORT)
 
-test: install system-deps browser-deps test-sqlite test-postgres
+test: install system-deps browser-deps spark-deps test-sqlite test-postgres
 
 browser-deps: $(AXE)
 $(AXE):
 	npm install --no-save --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
+
+# The Spark engine's test needs PySpark (an optional extra, large): installed for the tests only.
+spark-deps: install
+	@$(BIN)/python -c "import pyspark" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 
 test-sqlite: install
 	$(BIN)/pytest -n 2 -q

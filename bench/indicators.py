@@ -55,12 +55,11 @@ def child(engine: str, path: str, cache_dir: str, repeat: str = "2") -> None:
     import django
 
     django.setup()
-    from eduplan.metrics import engines
     from eduplan.metrics.incidents import NO_INCIDENTS
     from eduplan.metrics.indicators import compute_indicators
 
     def once() -> tuple[float, float, int]:
-        eng = engines.sqlite(path) if engine == "sqlite" else engines.duckdb_parquet(path)
+        eng = open_engine(engine, path)
         wall, cpu = time.perf_counter(), time.process_time()
         records = compute_indicators(engine=eng, incidents=NO_INCIDENTS)
         return time.perf_counter() - wall, time.process_time() - cpu, len(records)
@@ -138,6 +137,19 @@ def main() -> None:
         default=3,
         help="cached runs per engine at city and province scale; the fastest counts (noise only adds time)",
     )
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="time against rows: the nation's shape with 1, 2, 4 … provinces (--curve-provinces), "
+        "on each of --engines (Parquet engines only: duckdb, spark)",
+    )
+    parser.add_argument("--curve-provinces", default="1,2,4,8,16,31")
+    parser.add_argument(
+        "--spark-max-provinces",
+        type=int,
+        default=31,
+        help="the largest size Spark local is timed at in --curve (it is slow on a loaded machine)",
+    )
     parser.add_argument("--workdir", help="keep the generated data here (default: a temporary directory)")
     parser.add_argument(
         "--child", nargs=4, metavar=("ENGINE", "PATH", "CACHE", "REPEAT"), help=argparse.SUPPRESS
@@ -156,6 +168,13 @@ def main() -> None:
     chosen = args.engines.split(",")
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="eduplan-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.curve:
+        try:
+            curve(args, chosen, work)
+        finally:
+            if not args.workdir:
+                shutil.rmtree(work, ignore_errors=True)
+        return
     results = []
     try:
         for scale in scales:
@@ -196,6 +215,85 @@ def main() -> None:
     print(
         json.dumps(
             {"benchmark": "indicators", "source": args.source, "cpus": os.cpu_count(), "results": results},
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+
+
+# -- engines (SQLite, DuckDB, Spark local) and the growth curve (issue 20) --------------------------
+
+#: Spark's master for the benchmark: local mode on the machine's 2 cores unless told otherwise.
+SPARK_MASTER = os.environ.get("EDUPLAN_BENCH_SPARK_MASTER", "local[2]")
+
+
+def open_engine(engine: str, path: str):  # -> eduplan.metrics.engines.Engine
+    from eduplan.metrics import engines
+
+    if engine == "sqlite":
+        return engines.sqlite(path)
+    if engine == "duckdb":
+        return engines.duckdb_parquet(path)
+    if engine == "spark":
+        return engines.spark_parquet(path, master=SPARK_MASTER)
+    raise SystemExit(f"unknown engine {engine!r}: sqlite, duckdb or spark")
+
+
+def curve(args: argparse.Namespace, chosen: list[str], work: Path) -> None:
+    """How time grows with rows: the nation's shape (cities, counties, kindergartens per county) with
+    more and more provinces, each timed ``cached`` (a fresh process, SQL cache filled) on each
+    Parquet engine. Prints the points and the fitted exponent b of ``seconds ∝ rows^b``."""
+    import math
+    from dataclasses import replace
+
+    from eduplan.metrics import synthetic
+
+    nation = synthetic.SCALES["nation"]
+    points = []
+    for provinces in [int(p) for p in args.curve_provinces.split(",")]:
+        tables = synthetic.generate(replace(nation, provinces=provinces), seed=args.seed)
+        rows = sum(t.num_rows for t in tables.values())
+        parquet = work / f"curve-{provinces}-parquet"
+        synthetic.write_parquet(tables, parquet)
+        del tables
+        for engine in chosen:
+            if engine == "sqlite" or (engine == "spark" and provinces > args.spark_max_provinces):
+                continue
+            cache = work / f"sql-cache-curve-{provinces}-{engine}"
+            shutil.rmtree(cache, ignore_errors=True)
+            load = os.getloadavg()[0]
+            first = run_child(engine, parquet, cache, 1)
+            cached = run_child(engine, parquet, cache, 1)
+            point = {
+                "engine": engine,
+                "provinces": provinces,
+                "rows": rows,
+                "records": cached["records"],
+                "first_s": round(first["wall"], 3),
+                "cached_s": round(cached["wall"], 3),
+                "cached_cpu_s": round(cached["cpu"], 3),
+                "peak_rss_mb": round(cached["peak_rss_mb"]),
+                "load_average": round(load, 2),
+            }
+            points.append(point)
+            print(f"# curve {point}", file=sys.stderr)
+        shutil.rmtree(parquet, ignore_errors=True)
+    fits = {}
+    for engine in {p["engine"] for p in points}:
+        xs = [(math.log(p["rows"]), math.log(p["cached_s"])) for p in points if p["engine"] == engine]
+        if len(xs) >= 2:
+            mx, my = sum(x for x, _ in xs) / len(xs), sum(y for _, y in xs) / len(xs)
+            var = sum((x - mx) ** 2 for x, _ in xs)
+            fits[engine] = round(sum((x - mx) * (y - my) for x, y in xs) / var, 3) if var else None
+    print(
+        json.dumps(
+            {
+                "benchmark": "indicators-curve",
+                "cpus": os.cpu_count(),
+                "spark_master": SPARK_MASTER,
+                "points": points,
+                "exponent_seconds_per_rows": fits,
+            },
             ensure_ascii=False,
             indent=2,
         )

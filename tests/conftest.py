@@ -62,3 +62,16 @@ def page(browser):
     p.set_default_timeout(60_000)
     yield p
     context.close()
+
+
+@pytest.fixture
+def task_worker(settings, tmp_path_factory):
+    """A running task worker (``eduplan worker``, database backend) on the test database and this
+    test's ``MEDIA_ROOT``: list it after the fixtures that set ``MEDIA_ROOT``. Tests using it need
+    ``django_db(transaction=True)``: the worker sees only committed rows."""
+    from tests.scale.services import Worker, environment
+
+    env = environment(EDUPLAN_MEDIA_ROOT=str(settings.MEDIA_ROOT), EDUPLAN_TASKS_BACKEND="database")
+    worker = Worker(env, tmp_path_factory.mktemp("worker")).start()
+    yield worker
+    worker.stop()

@@ -252,6 +252,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files
 # (eduplan.intake.sweep, run on every visit to the import page and before every import) marks it
 # failed with the reason.
 IMPORT_STALE_SECONDS = int(os.environ.get("EDUPLAN_IMPORT_STALE_SECONDS", 1800))
+# Uploads larger than this are imported by the task worker, not in the request (intake/background.py).
+IMPORT_IN_WORKER_BYTES = int(os.environ.get("EDUPLAN_IMPORT_IN_WORKER_BYTES", 2 * 1024 * 1024))
 
 # HTTPS and browser protections (docs/security.md). EDUPLAN_HTTPS=1 turns on what production over
 # HTTPS needs; each can be set on its own.
@@ -298,3 +300,83 @@ CONTENT_SECURITY_POLICY = os.environ.get(
 )
 # API tokens expire this many days after they are made (eduplan api-token --days overrides).
 API_TOKEN_DAYS = int(os.environ.get("EDUPLAN_API_TOKEN_DAYS", 90))
+
+# ---------------------------------------------------------------------------------------------
+# Beyond one machine (issue 20): a shared cache, a task queue. Every one is optional; without its
+# variable the embedded default of one machine stays. See docs/running.md, "Production".
+#
+# - ``EDUPLAN_CACHE_URL``: ``redis://host:6379/0`` puts the indicator, findings, dashboard and to-do
+#   caches in Redis, shared by every application server (it takes precedence over
+#   ``EDUPLAN_CACHE_BACKEND``/``EDUPLAN_CACHE_DIR``). Entries are keyed on the database's data
+#   version, which the one save path moves, so a write through any server makes them stale.
+# - ``EDUPLAN_CACHE_PREFIX``: the key prefix (default: derived from the database name, so two
+#   databases sharing one Redis never share entries).
+# - ``EDUPLAN_TASKS_BACKEND``: ``database`` (default: tasks in the database, run by
+#   ``eduplan worker``; no broker), ``rq`` (Redis through django-tasks-rq, ``EDUPLAN_RQ_URL`` or
+#   the cache URL) or ``immediate`` (run in the request; for tests of the task bodies only).
+
+_CACHE_URL = os.environ.get("EDUPLAN_CACHE_URL", "").strip()
+if _CACHE_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _CACHE_URL,
+        "KEY_PREFIX": os.environ.get("EDUPLAN_CACHE_PREFIX", _db_key),
+        "TIMEOUT": 3600,
+    }
+elif os.environ.get("EDUPLAN_CACHE_PREFIX"):
+    CACHES["default"]["KEY_PREFIX"] = os.environ["EDUPLAN_CACHE_PREFIX"]
+
+# Long work (admissions runs …) as tasks of Django's task framework (the django-tasks backport
+# while the project is on Django 5.2): the database backend by default, RQ on Redis by choice.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+_TASKS_BACKEND = os.environ.get("EDUPLAN_TASKS_BACKEND", "database").strip().lower()
+if _TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": os.environ.get("EDUPLAN_RQ_URL") or _CACHE_URL or "redis://127.0.0.1:6379/0"}
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif _TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Shared file storage: ``EDUPLAN_STORAGE_URL=s3://BUCKET/PREFIX?endpoint_url=…&region_name=…``
+# stores evidence files and other FileFields in an S3-compatible object store (django-storages;
+# credentials from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). Files are never public:
+# the object store is private and every download goes through a permission-checked view.
+_STORAGE_URL = os.environ.get("EDUPLAN_STORAGE_URL", "").strip()
+
+
+def _storage_from_url(url: str) -> dict[str, object]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ValueError(f"EDUPLAN_STORAGE_URL: expected s3://BUCKET/PREFIX?…, got {url!r}")
+    options: dict[str, object] = {
+        "bucket_name": parts.netloc,
+        "location": parts.path.strip("/"),
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+    options.update(dict(parse_qsl(parts.query)))
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# The daily sweep (escalations and reminders) is queued by the task worker at this local time
+# (HH:MM; "off" leaves it to cron: eduplan remind --escalate). eduplan.web.sweep.
+SWEEP_AT = os.environ.get("EDUPLAN_SWEEP_AT", "07:00")
+
+# Public pages carry an ETag of the data version and ``Cache-Control: public, no-cache`` (a proxy
+# revalidates every request); a number of seconds lets a proxy serve them that long without asking
+# (eduplan.portal.caching).
+PUBLIC_MAX_AGE = int(os.environ.get("EDUPLAN_PUBLIC_MAX_AGE", 0))
+
+STORAGES = {
+    "default": _storage_from_url(_STORAGE_URL)
+    if _STORAGE_URL
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -13,7 +13,12 @@ from eduplan.accounts.actions import create_user_with_role
 from eduplan.registry.choices import Role
 from tests.browser.conftest import login
 from tests.factories import mini_city
+from tests.planning import test_admissions_tasks
 from tests.planning.test_admissions_page import province  # noqa: F401  (fixture)
+from tests.planning.test_admissions_tasks import wait_for_stage
+
+#: 150,000 candidates: a run long enough to kill its worker in the middle.
+big_province = test_admissions_tasks.big_province
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.planning.urls")]
 
@@ -27,7 +32,14 @@ def officer(settings, tmp_path):
     return m
 
 
-def test_city_officer_uploads_follows_progress_and_downloads(page, live_server, officer, province, tmp_path):  # noqa: F811
+def test_city_officer_uploads_follows_progress_and_downloads(
+    page,
+    live_server,
+    officer,
+    province,  # noqa: F811
+    task_worker,
+    tmp_path,
+):
     login(page, live_server, "cityo")
     page.goto(f"{live_server.url}/office/planning/")
     page.click("text=High school admissions")
@@ -73,3 +85,31 @@ def test_county_officer_is_refused(page, live_server, officer):
     login(page, live_server, "countyo")
     response = page.goto(f"{live_server.url}/office/planning/admissions/")
     assert response.status == 403
+
+
+def test_a_killed_worker_shows_as_failed_and_the_run_is_retried(
+    page, live_server, officer, big_province, task_worker, tmp_path
+):
+    """The worker is killed mid-run: the page shows the run failed with no download, "run again"
+    (after a worker is back) ends with the command's result."""
+    paths = big_province
+    login(page, live_server, "cityo")
+    page.goto(f"{live_server.url}/office/planning/admissions/")
+    for kind in ("candidates", "schools", "junior_schools", "settings"):
+        page.set_input_files(f"#id_{kind}", str(paths[kind]))
+    page.click("#admissions-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/office/planning/admissions/\d+/$"))
+    run_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    wait_for_stage(run_id, ("writing_result",))
+    task_worker.kill()
+    page.wait_for_selector('#run-status[data-status="failed"]', timeout=60_000)
+    assert "worker stopped" in page.inner_text("#run-error")
+    assert page.locator("#downloads").count() == 0
+    task_worker.start()
+    page.click("#retry-form button[type=submit]")
+    page.wait_for_selector('#run-status[data-status="done"]', timeout=180_000)
+    with page.expect_download() as info:
+        page.click('#downloads a[data-kind="result"]')
+    saved = tmp_path / "downloaded.csv"
+    info.value.save_as(saved)
+    assert saved.read_bytes() == paths["cli_result"].read_bytes()

@@ -221,7 +221,7 @@ def test_missing_required_file_is_refused(client, city, province):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_upload_runs_in_the_background_and_downloads_equal_the_command(client, city, province):
+def test_upload_runs_in_the_background_and_downloads_equal_the_command(client, city, province, task_worker):
     client.login(username="cityo", password=PASSWORD)
     response = client.post(URL, uploads(province))
     assert response.status_code == 302
@@ -269,7 +269,7 @@ def test_upload_runs_in_the_background_and_downloads_equal_the_command(client, c
 
 @pytest.mark.django_db(transaction=True)
 def test_large_upload_is_checked_by_the_worker_and_refused_with_row_and_column(
-    client, city, province, settings
+    client, city, province, settings, task_worker
 ):
     settings.ADMISSIONS_CHECK_IN_REQUEST_MAX_BYTES = 0  # as if the files were province-sized
     client.login(username="cityo", password=PASSWORD)

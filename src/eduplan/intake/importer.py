@@ -865,13 +865,15 @@ def import_file(
     progress: Progress | None = None,
     kinds: KindSet = REGISTRY_KINDS,
     effective_from: dt.date | None = None,
+    batch: ImportBatch | None = None,
 ) -> ImportResult:
     """Import a workbook or CSV file, all or nothing. ``kind`` is needed only when a sheet's
     name and header do not say what it holds (e.g. a CSV file). ``kinds`` is the pipeline's kind
-    set (``intake.kindsets``): the registry workbook's unless a register app passes its own."""
+    set (``intake.kindsets``): the registry workbook's unless a register app passes its own.
+    ``batch``: a batch created beforehand (an import queued for the task worker, ``.background``)."""
     path = Path(path)
     name = file_name or path.name
-    batch = _start_batch(user, source, name, path, dry_run)
+    batch = batch or _start_batch(user, source, name, path, dry_run)
     try:
         return _import_book(path, name, batch, kind, user, dry_run, progress, kinds)
     except Exception as exc:  # a defect outside the write: the batch says so, never stays running

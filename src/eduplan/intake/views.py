@@ -12,16 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from eduplan.accounts import permissions
 from eduplan.output import attachment
 
+from .background import in_worker, progress_of, queue_import, retry_import, stored_file
 from .exporter import export_csv, export_workbook, resolve_kinds
 from .forms import ExportForm, UploadForm
 from .importer import import_file
 from .kinds import KINDS, UnknownKind, get_kind
-from .models import ImportBatch
+from .models import BatchStatus, ImportBatch
 from .sweep import sweep_stale_batches
 from .templates import template_workbook
 from .uploads import refusal, refused_size
@@ -44,6 +45,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
+        if in_worker(upload_file.size or 0):  # a large file: the task worker imports it
+            batch = queue_import(
+                upload_file,
+                kind=form.cleaned_data["kind"] or None,
+                user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            return redirect("intake-batch", pk=batch.pk)
         suffix = Path(upload_file.name).suffix[:10]
         with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
             for chunk in upload_file.chunks():
@@ -79,8 +88,34 @@ def _own_batch(request: HttpRequest, pk: int) -> ImportBatch:
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sweep_stale_batches()
     batch = _own_batch(request, pk)
-    return render(request, "intake/batch.html", {"batch": batch, "errors": batch.errors})
+    stored = stored_file(batch)
+    context = {
+        "batch": batch,
+        "errors": batch.errors,
+        "in_worker": stored is not None and batch.status == BatchStatus.RUNNING,
+        "progress": progress_of(batch) if batch.status == BatchStatus.RUNNING else None,
+        "may_retry": stored is not None and batch.status == BatchStatus.FAILED,
+    }
+    return render(request, "intake/batch.html", context)
+
+
+@login_required
+@require_POST
+def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import a failed background batch's kept file again, in a new batch."""
+    batch = _own_batch(request, pk)
+    try:
+        again = retry_import(batch, request.user)
+    except ValueError as exc:
+        return render(
+            request,
+            "intake/batch.html",
+            {"batch": batch, "errors": batch.errors, "refused": str(exc)},
+            status=409,
+        )
+    return redirect("intake-batch", pk=again.pk)
 
 
 @login_required

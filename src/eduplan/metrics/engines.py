@@ -1,5 +1,6 @@
 """Where measures run: the app's own database (SQLite or PostgreSQL, through Django's connection or
-a URL) or DuckDB over a Parquet export. The measures never name an engine (ARCHITECTURE.md,
+a URL), DuckDB over a Parquet export, or Spark over the same export (Ibis' PySpark backend, for
+national data on a cluster). The measures never name an engine (ARCHITECTURE.md,
 "Ibis for measures"); this module is the only place that does.
 
 Every engine presents the same *canonical tables*: the registry tables restricted to the columns
@@ -285,6 +286,8 @@ class Engine:
         return _SQL_CACHE[full]
 
     def _fetch(self, sql: str) -> list[tuple[Any, ...]]:
+        if self.name == "spark":
+            return [tuple(row) for row in self.backend._session.sql(sql).collect()]
         con = self.backend.con
         if self.name == "postgres":
             with con.cursor() as cur:
@@ -293,6 +296,9 @@ class Engine:
         return con.execute(sql).fetchall()
 
     def _run(self, sql: str) -> None:
+        if self.name == "spark":
+            self.backend._session.sql(sql)
+            return
         con = self.backend.con
         if self.name == "postgres":
             with con.cursor() as cur:
@@ -322,6 +328,12 @@ class Engine:
         :meth:`temp_table` and dropped by :meth:`release`."""
         sql, schema = self.compile(key, build)
         temp = f"_eduplan_{name}"
+        if self.name == "spark":  # Spark has temporary views, kept in the executors' memory
+            frame = self.backend._session.sql(sql)
+            frame.cache()
+            frame.createOrReplaceTempView(temp)
+            self._temp[f"`{temp}`"] = schema
+            return
         qualified = {"sqlite": f'temp."{temp}"', "postgres": f'pg_temp."{temp}"'}.get(self.name, f'"{temp}"')
         self._run(f"DROP TABLE IF EXISTS {qualified}")
         self._run(f'CREATE TEMPORARY TABLE "{temp}" AS {sql}')
@@ -330,13 +342,20 @@ class Engine:
         self._temp[qualified] = schema
 
     def temp_table(self, name: str) -> ir.Table:
+        if self.name == "spark":
+            return self.backend.sql(
+                f"SELECT * FROM `_eduplan_{name}`", schema=self._temp[f"`_eduplan_{name}`"]
+            )
         qualified = next(q for q in self._temp if q.endswith(f'"_eduplan_{name}"'))
         return self.backend.sql(f'SELECT * FROM "_eduplan_{name}"', schema=self._temp[qualified])
 
     def release(self) -> None:
         while self._temp:
             qualified, _ = self._temp.popitem()
-            self._run(f"DROP TABLE IF EXISTS {qualified}")
+            if self.name == "spark":
+                self.backend._session.catalog.dropTempView(qualified.strip("`"))
+            else:
+                self._run(f"DROP TABLE IF EXISTS {qualified}")
 
 
 def from_django(alias: str = "default") -> Engine:
@@ -380,16 +399,12 @@ def postgres(url: str) -> Engine:
     return Engine("postgres", ibis.connect(url))
 
 
-def duckdb_parquet(directory: str | Path, *, threads: int | None = None) -> Engine:
-    """DuckDB over ``DIR/<table>.parquet`` as written by :func:`export_parquet`."""
+def _parquet_directory(directory: str | Path) -> Path:
     d = Path(directory)
     if not d.is_dir():
         raise EngineError(
             f"{d}: 找不到 Parquet 目录 / Parquet directory not found (write one with eduplan export-parquet DIR)"
         )
-    backend = ibis.duckdb.connect()
-    if threads:
-        backend.raw_sql(f"SET threads = {int(threads)}")
     missing = [
         d / f"{name}.parquet"
         for name in TABLES
@@ -399,6 +414,15 @@ def duckdb_parquet(directory: str | Path, *, threads: int | None = None) -> Engi
         raise EngineError(
             f"{missing[0]}: 缺少文件,请先运行 eduplan export-parquet / missing file: run eduplan export-parquet first"
         )
+    return d
+
+
+def duckdb_parquet(directory: str | Path, *, threads: int | None = None) -> Engine:
+    """DuckDB over ``DIR/<table>.parquet`` as written by :func:`export_parquet`."""
+    d = _parquet_directory(directory)
+    backend = ibis.duckdb.connect()
+    if threads:
+        backend.raw_sql(f"SET threads = {int(threads)}")
     source: dict[str, ir.Table] = {}
     for name in TABLES:
         path = d / f"{name}.parquet"
@@ -410,6 +434,63 @@ def duckdb_parquet(directory: str | Path, *, threads: int | None = None) -> Engi
         except Exception as exc:  # DuckDB's own error types vary by version
             raise EngineError(f"{path}: 不是有效的 Parquet 文件 / not a valid Parquet file ({exc})") from exc
     return Engine("duckdb", backend, source)
+
+
+#: Spark's own settings for the indicators: few shuffle partitions (a province's tables are small
+#: next to Spark's default of 200, which would make hundreds of empty tasks per join), UTC (dates
+#: are read as dates, never shifted by the machine's zone), no progress bars on the terminal.
+SPARK_CONF = {
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.ui.enabled": "false",
+    # Each measure is a small query: compiling Java for it (whole-stage code generation) and
+    # re-planning it adaptively cost more than running it.
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.adaptive.enabled": "false",
+}
+
+
+def spark_parquet(directory: str | Path, *, master: str | None = None) -> Engine:
+    """Spark over ``DIR/<table>.parquet`` (Ibis' PySpark backend): local mode (``local[*]``, in
+    this process's JVM) unless ``master`` names a cluster (``spark://host:7077``, ``yarn``,
+    ``k8s://…``). ``pip install 'eduplan[spark]'`` installs PySpark; it needs Java 17."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise EngineError(
+            "找不到 PySpark,请安装 pip install 'eduplan[spark]' / PySpark is not installed: "
+            "pip install 'eduplan[spark]'"
+        ) from exc
+    d = _parquet_directory(directory)
+    builder = SparkSession.builder.appName("eduplan-indicators").master(master or "local[*]")
+    for key, value in SPARK_CONF.items():
+        builder = builder.config(key, value)
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # no Java, an unreachable master …
+        raise EngineError(f"无法启动 Spark / cannot start Spark ({master or 'local[*]'}): {exc}") from exc
+    session.sparkContext.setLogLevel("ERROR")
+    backend = ibis.pyspark.connect(session)
+    source: dict[str, ir.Table] = {}
+    for name in TABLES:
+        path = d / f"{name}.parquet"
+        if not path.exists():  # an optional table an older export did not write: empty
+            empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in TABLES[name]})
+            source[name] = backend.create_table(name, empty, schema=ibis.schema(TABLES[name]), temp=True)
+            continue
+        source[name] = backend.read_parquet(str(path.resolve()), table_name=name)
+    return Engine("spark", backend, source)
+
+
+def parquet_engine(engine: str, directory: str | Path, *, master: str | None = None) -> Engine:
+    """The engine ``eduplan indicators --engine duckdb|spark --parquet DIR`` names."""
+    if engine == "spark":
+        return spark_parquet(directory, master=master)
+    if master:
+        raise EngineError("--spark-master 只用于 --engine spark / --spark-master needs --engine spark")
+    return duckdb_parquet(directory)
 
 
 def duckdb_tables(tables: Mapping[str, Any], *, threads: int | None = None) -> Engine:

@@ -22,6 +22,8 @@ urlpatterns = [
     path("admissions/<int:pk>/", admissions_views.admissions_run, name="admissions_run"),
     path("admissions/<int:pk>/status/", admissions_views.admissions_status, name="admissions_status"),
     path("admissions/<int:pk>/delete/", admissions_views.admissions_delete, name="admissions_delete"),
+    path("admissions/<int:pk>/cancel/", admissions_views.admissions_cancel, name="admissions_cancel"),
+    path("admissions/<int:pk>/retry/", admissions_views.admissions_retry, name="admissions_retry"),
     path(
         "admissions/<int:pk>/download/<str:kind>/",
         admissions_views.admissions_download,

@@ -36,6 +36,7 @@ from eduplan.output import content_disposition
 from eduplan.registry.models import Institution
 
 from . import disclosure, fragments, places
+from .caching import public_page
 from .directory import directory, grade_choices, map_points, parse_query, search
 from .pages import kindergarten_page
 
@@ -55,6 +56,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     """The directory: search, filters, results (paged) and the map."""
     query, errors = parse_query(request.GET)
@@ -94,6 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def points(request: HttpRequest) -> JsonResponse:
     """The located kindergartens of a search, for the map (same parameters as the directory)."""
     query, _ = parse_query(request.GET)
@@ -102,6 +105,7 @@ def points(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@public_page
 def kindergarten(request: HttpRequest, code: str) -> HttpResponse:
     d = directory()
     entry = d.by_code.get(code)
@@ -118,6 +122,7 @@ def kindergarten(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def lists(request: HttpRequest) -> HttpResponse:
     d = directory()
     return render(
@@ -133,6 +138,7 @@ def lists(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def county(request: HttpRequest, code: str) -> HttpResponse:
     d = directory()
     name = d.county_name(code)
@@ -157,6 +163,7 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def list_download(request: HttpRequest, code: str, which: str, fmt: str) -> HttpResponse:
     d = directory()
     if which not in disclosure.LISTS or fmt not in disclosure.FORMATS:
@@ -174,6 +181,7 @@ def list_download(request: HttpRequest, code: str, which: str, fmt: str) -> Http
 
 
 @require_GET
+@public_page
 def stats(request: HttpRequest) -> HttpResponse:
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
@@ -193,6 +201,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def complaints(request: HttpRequest) -> HttpResponse:
     return render(
         request,

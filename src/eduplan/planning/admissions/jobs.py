@@ -8,19 +8,18 @@ reading, checking and writing, longer than a web request should wait, so:
 - :func:`start_run` stores the files under ``MEDIA_ROOT/admissions/<token>/`` (never public),
   checks them with the command's own readers (small uploads in the request, so bad input is refused
   on the form with file, row and column and no run is created), records an :class:`AdmissionsRun`,
-  and after the transaction commits starts the worker;
-- the worker is a separate process, ``eduplan admissions job <run-id>`` started with
-  ``start_new_session=True`` (:func:`launch`). A process rather than a thread: it has its own
-  memory (a province run peaks at several hundred MB, which a thread would leave in a gunicorn
-  worker), its own CPU (no GIL shared with the pages), and it survives the gunicorn worker that
-  started it being recycled or restarted (``--max-requests``, a deploy, a timeout). It works the same
-  under ``eduplan serve`` and under the test live server, because it is given the database and
-  ``MEDIA_ROOT`` of the process that launched it;
+  and after the transaction commits queues the task :func:`.tasks.run_admissions` (Django's task
+  framework; docs/running.md). A task worker (``eduplan worker``, started beside the web server by
+  ``eduplan serve``, or on other machines) runs it in its own process: its own memory (a province
+  run peaks at several hundred MB), its own CPU, and it outlives any gunicorn worker;
 - :func:`execute_run` (in the worker) runs exactly what ``eduplan admissions run`` runs, stage by
   stage, writing the stage and percent to the row; the result CSV is byte-identical to the
-  command's for the same inputs;
+  command's for the same inputs. Result files are written in ``.partial/`` and moved in place only
+  when all are written, so a run killed mid-way leaves no half-written file to download;
+- :func:`cancel_run` stops a queued or running run (the worker notices at its next progress
+  step, removes what it wrote and stops); :func:`retry_run` queues a failed run again;
 - :func:`refresh_stale` turns a queued or running run whose worker is gone (killed, crashed, machine
-  restarted) into "failed", so the page never spins forever.
+  restarted) into "failed", so the page never spins forever; it can then be retried.
 
 Reading and checking the files is one call of the command's reader, and the quota batch and the
 general batch are one call of the mechanism (neither is changed here); the progress shows each as
@@ -35,9 +34,6 @@ import os
 import secrets
 import shutil
 import socket
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +41,7 @@ from typing import Any
 
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -235,78 +231,48 @@ def start_run(user: Any, files: Mapping[str, UploadedFile]) -> AdmissionsRun:
         inputs=stored.inputs,
         updated_at=timezone.now(),
     )
-    transaction.on_commit(lambda: launch(run.pk))
+    transaction.on_commit(lambda: enqueue(run.pk))
     return run
 
 
 # ---------------------------------------------------------------------------------------------
-# The worker process
+# The task (run by a task worker)
+
+#: Where a run writes its result files until all of them are written.
+PARTIAL = ".partial"
+CANCELLED = "已由用户取消 / cancelled by the user"
 
 
-def _database_url() -> str | None:
-    """The database this process uses, as a URL for the worker — under tests the test database,
-    whose name differs from ``DATABASE_URL``'s."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(name).resolve()}"
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        return None
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+class RunCancelled(Exception):
+    """The run was cancelled (or failed as stale) while the worker was running it."""
 
 
-def worker_environment() -> dict[str, str]:
-    env = dict(os.environ)
-    url = _database_url()
-    if url:
-        env["DATABASE_URL"] = url
-    env["EDUPLAN_MEDIA_ROOT"] = str(media_root())
-    env["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE") or str(
-        django_settings.SETTINGS_MODULE
-    )
-    return env
+def enqueue(run_id: int) -> None:
+    """Queue the run's task; if the queue cannot take it, the run fails with the reason."""
+    from .tasks import run_admissions
 
-
-def worker_command(run_id: int) -> list[str]:
-    return [sys.executable, "-m", "eduplan.cli", "admissions", "job", str(run_id)]
-
-
-def launch(run_id: int) -> subprocess.Popen[bytes] | None:
-    """Start ``eduplan admissions job <id>`` in its own session (it outlives the request and the
-    web worker); a thread waits for it so it never lingers as a zombie of the web worker."""
-    run = AdmissionsRun.objects.get(pk=run_id)
-    directory = run_directory(run)
     try:
-        with (directory / "job.log").open("ab") as logfile:
-            proc = subprocess.Popen(
-                worker_command(run_id),
-                stdin=subprocess.DEVNULL,
-                stdout=logfile,
-                stderr=subprocess.STDOUT,
-                env=worker_environment(),
-                start_new_session=True,
-                close_fds=True,
-            )
-    except OSError as exc:
-        log.exception("admissions run %s: cannot start the worker", run_id)
-        _finish(
-            run_id, AdmissionsRunStatus.FAILED, error=f"无法启动后台进程 / cannot start the worker: {exc}"
-        )
-        return None
-    AdmissionsRun.objects.filter(pk=run_id, pid__isnull=True).update(pid=proc.pid, host=socket.gethostname())
-    threading.Thread(target=proc.wait, name=f"admissions-run-{run_id}", daemon=True).start()
-    return proc
+        run_admissions.enqueue(run_id)
+    except Exception as exc:  # the backend is configuration: any failure must show on the page
+        log.exception("admissions run %s: cannot queue the task", run_id)
+        _finish(run_id, AdmissionsRunStatus.FAILED, error=f"无法排队 / cannot queue the run: {exc}")
 
 
 def _progress(run_id: int, stage: str, percent: int) -> None:
-    AdmissionsRun.objects.filter(pk=run_id).update(stage=stage, percent=percent, updated_at=timezone.now())
+    """Record the stage; if the run is no longer running (cancelled, or failed as stale), stop."""
+    updated = AdmissionsRun.objects.filter(pk=run_id, status=AdmissionsRunStatus.RUNNING).update(
+        stage=stage, percent=percent, updated_at=timezone.now()
+    )
+    if not updated:
+        raise RunCancelled(run_id)
 
 
-def _finish(run_id: int, status: str, **fields: Any) -> None:
+def _finish(run_id: int, status: str, *, only_if_running: bool = False, **fields: Any) -> None:
     now = timezone.now()
-    AdmissionsRun.objects.filter(pk=run_id).update(
+    rows = AdmissionsRun.objects.filter(pk=run_id)
+    if only_if_running:  # the worker's ending never overwrites a cancellation
+        rows = rows.filter(status=AdmissionsRunStatus.RUNNING)
+    rows.update(
         status=status,
         stage=status,
         finished_at=now,
@@ -355,6 +321,9 @@ def execute_run(run_id: int) -> AdmissionsRun:
         )
     stored = StoredInputs(run.directory, run.inputs)
     directory = stored.path
+    partial = directory / PARTIAL
+    shutil.rmtree(partial, ignore_errors=True)  # what a killed earlier attempt left
+    partial.mkdir(parents=True)
     try:
         config = load_settings(stored.file("settings"))
         _progress(run_id, "reading", STAGE_START["reading"])
@@ -376,31 +345,106 @@ def execute_run(run_id: int) -> AdmissionsRun:
         _progress(run_id, "writing_result", STAGE_START["writing_result"])
         # As io.write_result, with the rows counted for the progress bar.
         rows = _counting(result_records(data, outcome), data.instance.n, run_id)
-        write_records(rows, "csv", directory / RESULT_FILES["result"], columns=RESULT_COLUMNS)
+        write_records(rows, "csv", partial / RESULT_FILES["result"], columns=RESULT_COLUMNS)
         _progress(run_id, "writing_summary", STAGE_START["writing_summary"])
-        write_summary(
-            summary, directory / RESULT_FILES["summary_json"], directory / RESULT_FILES["summary_xlsx"]
-        )
+        write_summary(summary, partial / RESULT_FILES["summary_json"], partial / RESULT_FILES["summary_xlsx"])
+        _progress(run_id, "writing_summary", STAGE_START["writing_summary"])  # cancelled meanwhile?
+        for name in RESULT_FILES.values():
+            os.replace(partial / name, directory / name)
+    except RunCancelled:
+        log.info("admissions run %s stopped: no longer running", run_id)
     except AdmissionsInputError as exc:
-        _finish(run_id, AdmissionsRunStatus.REFUSED, error=clean_message(str(exc), directory))
+        _finish(
+            run_id,
+            AdmissionsRunStatus.REFUSED,
+            only_if_running=True,
+            error=clean_message(str(exc), directory),
+        )
     except OutputError as exc:
-        _finish(run_id, AdmissionsRunStatus.FAILED, error=clean_message(str(exc), directory))
+        _finish(
+            run_id, AdmissionsRunStatus.FAILED, only_if_running=True, error=clean_message(str(exc), directory)
+        )
     except Exception as exc:  # any failure must end the run, not leave it running
         log.exception("admissions run %s failed", run_id)
         _finish(
             run_id,
             AdmissionsRunStatus.FAILED,
+            only_if_running=True,
             error=f"内部错误 / internal error: {type(exc).__name__}: {clean_message(str(exc), directory)}",
         )
     else:
         _finish(
             run_id,
             AdmissionsRunStatus.DONE,
+            only_if_running=True,
             results=dict(RESULT_FILES),
             totals=summary["totals"],
             checks=[{k: v for k, v in c.items() if k != "examples"} for c in summary["checks"]],
         )
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
     return AdmissionsRun.objects.get(pk=run_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cancel and retry (the run page's buttons)
+
+#: A run in one of these states may be cancelled; one that failed may be run again.
+CANCELLABLE_STATUSES = (AdmissionsRunStatus.QUEUED, AdmissionsRunStatus.RUNNING)
+RETRYABLE_STATUSES = (AdmissionsRunStatus.FAILED,)
+
+
+class RunStateError(Exception):
+    """The run is not in a state that allows the action (cancel a finished run, retry a done one)."""
+
+
+def cancel_run(run: AdmissionsRun) -> AdmissionsRun:
+    """Stop a queued or running run: it is marked failed ("cancelled") at once; a worker running it
+    stops at its next progress step and removes what it had written. It can be retried."""
+    now = timezone.now()
+    updated = AdmissionsRun.objects.filter(pk=run.pk, status__in=CANCELLABLE_STATUSES).update(
+        status=AdmissionsRunStatus.FAILED,
+        stage=AdmissionsRunStatus.FAILED,
+        finished_at=now,
+        updated_at=now,
+        error=CANCELLED,
+    )
+    run.refresh_from_db()
+    if not updated:
+        raise RunStateError(
+            f"运行 {run.pk} 已结束, 不能取消 / run {run.pk} has already ended ({run.status}); nothing to cancel"
+        )
+    return run
+
+
+def retry_run(run: AdmissionsRun) -> AdmissionsRun:
+    """Queue a failed run again (killed worker, crash, cancellation) with the same uploaded files;
+    anything an earlier attempt wrote is removed first."""
+    run = refresh_stale(run)
+    updated = AdmissionsRun.objects.filter(pk=run.pk, status__in=RETRYABLE_STATUSES).update(
+        status=AdmissionsRunStatus.QUEUED,
+        stage="queued",
+        percent=0,
+        error="",
+        pid=None,
+        host="",
+        started_at=None,
+        finished_at=None,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+        results={},
+    )
+    run.refresh_from_db()
+    if not updated:
+        raise RunStateError(
+            f"只有失败的运行可以重试 / only a failed run can be retried (run {run.pk} is {run.status})"
+        )
+    directory = run_directory(run)
+    shutil.rmtree(directory / PARTIAL, ignore_errors=True)
+    for name in RESULT_FILES.values():
+        (directory / name).unlink(missing_ok=True)
+    transaction.on_commit(lambda: enqueue(run.pk))
+    return run
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,7 +453,8 @@ def execute_run(run_id: int) -> AdmissionsRun:
 
 def worker_alive(pid: int, run_id: int) -> bool:
     """Is process ``pid`` still the worker of run ``run_id``? A reaped or zombie process is not,
-    nor is an unrelated process that reused the number."""
+    nor is an unrelated process that reused the number (only a task worker or
+    ``eduplan admissions job <id>`` is)."""
     try:
         reaped, _ = os.waitpid(pid, os.WNOHANG)
         if reaped == pid:
@@ -430,7 +475,11 @@ def worker_alive(pid: int, run_id: int) -> bool:
         argv = (proc / "cmdline").read_bytes().split(b"\0")
     except (OSError, IndexError):
         return True  # no /proc here: the process exists, trust it
-    return b"job" in argv and str(run_id).encode() in argv
+    if b"job" in argv and str(run_id).encode() in argv:
+        return True  # `eduplan admissions job <id>` run by hand
+    # A task worker (`eduplan worker`, Django's `db_worker`, RQ's `rqworker`) records its own pid
+    # when it claims the run; while it lives, it is running it (or ending it).
+    return any(arg.endswith((b"worker", b"db_worker", b"rqworker")) for arg in argv)
 
 
 def refresh_stale(run: AdmissionsRun) -> AdmissionsRun:

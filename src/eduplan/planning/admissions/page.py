@@ -21,8 +21,10 @@ from eduplan.accounts.scoping import scope
 
 from ..models import AdmissionsRun, AdmissionsRunStatus
 from .jobs import (
+    CANCELLABLE_STATUSES,
     DELETABLE_STATUSES,
     RESULT_FILES,
+    RETRYABLE_STATUSES,
     STAGES,
     check_in_request_max_bytes,
     max_upload_bytes,
@@ -154,6 +156,10 @@ def run_context(run: AdmissionsRun) -> dict[str, Any]:
         "done": run.status == AdmissionsRunStatus.DONE,
         "deletable": run.status in DELETABLE_STATUSES,
         "delete_url": reverse("planning:admissions_delete", args=[run.pk]),
+        "cancellable": run.status in CANCELLABLE_STATUSES,
+        "retryable": run.status in RETRYABLE_STATUSES,
+        "cancel_url": reverse("planning:admissions_cancel", args=[run.pk]),
+        "retry_url": reverse("planning:admissions_retry", args=[run.pk]),
     }
     if run.status != AdmissionsRunStatus.DONE:
         return context

@@ -22,7 +22,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import page as pages
 from .errors import AdmissionsInputError
-from .jobs import RunBusyError, delete_run, may_run_admissions, start_run
+from .jobs import (
+    RunBusyError,
+    RunStateError,
+    cancel_run,
+    delete_run,
+    may_run_admissions,
+    retry_run,
+    start_run,
+)
 
 View = Callable[..., HttpResponseBase]
 
@@ -141,3 +149,30 @@ def admissions_template(request: HttpRequest, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_POST
+@city_officer
+def admissions_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop a queued or running run (it shows as failed, "cancelled", and can be retried); a run
+    that has already ended is refused (409)."""
+    return _run_action(request, pk, cancel_run, "已取消运行 / run cancelled")
+
+
+@require_POST
+@city_officer
+def admissions_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a failed run again with the same files; any other state is refused (409)."""
+    return _run_action(request, pk, retry_run, "已重新排队 / run queued again")
+
+
+def _run_action(request: HttpRequest, pk: int, action: Callable[..., Any], done: str) -> HttpResponse:
+    run = pages.get_run(request.user, pk)
+    try:
+        action(run)
+    except RunStateError as exc:
+        context = pages.run_context(run)
+        context["action_error"] = str(exc)
+        return render(request, "planning/admissions_run.html", context, status=409)
+    messages.success(request, f"#{run.pk}: {done}")
+    return redirect("planning:admissions_run", pk=run.pk)

@@ -4,7 +4,8 @@
                        [--format table|csv|json|xlsx] [--out FILE] [--parquet DIR] [--db PATH]
 
 Default: the latest school year with data, every county and the city, on the app's database.
-``--parquet DIR`` runs the same measures on DuckDB over an ``eduplan export-parquet`` directory.
+``--parquet DIR`` runs the same measures on DuckDB over an ``eduplan export-parquet`` directory;
+``--engine spark`` (with ``--parquet``) on Spark, local or on ``--spark-master URL``.
 """
 
 from __future__ import annotations
@@ -122,12 +123,33 @@ class Command(BaseCommand):
             metavar="DIR",
             help="在 DuckDB 上对 export-parquet 目录计算 compute on DuckDB over an export-parquet directory",
         )
+        parser.add_argument(
+            "--engine",
+            choices=("duckdb", "spark"),
+            help="与 --parquet 一起: 计算引擎(默认 duckdb)with --parquet: the engine (default duckdb; "
+            "spark needs pip install 'eduplan[spark]')",
+        )
+        parser.add_argument(
+            "--spark-master",
+            metavar="URL",
+            help="Spark 集群地址(默认本机 local[*])Spark master: spark://host:7077, yarn, k8s://… "
+            "(default local[*])",
+        )
         parser.add_argument("--db", metavar="PATH", help="SQLite 数据库文件 SQLite database file")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if (options["engine"] or options["spark_master"]) and not options["parquet"]:
+            raise CommandError(
+                "--engine/--spark-master 需要 --parquet DIR / --engine and --spark-master need --parquet DIR "
+                "(an eduplan export-parquet directory)"
+            )
         try:
             engine = (
-                engines.duckdb_parquet(options["parquet"]) if options["parquet"] else engines.from_django()
+                engines.parquet_engine(
+                    options["engine"] or "duckdb", options["parquet"], master=options["spark_master"]
+                )
+                if options["parquet"]
+                else engines.from_django()
             )
             chosen = None if options["set"] == "all" else [options["set"]]
             records = compute_indicators(

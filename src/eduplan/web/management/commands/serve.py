@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -17,6 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start a task worker (`eduplan worker`) beside the web server; a deployment "
+            "with workers of its own passes this",
+        )
         parser.add_argument(
             "--keep-alive",
             type=int,
@@ -55,4 +62,10 @@ class Command(BaseCommand):
             "-",
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
+        if not options["no_worker"]:
+            # Long work (admissions runs …) is queued as tasks; one worker runs them. It stays in
+            # this process group, so Ctrl+C (or stopping the group) ends it with the server.
+            subprocess.Popen([sys.executable, "-m", "eduplan.cli", "worker"], stdin=subprocess.DEVNULL)
+            self.stdout.write("eduplan 后台任务进程已启动 task worker started (eduplan worker)")
+            self.stdout.flush()
         os.execv(gunicorn, argv)
