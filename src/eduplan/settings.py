@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "eduplan.security.middleware.ContentSecurityPolicyMiddleware",
     "eduplan.security.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "eduplan.security.middleware.SweepMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "eduplan.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -252,6 +253,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files
 # (eduplan.intake.sweep, run on every visit to the import page and before every import) marks it
 # failed with the reason.
 IMPORT_STALE_SECONDS = int(os.environ.get("EDUPLAN_IMPORT_STALE_SECONDS", 1800))
+# How often served requests sweep long operations whose process died (security.sweeps; 0: never,
+# leave it to `eduplan sweep --every`).
+SWEEP_SECONDS = int(os.environ.get("EDUPLAN_SWEEP_SECONDS", 30))
 
 # HTTPS and browser protections (docs/security.md). EDUPLAN_HTTPS=1 turns on what production over
 # HTTPS needs; each can be set on its own.
