@@ -80,3 +80,23 @@ def test_the_sweep_command(capsys):
     call_command("sweep")
     assert "import_batches 1" in capsys.readouterr().out
     assert ImportBatch.objects.get(pk=dead.pk).status == BatchStatus.FAILED
+
+
+def test_an_import_records_the_process_doing_it():
+    import os
+
+    from eduplan.intake.importer import import_rows
+    from eduplan.intake.kinds import KINDS
+    from tests.factories import mini_city
+
+    mini_city()
+    row = {
+        "institution_code": "K1",
+        "school_year": 2024,
+        "name": "小一班",
+        "age_group": "small",
+        "boys": 1,
+        "girls": 1,
+    }
+    batch = import_rows(KINDS["classes"], [row]).batch
+    assert (batch.host, batch.pid) == (socket.gethostname(), os.getpid()) and batch.process_start
