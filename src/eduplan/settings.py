@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "eduplan.security.middleware.ContentSecurityPolicyMiddleware",
     "eduplan.security.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "eduplan.security.middleware.SweepMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "eduplan.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -254,6 +255,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files
 IMPORT_STALE_SECONDS = int(os.environ.get("EDUPLAN_IMPORT_STALE_SECONDS", 1800))
 # Uploads larger than this are imported by the task worker, not in the request (intake/background.py).
 IMPORT_IN_WORKER_BYTES = int(os.environ.get("EDUPLAN_IMPORT_IN_WORKER_BYTES", 2 * 1024 * 1024))
+# How often served requests sweep long operations whose process died (security.sweeps; 0: never,
+# leave it to `eduplan sweep --every`).
+SWEEP_SECONDS = int(os.environ.get("EDUPLAN_SWEEP_SECONDS", 30))
 
 # HTTPS and browser protections (docs/security.md). EDUPLAN_HTTPS=1 turns on what production over
 # HTTPS needs; each can be set on its own.

@@ -11,3 +11,9 @@ class IntakeConfig(AppConfig):
         from .kindsets import register
 
         register(REGISTRY_KINDS)  # the registry workbook's import pipeline
+
+        from eduplan.security.sweeps import register as register_sweep
+
+        from .sweep import sweep_stale_batches
+
+        register_sweep("import_batches", sweep_stale_batches)

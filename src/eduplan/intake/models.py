@@ -41,6 +41,10 @@ class ImportBatch(models.Model):
     error_count = models.PositiveIntegerField("错误数 errors", default=0)
     errors = models.JSONField("错误(前500条) first errors", default=list, blank=True)
     error_workbook = models.BinaryField("错误标注工作簿 error workbook", null=True, blank=True)
+    # The process doing the import, so a sweep tells a dead import from a long one (security.sweeps).
+    host = models.CharField("导入主机 host", max_length=100, blank=True)
+    pid = models.IntegerField("导入进程 process id", null=True, blank=True)
+    process_start = models.CharField("进程启动时刻 process start", max_length=20, blank=True)
 
     class Meta:
         verbose_name = "导入批次 import batch"

@@ -76,6 +76,17 @@ def _site() -> ModuleType:
     return command
 
 
+def _sweep_admissions_runs(now: object) -> int:
+    """Admissions runs whose worker is gone, failed with the reason (``admissions.jobs.refresh_stale``)."""
+    from .admissions.jobs import refresh_stale
+    from .models import AdmissionsRun, AdmissionsRunStatus
+
+    unfinished = AdmissionsRun.objects.filter(
+        status__in=(AdmissionsRunStatus.QUEUED, AdmissionsRunStatus.RUNNING)
+    )
+    return sum(refresh_stale(run).status == AdmissionsRunStatus.FAILED for run in unfinished)
+
+
 class PlanningConfig(AppConfig):
     name = "eduplan.planning"
     label = "planning"
@@ -129,6 +140,10 @@ class PlanningConfig(AppConfig):
         )
         for name, help_text, load in commands:
             register(name, help_text, load, app=self.label)
+
+        from eduplan.security.sweeps import register as register_sweep
+
+        register_sweep("admissions_runs", _sweep_admissions_runs)
 
         from eduplan.plans.checks import register_all
 

@@ -9,6 +9,7 @@ them. A response that already carries a policy keeps it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -58,4 +59,28 @@ class DatabaseBusyMiddleware:
         )
         response = HttpResponse(html, status=409)
         response["Retry-After"] = "2"
+        return response
+
+
+class SweepMiddleware:
+    """Closes long operations whose process died (``security.sweeps``): after a response, at most
+    once per ``SWEEP_SECONDS`` across every worker (the first request to add the cache key does
+    it), so on a served site a dead import or admissions run is marked failed within a minute."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        seconds = int(settings.SWEEP_SECONDS)
+        if seconds > 0:
+            from django.core.cache import cache
+
+            from .sweeps import sweep_all
+
+            try:
+                if cache.add("eduplan:security:sweep", 1, timeout=seconds):
+                    sweep_all()
+            except Exception:  # never let housekeeping fail a page; the next sweep tries again
+                logging.getLogger(__name__).exception("sweep failed")
         return response
