@@ -149,6 +149,41 @@ def visible_text(html: str) -> str:
     return " ".join(" ".join(tree.itertext()).split())
 
 
+#: Chinese characters (CJK ideographs, CJK and full-width punctuation).
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+#: Elements meant to stay Chinese on an English page: data in Chinese (an institution's, a
+#: division's or a person's name, a free-text note) marked ``lang="zh"`` (or ``zh-…``).
+KEPT_CHINESE = "//*[starts-with(@lang, 'zh')]"
+
+
+def chinese_on_english_page(html: str, names: Iterable[str] = ()) -> list[str]:
+    """The visible text pieces of an English page that still hold Chinese, once the elements meant
+    to stay Chinese (``lang="zh"``) and the given data names (institutions, divisions, people: the
+    registry's own Chinese, wherever a page writes them) are taken out. (The language switch names
+    中文 in Chinese, as switches do, and says so with ``lang="zh"``.)"""
+    tree = lxml.html.fromstring(html)
+    for node in tree.xpath(
+        "//script | //style | //template | //noscript | //*[@hidden] | //*[@aria-hidden='true'] | "
+        + KEPT_CHINESE
+    ):
+        node.drop_tree()
+    by_length = sorted({n for n in names if n}, key=len, reverse=True)
+    found = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for text in (element.text, element.tail):
+            if not text or not CJK.search(text):
+                continue
+            rest = text
+            for name in by_length:
+                if name in rest:
+                    rest = rest.replace(name, " ")
+            if CJK.search(rest):
+                found.append(" ".join(text.split()))
+    return found
+
+
 def raw_codes(html: str) -> list[str]:
     """snake_case words and rule codes a Chinese reader would see. The plan's own article numbers
     (PRE-4.2.4, target PRE-T1) are citations, like 第4.2.4条, and conventional terms (UTF-8) are

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language, gettext
 
 register = template.Library()
@@ -58,6 +59,13 @@ def bilabel(label: Any) -> Any:
             return english_half
     match = _ZH_THEN_EN.match(text.strip())
     return match.group(1).strip() if match else text
+
+
+@register.filter(is_safe=True)
+def bilabel_html(label: Any) -> Any:
+    """``bilabel`` for a label already escaped (a form's ``label_tag`` contents): stays safe."""
+    result = bilabel(label)
+    return mark_safe(result) if isinstance(label, SafeData) else result
 
 
 @register.simple_tag
