@@ -68,6 +68,13 @@ def bilabel_html(label: Any) -> Any:
     return mark_safe(result) if isinstance(label, SafeData) else result
 
 
+@register.filter
+def zh_gloss(value: Any) -> Any:
+    """A value shown beside Chinese as its English gloss (an indicator's English name): on Chinese
+    pages only; English pages already show it in place of the Chinese (``local``)."""
+    return "" if english() else value
+
+
 @register.simple_tag
 def gloss(text: str) -> str:
     """``text`` on Chinese pages, nothing on English pages."""
