@@ -56,6 +56,8 @@ class Page:
     content_type: str
     html: str = ""
     referrer: str = ""
+    #: The header row of each sheet of a spreadsheet or CSV download (what a reader sees first).
+    export_headers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -110,6 +112,9 @@ def crawl(client: Client, role: str, *, start: str = "/office/") -> Crawl:
             final += "?" + response.request["QUERY_STRING"]
         content_type = response.get("Content-Type", "")
         page = Page(url, response.status_code, content_type, referrer=referrer)
+        if response.status_code < 400 and content_type.startswith(SPREADSHEETS):
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            page.export_headers = header_rows(body, content_type)
         if content_type.startswith("text/html") and not getattr(response, "streaming", False):
             page.html = response.content.decode()
             if response.status_code < 400:
@@ -118,6 +123,30 @@ def crawl(client: Client, role: str, *, start: str = "/office/") -> Crawl:
                         queue.append((href, url))
         result.pages.append(page)
     return result
+
+
+#: Downloads whose header row the crawl reads.
+SPREADSHEETS = ("application/vnd.openxmlformats-officedocument.spreadsheetml", "text/csv")
+
+
+def header_rows(content: bytes, content_type: str) -> list[str]:
+    """The header cells of every sheet of an xlsx download, or of a CSV's first line."""
+    if content_type.startswith("text/csv"):
+        import csv
+        import io
+
+        text = content.decode("utf-8-sig", errors="replace")
+        return next(csv.reader(io.StringIO(text)), [])
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    cells: list[str] = []
+    for sheet in book.worksheets:
+        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        cells += [str(c) for c in first if c is not None]
+    return cells
 
 
 def unlabelled_controls(html: str) -> list[str]:
