@@ -139,6 +139,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "eduplan.urls"
 WSGI_APPLICATION = "eduplan.wsgi.application"
 
+# Form labels and choices "中文 English" show their English half on English pages (web/forms_renderer.py).
+FORM_RENDERER = "eduplan.web.forms_renderer.BilingualFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -56,6 +56,8 @@ class Page:
     content_type: str
     html: str = ""
     referrer: str = ""
+    #: The header row of each sheet of a spreadsheet or CSV download (what a reader sees first).
+    export_headers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -110,6 +112,9 @@ def crawl(client: Client, role: str, *, start: str = "/office/") -> Crawl:
             final += "?" + response.request["QUERY_STRING"]
         content_type = response.get("Content-Type", "")
         page = Page(url, response.status_code, content_type, referrer=referrer)
+        if response.status_code < 400 and content_type.startswith(SPREADSHEETS):
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            page.export_headers = header_rows(body, content_type)
         if content_type.startswith("text/html") and not getattr(response, "streaming", False):
             page.html = response.content.decode()
             if response.status_code < 400:
@@ -118,6 +123,30 @@ def crawl(client: Client, role: str, *, start: str = "/office/") -> Crawl:
                         queue.append((href, url))
         result.pages.append(page)
     return result
+
+
+#: Downloads whose header row the crawl reads.
+SPREADSHEETS = ("application/vnd.openxmlformats-officedocument.spreadsheetml", "text/csv")
+
+
+def header_rows(content: bytes, content_type: str) -> list[str]:
+    """The header cells of every sheet of an xlsx download, or of a CSV's first line."""
+    if content_type.startswith("text/csv"):
+        import csv
+        import io
+
+        text = content.decode("utf-8-sig", errors="replace")
+        return next(csv.reader(io.StringIO(text)), [])
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    cells: list[str] = []
+    for sheet in book.worksheets:
+        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        cells += [str(c) for c in first if c is not None]
+    return cells
 
 
 def unlabelled_controls(html: str) -> list[str]:
@@ -147,6 +176,41 @@ def visible_text(html: str) -> str:
     ):
         node.drop_tree()
     return " ".join(" ".join(tree.itertext()).split())
+
+
+#: Chinese characters (CJK ideographs, CJK and full-width punctuation).
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+#: Elements meant to stay Chinese on an English page: data in Chinese (an institution's, a
+#: division's or a person's name, a free-text note) marked ``lang="zh"`` (or ``zh-…``).
+KEPT_CHINESE = "//*[starts-with(@lang, 'zh')]"
+
+
+def chinese_on_english_page(html: str, names: Iterable[str] = ()) -> list[str]:
+    """The visible text pieces of an English page that still hold Chinese, once the elements meant
+    to stay Chinese (``lang="zh"``) and the given data names (institutions, divisions, people: the
+    registry's own Chinese, wherever a page writes them) are taken out. (The language switch names
+    中文 in Chinese, as switches do, and says so with ``lang="zh"``.)"""
+    tree = lxml.html.fromstring(html)
+    for node in tree.xpath(
+        "//script | //style | //template | //noscript | //*[@hidden] | //*[@aria-hidden='true'] | "
+        + KEPT_CHINESE
+    ):
+        node.drop_tree()
+    by_length = sorted({n for n in names if n}, key=len, reverse=True)
+    found = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for text in (element.text, element.tail):
+            if not text or not CJK.search(text):
+                continue
+            rest = text
+            for name in by_length:
+                if name in rest:
+                    rest = rest.replace(name, " ")
+            if CJK.search(rest):
+                found.append(" ".join(text.split()))
+    return found
 
 
 def raw_codes(html: str) -> list[str]:

@@ -73,3 +73,11 @@ def test_no_raw_code_in_chinese_pages(crawls, role):
     found = {p.url: raw_codes(p.html) for p in crawls[role].html_pages() if p.status < 400}
     found = {url: codes for url, codes in found.items() if codes}
     assert not found, found
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_raw_code_in_chinese_export_headers(crawls, role):
+    """Downloads reached from the pages name their columns in words too (issue 23)."""
+    downloads = [p for p in crawls[role].pages if p.export_headers]
+    found = {p.url: raw_codes("<p>" + " | ".join(p.export_headers) + "</p>") for p in downloads}
+    assert not {url: codes for url, codes in found.items() if codes}, found

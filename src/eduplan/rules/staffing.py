@@ -28,6 +28,19 @@ from .findings import EntityType, FindingKind, RuleFinding, Severity
 S = "kindergarten_staffing"
 #: Staff roles by their Chinese label (the choices' labels are "中文 English").
 ROLE_LABELS = {code: str(label).split(" ")[0] for code, label in StaffRole.choices}
+#: The roles and certificates as an English message names them (never their codes).
+ROLE_LABELS_EN = {code: str(label).split(" ", 1)[1].lower() for code, label in StaffRole.choices}
+CERTIFICATES_EN = {
+    "kg_teacher": "kindergarten teacher's certificate",
+    "primary_teacher": "primary teacher's certificate",
+    "secondary_teacher": "secondary teacher's certificate",
+    "principal": "principal's certificate",
+    "nursery": "nursery worker's certificate",
+    "health": "health-care staff qualification",
+    "cook": "cook's or health certificate",
+    "security": "security guard's certificate",
+    "other": "other certificate",
+}
 PRINCIPAL_ROLES = (StaffRole.PRINCIPAL, StaffRole.VICE_PRINCIPAL)
 TEACHING_ROLES = (StaffRole.TEACHER, StaffRole.NURSERY)
 
@@ -417,7 +430,10 @@ def certificates(ctx: RuleContext) -> Iterator[RuleFinding]:
             measured=held or "无 none",
             required=need,
             message_zh=f"{role}{row['name']}未持有所需证书({need})" + (f",现持{held}" if held else ""),
-            message_en=f"{row['role']} {row['name']} does not hold the required certificate ({', '.join(ok)})",
+            message_en=(
+                f"{ROLE_LABELS_EN.get(row['role'], row['role'])} {row['name']} does not hold the required "
+                f"certificate ({' or '.join(CERTIFICATES_EN.get(c, c) for c in ok)})"
+            ),
             details={
                 "staff": row["name"],
                 "role": row["role"],

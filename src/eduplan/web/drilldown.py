@@ -39,6 +39,12 @@ EXPORT_HEADERS = {
     "denominator": "分母 denominator",
     "value": "数值 value",
 }
+#: The same header row on an English page.
+EXPORT_HEADERS_EN = {key: label.partition(" ")[2] for key, label in EXPORT_HEADERS.items()}
+
+
+def export_headers(*, english: bool = False) -> dict[str, str]:
+    return EXPORT_HEADERS_EN if english else EXPORT_HEADERS
 
 
 def _indicator(indicator_id: str):

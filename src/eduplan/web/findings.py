@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -9,6 +10,8 @@ from eduplan.rules.cached import findings_for
 from eduplan.rules.findings import Severity
 
 from . import labels
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 FILTERS = ("rule", "clause", "severity", "division", "entity_code", "kind")
 
@@ -119,6 +122,12 @@ EXPORT_COLUMNS = (
     "remedy_en",
     "due",
 )
+def _english_half(label: str) -> str:
+    """The English of a ``"中文 English"`` label (the label itself if it has none)."""
+    chinese, _, english = label.partition(" ")
+    return english if english and _CJK.search(chinese) and not _CJK.search(english) else label
+
+
 #: The download's header row: a reader's words (the CLI's ``eduplan check`` keeps the field names
 #: of docs/rules.md for machines).
 EXPORT_HEADERS = {
@@ -139,19 +148,33 @@ EXPORT_HEADERS = {
     "required": "要求 required",
     "standard": "依据 standard",
 }
+#: The header row of an English page's download: English words only (issue 23: English mode
+#: complete). The Chinese message keeps its column, named as such.
+EXPORT_HEADERS_EN = {
+    **{key: _english_half(label) for key, label in EXPORT_HEADERS.items()},
+    "message_zh": "problem (Chinese)",
+    "message_en": "problem",
+}
 ENTITY_TYPES = {"institution": "机构 institution", "county": "县 county"}
+#: The sheet of the download.
+EXPORT_SHEET = {False: "问题清单 findings", True: "findings"}
 
 
-def export_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def export_headers(*, english: bool = False) -> dict[str, str]:
+    return EXPORT_HEADERS_EN if english else EXPORT_HEADERS
+
+
+def export_rows(rows: list[dict[str, Any]], *, english: bool = False) -> list[dict[str, Any]]:
     """The findings as a reader sees them: rule names beside their ids, severities, kinds and
-    entity types in words."""
+    entity types in words — in English for an English page."""
+    words = _english_half if english else str
     return [
         {
             **f,
-            "rule_name": labels.rule_title(f.get("rule")),
-            "severity": labels.severity_label(f.get("severity")),
-            "kind": labels.finding_kind_label(f.get("kind")),
-            "entity_type": ENTITY_TYPES.get(f.get("entity_type") or "", f.get("entity_type")),
+            "rule_name": labels.rule_title(f.get("rule"), english=english),
+            "severity": words(labels.severity_label(f.get("severity"))),
+            "kind": words(labels.finding_kind_label(f.get("kind"))),
+            "entity_type": words(ENTITY_TYPES.get(f.get("entity_type") or "", f.get("entity_type") or "")),
         }
         for f in rows
     ]

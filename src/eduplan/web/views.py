@@ -247,10 +247,12 @@ def findings_list(request: HttpRequest) -> HttpResponse:
 
 
 def _findings_xlsx(rows: list[dict], filename: str) -> HttpResponse:
+    """The findings shown, with headers and words in the page's language."""
+    en = english()
     data = xlsx_bytes(
-        {"问题清单 findings": findings.export_rows(rows)},
+        {findings.EXPORT_SHEET[en]: findings.export_rows(rows, english=en)},
         columns=findings.EXPORT_COLUMNS,
-        headers=findings.EXPORT_HEADERS,
+        headers=findings.export_headers(english=en),
     )
     return attachment(data, filename)
 
@@ -309,7 +311,7 @@ def _drill_export(request: HttpRequest, context: dict, stem: str) -> HttpRespons
     data = (
         csv_bytes(rows, columns=columns)
         if fmt == "csv"
-        else xlsx_bytes({by: rows}, columns=columns, headers=drilldown.EXPORT_HEADERS)
+        else xlsx_bytes({by: rows}, columns=columns, headers=drilldown.export_headers(english=english()))
     )
     return attachment(data, f"{stem}-{by}.{fmt}")
 

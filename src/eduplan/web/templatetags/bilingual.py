@@ -15,11 +15,14 @@ import re
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_SLASH = re.compile(r"\s*/\s+")
 _ZH_THEN_EN = re.compile(rf"^[{_CJK}\w()()、·/\-]*[{_CJK}][{_CJK}\w()()、·/\-]*\s+([^{_CJK}]+)$")
 
 
@@ -33,13 +36,25 @@ def _field(obj: Any, name: str) -> Any:
     return getattr(obj, name, None)
 
 
+_CJK_RUN = re.compile(rf"[{_CJK}][{_CJK}\d()()、·/\-]*")
+
+
+def zh_terms(text: Any) -> SafeString:
+    """English text that cites Chinese terms of art ("Kindergartens rated 一级一等", "classes of
+    56–65 (大班额)"): each Chinese run marked ``lang="zh"``, so a screen reader reads it as Chinese
+    and the English-mode check knows it is meant to stay Chinese."""
+    escaped = str(conditional_escape(text))
+    return mark_safe(_CJK_RUN.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', escaped))
+
+
 @register.filter
 def local(obj: Any, base: str) -> Any:
-    """``obj.<base>_en`` on English pages when it is not empty, else ``obj.<base>_zh``."""
+    """``obj.<base>_en`` on English pages when it is not empty (its Chinese terms of art marked,
+    ``zh_terms``), else ``obj.<base>_zh``."""
     if english():
         value = _field(obj, f"{base}_en")
         if value:
-            return value
+            return zh_terms(value)
     return _field(obj, f"{base}_zh") or ""
 
 
@@ -52,12 +67,27 @@ def bilabel(label: Any) -> Any:
     translated = gettext(text)
     if translated != text:
         return translated
-    if " / " in text:
-        english_half = text.rsplit(" / ", 1)[1].strip()
-        if not re.search(f"[{_CJK}]", english_half):
+    for separator in _SLASH.finditer(text):
+        # "中文 / English" (or "中文)/ English"): the English after the first slash that ends the Chinese
+        english_half = text[separator.end() :].strip()
+        if not re.search(f"[{_CJK}]", english_half) and re.search(f"[{_CJK}]", text[: separator.start()]):
             return english_half
     match = _ZH_THEN_EN.match(text.strip())
     return match.group(1).strip() if match else text
+
+
+@register.filter(is_safe=True)
+def bilabel_html(label: Any) -> Any:
+    """``bilabel`` for a label already escaped (a form's ``label_tag`` contents): stays safe."""
+    result = bilabel(label)
+    return mark_safe(result) if isinstance(label, SafeData) else result
+
+
+@register.filter
+def zh_gloss(value: Any) -> Any:
+    """A value shown beside Chinese as its English gloss (an indicator's English name): on Chinese
+    pages only; English pages already show it in place of the Chinese (``local``)."""
+    return "" if english() else value
 
 
 @register.simple_tag

@@ -2,6 +2,8 @@ from typing import Any
 
 from django import template
 
+from .bilingual import english
+
 register = template.Library()
 
 
@@ -33,7 +35,13 @@ def fig(value: Any, unit: str = "%") -> str:
 
 @register.filter
 def unit_suffix(unit: str | None) -> str:
-    """The unit as printed after a figure: ``%`` directly, other units after a thin space."""
+    """The unit as printed after a figure: ``%`` directly, other units after a thin space. English
+    pages print no counting word (所, 个, 人 are measure words: "2 kindergartens" is already in the
+    indicator's name)."""
     if not unit:
         return ""
-    return "%" if unit in ("%", "percent") else f" {unit}"
+    if unit in ("%", "percent"):
+        return "%"
+    if unit in COUNT_UNITS and english():
+        return ""
+    return f" {unit}"

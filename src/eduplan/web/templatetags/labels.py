@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from eduplan.web import labels
 
-from .bilingual import bilabel, english
+from .bilingual import bilabel, english, zh_terms
 
 register = template.Library()
 
@@ -40,7 +40,10 @@ def finding_kind_label(code: str | None) -> str:
 
 @register.filter
 def rule_title(rule_id: str | None) -> str:
-    return labels.rule_title(rule_id, english=english())
+    """The rule's name in the page's language (Chinese terms inside an English name marked)."""
+    if english():
+        return zh_terms(labels.rule_title(rule_id, english=True))
+    return labels.rule_title(rule_id)
 
 
 @register.filter
