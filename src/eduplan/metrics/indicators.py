@@ -21,7 +21,7 @@ import datetime as dt
 import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ from .engines import Engine, from_django
 from .incidents import Incident, IncidentList, IncidentSource, incident_source
 from .measures import Measure, build_measures, compute_births, compute_measures, school_years
 from .params import AgeBand, MeasureParams, MonthDay, load_params
+from .records import IndicatorRecord
 
 CITY, COUNTY = "city", "county"
 DIGITS = 4  # decimals kept in records: identical output on every engine, well below any threshold
@@ -163,7 +164,7 @@ def compute_indicators(
     sets: Sequence[str] | None = None,
     city: str | None = None,
     incidents: IncidentSource | Sequence[Incident] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[IndicatorRecord]:
     """Every indicator of the plan for every county and city, school year and target.
 
     ``year`` and ``county`` (a division code) only filter the output: trends and forecasts always
@@ -184,9 +185,10 @@ def compute_indicators(
         source = IncidentList(incidents)
     else:
         source = incidents
-    return _evaluate(
+    records = _evaluate(
         cat, frame, births, divisions, years, source, year=year, county=county, sets=sets, city=city
     )
+    return cast("list[IndicatorRecord]", records)  # built with every FIELDS key
 
 
 def _years_with_data(engine: Engine) -> list[int]:
