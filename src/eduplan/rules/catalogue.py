@@ -19,16 +19,15 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import reduce
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, Max, Model, OuterRef, Q, QuerySet
 
 from eduplan.plans import checks, standards
-from eduplan.plans.assumptions import PENDING_EN, PENDING_ZH, pending_for
 from eduplan.plans.checks import clauses_for
 
+from .families import families as rule_families
 from .findings import EntityType, FindingKind, RuleFinding, Severity
 
 if TYPE_CHECKING:
@@ -44,9 +43,8 @@ class CountyRow(TypedDict):
     code: str
     name: str
 
+
 _CATALOGUE: dict[str, Rule] = {}
-#: The rule family modules registered by ``RulesConfig.ready`` (``register_families``).
-_FAMILIES: dict[str, ModuleType] = {}
 
 
 class RuleInputError(ValueError):
@@ -200,28 +198,17 @@ def rule(
     return register
 
 
-def register_families(modules: Iterable[ModuleType]) -> None:
-    """Register the rule family modules, in catalogue order (``RulesConfig.ready`` names each one;
-    importing a module registered its rules)."""
-    for module in modules:
-        _FAMILIES[module.__name__] = module
-
-
 def catalogue() -> dict[str, Rule]:
     """Every registered rule, in catalogue order (by family, then as written). Asked before the
     families are registered (the rules app is not installed or not ready), it fails loudly
     instead of answering with a partial catalogue."""
-    if not _FAMILIES:
-        raise ImproperlyConfigured(
-            "the rule families are not registered: eduplan.rules must be in INSTALLED_APPS "
-            "(RulesConfig.ready registers them)"
-        )
-    unregistered = sorted({r.func.__module__ for r in _CATALOGUE.values()} - set(_FAMILIES))
+    families = rule_families()
+    unregistered = sorted({r.func.__module__ for r in _CATALOGUE.values()} - set(families))
     if unregistered:
         raise ImproperlyConfigured(
             f"rules declared in modules not listed in RulesConfig.ready: {', '.join(unregistered)}"
         )
-    family = {name: i for i, name in enumerate(_FAMILIES)}
+    family = {name: i for i, name in enumerate(families)}
     return dict(sorted(_CATALOGUE.items(), key=lambda item: family[item[1].func.__module__]))
 
 
@@ -417,6 +404,10 @@ class RuleContext:
         details: Mapping[str, Any] | None = None,
         standard: str | None = None,
     ) -> RuleFinding:
+        # The assumptions register reads the plan file: loaded when a finding is made, not when a
+        # rule module is imported (``eduplan check-name`` imports one and makes no finding).
+        from eduplan.plans.assumptions import PENDING_EN, PENDING_ZH, pending_for
+
         entry = self._base()
         if kind == FindingKind.NO_DATA and severity is None:
             severity = Severity.INFO
