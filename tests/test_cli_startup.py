@@ -95,4 +95,21 @@ def test_light_commands_leave_the_apps_providers_unloaded(tmp_path, argv):
     loaded = set(probe(tmp_path, *argv)["loaded"])
     assert not loaded & set(DEFERRED), sorted(loaded & set(DEFERRED))
     if argv == ("--help",):
-        assert "eduplan.rules.catalogue" not in loaded  # the rule families load on first use
+        # the list of commands needs no django.setup(): no model, no ready()
+        assert "eduplan.registry.models" not in loaded and "eduplan.rules.catalogue" not in loaded
+
+
+def test_the_command_list_is_djangos_own():
+    from django.core.management import ManagementUtility
+
+    from eduplan.cli import command_list_text
+
+    expected = ManagementUtility(["eduplan"]).main_help_text()
+    assert command_list_text("eduplan") == expected
+    assert "[workforce]" in expected and "check-name" in expected
+
+
+def test_help_lists_the_commands_of_every_app(tmp_path):
+    listing = probe(tmp_path, "--help")["output"]
+    for name in ("check-name", "workforce", "plan", "import", "migrate", "rules"):
+        assert f"    {name}\n" in listing
