@@ -63,6 +63,10 @@ def _settings_file_option(argv: list[str]) -> list[str]:
 
 _HELP_ARGUMENTS = ([], ["help"], ["--help"], ["-h"])
 
+#: Commands that run without ``django.setup()`` (every app's models and ``ready()``), by the app
+#: that holds them: each sets Django up itself when, and only when, it reads the database.
+_LIGHT_COMMANDS = {"check-name": "eduplan.rules"}
+
 
 def command_list_text(prog: str) -> str | None:
     """``eduplan --help``: the list of commands exactly as Django's ``main_help_text`` writes it,
@@ -109,6 +113,12 @@ def main(argv: list[str] | None = None) -> None:
         if text is not None:
             sys.stdout.write(text + "\n")
             return
+    light = _LIGHT_COMMANDS.get(argv[1]) if len(argv) > 1 else None
+    if light is not None and "DJANGO_AUTO_COMPLETE" not in os.environ:
+        from django.core.management import load_command_class
+
+        load_command_class(light, argv[1]).run_from_argv(argv)
+        return
     from django.core.management import execute_from_command_line
 
     if len(argv) == 1:
