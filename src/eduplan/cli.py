@@ -61,7 +61,7 @@ def _settings_file_option(argv: list[str]) -> list[str]:
     return out
 
 
-_HELP_ARGUMENTS = ([], ["help"], ["--help"], ["-h"])
+_HELP_ARGUMENTS: tuple[list[str], ...] = ([], ["help"], ["--help"], ["-h"])
 
 #: Commands that run without ``django.setup()`` (every app's models and ``ready()``), by the app
 #: that holds them: each sets Django up itself when, and only when, it reads the database.
