@@ -20,12 +20,6 @@ def _supervision_todos(user: User, today: dt.date) -> list[Todo]:
     return supervision_todos(user, today)
 
 
-def _banned_counties(on: dt.date) -> dict[str, dt.date]:
-    from .incidents import banned_counties
-
-    return banned_counties(on)
-
-
 def _data_file_checks() -> Iterable[tuple[str, ...]]:
     """The checklist's fixed lines and the monthly form's numbers are data files: each line and
     each number is a check of its own."""
@@ -58,8 +52,10 @@ class SupervisionConfig(AppConfig):
         from eduplan.common.todos import register_todo_provider
         from eduplan.metrics.incidents import register_incident_source
 
+        from .incidents import banned_counties
+
         register_todo_provider(self.label, _supervision_todos)
-        register_incident_source(_banned_counties)
+        register_incident_source(banned_counties)
 
         from eduplan.plans.checks import register_all, register_later
 
