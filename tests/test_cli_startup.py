@@ -29,7 +29,8 @@ with contextlib.redirect_stdout(out):
         if exc.code not in (0, None):
             raise
 heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)
-print(json.dumps({{"heavy": heavy, "output": out.getvalue()[-6000:]}}))
+loaded = sorted(m for m in sys.modules if m.startswith("eduplan.") or m == "openpyxl")
+print(json.dumps({{"heavy": heavy, "loaded": loaded, "output": out.getvalue()[-6000:]}}))
 """
 
 
@@ -68,3 +69,49 @@ def test_plan_help_still_lists_every_subcommand_and_a_subcommand_loads_its_optio
 def test_check_name_still_gives_its_verdict(tmp_path):
     verdict = json.loads(probe(tmp_path, "check-name", "玉溪市红塔区测试幼儿园")["output"])
     assert verdict["name"] == "玉溪市红塔区测试幼儿园" and "ok" in verdict
+
+
+#: What start-up no longer loads: providers registered in ``AppConfig.ready`` load their modules
+#: when first asked, and the admin modules load with the URLs (docs/architecture.md).
+DEFERRED = (
+    "openpyxl",
+    "eduplan.plans.loader",
+    "eduplan.intake.kinds",
+    "eduplan.supervision.reminders",
+    "eduplan.supervision.monthly_form",
+    "eduplan.complaints.queries",
+    "eduplan.programmes.kinds",
+    "eduplan.registry.admin",
+    "eduplan.planning.admissions.jobs",
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("--help",), ("check-name", "玉溪市红塔区测试幼儿园")],
+    ids=["help", "check-name"],
+)
+def test_light_commands_leave_the_apps_providers_unloaded(tmp_path, argv):
+    loaded = set(probe(tmp_path, *argv)["loaded"])
+    assert not loaded & set(DEFERRED), sorted(loaded & set(DEFERRED))
+    # neither the list of commands nor a name check against the word lists needs django.setup():
+    # no model, no ready() (check-name sets Django up only to read the registry)
+    assert "eduplan.registry.models" not in loaded
+    if argv == ("--help",):
+        assert "eduplan.rules.catalogue" not in loaded
+
+
+def test_the_command_list_is_djangos_own():
+    from django.core.management import ManagementUtility
+
+    from eduplan.cli import command_list_text
+
+    expected = ManagementUtility(["eduplan"]).main_help_text()
+    assert command_list_text("eduplan") == expected
+    assert "[workforce]" in expected and "check-name" in expected
+
+
+def test_help_lists_the_commands_of_every_app(tmp_path):
+    listing = probe(tmp_path, "--help")["output"]
+    for name in ("check-name", "workforce", "plan", "import", "migrate", "rules"):
+        assert f"    {name}\n" in listing

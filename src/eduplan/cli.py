@@ -61,11 +61,64 @@ def _settings_file_option(argv: list[str]) -> list[str]:
     return out
 
 
+_HELP_ARGUMENTS: tuple[list[str], ...] = ([], ["help"], ["--help"], ["-h"])
+
+#: Commands that run without ``django.setup()`` (every app's models and ``ready()``), by the app
+#: that holds them: each sets Django up itself when, and only when, it reads the database.
+_LIGHT_COMMANDS = {"check-name": "eduplan.rules"}
+
+
+def command_list_text(prog: str) -> str | None:
+    """``eduplan --help``: the list of commands exactly as Django's ``main_help_text`` writes it,
+    without ``django.setup()``. Django imports every app's models and runs every ``ready()``
+    before listing commands, yet the list needs only where each app's ``management/commands``
+    folder is (its ``AppConfig``, created as ``apps.populate`` creates it). ``None`` when the
+    settings cannot be read: Django's own path then reports why."""
+    try:
+        from django.apps import AppConfig
+        from django.conf import settings
+
+        configs = [AppConfig.create(entry) for entry in settings.INSTALLED_APPS]
+    except Exception:
+        return None
+    from django.core import management
+    from django.core.management.color import color_style
+
+    commands = {name: "django.core" for name in management.find_commands(management.__path__[0])}
+    for config in reversed(configs):
+        folder = os.path.join(config.path, "management")
+        commands.update({name: config.name for name in management.find_commands(folder)})
+    by_app: dict[str, list[str]] = {}
+    for name, app in commands.items():
+        by_app.setdefault("django" if app == "django.core" else app.rpartition(".")[-1], []).append(name)
+    style = color_style()
+    lines = [
+        "",
+        f"Type '{prog} help <subcommand>' for help on a specific subcommand.",
+        "",
+        "Available subcommands:",
+    ]
+    for app in sorted(by_app):
+        lines += ["", style.NOTICE(f"[{app}]"), *(f"    {name}" for name in sorted(by_app[app]))]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "eduplan"
     argv = argv[:1] + _settings_file_option(_apply_plan_option(_apply_db_option(argv[1:])))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplan.settings")
+    if argv[1:] in _HELP_ARGUMENTS and "DJANGO_AUTO_COMPLETE" not in os.environ:
+        text = command_list_text(argv[0])
+        if text is not None:
+            sys.stdout.write(text + "\n")
+            return
+    light = _LIGHT_COMMANDS.get(argv[1]) if len(argv) > 1 else None
+    if light is not None and "DJANGO_AUTO_COMPLETE" not in os.environ:
+        from django.core.management import load_command_class
+
+        load_command_class(light, argv[1]).run_from_argv(argv)
+        return
     from django.core.management import execute_from_command_line
 
     if len(argv) == 1:

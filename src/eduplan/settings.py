@@ -91,7 +91,10 @@ CACHES = {
 }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin without autodiscovery at start-up: every app's admin.py (and what it imports) is
+    # loaded with the URL configuration (``urls.py`` calls ``admin.autodiscover()``), so command
+    # line tools that never serve a page do not pay for it (issue 19 item 7).
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

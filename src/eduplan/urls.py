@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+admin.autodiscover()  # SimpleAdminConfig (settings.py): the admin modules load with the URLs
 admin.site.site_header = "eduplan 教育发展行动计划管理平台"
 admin.site.site_title = "eduplan 管理后台"
 admin.site.index_title = "数据管理 Data management"

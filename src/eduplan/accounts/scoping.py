@@ -78,18 +78,18 @@ def model_scope(model: type[Model]) -> Scope:
     return spec
 
 
-def profile_of(user: Any):
+def profile_of(user: User | None):
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return getattr(user, "profile", None)
 
 
-def scope(user: Any, queryset: QuerySet[M], *, write: bool = False) -> QuerySet[M]:
+def scope(user: User | None, queryset: QuerySet[M], *, write: bool = False) -> QuerySet[M]:
     """Restrict ``queryset`` to what ``user`` may see (or, with ``write=True``, change)."""
     if user is not None and getattr(user, "is_superuser", False) and user.is_active:
         return queryset
     profile = profile_of(user)
-    if profile is None or not user.is_active:
+    if profile is None or user is None or not user.is_active:
         return queryset.none()
     spec = model_scope(queryset.model)
     role = profile.role
@@ -130,13 +130,18 @@ def scope(user: Any, queryset: QuerySet[M], *, write: bool = False) -> QuerySet[
     return queryset.none()
 
 
-def can_add(user: Any, obj: Model) -> bool:
+def can_add(user: User | None, obj: Model) -> bool:
     """May ``user`` create the unsaved row ``obj``? It must hang from a parent row the user sees
     (an institution, a division, a county), and the role must be allowed to write such rows."""
     if user is not None and getattr(user, "is_superuser", False) and user.is_active:
         return True
     profile = profile_of(user)
-    if profile is None or not user.is_active or profile.role in (Role.VIEWER, Role.SUPERVISOR):
+    if (
+        profile is None
+        or user is None
+        or not user.is_active
+        or profile.role in (Role.VIEWER, Role.SUPERVISOR)
+    ):
         return False
     spec = model_scope(type(obj))
     if spec.roles is not None and profile.role not in spec.roles:
@@ -156,11 +161,11 @@ def can_add(user: Any, obj: Model) -> bool:
     return scope(user, type(parent)._default_manager.filter(pk=parent.pk)).exists()
 
 
-def can_see(user: Any, obj: Model) -> bool:
+def can_see(user: User | None, obj: Model) -> bool:
     return scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
-def can_change(user: Any, obj: Model) -> bool:
+def can_change(user: User | None, obj: Model) -> bool:
     return scope(user, type(obj)._default_manager.filter(pk=obj.pk), write=True).exists()
 
 

@@ -7,7 +7,8 @@ returned — a county officer gets their county's indicators, not the city's or 
 
 # No ``from __future__ import annotations`` (see records.py).
 
-from typing import Any, Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, TypeVar
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -23,13 +24,16 @@ from .schemas import CodeStr, safe_text
 router = Router(tags=["analysis 指标与问题"])
 
 
-def _visible(user: Any, rows: list[dict[str, Any]], key: str = "division") -> list[dict[str, Any]]:
+R = TypeVar("R", bound=Mapping[str, Any])  # an indicator or finding record
+
+
+def _visible(user: Any, rows: Sequence[R], key: str = "division") -> list[R]:
     codes = {r.get(key) for r in rows if r.get(key)}
     seen = set(scope(user, Division.objects.filter(code__in=codes)).values_list("code", flat=True))
     return [r for r in rows if r.get(key) in seen]
 
 
-def _page(rows: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
+def _page(rows: Sequence[Mapping[str, Any]], limit: int, offset: int) -> dict[str, Any]:
     return {"count": len(rows), "limit": limit, "offset": offset, "items": rows[offset : offset + limit]}
 
 

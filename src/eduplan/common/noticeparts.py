@@ -8,7 +8,7 @@ registered is a start-up error raised when the notice is built, never an annex s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -31,6 +31,7 @@ class NoticePart(Protocol):
 
 
 _PARTS: dict[str, NoticePart] = {}
+_LATER: dict[str, Callable[[], NoticePart]] = {}
 
 
 def register_notice_part(part: NoticePart) -> None:
@@ -42,8 +43,19 @@ def register_notice_part(part: NoticePart) -> None:
     _PARTS[part.KEY] = part
 
 
+def register_notice_part_later(key: str, load: Callable[[], NoticePart]) -> None:
+    """Offer the part ``load()`` returns under ``key``, loaded when a notice is first built (a
+    part's module may need the plan loader or the metrics; light commands should not load them)."""
+    _LATER[key] = load
+
+
 def registered_notice_parts(keys: Sequence[str]) -> list[NoticePart]:
     """The parts named by ``keys``, in that order; fails loudly naming any not registered."""
+    for key in [k for k in keys if k not in _PARTS and k in _LATER]:
+        part = _LATER[key]()
+        if key != part.KEY:
+            raise ImproperlyConfigured(f"notice part registered as {key!r} has the key {part.KEY!r}")
+        register_notice_part(part)
     missing = [k for k in keys if k not in _PARTS]
     if missing:
         raise ImproperlyConfigured(

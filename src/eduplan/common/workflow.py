@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from eduplan.accounts.scoping import profile_of, scope
+from eduplan.accounts.scoping import User, profile_of, scope
 from eduplan.plans import standards
 
 from .saving import save_record
@@ -69,7 +69,7 @@ def next_state(
     )
 
 
-def role_of(user: Any) -> str:
+def role_of(user: User | None) -> str:
     """The acting role: a registry ``Role`` code, ``superuser``, ``system`` (no user) or ``""``."""
     if user is None:
         return SYSTEM
@@ -79,26 +79,26 @@ def role_of(user: Any) -> str:
     return profile.role if profile is not None and user.is_active else ""
 
 
-def actor(user: Any) -> Any:
+def actor(user: User | None) -> Any:
     """The user to record on an event (``None`` for the system)."""
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def sees(user: Any, obj: models.Model) -> bool:
+def sees(user: User | None, obj: models.Model) -> bool:
     """Whether ``user`` sees ``obj`` through the one scoping function (the system sees all)."""
     if user is None:
         return True
     return scope(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
-def writes(user: Any, obj: models.Model) -> bool:
+def writes(user: User | None, obj: models.Model) -> bool:
     """Whether ``user``'s write scope covers ``obj`` (officers of its county or city)."""
     if user is None:
         return True
     return scope(user, type(obj)._default_manager.filter(pk=obj.pk), write=True).exists()
 
 
-def require_role(user: Any, roles: Iterable[str], zh: str, en: str) -> str:
+def require_role(user: User | None, roles: Iterable[str], zh: str, en: str) -> str:
     """Refuse unless the user acts in one of ``roles`` (superuser and system always may)."""
     role = role_of(user)
     if role in (SUPERUSER, SYSTEM) or role in set(roles):
@@ -106,13 +106,13 @@ def require_role(user: Any, roles: Iterable[str], zh: str, en: str) -> str:
     raise refuse(zh, en)
 
 
-def require_scope(user: Any, obj: models.Model, *, write: bool = False) -> None:
+def require_scope(user: User | None, obj: models.Model, *, write: bool = False) -> None:
     ok = writes(user, obj) if write else sees(user, obj)
     if not ok:
         raise refuse("该记录不在您的管辖范围内", "this record is outside your area")
 
 
-def save_with_history(obj: M, *, user: Any = None, reason: str = "") -> M:
+def save_with_history(obj: M, *, user: User | None = None, reason: str = "") -> M:
     """Save through the one save path (``full_clean``, history with who and why, audit entry, data
     version), the workflow having checked who may act (role, transition, scope) itself."""
     return save_record(obj, user=user, reason=reason, scope_checked=True)
@@ -128,7 +128,7 @@ def local_day(moment: dt.datetime) -> dt.date:
     return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
 
 
-def is_role(user: Any, *roles: str) -> bool:
+def is_role(user: User | None, *roles: str) -> bool:
     return role_of(user) in roles
 
 
@@ -140,7 +140,7 @@ def require_reason(text: str) -> str:
     return text
 
 
-def record_transition(obj: Any, action: str, before: str, user: Any, at: dt.datetime, **fields: Any) -> Any:
+def record_transition(obj: Any, action: str, before: str, user: User | None, at: dt.datetime, **fields: Any) -> Any:
     """One line of ``obj``'s event log (its ``events``): who moved it by ``action`` from ``before``
     to its current state, and when; ``fields`` are the log's own columns (``note``, ``level`` …)."""
     return obj.events.create(
@@ -167,7 +167,7 @@ def offered_actions(
 
 
 def extend_deadline(
-    obj: M, new_deadline: dt.date, reason: str, *, user: Any = None, at: dt.datetime | None = None
+    obj: M, new_deadline: dt.date, reason: str, *, user: User | None = None, at: dt.datetime | None = None
 ) -> M:
     """Give ``obj`` a later deadline, saying why; the old one stays in the history and the log."""
     reason = require_reason(reason)
@@ -184,7 +184,7 @@ def extend_deadline(
 
 
 def escalate_to_city(
-    obj: M, city: str, note: str, *, noun: tuple[str, str], user: Any = None, at: dt.datetime | None = None
+    obj: M, city: str, note: str, *, noun: tuple[str, str], user: User | None = None, at: dt.datetime | None = None
 ) -> M:
     """Raise ``obj`` from county to city tracking (督办: its level becomes ``city``); refused when
     the city already tracks it (``noun``: what it is, in Chinese and English)."""

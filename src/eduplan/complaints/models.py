@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from eduplan.accounts.scoping import Scope
+from eduplan.common.events import EventLog
 from eduplan.registry.models import Institution
 
 USER = settings.AUTH_USER_MODEL
@@ -139,13 +140,10 @@ class ComplaintContact(models.Model):
         return f"{self.complaint.reference}"
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(EventLog):
     """Who did what to a complaint, when (received, answered, escalated, converted, contact purged)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作 action", max_length=16)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField("时间 at")
     note = models.TextField("说明 note", blank=True)
 
     SCOPE = Scope(county="complaint__kindergarten__county", institution=("complaint__kindergarten",))

@@ -1,4 +1,18 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from .kinds import KindSet
+
+
+def _registry_kinds() -> KindSet:
+    # built from the registry models' fields on first use, not at start-up
+    from .kinds import REGISTRY_KINDS
+
+    return REGISTRY_KINDS
 
 
 class IntakeConfig(AppConfig):
@@ -7,10 +21,9 @@ class IntakeConfig(AppConfig):
     verbose_name = "数据导入导出 Intake"
 
     def ready(self) -> None:
-        from .kinds import REGISTRY_KINDS
-        from .kindsets import register
+        from .kindsets import register_later
 
-        register(REGISTRY_KINDS)  # the registry workbook's import pipeline
+        register_later("registry", _registry_kinds)  # the registry workbook's import pipeline
 
         from eduplan.security.sweeps import register as register_sweep
 

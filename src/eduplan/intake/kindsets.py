@@ -11,8 +11,10 @@ for a set nobody registered fails loudly: an app is missing from ``INSTALLED_APP
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from .kinds import KindSet
+if TYPE_CHECKING:  # the kinds are built from the registry models: not loaded to register a set
+    from .kinds import KindSet
 
 _SETS: dict[str, KindSet] = {}
 _LATER: dict[str, Callable[[], KindSet]] = {}

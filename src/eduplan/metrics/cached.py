@@ -3,20 +3,20 @@ the cache (:func:`eduplan.common.cache.cached`), then cut to the counties the us
 
 from __future__ import annotations
 
-from typing import Any
-
 from eduplan.accounts.scoping import User, visible_county_codes
 from eduplan.common.cache import cached
 
+from .records import IndicatorRecord
 
-def all_indicator_records() -> list[dict[str, Any]]:
+
+def all_indicator_records() -> list[IndicatorRecord]:
     """Every indicator record of the plan in force (all counties and the city)."""
     from eduplan.metrics.indicators import compute_indicators  # Ibis: loaded when first computed
 
     return cached("indicators", compute_indicators)
 
 
-def indicator_records_for(user: User) -> list[dict[str, Any]]:
+def indicator_records_for(user: User) -> list[IndicatorRecord]:
     """City aggregates, and the county records of the counties the user sees."""
     counties = visible_county_codes(user)
     records = all_indicator_records()

@@ -21,7 +21,7 @@ import datetime as dt
 import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ from .engines import Engine, from_django
 from .incidents import Incident, IncidentList, IncidentSource, incident_source
 from .measures import Measure, build_measures, compute_births, compute_measures, school_years
 from .params import AgeBand, MeasureParams, MonthDay, load_params
+from .records import IndicatorRecord
 
 CITY, COUNTY = "city", "county"
 DIGITS = 4  # decimals kept in records: identical output on every engine, well below any threshold
@@ -170,7 +171,7 @@ def compute_indicators(
     city: str | None = None,
     incidents: IncidentSource | Sequence[Incident] | None = None,
     adopted: pg.AdoptedTargets | None = None,
-) -> list[dict[str, Any]]:
+) -> list[IndicatorRecord]:
     """Every indicator of the plan for every county and city, school year and target.
 
     ``year`` and ``county`` (a division code) only filter the output: trends and forecasts always
@@ -200,7 +201,9 @@ def compute_indicators(
         adopted = _adopted_targets()
     specs = {ind.spec.id: (ind.spec.target, ind.spec.upper) for ind in cat.indicators}
     margin = float(cat.plan.setting("at_risk_margin"))
-    return pg.apply_county_targets(records, specs, adopted, margin=margin)  # type: ignore[arg-type]
+    return cast(
+        "list[IndicatorRecord]", pg.apply_county_targets(records, specs, adopted, margin=margin)  # type: ignore[arg-type]
+    )  # built with every FIELDS key
 
 
 def _adopted_targets() -> pg.AdoptedTargets:

@@ -53,6 +53,9 @@ class Check:
 
 
 _REGISTRY: dict[str, Check] = {}
+#: Providers of checks that are read off data files or modules an app need not load at start-up
+#: (the checklist, the monthly form, the demo's planted problems), run on the registry's first read.
+_LATER: list[Callable[[], Iterable[tuple[str, ...]]]] = []
 
 
 def split(check_id: str) -> tuple[str, str]:
@@ -79,6 +82,13 @@ def register_all(entries: Iterable[tuple[str, ...]]) -> None:
         register(*entry)
 
 
+def register_later(provider: Callable[[], Iterable[tuple[str, ...]]]) -> None:
+    """Register the entries ``provider()`` returns when the registry is first read: how an app
+    declares in ``ready()`` checks whose list costs a data file or a module to build, so that a
+    light command (``eduplan --help``) does not pay for it."""
+    _LATER.append(provider)
+
+
 def unregister(check_id: str) -> None:
     _REGISTRY.pop(check_id, None)
 
@@ -100,6 +110,8 @@ def get(check_id: str) -> Check | None:
 
 
 def _ensure_rules() -> None:
+    while _LATER:
+        register_all(_LATER.pop(0)())
     from eduplan.rules.catalogue import catalogue
 
     catalogue()

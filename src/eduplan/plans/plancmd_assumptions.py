@@ -13,9 +13,6 @@ from django.core.exceptions import ValidationError
 from eduplan.output import write_records
 from eduplan.plans import assumptions
 
-NAME = "assumptions"
-HELP = "假设清单 The assumptions register; --confirm ID [--value V] --reason TEXT --user NAME"
-
 
 def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--format", default="table", choices=("table", "json"), help="输出格式 output format")

@@ -10,9 +10,6 @@ from typing import Any
 from eduplan.plans.loader import load_plan, plan_path
 from eduplan.plans.validate import check_formulas
 
-NAME = "check"
-HELP = "检查规划文件 Check a plan file (default: the plan in force) and name its first mistake"
-
 
 def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", help="规划文件 the plan file (default: the plan in force)")

@@ -11,9 +11,6 @@ from typing import Any
 from eduplan.output import write_records
 from eduplan.plans.coverage import coverage
 
-NAME = "coverage"
-HELP = "条款覆盖 Which checks carry each clause of the plan (--live, --format table|json)"
-
 
 def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--format", default="table", choices=("table", "json"), help="输出格式 output format")

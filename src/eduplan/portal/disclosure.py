@@ -15,7 +15,7 @@ import csv
 import io
 import logging
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -220,7 +220,7 @@ def _deadline(text: str | None) -> tuple[str, str]:
     return f"{int(year)}年{int(month)}月{int(day)}日", text
 
 
-def statement(rec: dict[str, Any]) -> Statement:
+def statement(rec: Mapping[str, Any]) -> Statement:
     """One indicator record as a sentence in Chinese and in English."""
     y = int(rec["year"])
     unit = rec.get("unit") or ""
@@ -266,15 +266,15 @@ def county_statements(county: str) -> list[StatementGroup] | None:
     except Exception:  # the public page stays up whatever the state of the metrics
         log.exception("indicators unavailable for the portal")
         return None
-    latest: dict[str, dict[str, Any]] = {}
-    for r in records:
+    latest: dict[str, Mapping[str, Any]] = {}
+    for r in records:  # indicator records
         if r.get("level") != "county" or r.get("division") != county or r.get("value") is None:
             continue
         if r["indicator"] not in latest or r["year"] > latest[r["indicator"]]["year"]:
             latest[r["indicator"]] = r
     by_group: dict[str, list[Statement]] = {}
-    for r in latest.values():
-        by_group.setdefault(r.get("group") or "", []).append(statement(r))
+    for rec in latest.values():
+        by_group.setdefault(rec.get("group") or "", []).append(statement(rec))
     out = [
         StatementGroup(g.name_zh, g.name_en, tuple(by_group.pop(g.id))) for g in groups if g.id in by_group
     ]

@@ -1,4 +1,28 @@
+from __future__ import annotations
+
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from eduplan.intake.kinds import KindSet
+
+# The kinds and the notice part are loaded when first used, so a light command does not import
+# the registers' column specs or the indicator cache.
+
+
+def _kind_set() -> KindSet:
+    from .kinds import programme_kind_set
+
+    return programme_kind_set()
+
+
+def _notice_part() -> ModuleType:
+    from . import notice
+
+    return notice
+
 
 #: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
 #: maps each to its clauses (docs/plans.md).
@@ -25,17 +49,13 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "专项工作 Programmes"
 
     def ready(self) -> None:
-        from eduplan.intake.kindsets import register
+        from eduplan.intake.kindsets import register_later
 
-        from .kinds import programme_kind_set
+        register_later("programmes", _kind_set)  # the programme registers' import pipeline
 
-        register(programme_kind_set())  # the programme registers' import pipeline
+        from eduplan.common.noticeparts import register_notice_part_later
 
-        from eduplan.common.noticeparts import register_notice_part
-
-        from . import notice
-
-        register_notice_part(notice)
+        register_notice_part_later("incentives", _notice_part)
 
         from eduplan.plans.checks import register_all
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -98,7 +99,7 @@ def targets() -> dict[str, float]:
 
 
 def incentive_list(
-    user: Any, records: list[dict[str, Any]] | None = None, year: int | None = None
+    user: Any, records: Sequence[Mapping[str, Any]] | None = None, year: int | None = None
 ) -> list[dict[str, Any]]:
     """Counties eligible for incentives, as the user may see them.
 
@@ -113,7 +114,7 @@ def incentive_list(
     counties = {c.code: c for c in scoped(user, Division.objects.counties()).select_related("city")}
     rows = [r for r in records if r["level"] == "county" and r.get("target") is not None]
     latest = year if year is not None else max((r["year"] for r in rows), default=None)
-    by_county: dict[str, list[dict[str, Any]]] = {}
+    by_county: dict[str, list[Mapping[str, Any]]] = {}
     for r in rows:
         if r["year"] == latest and r["division"] in counties:
             by_county.setdefault(r["division"], []).append(r)

@@ -3,25 +3,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 
 from .choices import InstitutionKind, LicenceStatus
 from .models import Division, Institution, StaffMember
 
 
-def institutions_for(user: Any) -> QuerySet[Institution]:
+def institutions_for(user: User | None) -> QuerySet[Institution]:
     return scope(user, Institution.objects.select_related("division", "county"))
 
 
-def staff_for(user: Any) -> QuerySet[StaffMember]:
+def staff_for(user: User | None) -> QuerySet[StaffMember]:
     return scope(user, StaffMember.objects.select_related("institution"))
 
 
-def counties_for(user: Any) -> QuerySet[Division]:
+def counties_for(user: User | None) -> QuerySet[Division]:
     return scope(user, Division.objects.counties())
 
 

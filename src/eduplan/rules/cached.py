@@ -3,22 +3,21 @@ worker through the cache (:func:`eduplan.common.cache.cached`), then cut to what
 
 from __future__ import annotations
 
-from typing import Any
-
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import User, scope, visible_county_codes
 from eduplan.common.cache import cached
 from eduplan.registry.models import Institution
 
 from .catalogue import run_rules
+from .findings import FindingRecord
 
 
-def all_findings() -> list[dict[str, Any]]:
+def all_findings() -> list[FindingRecord]:
     """Every current finding of the rules catalogue, as dicts, once per data version."""
     return cached("findings", lambda: [f.as_dict() for f in run_rules()])
 
 
-def findings_for(user: User) -> list[dict[str, Any]]:
+def findings_for(user: User) -> list[FindingRecord]:
     """Findings on institutions the user sees, and on counties whose figures they see."""
     findings = all_findings()
     counties = visible_county_codes(user)

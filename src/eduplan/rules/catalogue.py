@@ -22,16 +22,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Exists, Max, Model, OuterRef, Q, QuerySet
 
 from eduplan.plans import checks, standards
-from eduplan.plans.assumptions import PENDING_EN, PENDING_ZH, pending_for
 from eduplan.plans.checks import clauses_for
 
+from .families import families as rule_families
 from .findings import EntityType, FindingKind, RuleFinding, Severity
 
 if TYPE_CHECKING:
@@ -47,6 +46,7 @@ class CountyRow(TypedDict):
     code: str
     name: str
 
+
 _CATALOGUE: dict[str, Rule] = {}
 REMEDIES = Path(__file__).resolve().parent / "data" / "remedies.toml"
 
@@ -57,9 +57,6 @@ def remedies() -> dict[str, dict[str, str]]:
     with REMEDIES.open("rb") as fh:
         return tomllib.load(fh)
 
-
-#: The rule family modules registered by ``RulesConfig.ready`` (``register_families``).
-_FAMILIES: dict[str, ModuleType] = {}
 
 
 class RuleInputError(ValueError):
@@ -221,28 +218,17 @@ def rule(
     return register
 
 
-def register_families(modules: Iterable[ModuleType]) -> None:
-    """Register the rule family modules, in catalogue order (``RulesConfig.ready`` names each one;
-    importing a module registered its rules)."""
-    for module in modules:
-        _FAMILIES[module.__name__] = module
-
-
 def catalogue() -> dict[str, Rule]:
     """Every registered rule, in catalogue order (by family, then as written). Asked before the
     families are registered (the rules app is not installed or not ready), it fails loudly
     instead of answering with a partial catalogue."""
-    if not _FAMILIES:
-        raise ImproperlyConfigured(
-            "the rule families are not registered: eduplan.rules must be in INSTALLED_APPS "
-            "(RulesConfig.ready registers them)"
-        )
-    unregistered = sorted({r.func.__module__ for r in _CATALOGUE.values()} - set(_FAMILIES))
+    families = rule_families()
+    unregistered = sorted({r.func.__module__ for r in _CATALOGUE.values()} - set(families))
     if unregistered:
         raise ImproperlyConfigured(
             f"rules declared in modules not listed in RulesConfig.ready: {', '.join(unregistered)}"
         )
-    family = {name: i for i, name in enumerate(_FAMILIES)}
+    family = {name: i for i, name in enumerate(families)}
     return dict(sorted(_CATALOGUE.items(), key=lambda item: family[item[1].func.__module__]))
 
 
@@ -444,6 +430,10 @@ class RuleContext:
         """One finding of the rule being run. The remedy defaults to the rule's
         (``rules/data/remedies.toml``); ``due`` to a ``deadline`` date in ``details`` (a deadline
         the plan or its standards give), and is never set on a finding whose basis is pending."""
+        # The assumptions register reads the plan file: loaded when a finding is made, not when a
+        # rule module is imported (``eduplan check-name`` imports one and makes no finding).
+        from eduplan.plans.assumptions import PENDING_EN, PENDING_ZH, pending_for
+
         entry = self._base()
         if kind == FindingKind.NO_DATA and severity is None:
             severity = Severity.INFO

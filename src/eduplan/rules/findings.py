@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from django.db import models
 
@@ -125,9 +125,32 @@ class RuleFinding:
     def sort_key(self) -> tuple[Any, ...]:
         return (self.severity_rank, self.division, self.rule, self.entity_code, self.subject)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> FindingRecord:
         """The JSON contract: field names here are what users' scripts rely on."""
-        return asdict(self)
+        return cast(FindingRecord, asdict(self))
+
+
+class FindingRecord(TypedDict):
+    """A :class:`RuleFinding` as a record (``RuleFinding.as_dict``): what the findings cache
+    holds and pages, the API and ``eduplan rules`` read."""
+
+    rule: str
+    clause: str
+    severity: str
+    entity_type: str
+    entity_code: str
+    entity_name: str
+    division: str
+    division_name: str
+    message_zh: str
+    message_en: str
+    measured: Any
+    required: Any
+    standard: str
+    subject: str
+    school_year: int | None
+    kind: str
+    details: dict[str, Any]
 
 
 #: Column order and labels for tables and spreadsheets.

@@ -1,4 +1,33 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from eduplan.accounts.scoping import User
+    from eduplan.common.todos import Todo
+
+# The providers this app registers at start-up load their modules (the workflow, the monthly
+# form, the checklist) when first asked, so a light command does not import them.
+
+
+def _supervision_todos(user: User, today: dt.date) -> list[Todo]:
+    from .reminders import supervision_todos
+
+    return supervision_todos(user, today)
+
+
+def _data_file_checks() -> Iterable[tuple[str, ...]]:
+    """The checklist's fixed lines and the monthly form's numbers are data files: each line and
+    each number is a check of its own."""
+    from .inspections import checklist_checks
+    from .monthly_form import load_form
+
+    return [*checklist_checks(), *(("monthly_item", i.key, i.name_zh) for i in load_form().items)]
+
 
 #: What this app checks (``kind``, ``id``[, title, the model whose rows make it live]); the plan file
 #: maps each to its clauses (docs/plans.md).
@@ -24,9 +53,8 @@ class SupervisionConfig(AppConfig):
         from eduplan.metrics.incidents import register_incident_source
 
         from .incidents import banned_counties
-        from .reminders import supervision_todos
 
-        register_todo_provider(self.label, supervision_todos)
+        register_todo_provider(self.label, _supervision_todos)
         register_incident_source(banned_counties)
 
         from eduplan.rules.safety import register_hazard_source
@@ -35,13 +63,7 @@ class SupervisionConfig(AppConfig):
 
         register_hazard_source(overdue_major_hazards)
 
-        from eduplan.plans.checks import register_all
+        from eduplan.plans.checks import register_all, register_later
 
         register_all(CHECKS)
-        # The checklist's fixed lines and the monthly form's numbers are data files: each line
-        # and each number is a check of its own.
-        from .inspections import checklist_checks
-        from .monthly_form import load_form
-
-        register_all(checklist_checks())
-        register_all(("monthly_item", i.key, i.name_zh) for i in load_form().items)
+        register_later(_data_file_checks)

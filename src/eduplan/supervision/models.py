@@ -20,6 +20,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from eduplan.accounts.scoping import Scope
+from eduplan.common.events import StateEvent
 from eduplan.common.evidence import EvidenceFile
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division, Institution
@@ -238,15 +239,10 @@ class TaskProgress(models.Model):
         return f"{self.report} {self.clause}: {self.get_status_display()}"
 
 
-class ReportEvent(models.Model):
+class ReportEvent(StateEvent):
     """Who moved a report from which state to which, when, and why (the audit trail)."""
 
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作 action", max_length=16)
-    from_state = models.CharField("原状态 from", max_length=10, blank=True)
-    to_state = models.CharField("新状态 to", max_length=10)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField("时间 at")
     reason = models.TextField("原因 reason", blank=True)
 
     SCOPE = Scope(county="report__county")
@@ -464,16 +460,11 @@ class Attachment(EvidenceFile):
         verbose_name_plural = "整改佐证 evidence files"
 
 
-class OrderEvent(models.Model):
+class OrderEvent(StateEvent):
     """Every change of a rectification order's state or level: who, when, from → to, why."""
 
     order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作 action", max_length=16)
-    from_state = models.CharField("原状态 from", max_length=10, blank=True)
-    to_state = models.CharField("新状态 to", max_length=10)
     level = models.CharField("督办层级 level", max_length=8, blank=True)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField("时间 at")
     note = models.TextField("说明 note", blank=True)
 
     SCOPE = Scope(county="order__county", institution=("order__institution",))

@@ -25,6 +25,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from eduplan.accounts.scoping import Scope
+from eduplan.common.events import StateEvent
 from eduplan.common.evidence import EvidenceFile
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
@@ -217,16 +218,13 @@ class Evidence(EvidenceFile):
         verbose_name_plural = "任务佐证 evidence files"
 
 
-class TaskEvent(models.Model):
+class TaskEvent(StateEvent):
     """Every change of a county task's state, level or deadline: who, when, from → to, why."""
 
     task = models.ForeignKey(CountyTask, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作 action", max_length=16)
-    from_state = models.CharField("原状态 from", max_length=12, blank=True)
+    from_state = models.CharField("原状态 from", max_length=12, blank=True)  # task states are longer
     to_state = models.CharField("新状态 to", max_length=12)
     level = models.CharField("督办层级 level", max_length=8, blank=True)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField("时间 at")
     note = models.TextField("说明 note", blank=True)
 
     SCOPE = Scope(county="task__county")

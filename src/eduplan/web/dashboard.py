@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from eduplan.metrics.cached import indicator_records_for
 from eduplan.metrics.progress import NONE, target_label
+from eduplan.metrics.records import IndicatorRecord
 from eduplan.rules.cached import findings_for
 
 from .findings import pivot_by_rule_and_county
@@ -29,7 +31,7 @@ def clause_sort_key(clause: str) -> tuple:
 STATUS_ORDER = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_track": 3}
 
 
-def _latest_year(records: list[dict[str, Any]]) -> int | None:
+def _latest_year(records: Sequence[IndicatorRecord]) -> int | None:
     years = [r["year"] for r in records if r["value"] is not None]
     return max(years) if years else None
 
@@ -44,7 +46,7 @@ def dashboard(user: Any, division: str | None = None, year: int | None = None) -
     series: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in sorted(mine, key=lambda r: r["year"]):
         series[r["indicator"]].append({"year": r["year"], "value": r["value"]})
-    cards = []
+    cards: list[dict[str, Any]] = []
     for r in mine:
         if r["year"] != year or (r["target"] is None and r.get("target_origin") != NONE):
             continue
@@ -86,15 +88,15 @@ def _findings_pivot(user: Any, division: str | None, level: str) -> dict[str, An
 
 
 def _rankings(
-    records: list[dict[str, Any]], city: str | None, year: int | None, order: dict[str, int]
+    records: Sequence[IndicatorRecord], city: str | None, year: int | None, order: dict[str, int]
 ) -> list[dict[str, Any]]:
     """For each indicator with a value per county: counties ranked, best first; the indicators in
     the order of the city's cards (then by id), so the ranking reads alongside them."""
-    by_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_indicator: dict[str, list[IndicatorRecord]] = defaultdict(list)
     for r in records:
         if r["level"] == "county" and r["year"] == year and r["value"] is not None:
-            by_indicator[r["indicator"]].append({**r, "target_label": target_label(r)})
-    out = []
+            by_indicator[r["indicator"]].append({**r, "target_label": target_label(r)})  # type: ignore[typeddict-unknown-key]
+    out: list[dict[str, Any]] = []
     for indicator, rows in by_indicator.items():
         lower_is_better = rows[0]["comparison"] in ("<=", "<")
         rows.sort(key=lambda r: (r["value"], r["division"]), reverse=not lower_is_better)
@@ -111,7 +113,9 @@ def _rankings(
     return out
 
 
-def _tiles(records: list[dict[str, Any]], year: int | None, order: dict[str, int]) -> list[dict[str, Any]]:
+def _tiles(
+    records: Sequence[IndicatorRecord], year: int | None, order: dict[str, int]
+) -> list[dict[str, Any]]:
     """One tile per county with its count of targets by status (drawn as a bar, not one colour for
     the worst status: nine equally red tiles said nothing) and the lagging targets named."""
     per_county: dict[str, dict[str, Any]] = {}
@@ -184,13 +188,13 @@ class CountyGrid:
     rows: list[GridRow]
 
 
-def county_grid(records: list[dict[str, Any]], year: int | None, order: dict[str, int]) -> CountyGrid:
+def county_grid(records: Sequence[IndicatorRecord], year: int | None, order: dict[str, int]) -> CountyGrid:
     """Who is behind on what: one row per county, one column per target of the plan (in the order
     of the cards), each cell the county's value, its target and status; counties with the most
     lagging targets first (the page can re-sort by any column)."""
     rows = [r for r in records if r["level"] == "county" and r["year"] == year and r["target"] is not None]
     columns: dict[str, GridColumn] = {}
-    by_county: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    by_county: dict[str, dict[str, IndicatorRecord]] = defaultdict(dict)
     names: dict[str, str] = {}
     for r in rows:
         columns.setdefault(
@@ -203,16 +207,16 @@ def county_grid(records: list[dict[str, Any]], year: int | None, order: dict[str
     for code, mine in by_county.items():
         cells = []
         for col in ordered:
-            r = mine.get(col.indicator) or {}
-            status = r.get("status") or "no_data"
-            value = r.get("value")
+            cell: Mapping[str, Any] = mine.get(col.indicator) or {}
+            status = cell.get("status") or "no_data"
+            value = cell.get("value")
             cells.append(
                 GridCell(
                     indicator=col.indicator,
                     value=value,
-                    target=r.get("target"),
-                    symbol=COMPARISON_SYMBOLS.get(r.get("comparison") or "", ""),
-                    unit=r.get("unit") or "",
+                    target=cell.get("target"),
+                    symbol=COMPARISON_SYMBOLS.get(cell.get("comparison") or "", ""),
+                    unit=cell.get("unit") or "",
                     status=status,
                     status_label=STATUS_LABELS.get(status, ""),
                     sort_value="" if value is None else repr(float(value)),

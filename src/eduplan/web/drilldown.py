@@ -10,6 +10,7 @@ every institution of the county (city and county officers, viewers); institution
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -101,7 +102,7 @@ _MEETS = {
 }
 
 
-def problems_first(rows: list[dict[str, Any]], record: dict[str, Any]) -> list[dict[str, Any]]:
+def problems_first(rows: list[dict[str, Any]], record: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Rows that miss the county's target first (worst first), each marked ``behind``; then the
     rest in their order. One non-compliant kindergarten must not hide among 65 rows."""
     meets = _MEETS.get(record.get("comparison") or "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eduplan.rules.cached import findings_for
@@ -35,7 +36,7 @@ def rectification_states(user: Any) -> dict[tuple[str, str], tuple[str, str, int
     return out
 
 
-def with_rectification(user: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_rectification(user: Any, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Each finding with ``order_state``, ``order_label`` and ``order_id`` ("" and None when no
     order was issued), for the list's rectification-status column and filter."""
     states = rectification_states(user)
@@ -47,7 +48,7 @@ def with_rectification(user: Any, rows: list[dict[str, Any]]) -> list[dict[str, 
 
 
 def filtered_findings(user: Any, params: dict[str, str]) -> list[dict[str, Any]]:
-    rows = findings_for(user)
+    rows: list[dict[str, Any]] = [dict(f) for f in findings_for(user)]
     order = (params.get("order") or "").strip()
     if order:
         rows = [f for f in with_rectification(user, rows) if (f["order_state"] or NO_ORDER) == order]
@@ -84,7 +85,7 @@ def order_choices() -> list[tuple[str, str]]:
     return [(NO_ORDER, "未下达整改 no order"), *OrderState.choices]
 
 
-def pivot_by_rule_and_county(findings: list[dict[str, Any]]) -> dict[str, Any]:
+def pivot_by_rule_and_county(findings: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Counts of findings (violations only) by rule (rows) and county (columns)."""
     counts: dict[str, Counter] = defaultdict(Counter)
     names: dict[str, str] = {}

@@ -19,6 +19,7 @@ from eduplan.accounts.scoping import scope
 from eduplan.registry.choices import PRESCHOOL_KINDS
 from eduplan.registry.models import Institution
 from eduplan.rules.cached import findings_for
+from eduplan.rules.findings import FindingRecord
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -37,8 +38,8 @@ class InstitutionHome:
 
     institution: Institution
     title_zh: str
-    findings: list[dict[str, Any]]
-    missing_data: list[dict[str, Any]]
+    findings: list[FindingRecord]
+    missing_data: list[FindingRecord]
     orders: list[Any]
     annual: list[Any]
     open_orders: int = 0

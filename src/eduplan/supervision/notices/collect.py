@@ -45,7 +45,7 @@ def indicator_records_for(period: dt.date, *, city: str) -> list[dict[str, Any]]
             "指标引擎(eduplan.metrics)不可用,请用 --records 提供指标记录 JSON / "
             "the indicator engine (eduplan.metrics) is not available: pass indicator records with --records FILE.json"
         ) from exc
-    records = [dict(r) for r in compute_indicators(city=city, sets=["targets"])]
+    records: list[dict[str, Any]] = [dict(r) for r in compute_indicators(city=city, sets=["targets"])]
     upto = school_year_of(period)
     years = [r["year"] for r in records if r.get("value") is not None and r["year"] <= upto]
     if not years:

@@ -19,6 +19,7 @@ from eduplan.metrics import engines
 from eduplan.metrics.formula import FormulaError
 from eduplan.metrics.indicators import FIELDS, compute_indicators
 from eduplan.metrics.progress import STATUS_ZH
+from eduplan.metrics.records import IndicatorRecord
 from eduplan.output import FORMATS, OutputError, write_records
 from eduplan.plans.loader import PlanError, load_plan
 from eduplan.plans.standards import StandardsError
@@ -161,7 +162,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
 
-def _select_year(records: list[dict[str, Any]], year: str) -> list[dict[str, Any]]:
+def _select_year(records: list[IndicatorRecord], year: str) -> list[IndicatorRecord]:
     if year == "all" or not records:
         return records
     if year == "latest":

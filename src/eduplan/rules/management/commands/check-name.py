@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduplan.output import to_json
-from eduplan.rules.naming import OWNERSHIP_CHOICES, NameCheckError, check_name
+from eduplan.rules.naming import OWNERSHIP_CHOICES, PRIVATE_OWNERSHIPS, NameCheckError, check_name
 
 
 class Command(BaseCommand):
@@ -33,6 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--db", metavar="PATH", help="SQLite 数据库文件 SQLite database file")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["division"] or options["ownership"] in PRIVATE_OWNERSHIPS:
+            # The registry is read: ``eduplan check-name`` starts without Django's set-up (cli.py),
+            # which only a check against the registry needs.
+            import django
+
+            django.setup()
         places = _places(options["division"]) if options["division"] else []
         try:
             verdict = check_name(options["name"], options["ownership"], places=places)
