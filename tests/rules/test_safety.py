@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from eduplan.registry import actions
-from eduplan.rules import safety
+from eduplan.rules import families
 
 from .builders import SAFE, clean_high_school, clean_kindergarten, codes, outside_school, run, violations
 
@@ -91,7 +91,7 @@ def test_overdue_hazards_need_a_registered_source(city, monkeypatch):
     cannot check, never a pass."""
     from eduplan.rules.catalogue import get_rule
 
-    monkeypatch.setattr(safety, "_hazard_source", None)
+    monkeypatch.setattr(families, "_hazard_source", None)
     assert get_rule("SAFETY-HAZARD-OVERDUE").checkable is False
     found = run(rule_ids=["SAFETY-HAZARD-OVERDUE"])
     assert {(f.entity_code, f.kind) for f in found} == {("530402", "no_data"), ("530423", "no_data")}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
@@ -15,6 +16,13 @@ def _registry_kinds() -> KindSet:
     return REGISTRY_KINDS
 
 
+def _sweep_stale_batches(now: dt.datetime) -> int:
+    # the sweep reads the importer's modules (and openpyxl): loaded when it first runs
+    from .sweep import sweep_stale_batches
+
+    return sweep_stale_batches(now)
+
+
 class IntakeConfig(AppConfig):
     name = "eduplan.intake"
     label = "intake"
@@ -27,6 +35,4 @@ class IntakeConfig(AppConfig):
 
         from eduplan.security.sweeps import register as register_sweep
 
-        from .sweep import sweep_stale_batches
-
-        register_sweep("import_batches", sweep_stale_batches)
+        register_sweep("import_batches", _sweep_stale_batches)

@@ -202,7 +202,8 @@ def compute_indicators(
     specs = {ind.spec.id: (ind.spec.target, ind.spec.upper) for ind in cat.indicators}
     margin = float(cat.plan.setting("at_risk_margin"))
     return cast(
-        "list[IndicatorRecord]", pg.apply_county_targets(records, specs, adopted, margin=margin)  # type: ignore[arg-type]
+        "list[IndicatorRecord]",
+        pg.apply_county_targets(records, specs, adopted, margin=margin),  # type: ignore[arg-type]
     )  # built with every FIELDS key
 
 

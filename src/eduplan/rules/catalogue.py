@@ -58,7 +58,6 @@ def remedies() -> dict[str, dict[str, str]]:
         return tomllib.load(fh)
 
 
-
 class RuleInputError(ValueError):
     """A request the user can correct: an unknown rule id, county code or school year."""
 

@@ -8,8 +8,9 @@ not load.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,3 +39,21 @@ def families() -> dict[str, ModuleType]:
         for module in _LOADER():
             _FAMILIES[module.__name__] = module
     return _FAMILIES
+
+
+#: The overdue-major-hazard reader of ``SAFETY-HAZARD-OVERDUE`` (see ``rules.safety``): a function of
+#: the rule's context returning the overdue orders' rows. Kept here, not in ``rules.safety``, so that
+#: the supervision app registers it at start-up without loading the catalogue.
+HazardSource = Callable[[Any], Iterable[Mapping[str, Any]]]
+_hazard_source: HazardSource | None = None
+
+
+def register_hazard_source(source: HazardSource | None) -> None:
+    """Register the overdue-major-hazard reader (``None`` removes it)."""
+    global _hazard_source
+    _hazard_source = source
+
+
+def hazard_source() -> HazardSource | None:
+    """The registered overdue-hazard reader, or ``None`` while no app provides one."""
+    return _hazard_source

@@ -16,7 +16,7 @@ import of supervision: the provider comes to it, not the other way round.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -24,11 +24,10 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from eduplan.registry.models import SafetyRecord
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, any_of, inst_fields, rule
+from .families import HazardSource, hazard_source, register_hazard_source
 from .findings import FindingKind, RuleFinding, Severity
 
-HazardSource = Callable[[RuleContext], Iterable[Mapping[str, Any]]]
-
-_hazard_source: HazardSource | None = None
+__all__ = ["HazardSource", "hazard_source", "register_hazard_source"]
 
 
 def item_labels(item: str) -> tuple[str, str]:
@@ -106,17 +105,6 @@ def safety_items(ctx: RuleContext) -> Iterator[RuleFinding]:
             message_zh="登记册中没有安全检查记录,无法核查人防物防技防",
             message_en="no safety record in the registry: the safety items cannot be checked",
         )
-
-
-def register_hazard_source(source: HazardSource | None) -> None:
-    """Register the overdue-major-hazard reader (see the module docstring; ``None`` removes it)."""
-    global _hazard_source
-    _hazard_source = source
-
-
-def hazard_source() -> HazardSource | None:
-    """The registered overdue-hazard reader, or ``None`` while no app provides one."""
-    return _hazard_source
 
 
 @rule(

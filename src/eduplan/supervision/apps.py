@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 
@@ -18,6 +18,12 @@ def _supervision_todos(user: User, today: dt.date) -> list[Todo]:
     from .reminders import supervision_todos
 
     return supervision_todos(user, today)
+
+
+def _overdue_major_hazards(ctx: Any) -> Iterable[Mapping[str, Any]]:
+    from .hazards import overdue_major_hazards
+
+    return overdue_major_hazards(ctx)
 
 
 def _data_file_checks() -> Iterable[tuple[str, ...]]:
@@ -57,11 +63,9 @@ class SupervisionConfig(AppConfig):
         register_todo_provider(self.label, _supervision_todos)
         register_incident_source(banned_counties)
 
-        from eduplan.rules.safety import register_hazard_source
+        from eduplan.rules.families import register_hazard_source
 
-        from .hazards import overdue_major_hazards
-
-        register_hazard_source(overdue_major_hazards)
+        register_hazard_source(_overdue_major_hazards)
 
         from eduplan.plans.checks import register_all, register_later
 
