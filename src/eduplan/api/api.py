@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from eduplan.intake.validate import model_errors
 
 from .analysis import router as analysis_router
+from .duties import router as duties_router
 from .auth import AUTH
 from .docs import LocalSwagger
 from .plans import router as plans_router
@@ -89,4 +90,5 @@ api.add_router("", analysis_router)
 api.add_router("", tasks_router)
 api.add_router("", programmes_router)
 api.add_router("", workforce_router)
+api.add_router("", duties_router)
 api.add_router("", plans_router)
