@@ -107,6 +107,17 @@ KINDS: dict[str, tuple[str, Key, Callable[[RuleFinding], bool], bool]] = {
     "hs_pay_class_teachers_not_above": ("HS-PAY-CLASS-TEACHER", institution, everything, False),
     "county_eval_by_admission": ("HS-EVAL-ADMISSION", county, everything, False),
     "hs_publicity_hype": ("HS-HYPE", institution, everything, False),
+    # The duty registers (eduplan.demo.duties).
+    "kg_no_party_organisation": ("KG-PARTY-COVERAGE", institution, everything, False),
+    "kg_central_not_registered": ("KG-CENTRAL-REGISTRATION", institution, everything, False),
+    "kg_no_guidance": ("KG-GUIDANCE", institution, everything, False),
+    "kg_village_not_integrated": ("KG-VILLAGE-INTEGRATION", institution, everything, False),
+    "kg_surplus_distributed": ("KG-SURPLUS-DISTRIBUTED", institution, everything, False),
+    "kg_fee_account_unfiled": ("KG-FEE-ACCOUNT", institution, everything, False),
+    "kg_pay_below_public": ("KG-PAY-PARITY", institution, everything, False),
+    "county_outflow_rising": ("HS-OUTFLOW", county, everything, False),
+    "hs_no_three_classrooms": ("HS-THREE-CLASSROOMS", institution, everything, False),
+    "hs_trusteeship_brand_fee": ("HS-TRUSTEESHIP-BRAND-FEE", institution, everything, False),
 }
 #: Staff kinds whose rule reports the institution: compared with the manifest's institutions.
 BY_INSTITUTION = {"staff_training_behind"}

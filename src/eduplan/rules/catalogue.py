@@ -44,6 +44,7 @@ RULE_MODULES = (
     "programmes",
     "workforce",
     "returns_only",
+    "duties",
 )
 
 _CATALOGUE: dict[str, Rule] = {}
