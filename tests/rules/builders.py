@@ -245,6 +245,37 @@ def clean_high_school(
     return inst
 
 
+def outside_school(city: City, code: str, kind: str) -> Institution:
+    """A junior middle or vocational school: in the registry for planning, outside both plans."""
+    inst = actions.create_institution(
+        code=code,
+        name=f"{code}学校",
+        division=city.town_a,
+        kind=kind,
+        ownership=Ownership.PUBLIC,
+        sponsor=Sponsor.EDUCATION_DEPT,
+        established_on=dt.date(1980, 9, 1),
+        seats=1000,
+    )
+    city.institutions[code] = inst
+    return inst
+
+
+#: A county's education spending in a budget year of the clean city: the same every year.
+SPENDING = {
+    "general_budget": Decimal("50000"),
+    "per_pupil_preschool": Decimal("4000"),
+    "per_pupil_primary": Decimal("11000"),
+    "per_pupil_junior": Decimal("15000"),
+    "per_pupil_high": Decimal("16000"),
+}
+
+
+def record_spending(county: Division, year: int, **changes: Any) -> Any:
+    """A county's education spending of ``year``: the clean figures, with ``changes``."""
+    return programmes.record_education_spending(county, year=year, **(SPENDING | changes))
+
+
 def clean_city() -> City:
     """Two counties, each with two clean kindergartens and a clean county high school."""
     city = make_city()
@@ -261,6 +292,9 @@ def clean_city() -> City:
     )
     clean_high_school(city, "H-A1", "玉溪第一中学")
     clean_high_school(city, "H-B1", "通海第一中学", town=city.town_b)
+    for county in (city.county_a, city.county_b):
+        for year in (YEAR, YEAR + 1):  # the budget years COUNTY-SPENDING-TREND compares
+            record_spending(county, year)
     return city
 
 

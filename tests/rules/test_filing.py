@@ -1,5 +1,5 @@
-"""Filing deadlines: staff changes within one month (PRE-4.2.4), fees one month before they take
-effect (PRE-4.1.3), information published (PRE-4.2.4)."""
+"""Filing deadlines: staff changes within one month, contracted fee ceilings one month before they take
+effect where a fee ceiling is contracted, information published."""
 
 from __future__ import annotations
 
@@ -49,18 +49,40 @@ def test_a_departure_is_the_change_to_file(city):
     assert violations("STAFF-CHANGE-FILING") == []
 
 
-def test_fees_filed_late_or_not_filed(city):
+def test_contracted_fee_ceilings_filed_late_or_not_filed(city):
+    """Flags a contracted fee ceiling filed late or unfiled past its deadline; passes one filed
+    exactly a month ahead and one whose deadline is still ahead."""
     late = clean_kindergarten(city, "K-L", "迟幼儿园")  # fee of 2024-09-01 filed on 2024-07-01
     actions.file_fee_standard(
-        late, monthly_fee=Decimal("450"), effective_on=D(2025, 3, 1), filed_on=D(2025, 2, 15)
+        late,
+        monthly_fee=Decimal("450"),
+        effective_on=D(2025, 3, 1),
+        filed_on=D(2025, 2, 15),
+        contracted_ceiling=True,
     )
     unfiled = clean_kindergarten(city, "K-U", "未幼儿园")
-    actions.file_fee_standard(unfiled, monthly_fee=Decimal("450"), effective_on=D(2025, 3, 20), filed_on=None)
+    actions.file_fee_standard(
+        unfiled,
+        monthly_fee=Decimal("450"),
+        effective_on=D(2025, 3, 20),
+        filed_on=None,
+        contracted_ceiling=True,
+    )
     upcoming = clean_kindergarten(city, "K-O", "早幼儿园")  # unfiled, but the deadline 2025-05-02 is ahead
-    actions.file_fee_standard(upcoming, monthly_fee=Decimal("450"), effective_on=D(2025, 6, 1), filed_on=None)
+    actions.file_fee_standard(
+        upcoming,
+        monthly_fee=Decimal("450"),
+        effective_on=D(2025, 6, 1),
+        filed_on=None,
+        contracted_ceiling=True,
+    )
     exact = clean_kindergarten(city, "K-E", "准幼儿园")  # exactly 30 days before
     actions.file_fee_standard(
-        exact, monthly_fee=Decimal("450"), effective_on=D(2025, 4, 1), filed_on=D(2025, 3, 2)
+        exact,
+        monthly_fee=Decimal("450"),
+        effective_on=D(2025, 4, 1),
+        filed_on=D(2025, 3, 2),
+        contracted_ceiling=True,
     )
     found = violations("FEE-FILING")
     assert {(f.entity_code, f.measured) for f in found} == {
@@ -69,14 +91,33 @@ def test_fees_filed_late_or_not_filed(city):
     }
 
 
+def test_fees_without_a_contracted_ceiling_are_not_judged(city):
+    """Ordinary fees (no 政—企—园 contract) are outside the pre-filing duty: late or unfiled, no finding."""
+    kg = clean_kindergarten(city, "K-X", "甲幼儿园")
+    actions.file_fee_standard(
+        kg, monthly_fee=Decimal("450"), effective_on=D(2025, 3, 1), filed_on=D(2025, 2, 27)
+    )
+    other = clean_kindergarten(city, "K-Y", "乙幼儿园")
+    actions.file_fee_standard(other, monthly_fee=Decimal("450"), effective_on=D(2025, 2, 1), filed_on=None)
+    assert violations("FEE-FILING") == []
+
+
 def test_the_fee_in_force_at_the_start_of_the_year_is_judged(city):
     kg = clean_kindergarten(city, "K-X", "甲幼儿园")
     kg.fees.all().delete()
     actions.file_fee_standard(
-        kg, monthly_fee=Decimal("300"), effective_on=D(2019, 9, 1), filed_on=D(2019, 7, 1)
+        kg,
+        monthly_fee=Decimal("300"),
+        effective_on=D(2019, 9, 1),
+        filed_on=D(2019, 7, 1),
+        contracted_ceiling=True,
     )
     actions.file_fee_standard(
-        kg, monthly_fee=Decimal("350"), effective_on=D(2021, 9, 1), filed_on=D(2021, 8, 20)
+        kg,
+        monthly_fee=Decimal("350"),
+        effective_on=D(2021, 9, 1),
+        filed_on=D(2021, 8, 20),
+        contracted_ceiling=True,
     )
     found = violations("FEE-FILING")
     assert [(f.entity_code, f.subject) for f in found] == [("K-X", "2021-09-01")]

@@ -22,6 +22,21 @@ PRIVATE = {
 }
 
 
+def county_standard(city, on=dt.date(2023, 3, 1), **changes):
+    """The county's own 办园点 standard (红塔区): 15 seats, 1 class, 2 teachers a class, half
+    certified, three safety items."""
+    from eduplan.programmes import actions as programmes
+
+    fields = {
+        "min_seats": 15,
+        "min_classes": 1,
+        "min_teachers_per_class": 2,
+        "min_certified_share": "0.5",
+        "safety_items": "closed_management,one_key_alarm,video_linked_police",
+    }
+    return programmes.set_teaching_point_standard(city.county_a, effective_on=on, **(fields | changes))
+
+
 def outcome_of(code):
     (finding,) = [f for f in violations("KG-UNLICENSED") if f.entity_code == code]
     return finding.details["outcome"]
@@ -33,6 +48,7 @@ def test_meets_the_kindergarten_standard_rectify_and_license(city):
 
 
 def test_meets_the_teaching_point_standard_approve_as_teaching_point(city):
+    county_standard(city)
     kg = clean_kindergarten(city, "K-X", "甲幼儿园", seats=30, classes=(("mixed", 25),), **PRIVATE)
     SafetyRecord.objects.filter(institution=kg).update(anti_collision=False, full_time_guard=False)
     assert outcome_of("K-X") == "teaching_point"
@@ -42,6 +58,7 @@ def test_meets_the_teaching_point_standard_approve_as_teaching_point(city):
 
 
 def test_meets_neither_close(city):
+    county_standard(city)
     kg = clean_kindergarten(city, "K-X", "甲幼儿园", seats=30, classes=(("mixed", 25),), **PRIVATE)
     StaffMember.objects.filter(institution=kg, role="teacher").update(certificate="")
     # The county standards are assumptions until the city confirms them: no closure proposed.
@@ -53,6 +70,41 @@ def test_meets_neither_close(city):
     assert outcome_of("K-X") == "close"
     kg.safety_records.all().delete()  # no record: the safety items count as missing
     assert outcome_of("K-X") == "close"
+
+
+def test_without_a_county_standard_the_gap_is_reported_without_a_verdict(city):
+    """Below the kindergarten standard in a county with no 办园点 standard of its own: flagged as
+    unlicensed with the gaps, but neither closure nor teaching-point approval is proposed."""
+    kg = clean_kindergarten(city, "K-X", "甲幼儿园", seats=30, classes=(("mixed", 25),), **PRIVATE)
+    StaffMember.objects.filter(institution=kg, role="teacher").update(certificate="")
+    for ident in ("licensing-kindergarten-seats", "licensing-kindergarten-classes"):
+        assumptions.confirm(ident, reason="县标准已核定 county standard set", user_name="市教体局 张")
+    (finding,) = violations("KG-UNLICENSED")
+    assert finding.details["outcome"] == "no_county_standard"
+    assert "取缔" not in finding.message_zh and "办园点标准" in finding.message_zh
+    assert "seats 30 < 90" in finding.details["unmet_kindergarten"]
+    assert finding.details["unmet_teaching_point"] == []
+
+
+def test_the_county_standard_in_force_on_the_day_is_applied(city):
+    """A dated standard: one taking effect after the as-of day (2025-03-01) does not apply yet; the
+    earlier one does."""
+    kg = clean_kindergarten(city, "K-X", "甲幼儿园", seats=30, classes=(("mixed", 25),), **PRIVATE)
+    SafetyRecord.objects.filter(institution=kg).update(anti_collision=False)
+    county_standard(city, on=dt.date(2025, 6, 1), min_seats=50)
+    assert outcome_of("K-X") == "no_county_standard"
+    county_standard(city, on=dt.date(2024, 1, 1))
+    assert outcome_of("K-X") == "teaching_point"
+    (later,) = violations("KG-UNLICENSED", as_of=dt.date(2025, 6, 30))
+    assert later.details["outcome"] != "teaching_point"  # from 2025-06-01 the county asks for 50 seats
+
+
+def test_a_county_standard_names_real_safety_items(city):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        county_standard(city, safety_items="closed_management,moat")
+    assert "moat" in str(refused.value)
 
 
 def test_licensed_and_teaching_points_are_not_findings(city):
@@ -69,6 +121,7 @@ def test_unknown_licence_status_is_no_data(city):
 
 
 def test_a_county_overrides_the_default_criteria(city, monkeypatch):
+    county_standard(city)
     clean_kindergarten(city, "K-X", "甲幼儿园", seats=120, **PRIVATE)
     section = dict(standards.section("licensing"))
     section["counties"] = {"530402": {"kindergarten_min_seats": 150}}

@@ -1,5 +1,5 @@
-"""Safety (PRE-4.2.3, HS-2.10): the latest record's items; no record is said, not passed; the
-overdue-hazard hook reports "not checkable" until supervision provides hazards."""
+"""Safety: the latest record's items; no record is said, not passed; overdue major hazards are
+read from the supervision's rectification orders."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from eduplan.registry import actions
 from eduplan.rules import safety
 
-from .builders import SAFE, clean_high_school, clean_kindergarten, codes, run, violations
+from .builders import SAFE, clean_high_school, clean_kindergarten, codes, outside_school, run, violations
 
 pytestmark = pytest.mark.django_db
 
@@ -48,26 +48,63 @@ def test_no_safety_record_is_reported_as_no_data(city):
     assert [(f.entity_code, f.kind, f.severity) for f in found] == [("K-X", "no_data", "info")]
 
 
-def test_overdue_hazards_are_not_checkable_until_supervision_provides_them(city, monkeypatch):
+def _major_hazard_order(kg, *, found_on: dt.date, deadline: dt.date, line: str = "S07"):
+    """A failed major-hazard checklist line of an inspection, turned into an order."""
+    from eduplan.supervision import inspections, rectification
+    from eduplan.supervision.models import CheckResult
+
+    inspection = inspections.record_inspection(kg, inspected_on=found_on)
+    item = inspection.checklist.get(code=line)
+    moment = dt.datetime.combine(found_on, dt.time(10), tzinfo=dt.UTC)
+    inspections.record_check(item, CheckResult.FAIL, note="消防通道堵塞", at=moment)
+    return rectification.issue_rectification_order(
+        item.findings.get(), responsible_person="王园长", deadline=deadline, at=moment
+    )
+
+
+def test_overdue_major_hazards_are_read_from_rectification_orders(city):
+    """Flags a major-hazard order past its deadline and not closed; passes one within its
+    deadline and one closed (verified) in time."""
+    from eduplan.rules.catalogue import get_rule
+    from eduplan.supervision import rectification
+
+    assert get_rule("SAFETY-HAZARD-OVERDUE").checkable is True
+    assert run(rule_ids=["SAFETY-HAZARD-OVERDUE"]) == []  # a clean city: no order, nothing to find
+
+    kg_a, kg_b = city.institutions["K-A1"], city.institutions["K-B1"]
+    late = _major_hazard_order(kg_a, found_on=dt.date(2024, 11, 1), deadline=dt.date(2024, 12, 1))
+    _major_hazard_order(kg_b, found_on=dt.date(2025, 2, 1), deadline=dt.date(2025, 3, 20))
+    found = violations("SAFETY-HAZARD-OVERDUE")
+    assert [(f.entity_code, f.kind, f.details["order"]) for f in found] == [("K-A1", "violation", late.code)]
+    assert found[0].details["deadline"] == dt.date(2024, 12, 1)
+    assert "消防" in found[0].subject
+
+    # Reported and verified before the as-of day: cleared.
+    at = dt.datetime(2025, 1, 5, 10, tzinfo=dt.UTC)
+    rectification.report_rectification(late, text="已清理通道", at=at)
+    rectification.verify_rectification(late, note="复查合格", at=at + dt.timedelta(days=1))
+    assert violations("SAFETY-HAZARD-OVERDUE") == []
+
+
+def test_overdue_hazards_need_a_registered_source(city, monkeypatch):
+    """Without any hazard provider (the supervision app absent) the rule says per county that it
+    cannot check, never a pass."""
+    from eduplan.rules.catalogue import get_rule
+
+    monkeypatch.setattr(safety, "_hazard_source", None)
+    assert get_rule("SAFETY-HAZARD-OVERDUE").checkable is False
     found = run(rule_ids=["SAFETY-HAZARD-OVERDUE"])
     assert {(f.entity_code, f.kind) for f in found} == {("530402", "no_data"), ("530423", "no_data")}
 
-    from eduplan.rules.catalogue import get_rule
 
-    assert get_rule("SAFETY-HAZARD-OVERDUE").checkable is False
-
-    # The hook: a provider of overdue_major_hazards(ctx) registered at start-up makes the rule live.
-    def overdue_major_hazards(ctx):
-        kg = (
-            ctx.institutions()
-            .filter(code="K-A1")
-            .values("code", "name", "county__code", "county__name")
-            .get()
+def test_safety_items_judge_only_the_institutions_the_plans_cover(city):
+    """Junior middle and vocational schools are outside the plans: a missing item there is not a
+    finding, while the same record at a kindergarten is."""
+    for code, kind in (("J-X", "junior_middle"), ("V-X", "vocational")):
+        school = outside_school(city, code, kind)
+        actions.record_safety_check(
+            school, checked_on=dt.date(2025, 1, 10), **(SAFE | {"one_key_alarm": False})
         )
-        yield kg | {"hazard": "围墙开裂", "found_on": dt.date(2024, 11, 1), "deadline": dt.date(2024, 12, 1)}
-
-    monkeypatch.setattr(safety, "_hazard_source", None)
-    safety.register_hazard_source(overdue_major_hazards)
-    assert get_rule("SAFETY-HAZARD-OVERDUE").checkable is True
-    found = run(rule_ids=["SAFETY-HAZARD-OVERDUE"])
-    assert [(f.entity_code, f.kind, f.subject) for f in found] == [("K-A1", "violation", "围墙开裂")]
+    kg = clean_kindergarten(city, "K-X", "甲幼儿园")
+    actions.record_safety_check(kg, checked_on=dt.date(2025, 1, 10), **(SAFE | {"one_key_alarm": False}))
+    assert codes(violations("SAFETY-ITEMS")) == {"K-X"}

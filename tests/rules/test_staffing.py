@@ -8,7 +8,15 @@ import pytest
 
 from eduplan.registry.models import StaffMember
 
-from .builders import add_staff, clean_high_school, clean_kindergarten, codes, run, violations
+from .builders import (
+    add_staff,
+    clean_high_school,
+    clean_kindergarten,
+    codes,
+    outside_school,
+    run,
+    violations,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +150,19 @@ def test_principals_and_teachers_without_certificates(city):
     assert all(f.severity == "high" for f in found)
 
 
+def test_certificates_judge_only_the_institutions_the_plans_cover(city):
+    """Junior middle and vocational schools are outside the plans: an uncertified teacher there is
+    not a finding; the same teacher in a general high school is."""
+    hs = clean_high_school(city, "H-X", "甲中学", is_county_high_school=False)
+    for school in (
+        outside_school(city, "J-X", "junior_middle"),
+        outside_school(city, "V-X", "vocational"),
+        hs,
+    ):
+        add_staff(school, "teacher", name=f"{school.code}老师", certificate="")
+    assert codes(violations("STAFF-CERTIFICATES")) == {"H-X"}
+
+
 def test_staff_without_social_insurance(city):
     kg = clean_kindergarten(city, "K-X", "甲幼儿园")
     add_staff(kg, "cook", name="钱师傅", social_insurance=False)
@@ -160,3 +181,23 @@ def test_county_teacher_child_ratio(city):
     assert [(f.entity_type, f.entity_code, f.details) for f in found] == [
         ("county", "530423", {"children": 216, "teachers": 12})
     ]
+
+
+def test_staff_without_the_housing_fund(city):
+    """Flags a kindergarten staff member in post without the housing fund; passes one with it, one
+    who has left, and school staff (outside the preschool duty)."""
+    kg = clean_kindergarten(city, "K-X", "甲幼儿园")
+    add_staff(kg, "nursery", name="钱阿姨", housing_fund=False)
+    add_staff(
+        kg,
+        "teacher",
+        name="孙老师",
+        certificate="kg_teacher",
+        housing_fund=False,
+        end_date=dt.date(2024, 12, 31),
+    )
+    hs = clean_high_school(city, "H-X", "甲中学", is_county_high_school=False)
+    add_staff(hs, "teacher", name="李老师", certificate="secondary_teacher", housing_fund=False)
+    found = violations("KG-HOUSING-FUND")
+    assert [(f.entity_code, f.subject) for f in found] == [("K-X", "钱阿姨(保育员)")]
+    assert found[0].remedy_zh and "公积金" in found[0].remedy_zh

@@ -474,6 +474,7 @@ class Rates:
     staff_without_certificate: float = 0.01
     staff_change_filed_late: float = 0.08
     staff_no_social_insurance: float = 0.01
+    staff_no_housing_fund: float = 0.01
     hs_not_on_network: float = 0.06
     hs_funding_below_standard: float = 0.06
     hs_county_no_trustee: float = 0.1
@@ -507,6 +508,7 @@ class Rates:
     hs_pay_not_tilted: float = 0.1
     hs_pay_class_teachers_not_above: float = 0.06
     county_eval_by_admission: float = 0.2
+    county_spending_decreased: float = 0.2
     staff_award_during_ethics_bar: float = 0.001
     staff_serious_ethics_unrecorded: float = 0.0005
     hs_publicity_hype: float = 0.1

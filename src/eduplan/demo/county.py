@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from django.db import models, transaction
 
+from eduplan.plans import standards
 from eduplan.registry.choices import (
     FIRST_LEVEL_KG_GRADES,
     AgeGroup,
@@ -301,7 +302,7 @@ STAFF_FIELDS = (
     "id_hash",
     "id_last4",
 )
-FEE_FIELDS = ("institution", "monthly_fee", "filed_on", "effective_on")
+FEE_FIELDS = ("institution", "monthly_fee", "filed_on", "effective_on", "contracted_ceiling")
 SAFETY_FIELDS = ("institution", "checked_on", *SAFETY_ITEMS)
 
 
@@ -1407,7 +1408,12 @@ class CountyBuilder:
                 part_time_roles=part_time,
             ):
                 people.append((inst, person))
-        certified = [(i, p) for i, p in people if p.end_date is None and p.role in staffing.CERTIFIED_ROLES]
+        in_plan = set(standards.value("plan_scope", "institution_kinds"))
+        certified = [
+            (i, p)
+            for i, p in people
+            if p.end_date is None and p.role in staffing.CERTIFIED_ROLES and i.kind in in_plan
+        ]
         for inst, person in self.pick("staff_without_certificate", certified):
             person.certificate = ""
             manifest.add("staff_without_certificate", f"{inst.code}/{person.name}", inst.code)
@@ -1426,6 +1432,9 @@ class CountyBuilder:
         for inst, person in self.pick("staff_no_social_insurance", in_kg):
             person.social_insurance = False
             manifest.add("staff_no_social_insurance", f"{inst.code}/{person.name}", inst.code)
+        for inst, person in self.pick("staff_no_housing_fund", in_kg):
+            person.housing_fund = False
+            manifest.add("staff_no_housing_fund", f"{inst.code}/{person.name}", inst.code)
         rows = [
             (
                 inst.row.pk,
@@ -1468,9 +1477,12 @@ class CountyBuilder:
             for i, effective in enumerate(cal.fee_effective_dates):
                 amount = Decimal(round(fee * (1 + cal.fee_increase * i))).quantize(Decimal("0.01"))
                 filed = effective - dt.timedelta(days=int(rng.integers(lo, hi + 1)))
-                row = [inst.row.pk, amount, filed, effective]
+                # Inclusive private kindergartens stand for the 政—企—园 co-run ones whose fee
+                # ceiling is contracted; only those fees are pre-filed (FEE-FILING).
+                contracted = inst.inclusive and not inst.public
+                row = [inst.row.pk, amount, filed, effective, contracted]
                 fees.append(row)
-                if i == len(cal.fee_effective_dates) - 1:
+                if i == len(cal.fee_effective_dates) - 1 and contracted:
                     current.append((inst, row))
         lo, hi = cal.late_fee_days_before
         for inst, row in self.pick("fee_filed_late", current):
@@ -1479,13 +1491,14 @@ class CountyBuilder:
         self.insert(FeeStandard, FEE_FIELDS, [tuple(r) for r in fees])
         records: list[list[Any]] = []
         latest: list[tuple[Inst, list[Any]]] = []
+        in_plan = set(standards.value("plan_scope", "institution_kinds"))  # safety items judged here
         years = self.spec.school_years
         for inst in self.insts:
             for y in years:
                 checked = dt.date(y, cal.safety_check_month, int(rng.integers(1, 29)))
                 row = [inst.row.pk, checked, *([True] * len(SAFETY_ITEMS))]
                 records.append(row)
-                if y == years[-1]:
+                if y == years[-1] and inst.kind in in_plan:
                     latest.append((inst, row))
         for inst, row in self.pick("safety_item_missing", latest):
             few, many = cal.safety_items_missing

@@ -162,19 +162,21 @@ KINDS: dict[str, Kind] = {
             "safety_item_missing",
             "institution",
             "institution whose latest safety record lacks one or two of the five items",
-            "every institution (each has a safety record per school year)",
+            "kindergartens, attached classes and general high schools ([plan_scope]; each has a "
+            "safety record per school year)",
         ),
         Kind(
             "fee_filed_late",
             "fee",
-            "fee standard filed less than one month (0–25 days) before it takes effect",
-            "current fee standards of preschool institutions",
+            "contracted fee ceiling filed less than one month (0–25 days) before it takes effect",
+            "current contracted fee ceilings (those of inclusive private kindergartens in the demo)",
         ),
         Kind(
             "staff_without_certificate",
             "staff",
             "principal or teacher in post without a certificate",
-            "principals and teachers in post, every institution",
+            "principals and teachers in post in kindergartens, attached classes and general high "
+            "schools ([plan_scope])",
         ),
         Kind(
             "staff_change_filed_late",
@@ -187,6 +189,12 @@ KINDS: dict[str, Kind] = {
             "staff_no_social_insurance",
             "staff",
             "kindergarten staff member in post without social insurance",
+            "staff in post in kindergartens",
+        ),
+        Kind(
+            "staff_no_housing_fund",
+            "staff",
+            "kindergarten staff member in post without the housing fund",
             "staff in post in kindergartens",
         ),
         Kind(
@@ -326,6 +334,14 @@ KINDS: dict[str, Kind] = {
             "county",
             "county whose evaluation scheme for the year after the latest school year gives "
             "admission-rate criteria 60% of the weight (clean: 15%)",
+            "counties",
+        ),
+        Kind(
+            "county_spending_decreased",
+            "county",
+            "county one of whose education spending figures (general public budget for education or "
+            "a stage's per-pupil funding) falls 1–5% in the budget year COUNTY-SPENDING-TREND judges "
+            "for the latest school year (clean: every figure rises 2–6% a year)",
             "counties",
         ),
         Kind(

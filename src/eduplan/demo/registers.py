@@ -45,7 +45,7 @@ PARTS = (PROGRAMMES, WORKFORCE)
 #: assumption; at least one is whenever any county qualifies.
 CERTIFIED_SHARE = 0.3
 #: County-level kinds of the registers, chosen before the counties are filled.
-COUNTY_KINDS = ("county_training_behind", "county_eval_by_admission")
+COUNTY_KINDS = ("county_training_behind", "county_eval_by_admission", "county_spending_decreased")
 #: Kinds of each part (for the standalone fill).
 PART_KINDS = {
     PROGRAMMES: (
@@ -56,6 +56,7 @@ PART_KINDS = {
         "kg_subsidy_short",
         "kg_subsidy_late",
         "kg_no_parent_committee",
+        "county_spending_decreased",
     ),
     WORKFORCE: (
         "county_training_behind",
@@ -465,6 +466,58 @@ class RegisterFiller:
                 self.passed_over = county
         if last and not self.certified and self.passed_over is not None:
             certify(self.passed_over)
+        self.spending(rng)
+        # The county's own 办园点 standard, set when the plan began (KG-UNLICENSED closes only
+        # under it); every county of the demo has one.
+        self.bulk(
+            [
+                pm.TeachingPointStandard(
+                    county=county,
+                    effective_on=dt.date(self.years[0], 3, 1),
+                    min_seats=int(rng.choice([15, 20, 30])),
+                    min_classes=1,
+                    min_teachers_per_class=Decimal("2"),
+                    min_certified_share=Decimal("0.5"),
+                    safety_items="closed_management,one_key_alarm,video_linked_police",
+                    document=f"{county.name}办园点设置标准(演示)",
+                )
+            ]
+        )
+
+    def spending(self, rng: np.random.Generator) -> None:
+        """The county's education spending (两个只增不减) for each budget year from the first
+        school year to the one ``COUNTY-SPENDING-TREND`` judges for the latest school year (its
+        second calendar year, not after the reference day): every figure rises, except one figure
+        of the judged year in the planted counties."""
+        from eduplan.programmes import models as pm
+
+        judged = min(self.latest + 1, self.reference.year)
+        figures = {
+            "general_budget": float(rng.integers(20000, 90000)),
+            "per_pupil_preschool": float(rng.integers(3000, 5000)),
+            "per_pupil_primary": float(rng.integers(9000, 13000)),
+            "per_pupil_junior": float(rng.integers(12000, 17000)),
+            "per_pupil_high": float(rng.integers(13000, 19000)),
+        }
+        planted = "county_spending_decreased" in self.flags.get(self.county.code, set())
+        falling = str(rng.choice(list(figures)))
+        rows = []
+        for year in range(self.years[0], judged + 1):
+            if year > self.years[0]:
+                for name in figures:
+                    if planted and year == judged and name == falling:
+                        figures[name] *= 1 - float(rng.uniform(0.01, 0.05))
+                    else:
+                        figures[name] *= 1 + float(rng.uniform(0.02, 0.06))
+            rows.append(
+                pm.CountyEducationSpending(
+                    county=self.county,
+                    year=year,
+                    document=f"{self.county.name}{year}年教育经费决算(演示)",
+                    **{name: Decimal(f"{value:.2f}") for name, value in figures.items()},
+                )
+            )
+        self.bulk(rows)
 
     # -- workforce ----------------------------------------------------------------------------------
 
@@ -722,6 +775,8 @@ def _part_models(part: str) -> list[Any]:
             pm.VolunteerDuty,
             pm.ParentCommittee,
             pm.CountyCertification,
+            pm.CountyEducationSpending,
+            pm.TeachingPointStandard,
         ]
     from eduplan.workforce import models as wm
 

@@ -719,6 +719,7 @@ FEES = Kind(
         field_column(FeeStandard, "monthly_fee", example="380.00"),
         field_column(FeeStandard, "filed_on", example=_D(2024, 7, 15)),
         field_column(FeeStandard, "effective_on", example=_D(2024, 9, 1)),
+        field_column(FeeStandard, "contracted_ceiling", example=False),
     ),
     natural_key=("institution", "effective_on"),
     link="institution_code",

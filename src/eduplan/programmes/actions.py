@@ -21,6 +21,7 @@ from eduplan.registry.models import Division, Institution
 
 from .models import (
     CountyCertification,
+    CountyEducationSpending,
     DemonstrationArea,
     Designation,
     DesignationKind,
@@ -30,6 +31,7 @@ from .models import (
     StandardisationProject,
     SubsidyDisbursement,
     SubsidyStandard,
+    TeachingPointStandard,
     VolunteerDuty,
 )
 
@@ -244,4 +246,34 @@ def certify_county(
         {"certified_on": certified_on, "document": document},
         user=user,
         reason="普及普惠县认定 certification",
+    )
+
+
+# -- county education spending (两个只增不减) ------------------------------------------------------
+
+
+def record_education_spending(
+    county: Division, *, year: int, user: Any = None, reason: str = "", **fields: Any
+) -> CountyEducationSpending:
+    """Create or update a county's education spending of one budget year (from its 决算)."""
+    return _upsert(
+        CountyEducationSpending,
+        {"county": county, "year": year},
+        fields,
+        user=user,
+        reason=reason or "县级教育经费 county education spending",
+    )
+
+
+def set_teaching_point_standard(
+    county: Division, *, effective_on: dt.date, user: Any = None, reason: str = "", **fields: Any
+) -> TeachingPointStandard:
+    """Record the county's own 办园点 standard in force from ``effective_on`` (a new date is a new
+    version; the earlier one stays for the days before it)."""
+    return _upsert(
+        TeachingPointStandard,
+        {"county": county, "effective_on": effective_on},
+        fields,
+        user=user,
+        reason=reason or "县级办园点标准 county teaching-point standard",
     )

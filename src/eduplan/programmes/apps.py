@@ -9,6 +9,8 @@ CHECKS = (
     ("register", "programmes.school_groups", "", "programmes.SchoolGroup"),
     ("register", "programmes.subsidies", "", "programmes.SubsidyDisbursement"),
     ("register", "programmes.parent_committees", "", "programmes.ParentCommittee"),
+    ("register", "programmes.education_spending", "", "programmes.CountyEducationSpending"),
+    ("register", "programmes.teaching_point_standards", "", "programmes.TeachingPointStandard"),
     ("report", "notice_incentives"),
 )
 

@@ -24,7 +24,9 @@ from eduplan.registry.models import Division, Institution
 
 from . import actions
 from .models import (
+    SPENDING_STAGES,
     CountyCertification,
+    CountyEducationSpending,
     DemonstrationArea,
     Designation,
     ParentCommittee,
@@ -33,6 +35,7 @@ from .models import (
     StandardisationProject,
     SubsidyDisbursement,
     SubsidyStandard,
+    TeachingPointStandard,
     VolunteerDuty,
 )
 
@@ -363,6 +366,69 @@ class CertificationForm(EntryForm):
         )
 
 
+class SpendingForm(EntryForm):
+    """A county's education spending of one budget year (决算), by its county's officers."""
+
+    key_fields = ("county", "year")
+
+    class Meta:
+        model = CountyEducationSpending
+        fields = [
+            "county",
+            "year",
+            "general_budget",
+            "per_pupil_preschool",
+            "per_pupil_primary",
+            "per_pupil_junior",
+            "per_pupil_high",
+            "document",
+        ]
+
+    def choices(self, name: str) -> QuerySet:
+        return _divisions(self.user, (DivisionLevel.COUNTY,))
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        fields = self.values("general_budget", *SPENDING_STAGES)
+        return actions.record_education_spending(
+            d["county"], year=d["year"], document=d["document"] or "", user=user, **fields
+        )
+
+
+class TeachingPointStandardForm(EntryForm):
+    """A county's own 办园点 standard, dated: a new date is a new version."""
+
+    key_fields = ("county", "effective_on")
+
+    class Meta:
+        model = TeachingPointStandard
+        fields = [
+            "county",
+            "effective_on",
+            "min_seats",
+            "min_classes",
+            "min_teachers_per_class",
+            "min_certified_share",
+            "safety_items",
+            "document",
+        ]
+
+    def choices(self, name: str) -> QuerySet:
+        return _divisions(self.user, (DivisionLevel.COUNTY,))
+
+    def save_with(self, user: Any) -> Model:
+        d = self.cleaned_data
+        fields = self.values("min_seats", "min_classes", "min_teachers_per_class", "min_certified_share")
+        return actions.set_teaching_point_standard(
+            d["county"],
+            effective_on=d["effective_on"],
+            safety_items=d["safety_items"] or "",
+            document=d["document"] or "",
+            user=user,
+            **fields,
+        )
+
+
 #: register key (``kinds.Kind.key``) → its entry form
 FORMS: dict[str, type[EntryForm]] = {
     "hs_projects": ProjectForm,
@@ -375,6 +441,8 @@ FORMS: dict[str, type[EntryForm]] = {
     "parent_committees": CommitteeForm,
     "volunteer_duties": DutyForm,
     "certifications": CertificationForm,
+    "education_spending": SpendingForm,
+    "teaching_point_standards": TeachingPointStandardForm,
 }
 
 OUT_OF_SCOPE = _("无权为该学校或区划录入 / you may not record data for that institution or division")

@@ -18,6 +18,7 @@ from eduplan.registry.choices import DivisionLevel, InstitutionKind
 
 from .models import (
     CountyCertification,
+    CountyEducationSpending,
     DemonstrationArea,
     Designation,
     ParentCommittee,
@@ -26,6 +27,7 @@ from .models import (
     StandardisationProject,
     SubsidyDisbursement,
     SubsidyStandard,
+    TeachingPointStandard,
     VolunteerDuty,
 )
 
@@ -246,6 +248,48 @@ CERTIFICATIONS = Kind(
     export_order=("certified_on", "county_code"),
 )
 
+SPENDING = Kind(
+    key="education_spending",
+    label="县级教育经费",
+    model=CountyEducationSpending,
+    order=ORDER,
+    description="县级教育经费决算(两个只增不减) county education spending by year",
+    columns=(
+        _county(CountyEducationSpending),
+        field_column(CountyEducationSpending, "year", min_value=1949, max_value=2100, example=2024),
+        field_column(CountyEducationSpending, "general_budget", example="52000.00"),
+        field_column(CountyEducationSpending, "per_pupil_preschool", example="4100.00"),
+        field_column(CountyEducationSpending, "per_pupil_primary", example="11800.00"),
+        field_column(CountyEducationSpending, "per_pupil_junior", example="15200.00"),
+        field_column(CountyEducationSpending, "per_pupil_high", example="16300.00"),
+        field_column(CountyEducationSpending, "document"),
+    ),
+    natural_key=("county", "year"),
+    link="county_code",
+    export_order=("county_code", "year"),
+)
+
+TEACHING_POINT_STANDARDS = Kind(
+    key="teaching_point_standards",
+    label="县级办园点标准",
+    model=TeachingPointStandard,
+    order=ORDER,
+    description="县(市、区)制定的办园点标准(无证园分类治理) a county's own teaching-point standard",
+    columns=(
+        _county(TeachingPointStandard),
+        field_column(TeachingPointStandard, "effective_on", example=_D(2023, 3, 1)),
+        field_column(TeachingPointStandard, "min_seats", example=15),
+        field_column(TeachingPointStandard, "min_classes", example=1),
+        field_column(TeachingPointStandard, "min_teachers_per_class", example="2"),
+        field_column(TeachingPointStandard, "min_certified_share", example="0.5"),
+        field_column(TeachingPointStandard, "safety_items", example="closed_management,one_key_alarm"),
+        field_column(TeachingPointStandard, "document"),
+    ),
+    natural_key=("county", "effective_on"),
+    link="county_code",
+    export_order=("county_code", "effective_on"),
+)
+
 PROGRAMME_KINDS: dict[str, Kind] = {
     k.key: k
     for k in (
@@ -259,6 +303,8 @@ PROGRAMME_KINDS: dict[str, Kind] = {
         COMMITTEES,
         DUTIES,
         CERTIFICATIONS,
+        SPENDING,
+        TEACHING_POINT_STANDARDS,
     )
 }
 

@@ -566,3 +566,144 @@ class CountyCertification(models.Model):
     def clean(self) -> None:
         if self.county_id and self.county.level != DivisionLevel.COUNTY:
             raise ValidationError({"county": "应为县级区划 / must be a county"})
+
+
+# -- county education spending (两个只增不减) ------------------------------------------------------
+
+
+def _per_pupil(label: str) -> models.DecimalField:
+    """A stage's per-pupil funding in yuan: empty when the county does not report the stage."""
+    return models.DecimalField(
+        label,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+
+class CountyEducationSpending(models.Model):
+    """One county's education spending in one budget year, from its final accounts (决算): the
+    general public budget for education and the per-pupil general public budget funding of each
+    stage. ``COUNTY-SPENDING-TREND`` compares each year with the year before (两个只增不减: neither
+    may decrease). A stage the county does not report is left empty, not zero."""
+
+    county = models.ForeignKey(
+        Division,
+        verbose_name="县(市、区) county",
+        on_delete=models.PROTECT,
+        related_name="education_spending",
+    )
+    year = models.PositiveSmallIntegerField(
+        "预算年度 budget year", validators=[MinValueValidator(1949), MaxValueValidator(2100)]
+    )
+    general_budget = models.DecimalField(
+        "一般公共预算教育经费(万元) general public budget for education (10k yuan)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    per_pupil_preschool = _per_pupil("学前生均一般公共预算教育经费(元) per-pupil funding, preschool (yuan)")
+    per_pupil_primary = _per_pupil("小学生均一般公共预算教育经费(元) per-pupil funding, primary (yuan)")
+    per_pupil_junior = _per_pupil("初中生均一般公共预算教育经费(元) per-pupil funding, junior middle (yuan)")
+    per_pupil_high = _per_pupil(
+        "普通高中生均一般公共预算教育经费(元) per-pupil funding, general high school (yuan)"
+    )
+    document = models.CharField("决算文号或来源 source document", max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="county")
+
+    class Meta:
+        verbose_name = "县级教育经费 county education spending"
+        verbose_name_plural = "县级教育经费 county education spending"
+        ordering = ["county__code", "year"]
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="prog_spending_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.year}"
+
+    def clean(self) -> None:
+        if self.county_id and self.county.level != DivisionLevel.COUNTY:
+            raise ValidationError({"county": "应为县级区划 / must be a county"})
+
+
+#: The per-pupil stages of :class:`CountyEducationSpending`, in the order reports show them.
+SPENDING_STAGES = ("per_pupil_preschool", "per_pupil_primary", "per_pupil_junior", "per_pupil_high")
+
+
+# -- a county's own 办园点 standard (无证园分类治理) ------------------------------------------------------
+
+
+def _safety_item_names() -> list[str]:
+    from eduplan.registry.models import SafetyRecord
+
+    return [f.name for f in SafetyRecord._meta.get_fields() if isinstance(f, models.BooleanField)]
+
+
+class TeachingPointStandard(models.Model):
+    """The standard a county sets for approving a small kindergarten as a teaching point (办园点),
+    in force from ``effective_on`` until the county's next one. The plan leaves this standard to
+    each county: ``KG-UNLICENSED`` proposes closing an unlicensed kindergarten only against the
+    standard the county has set, never against an invented default."""
+
+    county = models.ForeignKey(
+        Division,
+        verbose_name="县(市、区) county",
+        on_delete=models.PROTECT,
+        related_name="teaching_point_standards",
+    )
+    effective_on = models.DateField("施行日期 in force from")
+    min_seats = models.PositiveIntegerField("最少学位 minimum seats")
+    min_classes = models.PositiveSmallIntegerField("最少班数 minimum classes")
+    min_teachers_per_class = models.DecimalField(
+        "每班最少专任教师 minimum teachers per class",
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    min_certified_share = models.DecimalField(
+        "持证教师最低占比(0–1) minimum certified share",
+        max_digits=3,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    safety_items = models.CharField(
+        "必备安全项(逗号分隔) required safety items (comma-separated)",
+        max_length=200,
+        blank=True,
+        help_text="安全检查项目字段名,如 closed_management,one_key_alarm / safety record item names",
+    )
+    document = models.CharField("标准文号 document", max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    SCOPE = Scope(county="county")
+
+    class Meta:
+        verbose_name = "县级办园点标准 county teaching-point standard"
+        verbose_name_plural = "县级办园点标准 county teaching-point standards"
+        ordering = ["county__code", "effective_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "effective_on"], name="prog_teaching_point_std_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.effective_on}"
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return tuple(i.strip() for i in self.safety_items.split(",") if i.strip())
+
+    def clean(self) -> None:
+        if self.county_id and self.county.level != DivisionLevel.COUNTY:
+            raise ValidationError({"county": "应为县级区划 / must be a county"})
+        known = _safety_item_names()
+        unknown = [i for i in self.items if i not in known]
+        if unknown:
+            raise ValidationError(
+                {
+                    "safety_items": f"未知安全项 {unknown},可选 {known} / unknown safety items {unknown}: "
+                    f"choose from {known}"
+                }
+            )

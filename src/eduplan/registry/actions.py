@@ -149,10 +149,15 @@ def file_fee_standard(
     monthly_fee: Any,
     effective_on: dt.date,
     filed_on: dt.date | None,
+    contracted_ceiling: bool = False,
     user: Any = None,
 ) -> FeeStandard:
     fee = FeeStandard(
-        institution=institution, monthly_fee=monthly_fee, effective_on=effective_on, filed_on=filed_on
+        institution=institution,
+        monthly_fee=monthly_fee,
+        effective_on=effective_on,
+        filed_on=filed_on,
+        contracted_ceiling=contracted_ceiling,
     )
     return save_validated(fee, user=user, reason="收费备案 fee filed")
 

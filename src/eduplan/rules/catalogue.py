@@ -14,12 +14,15 @@ turns those rows into findings, so the whole catalogue runs in seconds at city s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import operator
 import time
+import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import reduce
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Exists, Max, Model, OuterRef, Q, QuerySet
@@ -49,6 +52,14 @@ RULE_MODULES = (
 
 _CATALOGUE: dict[str, Rule] = {}
 _LOADED = False
+REMEDIES = Path(__file__).resolve().parent / "data" / "remedies.toml"
+
+
+@functools.cache
+def remedies() -> dict[str, dict[str, str]]:
+    """Rule id → ``{"zh", "en"}``: what record or value clears a finding of that rule."""
+    with REMEDIES.open("rb") as fh:
+        return tomllib.load(fh)
 
 
 class RuleInputError(ValueError):
@@ -128,6 +139,12 @@ class Rule:
         return ", ".join(self.clauses)
 
     @property
+    def remedy(self) -> tuple[str, str]:
+        """(Chinese, English): what record or value clears this rule's findings."""
+        entry = remedies().get(self.id, {})
+        return entry.get("zh", ""), entry.get("en", "")
+
+    @property
     def module(self) -> str:
         return self.func.__module__.rsplit(".", 1)[-1]
 
@@ -158,6 +175,8 @@ class Rule:
             "title_en": self.title_en,
             "checkable": self.checkable,
             "note": self.note,
+            "remedy_zh": self.remedy[0],
+            "remedy_en": self.remedy[1],
             "standard": self.standard(),
             "parameters": [p.describe() for p in self.params],
         }
@@ -403,7 +422,13 @@ class RuleContext:
         kind: FindingKind = FindingKind.VIOLATION,
         details: Mapping[str, Any] | None = None,
         standard: str | None = None,
+        remedy_zh: str | None = None,
+        remedy_en: str | None = None,
+        due: dt.date | None = None,
     ) -> RuleFinding:
+        """One finding of the rule being run. The remedy defaults to the rule's
+        (``rules/data/remedies.toml``); ``due`` to a ``deadline`` date in ``details`` (a deadline
+        the plan or its standards give), and is never set on a finding whose basis is pending."""
         entry = self._base()
         if kind == FindingKind.NO_DATA and severity is None:
             severity = Severity.INFO
@@ -414,6 +439,14 @@ class RuleContext:
             if PENDING_ZH not in message_zh:
                 message_zh = f"{message_zh}({PENDING_ZH})"
                 message_en = f"{message_en} ({PENDING_EN})"
+        if due is None and isinstance((details or {}).get("deadline"), dt.date):
+            due = (details or {})["deadline"]
+        if pending or kind == FindingKind.NO_DATA:
+            due = None  # an unconfirmed basis sets no deadline; missing data has none
+        default_zh, default_en = entry.remedy
+        if kind == FindingKind.NO_DATA:
+            default_zh = "在登记册中录入所缺数据后重新核查"
+            default_en = "record the missing data in the registry, then check again"
         return RuleFinding(
             rule=entry.id,
             clause=entry.clause,
@@ -432,6 +465,9 @@ class RuleContext:
             school_year=self.year,
             kind=kind.value,
             details=dict(details or {}),
+            remedy_zh=default_zh if remedy_zh is None else remedy_zh,
+            remedy_en=default_en if remedy_en is None else remedy_en,
+            due=due,
         )
 
     def at_institution(self, row: Mapping[str, Any], prefix: str = "", **kwargs: Any) -> RuleFinding:

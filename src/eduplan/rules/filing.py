@@ -116,26 +116,31 @@ def _staff_finding(
 @rule(
     "FEE-FILING",
     severity=Severity.MEDIUM,
-    title_zh="收费标准未在执行前1个月备案",
-    title_en="Fee standards not filed one month before they take effect",
+    title_zh="政企园约定收费上限未在执行前1个月备案",
+    title_en="Contracted fee ceilings not filed one month before they take effect",
     params=("filing.fee_filing_days_before",),
 )
 def fee_filing(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """A fee is filed at least one month before it takes effect. The fees in force during
-    the school year are judged (the one in force at its start and any taking effect in it); an
-    unfiled fee whose filing deadline has not passed is not yet late."""
+    """A contracted fee ceiling (政—企—园 co-run kindergartens, ``FeeStandard.contracted_ceiling``)
+    is filed at least one month before it takes effect. Flags such a fee filed late, or unfiled
+    past its deadline; passes one filed in time, and never judges fees without a contracted ceiling
+    (public fees are set by grade, other private fees are not pre-filed under the plan). The fees
+    in force during the school year are judged (the one in force at its start and any taking effect
+    in it); an unfiled fee whose filing deadline has not passed is not yet late."""
     from eduplan.registry.models import FeeStandard
 
     days = int(ctx.param("filing.fee_filing_days_before"))
     first, last = school_year_start(ctx.year), school_year_end(ctx.year)
     in_force_at_start = (
-        FeeStandard.objects.filter(institution=OuterRef("institution"), effective_on__lte=first)
+        FeeStandard.objects.filter(
+            institution=OuterRef("institution"), contracted_ceiling=True, effective_on__lte=first
+        )
         .order_by("-effective_on")
         .values("effective_on")[:1]
     )
     fees = (
         ctx.records(FeeStandard)
-        .filter(institution__kind__in=PRESCHOOL_KINDS)
+        .filter(institution__kind__in=PRESCHOOL_KINDS, contracted_ceiling=True)
         .filter(
             Q(effective_on__gt=first, effective_on__lte=last) | Q(effective_on=Subquery(in_force_at_start))
         )

@@ -10,6 +10,7 @@ finding of kind ``no_data`` at ``info`` severity: a missing safety record is nev
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -107,6 +108,11 @@ class RuleFinding:
     school_year: int | None = None
     kind: str = FindingKind.VIOLATION.value
     details: dict[str, Any] = field(default_factory=dict)
+    #: What record or value would clear the finding (``rules/data/remedies.toml``, or the rule's own).
+    remedy_zh: str = ""
+    remedy_en: str = ""
+    #: The deadline the plan or a confirmed assumption gives for clearing it, else ``None``.
+    due: dt.date | None = None
 
     @property
     def is_violation(self) -> bool:
@@ -136,6 +142,8 @@ COLUMNS = (
     "message_zh",
     "measured",
     "required",
+    "remedy_zh",
+    "due",
 )
 HEADERS = {
     "severity": "严重程度 severity",
@@ -155,4 +163,7 @@ HEADERS = {
     "school_year": "学年 school year",
     "kind": "类型 kind",
     "details": "明细 details",
+    "remedy_zh": "整改办法 how to fix",
+    "remedy_en": "how to fix (English)",
+    "due": "整改期限 due",
 }

@@ -3,15 +3,16 @@ public funding of public high schools, and education spending that must not decr
 on year (两个只增不减).
 
 Both per-student standards are local figures not verified as national (``verified = false`` in
-``plan/standards.toml``): every finding cites them as unverified. The registry holds no county
-spending yet, so the spending rule reports, per county, that it cannot check — see docs/rules.md
-for the fields it needs.
+``plan/standards.toml``): every finding cites them as unverified. County spending comes from the
+county education spending register (``programmes.CountyEducationSpending``, one row per county and
+budget year).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from eduplan.registry.choices import InstitutionKind, Ownership
 
@@ -74,22 +75,68 @@ def high_school_funding(ctx: RuleContext) -> Iterator[RuleFinding]:
     )
 
 
+#: (field, Chinese, English) of each spending figure that must not decrease.
+SPENDING_FIGURES = (
+    ("general_budget", "一般公共预算教育经费(万元)", "general public budget for education (10k yuan)"),
+    ("per_pupil_preschool", "学前生均一般公共预算教育经费", "per-pupil funding, preschool"),
+    ("per_pupil_primary", "小学生均一般公共预算教育经费", "per-pupil funding, primary"),
+    ("per_pupil_junior", "初中生均一般公共预算教育经费", "per-pupil funding, junior middle"),
+    ("per_pupil_high", "普通高中生均一般公共预算教育经费", "per-pupil funding, general high school"),
+)
+
+
+def spending_year(ctx: RuleContext) -> int:
+    """The budget year judged: the school year's second calendar year, whose final accounts close
+    within it (school year 2024-2025 → budget year 2025), never after the as-of day's year."""
+    return min(ctx.year + 1, ctx.as_of.year)
+
+
 @rule(
     "COUNTY-SPENDING-TREND",
     severity=Severity.HIGH,
     entity=EntityType.COUNTY,
     title_zh="县级教育经费同比下降(两个只增不减)",
     title_en="County education spending decreasing year on year",
-    checkable=False,
-    note="登记册尚无县级教育经费数据 / the registry holds no county education spending yet",
+    note="读取县级教育经费登记册 / reads the county education spending register",
 )
 def spending_trend(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """Basic-education spending must not decrease. Not checkable until the registry holds
-    each county's yearly education spending: reported per county, explicitly."""
+    """两个只增不减: the general public budget for education, and the per-pupil general public
+    budget funding of each stage, do not decrease from one budget year to the next. Flags each
+    figure of the judged budget year (:func:`spending_year`) below the same figure of the year
+    before; passes equal or higher figures, and a stage left empty in either year. A county
+    missing either year's row is reported as not checkable (no data) for that year."""
+    from eduplan.programmes.models import CountyEducationSpending
+
+    year = spending_year(ctx)
+    rows = ctx.records(CountyEducationSpending).filter(year__in=(year - 1, year))
+    by_county: dict[str, dict[int, dict[str, Any]]] = {}
+    for row in rows.values("county__code", "year", *(f for f, _, _ in SPENDING_FIGURES)):
+        by_county.setdefault(row["county__code"], {})[row["year"]] = row
     for county in ctx.counties():
-        yield ctx.at_county(
-            county,
-            kind=FindingKind.NO_DATA,
-            message_zh="登记册尚无县级教育经费支出数据,无法核查“只增不减”",
-            message_en="no county education spending in the registry: 'must not decrease' cannot be checked",
-        )
+        years = by_county.get(county["code"], {})
+        if year not in years or year - 1 not in years:
+            missing = [y for y in (year - 1, year) if y not in years]
+            yield ctx.at_county(
+                county,
+                kind=FindingKind.NO_DATA,
+                subject=str(year),
+                message_zh=f"县级教育经费登记册缺少{'、'.join(map(str, missing))}年度数据,无法核查“只增不减”",
+                message_en=f"the county education spending register has no row for {missing}: "
+                "'must not decrease' cannot be checked",
+                details={"missing_years": missing},
+            )
+            continue
+        before, now = years[year - 1], years[year]
+        for name, zh, en in SPENDING_FIGURES:
+            old, new = before[name], now[name]
+            if old is None or new is None or new >= old:
+                continue
+            yield ctx.at_county(
+                county,
+                subject=zh,
+                measured=new,
+                required=f"≥ {old}",
+                message_zh=f"{year}年{zh}{new},低于{year - 1}年的{old}",
+                message_en=f"{en} {new} in {year}, below {old} in {year - 1}",
+                details={"figure": name, "year": year, "previous": old},
+            )

@@ -3,13 +3,16 @@ asks; residential supporting kindergartens delivered with their housing (四同�
 
 - meets the kindergarten standard → rectify and license (整改后颁发办园许可证);
 - meets the county's 办园点 standard → approve as a teaching point (审批为办园点);
-- neither → close (取缔).
+- neither → close (取缔);
+- below the kindergarten standard in a county that has set no 办园点 standard → the gaps, and no
+  verdict: neither closure nor approval rests on a standard nobody set.
 
-The standards are the county's: ``[licensing]`` in ``plan/standards.toml`` holds default criteria
-(seats, classes, teachers per class, certified share, safety items) and a county overrides any of
-them in ``[licensing.counties."CODE"]``. Measured values come from the registry: seats of the
-school year (or the institution's), classes, teachers in post and their certificates, the latest
-safety record.
+The kindergarten standard: ``[licensing]`` in ``plan/standards.toml`` holds default criteria (seats,
+classes, teachers per class, certified share, safety items; assumptions until confirmed) and a
+county overrides any of them in ``[licensing.counties."CODE"]``. The 办园点 standard is only the
+county's own, a dated register row (``programmes.TeachingPointStandard``): the one in force on the
+as-of day. Measured values come from the registry: seats of the school year (or the
+institution's), classes, teachers in post and their certificates, the latest safety record.
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ from .findings import FindingKind, RuleFinding, Severity
 from .safety import item_labels, latest_records
 
 LEVELS = ("kindergarten", "teaching_point")
+#: The safety items measured for the criteria: every item of a safety record.
+SAFETY_ITEMS = (
+    "full_time_guard",
+    "closed_management",
+    "one_key_alarm",
+    "video_linked_police",
+    "anti_collision",
+)
 OUTCOMES = {
     "license": (
         "符合幼儿园标准:整改后颁发办园许可证",
@@ -40,6 +51,11 @@ OUTCOMES = {
         "meets the 办园点 standard: approve as a teaching point",
     ),
     "close": ("两项标准均不符合:予以取缔", "meets neither standard: close"),
+    "no_county_standard": (
+        "不符合幼儿园标准;本县尚未制定办园点标准:待县定标准后再提处理意见",
+        "below the kindergarten standard; the county has set no 办园点 standard: no closure or "
+        "teaching-point verdict",
+    ),
     # While the county standards are unconfirmed assumptions, a closure is never proposed.
     "close_pending": (
         "两项标准均不符合,但所依据的标准待确认(依据待确认):标准确认后再定处理",
@@ -58,6 +74,17 @@ class Criteria:
     min_teachers_per_class: float
     min_certified_share: float
     safety_items: tuple[str, ...]
+
+    @classmethod
+    def from_record(cls, record: Any) -> Criteria:
+        """A county's own 办园点 standard (``programmes.TeachingPointStandard``)."""
+        return cls(
+            min_seats=int(record.min_seats),
+            min_classes=int(record.min_classes),
+            min_teachers_per_class=float(record.min_teachers_per_class),
+            min_certified_share=float(record.min_certified_share),
+            safety_items=record.items,
+        )
 
     @classmethod
     def for_county(cls, level: str, county_code: str) -> Criteria:
@@ -103,14 +130,38 @@ class Criteria:
         return out
 
 
-def classify(measured: dict[str, Any], county_code: str) -> tuple[str, dict[str, list[tuple[str, str]]]]:
-    """The outcome for one unlicensed kindergarten and the unmet criteria of each level."""
-    unmet = {level: Criteria.for_county(level, county_code).unmet(measured) for level in LEVELS}
+def classify(
+    measured: dict[str, Any], county_code: str, teaching_point: Criteria | None
+) -> tuple[str, dict[str, list[tuple[str, str]]]]:
+    """The outcome for one unlicensed kindergarten and the unmet criteria of each level;
+    ``teaching_point`` is the county's own 办园点 standard, ``None`` when it has set none."""
+    unmet = {
+        "kindergarten": Criteria.for_county("kindergarten", county_code).unmet(measured),
+        "teaching_point": teaching_point.unmet(measured) if teaching_point is not None else [],
+    }
     if not unmet["kindergarten"]:
         return "license", unmet
+    if teaching_point is None:
+        return "no_county_standard", unmet
     if not unmet["teaching_point"]:
         return "teaching_point", unmet
     return "close", unmet
+
+
+def teaching_point_standards(ctx: RuleContext) -> dict[str, Criteria]:
+    """Each county's own 办园点 standard in force on ``ctx.as_of`` (the latest one from before it)."""
+    from eduplan.programmes.models import TeachingPointStandard
+
+    found: dict[str, Criteria] = {}
+    rows = (
+        ctx.records(TeachingPointStandard)
+        .filter(effective_on__lte=ctx.as_of)
+        .select_related("county")
+        .order_by("county__code", "effective_on")
+    )
+    for record in rows:
+        found[record.county.code] = Criteria.from_record(record)
+    return found
 
 
 def _measure(ctx: RuleContext, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -140,7 +191,7 @@ def _measure(ctx: RuleContext, ids: list[int]) -> dict[int, dict[str, Any]]:
     for r in teachers.annotate(n=Count("pk"), certified=Count("pk", filter=Q(certificate__in=accepted))):
         measured[r["institution_id"]]["teachers"] = r["n"]
         measured[r["institution_id"]]["certified"] = r["certified"]
-    items = sorted({i for level in LEVELS for i in standards.value("licensing", f"{level}_safety_items")})
+    items = list(SAFETY_ITEMS)
     records = latest_records(ctx, [InstitutionKind.KINDERGARTEN]).filter(institution__in=targets)
     for r in records.values("institution_id", *items):
         measured[r["institution_id"]]["safety"] = {i: r[i] for i in items}
@@ -167,24 +218,24 @@ def _measured_text(m: dict[str, Any]) -> str:
         "licensing.kindergarten_min_teachers_per_class",
         "licensing.kindergarten_min_certified_share",
         "licensing.kindergarten_safety_items",
-        "licensing.teaching_point_min_seats",
-        "licensing.teaching_point_min_classes",
-        "licensing.teaching_point_min_teachers_per_class",
-        "licensing.teaching_point_min_certified_share",
-        "licensing.teaching_point_safety_items",
         "licensing.counties",
     ),
 )
 def unlicensed(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """Review every unlicensed kindergarten against the county's standards. A
-    kindergarten whose licence status is not recorded is reported as not checkable."""
+    """Review every unlicensed kindergarten against the county's standards: flags each one,
+    with the outcome — license, approve as 办园点 (the county's own standard), close (only under
+    the county's own 办园点 standard, and only once the kindergarten standard is confirmed), or,
+    where the county has set no 办园点 standard, the gaps without a verdict. A licensed kindergarten
+    or an approved teaching point passes. A kindergarten whose licence status is not recorded is
+    reported as not checkable."""
     base = ctx.open_institutions().filter(kind=InstitutionKind.KINDERGARTEN)
     rows = list(base.filter(licence_status=LicenceStatus.UNLICENSED).values("pk", *INSTITUTION_FIELDS))
     measured = _measure(ctx, [r["pk"] for r in rows]) if rows else {}
     held = pending_for("rule:KG-UNLICENSED")
+    own = teaching_point_standards(ctx) if rows else {}
     for row in rows:
         m = measured[row["pk"]]
-        outcome, unmet = classify(m, row["county__code"])
+        outcome, unmet = classify(m, row["county__code"], own.get(row["county__code"]))
         if outcome == "close" and held:
             outcome = "close_pending"
         zh, en = OUTCOMES[outcome]

@@ -1,6 +1,6 @@
 """Kindergarten names: the name clean-up of the plan, as a check on any name.
 
-A name must not carry the banned words (中国, 中华, 全国, 国际, 世界, 全球, 国家), foreign words or
+A name must not carry the banned words (中国, 中华, 全国, 国际, 世界, 全球), foreign words or
 letters, foreign country or place names, one-sided feature words (双语, 艺术, 国学, 私塾…) or
 religious connotations; a private kindergarten must not use a public school's name or its
 abbreviation. The words are data (``wordlists/*.txt``; settings in ``[naming]`` of
@@ -10,7 +10,9 @@ False positives matter as much as hits: an inspector who is told that 观音山�
 trusting the list. A hit does not count when
 
 - it lies inside an exception phrase of its list (``!佛山``: 佛山 is a city, 仿佛 a word);
-- it is directly followed by a place suffix (艺术路, 观音山, 中华街道): a street or a mountain;
+- it is directly followed by a place suffix (艺术路, 观音山, 中华街道): a street or a mountain —
+  except for foreign brand, method and people words (迪士尼桥 still trades on the brand), and not
+  for 村, 社区, 小区 (国际村, 国际小区 are housing developments borrowing the word);
 - it lies inside the name of a real division (the GB/T 2260 gazetteer shipped with eduplan and the
   registry's divisions: 观音寺街道, 龙王庙镇), or inside the short name of the institution's own
   township, county or city;
@@ -88,17 +90,24 @@ class WordList:
     words: frozenset[str]
     end_words: frozenset[str]
     exceptions: dict[str, tuple[str, ...]]
+    #: word → the standard that names it, from a trailing ``# source: …`` on its line
+    sources: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, category: str, text: str) -> WordList:
         words: set[str] = set()
         end_words: set[str] = set()
         exceptions: dict[str, list[str]] = {}
+        sources: dict[str, str] = {}
         current = ""
         for raw in text.splitlines():
-            line = unicodedata.normalize("NFKC", raw.split("#", 1)[0]).strip()
+            body, _, comment = raw.partition("#")
+            line = unicodedata.normalize("NFKC", body).strip()
             if not line:
                 continue
+            source = comment.strip()
+            if source.lower().startswith("source:") and not line.startswith("!"):
+                sources[line.rstrip("$").strip()] = source[len("source:") :].strip()
             if line.startswith("!"):
                 phrase = line[1:].strip()
                 if phrase:
@@ -110,7 +119,11 @@ class WordList:
                 current = line
                 words.add(line)
         return cls(
-            category, frozenset(words), frozenset(end_words), {w: tuple(e) for w, e in exceptions.items()}
+            category,
+            frozenset(words),
+            frozenset(end_words),
+            {w: tuple(e) for w, e in exceptions.items()},
+            sources,
         )
 
     def exceptions_for(self, word: str) -> tuple[str, ...]:
@@ -371,6 +384,8 @@ class NameChecker:
     name_endings: tuple[str, ...]
     division_suffixes: tuple[str, ...]
     places: frozenset[str] = frozenset()
+    #: Categories whose hits a place suffix excuses (``[naming] place_suffix_categories``).
+    place_suffix_categories: frozenset[str] = frozenset()
 
     @property
     def longest_place(self) -> int:
@@ -392,6 +407,7 @@ class NameChecker:
             name_endings=tuple(sorted(cfg["name_endings"], key=len, reverse=True)),
             division_suffixes=tuple(cfg["division_suffixes"]),
             places=gazetteer() | frozenset(normalise(p) for p in extra_places if p),
+            place_suffix_categories=frozenset(cfg["place_suffix_categories"]),
         )
 
     def check(
@@ -424,7 +440,8 @@ class NameChecker:
             for start, end, word, only_at_end in sorted(wordlist.occurrences(text)):
                 if only_at_end and not self._ends_proper_name(text, end):
                     continue
-                if self._excepted(text, start, end, wordlist.exceptions_for(word), local):
+                suffix_excuses = wordlist.category in self.place_suffix_categories
+                if self._excepted(text, start, end, wordlist.exceptions_for(word), local, suffix_excuses):
                     continue
                 add(wordlist.category, word)
         if ownership is not None and ownership in PRIVATE_OWNERSHIPS and public_index is not None:
@@ -459,8 +476,16 @@ class NameChecker:
         rest = text[end:]
         return not rest or any(rest.startswith(e) for e in self.name_endings)
 
-    def _excepted(self, text: str, start: int, end: int, exceptions: Sequence[str], local: set[str]) -> bool:
-        if any(text[end:].startswith(s) for s in self.place_suffixes):
+    def _excepted(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        exceptions: Sequence[str],
+        local: set[str],
+        suffix_excuses: bool = True,
+    ) -> bool:
+        if suffix_excuses and any(text[end:].startswith(s) for s in self.place_suffixes):
             return True
         for phrase in (*exceptions, *local):
             pos = text.find(phrase, max(0, end - len(phrase)))

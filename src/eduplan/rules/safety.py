@@ -1,17 +1,17 @@
 """Safety: the "three defences" items on each institution's latest safety
 record, and major hazards left open past their rectification deadline.
 
-Hazards are recorded by the supervision loop (inspections → findings → rectification), which does
-not list overdue major hazards for the rules yet. The rule for overdue hazards is in the catalogue
-now and reads them from a provider registered at start-up (in an ``AppConfig.ready``) with
+Hazards are recorded by the supervision loop (inspections → findings → rectification orders). The
+rule for overdue hazards reads them from a provider registered at start-up (the supervision app's
+``AppConfig.ready`` registers ``supervision.hazards.overdue_major_hazards``) with
 :func:`register_hazard_source`:
 
     overdue_major_hazards(ctx: RuleContext) -> Iterable[Mapping[str, Any]]
 
 whose rows carry the institution's ``code``, ``name``, ``county__code``, ``county__name`` and the
-hazard's ``hazard`` (description), ``found_on`` and ``deadline`` (dates), reading through
-``ctx.scoped(...)`` so a user's scope holds. Until one is registered the rule reports, per county,
-that overdue hazards cannot be checked yet (an ``info`` / ``no_data`` finding), never a pass.
+hazard's ``hazard`` (description), ``found_on`` and ``deadline`` (dates) and ``order`` (the order's
+number), reading through ``ctx.scoped(...)`` so a user's scope holds. The rules package keeps no
+import of supervision: the provider comes to it, not the other way round.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
-from eduplan.registry.choices import InstitutionKind
 from eduplan.registry.models import SafetyRecord
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, any_of, inst_fields, rule
@@ -74,14 +73,15 @@ def without_record(ctx: RuleContext, kinds: Iterable[str]) -> Any:
     title_zh="人防物防技防不达标(专职保安、封闭管理、一键报警、视频监控联网公安、防冲撞设施)",
     title_en="Safety items missing (guard, closed campus, one-key 110 alarm, video linked to police, "
     "anti-collision barriers)",
-    params=("safety.required_items",),
+    params=("safety.required_items", "plan_scope.institution_kinds"),
 )
 def safety_items(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """The plan requires every kindergarten to have all five items (puts schools under the
-    same campus-safety regime), judged on each institution's latest record. An institution without
-    any safety record is reported as not checkable (no data)."""
+    """Every kindergarten, attached class and general high school has all five items, judged on
+    its latest record: flags each item missing there, passes a record with all five. Junior middle
+    and vocational schools are outside the plans (``[plan_scope]``) and not judged. An institution
+    in scope without any safety record is reported as not checkable (no data)."""
     items = required_items(ctx)
-    kinds = [k.value for k in InstitutionKind]
+    kinds = list(ctx.param("plan_scope.institution_kinds"))
     missing = any_of(Q(**{item: False}) for item in items)
     rows = latest_records(ctx, kinds).filter(missing).values(*inst_fields(), "checked_on", *items)
     for row in rows:
@@ -125,30 +125,38 @@ def hazard_source() -> HazardSource | None:
     title_zh="重大安全隐患逾期未整改(重大隐患督办)",
     title_en="Major safety hazards still open past their rectification deadline",
     checkable=lambda: hazard_source() is not None,
-    note="读取登记的逾期重大隐患来源(督导模块尚未接入时报告“无法核查”) / reads the registered "
-    "overdue-major-hazard source; until the supervision module provides one, reports 'not checkable'",
+    note="读取督导整改通知中的重大隐患 / reads the major hazards of the supervision's rectification orders",
 )
 def overdue_hazards(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """重大隐患督办 and rectification within a deadline."""
+    """重大隐患督办: a major hazard is rectified within its deadline. Flags each major-hazard
+    rectification order past its deadline on the as-of day and not closed (verified) by then;
+    passes an order still within its deadline, closed in time, or cancelled. Only when no app
+    provides hazards (the supervision app is not installed) does it say, per county, that it
+    cannot check."""
     source = hazard_source()
     if source is None:
         for county in ctx.counties():
             yield ctx.at_county(
                 county,
                 kind=FindingKind.NO_DATA,
-                message_zh="重大安全隐患及整改期限尚未录入(督导模块待接入),无法核查逾期隐患",
-                message_en="major hazards and their deadlines are not recorded yet (supervision module "
-                "pending): overdue hazards cannot be checked",
+                message_zh="未安装督导模块,没有重大隐患整改记录,无法核查逾期隐患",
+                message_en="the supervision app is not installed: no major-hazard orders, overdue "
+                "hazards cannot be checked",
             )
         return
     for row in source(ctx):
+        hazard = str(row.get("hazard", ""))
         yield ctx.at_institution(
             row,
-            subject=str(row.get("hazard", "")),
+            subject=hazard,
             measured=f"期限 deadline {row.get('deadline')}",
             required="按期整改 rectified by the deadline",
-            message_zh=f"重大隐患“{row.get('hazard', '')}”({row.get('found_on')}发现)逾期未整改,期限{row.get('deadline')}",
-            message_en=f"major hazard “{row.get('hazard', '')}” found {row.get('found_on')} is still open "
+            message_zh=f"重大隐患“{hazard}”({row.get('found_on')}发现)逾期未整改,期限{row.get('deadline')}",
+            message_en=f"major hazard “{hazard}” found {row.get('found_on')} is still open "
             f"past its deadline {row.get('deadline')}",
-            details={"found_on": row.get("found_on"), "deadline": row.get("deadline")},
+            details={
+                "found_on": row.get("found_on"),
+                "deadline": row.get("deadline"),
+                "order": row.get("order", ""),
+            },
         )

@@ -357,7 +357,8 @@ def cooks(ctx: RuleContext) -> Iterator[RuleFinding]:
 CERTIFICATE_GROUPS = {
     "kindergarten": (InstitutionKind.KINDERGARTEN,),
     "attached": (InstitutionKind.ATTACHED_CLASS,),
-    "school": (InstitutionKind.HIGH_SCHOOL, InstitutionKind.VOCATIONAL, InstitutionKind.JUNIOR_MIDDLE),
+    # General high schools only: junior middle and vocational schools are outside the plans.
+    "school": (InstitutionKind.HIGH_SCHOOL,),
 }
 
 
@@ -381,7 +382,10 @@ CERTIFICATE_GROUPS = {
 def certificates(ctx: RuleContext) -> Iterator[RuleFinding]:
     """The plan names "principals and teachers without required qualifications" for rectification
     and the county assessment requires 100% certified; schools' teachers need a teacher's
-    qualification likewise (教师资格制度). One finding per person in post."""
+    qualification likewise (教师资格制度). Flags each principal or teacher in post in a
+    kindergarten, attached class or general high school without an accepted certificate; passes one
+    with it. Junior middle and vocational schools are outside the plans and not judged. One finding
+    per person in post."""
     posts = {
         "principal": list(ctx.param("certificates.principal_roles")),
         "teacher": list(ctx.param("certificates.teacher_roles")),
@@ -430,8 +434,9 @@ def certificates(ctx: RuleContext) -> Iterator[RuleFinding]:
     title_en="Kindergarten staff without social insurance",
 )
 def social_insurance(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """Every kindergarten staff member is in social insurance (and the housing fund);
-    one finding per staff member in post without social insurance."""
+    """Every kindergarten staff member is in social insurance: flags each staff member in post
+    in a kindergarten or attached class without it, passes one with it (the housing fund is
+    ``KG-HOUSING-FUND``)."""
     rows = (
         ctx.staff()
         .filter(institution__kind__in=PRESCHOOL_KINDS, social_insurance=False)
@@ -447,6 +452,34 @@ def social_insurance(ctx: RuleContext) -> Iterator[RuleFinding]:
             required="参加社会保险 insured",
             message_zh=f"{role}{row['name']}未参加社会保险",
             message_en=f"{row['role']} {row['name']} has no social insurance",
+            details={"staff": row["name"], "role": row["role"], "employment": row["employment"]},
+        )
+
+
+@rule(
+    "KG-HOUSING-FUND",
+    severity=Severity.MEDIUM,
+    title_zh="幼儿园教职工未缴纳住房公积金",
+    title_en="Kindergarten staff without the housing fund",
+)
+def housing_fund(ctx: RuleContext) -> Iterator[RuleFinding]:
+    """Every kindergarten staff member is in the housing fund: flags each staff member in post in
+    a kindergarten or attached class without it (``StaffMember.housing_fund``), passes one with it."""
+    rows = (
+        ctx.staff()
+        .filter(institution__kind__in=PRESCHOOL_KINDS, housing_fund=False)
+        .values(*inst_fields(), "name", "role", "employment")
+    )
+    for row in rows:
+        role = ROLE_LABELS.get(row["role"], row["role"])
+        yield ctx.at_institution(
+            row,
+            prefix="institution__",
+            subject=f"{row['name']}({role})",
+            measured="未缴纳 none",
+            required="缴纳住房公积金 paid",
+            message_zh=f"{role}{row['name']}未缴纳住房公积金",
+            message_en=f"{row['role']} {row['name']} is not in the housing fund",
             details={"staff": row["name"], "role": row["role"], "employment": row["employment"]},
         )
 

@@ -29,6 +29,12 @@ class SupervisionConfig(AppConfig):
         register_todo_provider(self.label, supervision_todos)
         register_incident_source(banned_counties)
 
+        from eduplan.rules.safety import register_hazard_source
+
+        from .hazards import overdue_major_hazards
+
+        register_hazard_source(overdue_major_hazards)
+
         from eduplan.plans.checks import register_all
 
         register_all(CHECKS)

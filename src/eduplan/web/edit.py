@@ -138,7 +138,7 @@ SAFETY_FIELDS = (
     "video_linked_police",
     "anti_collision",
 )
-FEE_FIELDS = ("monthly_fee", "effective_on", "filed_on")
+FEE_FIELDS = ("monthly_fee", "effective_on", "filed_on", "contracted_ceiling")
 
 
 class StaffAddForm(_form_class(StaffMember, STAFF_FIELDS)):  # type: ignore[misc]

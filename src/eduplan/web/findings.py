@@ -115,6 +115,9 @@ EXPORT_COLUMNS = (
     "measured",
     "required",
     "standard",
+    "remedy_zh",
+    "remedy_en",
+    "due",
 )
 #: The download's header row: a reader's words (the CLI's ``eduplan check`` keeps the field names
 #: of docs/rules.md for machines).

@@ -1,8 +1,9 @@
-"""``eduplan admissions run|demo``: high school admissions with quota-to-school seats.
+"""``eduplan admissions run|demo|audit``: high school admissions with quota-to-school seats.
 
 ``run`` reads the candidates and schools files (and optionally junior schools and a settings TOML),
 admits, writes one result row per candidate, and a summary (JSON and xlsx) with checks.
 ``demo`` writes a seeded synthetic province to try it on. Neither touches the database.
+``audit`` checks a real admissions result against the published plan (``.audit``), storing nothing.
 ``job`` runs a run submitted on the officers' page; ``purge --before DATE`` deletes that page's old
 finished runs and their files.
 See docs/admissions.md.
@@ -90,6 +91,20 @@ class Command(BaseCommand):
         )
         job.add_argument("run_id", type=int, metavar="ID", help="the run's id")
 
+        audit = sub.add_parser(
+            "audit",
+            help="核查真实录取结果 audit a real admissions result against the published plan",
+            description="Check a real admissions result (pseudonymous candidate ids, scores, choices, "
+            "admitted school) against the published plan: quota seats honoured, no admission out of "
+            "order, no cross-area admission, private and public together. Keeps only breaches and counts.",
+        )
+        audit.add_argument("--results", required=True, metavar="FILE", help="result CSV, one row per candidate")
+        audit.add_argument("--schools", required=True, metavar="FILE", help="published plan: schools CSV")
+        audit.add_argument("--quotas", metavar="FILE", help="published quota allocation CSV (junior_school, school_id, seats)")
+        audit.add_argument("--out", metavar="FILE.json", help="write the breaches and counts as JSON")
+        audit.add_argument("--strict", action="store_true", help="exit with an error if any breach is found")
+        audit.add_argument("--format", choices=("table", "json"), default="table", help="how to print the report")
+
         purge = sub.add_parser(
             "purge",
             help="删除旧的网页运行及其文件 delete old runs of the web page and their files",
@@ -107,8 +122,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options.get("subcommand")
-        if name not in ("run", "demo", "job", "purge"):
-            raise CommandError("请给出子命令 run、demo 或 purge / give a subcommand: run, demo or purge")
+        if name not in ("run", "demo", "job", "purge", "audit"):
+            raise CommandError(
+                "请给出子命令 run、demo、audit 或 purge / give a subcommand: run, demo, audit or purge"
+            )
         try:
             if name == "job":
                 self._job(options["run_id"])
@@ -116,6 +133,8 @@ class Command(BaseCommand):
                 self._purge(options["before"], options["dry_run"])
             elif name == "run":
                 self._run(options)
+            elif name == "audit":
+                self._audit(options)
             else:
                 self._demo(options)
         except (AdmissionsInputError, OutputError) as exc:
@@ -182,6 +201,38 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{clause_text('planning_tool:admissions')} 检查未通过 checks failed: "
                 + ", ".join(f"{c.check} ({c.count})" for c in failed)
+            )
+
+    def _audit(self, options: dict[str, Any]) -> None:
+        import json
+
+        from eduplan.planning.admissions.audit import CHECKS, audit
+
+        report = audit(options["results"], options["schools"], options.get("quotas"))
+        data = report.as_dict()
+        if options.get("out"):
+            Path(options["out"]).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), "utf-8")
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        else:
+            rows: list[dict[str, Any]] = [
+                {"item": k, "value": data[k]} for k in ("candidates", "admitted", "admitted_quota", "unplaced")
+            ]
+            counts = report.counts()
+            rows += [
+                {"item": f"{k} ({zh} {en})", "value": "通过 passed" if not counts[k] else f"违规 BREACHES: {counts[k]}"}
+                for k, (zh, en) in CHECKS.items()
+            ]
+            rows += [
+                {"item": b.check, "value": ", ".join(f"{k}={v}" for k, v in b.what.items())}
+                for b in report.breaches
+            ]
+            rows += [{"item": "note", "value": n} for n in report.notes]
+            write_records(rows, "table", stream=self._stream(), title="录取结果核查 admissions audit")
+        if options.get("strict") and not report.passed:
+            raise CommandError(
+                f"{clause_text('planning_tool:admissions')} 录取结果违规 breaches: "
+                + ", ".join(f"{k} ({n})" for k, n in report.counts().items() if n)
             )
 
     def _job(self, run_id: int) -> None:

@@ -257,13 +257,20 @@ class InstitutionYear(models.Model):
 
 
 class FeeStandard(models.Model):
-    """A fee standard with its filing date: a contracted fee must be filed one month before it
-    takes effect; public fees are set by grade."""
+    """A fee standard with its filing date: a contracted fee ceiling (the fee a government–
+    enterprise–kindergarten co-run kindergarten agreed with the government, 政—企—园) must be filed
+    one month before it takes effect; public fees are set by grade."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="fees")
     monthly_fee = models.DecimalField("保教费(元/月) monthly fee", max_digits=8, decimal_places=2)
     filed_on = models.DateField("备案日期 filed on", null=True, blank=True)
     effective_on = models.DateField("执行日期 effective from")
+    contracted_ceiling = models.BooleanField(
+        "政企园约定收费上限 contracted fee ceiling",
+        default=False,
+        help_text="政府、企业、幼儿园合作办园约定的收费上限(须在执行前备案) / a fee ceiling agreed in a "
+        "government–enterprise–kindergarten co-run kindergarten (filed before it takes effect)",
+    )
 
     history = HistoricalRecords()
 
