@@ -56,6 +56,7 @@ ADDED_RULES = {
     "rule:HS-OUTFLOW": ["HS-1.3"],
     "rule:HS-THREE-CLASSROOMS": ["HS-2.2"],
     "rule:HS-TRUSTEESHIP-BRAND-FEE": ["HS-2.5"],
+    "rule:TASK-RESPONSIBLE": ["HS-3.3"],
 }
 #: Rules that were "not checkable" before and now read real data (issue 18): the inspection
 #: checklist lists them now, with the clauses they always cited.

@@ -117,7 +117,7 @@ class DutyFiller:
                 dm.PartyCoverage(
                     institution_id=k["pk"],
                     form=dm.PartyForm.OWN if own else dm.PartyForm.JOINT,
-                    organisation=f"{k['name']}党支部" if own else f"{county.name}民办幼儿园联合党支部",
+                    organisation=f"{k['name']}党支部" if own else f"{county.name}幼儿园联合党支部",
                     established_on=_day(rng, dt.date(2019, 7, 1), dt.date(2023, 7, 1)),
                     document=f"{county.name}教育党委〔{2019 + int(rng.integers(0, 5))}〕{int(rng.integers(1, 60))}号",
                 )

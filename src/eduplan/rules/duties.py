@@ -433,3 +433,36 @@ def pay_parity(ctx: RuleContext) -> Iterator[RuleFinding]:
             message_zh=f"{ctx.year}学年本县公办园未报教师工资,无法比较",
             message_en=f"no public kindergarten reported teachers' pay for {ctx.year}: nothing to compare with",
         )
+
+
+# -- plan tasks -------------------------------------------------------------------------------------
+
+
+@rule(
+    "TASK-RESPONSIBLE",
+    severity=Severity.LOW,
+    title_zh="县级任务没有确定责任人",
+    title_en="County task without a named responsible person",
+    entity=EntityType.COUNTY,
+)
+def task_responsible(ctx: RuleContext) -> Iterator[RuleFinding]:
+    """Yearly targets have deadlines and responsible persons: every open county task (not done or
+    cancelled on the as-of day) names the person answerable for it (``CountyTask.responsible``)."""
+    from eduplan.tasks.models import OPEN_TASK_STATES, CountyTask
+
+    tasks = (
+        ctx.records(CountyTask)
+        .filter(state__in=OPEN_TASK_STATES, responsible="")
+        .select_related("county")
+        .order_by("county__code", "deadline", "pk")
+    )
+    for task in tasks:
+        yield ctx.at_county(
+            {"code": task.county.code, "name": task.county.name},
+            subject=task.title_zh,
+            measured="未确定 none",
+            required="责任人 a named person",
+            details={"task": task.pk, "deadline": task.deadline.isoformat()},
+            message_zh=f"任务「{task.title_zh}」(期限{task.deadline})未确定责任人",
+            message_en=f"task {task.title_en or task.title_zh!r} (due {task.deadline}) names no responsible person",
+        )
