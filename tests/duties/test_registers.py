@@ -120,7 +120,6 @@ def test_a_viewer_sees_the_registers_but_no_form(city, client):
 
 def test_every_register_page_offers_its_form_to_a_city_officer(city, client):
     from eduplan.duties.forms import FORMS
-
     from eduplan.registry.models import Institution
 
     Institution.objects.filter(pk=city.kg_a.pk).update(is_central=True)  # a central one to register

@@ -15,9 +15,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from eduplan.intake.validate import model_errors
 
 from .analysis import router as analysis_router
-from .duties import router as duties_router
 from .auth import AUTH
 from .docs import LocalSwagger
+from .duties import router as duties_router
 from .plans import router as plans_router
 from .programmes import router as programmes_router
 from .records import router as records_router
