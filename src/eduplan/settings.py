@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "eduplan.tasks",
     "eduplan.programmes",
     "eduplan.workforce",
+    "eduplan.duties",
     "eduplan.portal",
     "eduplan.complaints",
     "eduplan.api",

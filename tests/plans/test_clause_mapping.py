@@ -31,6 +31,17 @@ ADDED_DEMO_KINDS = {
     "kg_quality_eval_overdue": "PRE-4.5.1",
     "hs_trusteeship_no_channel": "HS-2.5",
     "kg_supporting_out_of_sync": "PRE-4.1.2",
+    # the duty registers (issue 18 item 4)
+    "kg_no_party_organisation": "PRE-5.1",
+    "kg_central_not_registered": "PRE-4.1.4",
+    "kg_no_guidance": "PRE-4.2.1",
+    "kg_village_not_integrated": "PRE-4.2.1",
+    "kg_surplus_distributed": "PRE-4.2.2",
+    "kg_fee_account_unfiled": "PRE-4.2.5",
+    "kg_pay_below_public": "PRE-4.3.1",
+    "county_outflow_rising": "HS-1.3",
+    "hs_no_three_classrooms": "HS-2.2",
+    "hs_trusteeship_brand_fee": "HS-2.5",
 }
 #: Rules whose claim the plan file narrowed since the move (issue 18: each rule claims only what
 #: it checks): the clauses they cite now.
@@ -40,6 +51,18 @@ ADDED_RULES = {
     "rule:KG-HOUSING-FUND": ["PRE-4.3.1"],
     "rule:HS-TRUSTEESHIP-CHANNEL": ["HS-2.5"],
     "rule:PROG-GROUP-INACTIVE": ["HS-2.6"],
+    # the duty registers (issue 18 item 4)
+    "rule:KG-PARTY-COVERAGE": ["PRE-5.1"],
+    "rule:KG-CENTRAL-REGISTRATION": ["PRE-4.1.4"],
+    "rule:KG-GUIDANCE": ["PRE-4.2.1"],
+    "rule:KG-VILLAGE-INTEGRATION": ["PRE-4.2.1"],
+    "rule:KG-SURPLUS-DISTRIBUTED": ["PRE-4.2.2"],
+    "rule:KG-FEE-ACCOUNT": ["PRE-4.2.5"],
+    "rule:KG-PAY-PARITY": ["PRE-4.3.1"],
+    "rule:HS-OUTFLOW": ["HS-1.3"],
+    "rule:HS-THREE-CLASSROOMS": ["HS-2.2"],
+    "rule:HS-TRUSTEESHIP-BRAND-FEE": ["HS-2.5"],
+    "rule:TASK-RESPONSIBLE": ["HS-3.3"],
 }
 #: Rules that were "not checkable" before and now read real data (issue 18): the inspection
 #: checklist lists them now, with the clauses they always cited.

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from eduplan.duties import actions as duties
 from eduplan.programmes import actions as programmes
 from eduplan.registry import actions, identity
 from eduplan.registry.choices import (
@@ -198,8 +199,47 @@ def clean_kindergarten(
         programmes.record_quality_evaluation(
             inst, evaluated_on=dt.date(2023, 5, 10), result="good", evidence="县级评估报告2023"
         )
+    record_kindergarten_duties(inst)
     city.institutions[code] = inst
     return inst
+
+
+#: Teachers' average monthly pay in the clean city: public, and private (90% of it).
+PUBLIC_PAY, PRIVATE_PAY = Decimal("5000"), Decimal("4500")
+
+
+def record_kindergarten_duties(inst: Institution) -> None:
+    """The duty registers of a clean kindergarten: party coverage, a guidance visit this school
+    year, its teachers' pay, and — by its kind — a public-institution registration (central) or
+    the audited accounts with a filed fee account (non-profit private)."""
+    duties.record_party_coverage(
+        inst,
+        established_on=dt.date(2021, 7, 1),
+        form="joint",
+        organisation="联合党支部",
+        document="党〔2021〕1号",
+    )
+    duties.record_guidance_visit(
+        inst, on=dt.date(YEAR, 10, 15), guide_kind="county_unit", topic="游戏活动指导"
+    )
+    public = inst.ownership == Ownership.PUBLIC
+    duties.record_teacher_pay(inst, YEAR, teachers=6, average_monthly=PUBLIC_PAY if public else PRIVATE_PAY)
+    if public and inst.is_central:
+        duties.register_public_institution(
+            inst, registered_on=dt.date(2018, 5, 1), credit_code="12530402MB0000001X"
+        )
+    if inst.ownership == Ownership.PRIVATE_NONPROFIT:
+        duties.record_nonprofit_accounts(
+            inst,
+            YEAR,
+            audited_on=dt.date(2025, 2, 1),
+            audit_report="审〔2025〕1号",
+            surplus=Decimal("30000"),
+            distributed=Decimal("0"),
+            fee_account_bank="农业银行通海支行",
+            fee_account_last4="0427",
+            fee_account_filed_on=dt.date(YEAR, 8, 20),
+        )
 
 
 def clean_high_school(
@@ -306,7 +346,20 @@ def clean_city() -> City:
     for county in (city.county_a, city.county_b):
         for year in (YEAR, YEAR + 1):  # the budget years COUNTY-SPENDING-TREND compares
             record_spending(county, year)
+        for year in (YEAR - 1, YEAR):  # the years HS-OUTFLOW compares: the same shares
+            record_outflow(county, year)
+    a, b = city.institutions["H-A1"], city.institutions["H-B1"]  # three classrooms, both ways
+    duties.record_classroom_pairing(a, b, mode="delivery", school_year=YEAR, sessions=40)
+    duties.record_classroom_pairing(b, a, mode="teacher", school_year=YEAR, sessions=12)
     return city
+
+
+#: A county's outflow counts of a year in the clean city: 10% of top candidates, 1% of teachers.
+OUTFLOW = {"top_candidates": 100, "top_admitted_outside": 10, "hs_teachers": 300, "teachers_to_city": 3}
+
+
+def record_outflow(county: Division, year: int, **changes: int) -> Any:
+    return duties.record_talent_outflow(county, year, **(OUTFLOW | changes))
 
 
 def run(**kwargs: Any) -> list[Any]:

@@ -17,6 +17,7 @@ from eduplan.intake.validate import model_errors
 from .analysis import router as analysis_router
 from .auth import AUTH
 from .docs import LocalSwagger
+from .duties import router as duties_router
 from .plans import router as plans_router
 from .programmes import router as programmes_router
 from .records import router as records_router
@@ -90,5 +91,6 @@ api.add_router("", analysis_router)
 api.add_router("", tasks_router)
 api.add_router("", programmes_router)
 api.add_router("", workforce_router)
+api.add_router("", duties_router)
 api.add_router("", plans_router)
 api.add_router("", targets_router)

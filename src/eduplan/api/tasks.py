@@ -9,6 +9,7 @@ illegal transition is 409 with a bilingual ``detail``). A task outside the calle
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -39,6 +40,10 @@ class ProgressIn(Schema):
 
 class Detail(Schema):
     detail: str
+
+
+class ResponsibleIn(Schema):
+    responsible: str
 
 
 def _task(request: HttpRequest, pk: int) -> CountyTask:
@@ -105,5 +110,20 @@ def post_progress(request: HttpRequest, pk: int, body: ProgressIn) -> Any:
             actions.complete_task(task, user=user)
     except TransitionError as exc:
         return Status(409, {"detail": str(exc)})
+    task.refresh_from_db()
+    return _detail(task)
+
+
+@router.post(
+    "/tasks/{int:pk}/responsible",
+    summary="确定责任人 name the responsible person",
+    response={200: dict, 409: Detail},
+)
+def post_responsible(request: HttpRequest, pk: int, body: ResponsibleIn) -> Any:
+    task = _task(request, pk)
+    try:
+        actions.name_responsible(task, body.responsible, user=caller(request))
+    except ValidationError as exc:
+        return Status(409, {"detail": "; ".join(exc.messages)})
     task.refresh_from_db()
     return _detail(task)

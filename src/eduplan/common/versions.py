@@ -3,7 +3,7 @@ imports saving row by row, workflow event logs), so no cache keyed on it serves 
 
 Two counters: the *registry* counter keys the indicators, findings and dashboards, so it moves on a
 write to any source the measures and rules read (:data:`MEASURED_APPS`: the registry (with its
-attribute rows), workforce, programmes and certifications, supervision with its incidents, tasks,
+attribute rows), workforce, programmes and certifications, the duty registers, supervision with its incidents, tasks,
 and the statistical returns the measures fall back on); the *work* counter keys the
 to-do lists and moves on a write to any app whose rows feed them (:data:`WORK_APPS`). Both move
 inside the writer's transaction. The save path (:mod:`.saving`) bumps the registry counter itself;
@@ -21,7 +21,9 @@ from eduplan.registry.models.version import REGISTRY, WORK, bump_version
 from .saving import in_save_path
 
 #: Apps whose rows the measures (metrics), the rules and the dashboards read.
-MEASURED_APPS = frozenset({"registry", "workforce", "programmes", "supervision", "tasks", "returns"})
+MEASURED_APPS = frozenset(
+    {"registry", "workforce", "programmes", "duties", "supervision", "tasks", "returns"}
+)
 #: Apps whose rows feed to-do lists.
 WORK_APPS = frozenset({"supervision", "portal", "complaints", "tasks", "programmes", "workforce", "accounts"})
 

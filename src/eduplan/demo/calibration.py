@@ -496,6 +496,17 @@ class Rates:
     kg_quality_eval_overdue: float = 0.03
     hs_trusteeship_no_channel: float = 0.1
     kg_supporting_out_of_sync: float = 0.1
+    # The duty registers (eduplan.demo.duties).
+    kg_no_party_organisation: float = 0.05
+    kg_central_not_registered: float = 0.1
+    kg_no_guidance: float = 0.05
+    kg_village_not_integrated: float = 0.05
+    kg_surplus_distributed: float = 0.05
+    kg_fee_account_unfiled: float = 0.06
+    kg_pay_below_public: float = 0.06
+    county_outflow_rising: float = 0.2
+    hs_no_three_classrooms: float = 0.1
+    hs_trusteeship_brand_fee: float = 0.1
     county_training_behind: float = 0.2
     staff_training_behind: float = 0.1
     hs_pay_not_tilted: float = 0.1

@@ -382,6 +382,7 @@ class CountyBuilder:
             self.write_pairings_and_posts()
             for model, n in self.gen.registers.fill_county(self.cdiv, last=self.last).items():
                 self.gen.register_counts[model] = self.gen.register_counts.get(model, 0) + n
+            self.gen.count_registers(self.gen.duties.fill_county(self.cdiv, last=self.last))
         return self.counts
 
     # -- divisions --------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from django.utils import timezone
 from eduplan.registry.choices import DivisionLevel, DivisionType, InstitutionKind, PairingKind, Role
 from eduplan.registry.models import DataVersion, Division, Institution, Pairing, bump_version
 
-from . import gazetteer, geo, registers, timeline
+from . import duties, gazetteer, geo, registers, timeline
 from .calibration import DEFAULT_SETTINGS, GENERATOR_VERSION, REFERENCE_DATE, SCALES, DemoSettings, ScaleSpec
 from .county import TRUSTEESHIP_COMPONENTS, CountyBuilder
 from .gazetteer import County
@@ -102,6 +102,9 @@ class Generator:
             self.quota,
             school_years=self.spec.school_years,
             county_flags=self.county_flags,
+        )
+        self.duties = duties.DutyFiller(
+            self.seed, self.manifest, self.quota, school_years=self.spec.school_years
         )
         self.register_counts: dict[str, int] = {}
         self._provinces: dict[str, Division] = {}
@@ -229,6 +232,10 @@ class Generator:
             next_city = counties[i + 1].city_code if i + 1 < len(counties) else None
             if next_city != county.city_code:
                 self.trusteeship(county.city_code, last=next_city is None)
+                with transaction.atomic():
+                    self.count_registers(
+                        self.duties.fill_city(self.city_division(county), last=next_city is None)
+                    )
         timeline.plant(self.seed, self.spec.school_years)  # the registry's past (attribute rows)
         logins = create_demo_users(self.seed, self.manifest) if users else []
         if users:
@@ -264,6 +271,10 @@ class Generator:
         # the database this replaces, whatever its version.
         cache.clear()
         return DemoResult(self.scale, self.seed, manifest, counts, logins)
+
+    def count_registers(self, counts: dict[str, int]) -> None:
+        for model, n in counts.items():
+            self.register_counts[model] = self.register_counts.get(model, 0) + n
 
     def trusteeship(self, city_code: str, *, last: bool) -> None:
         """Each county high school (县中) is taken in trusteeship by a first-level high
@@ -318,7 +329,9 @@ class Generator:
                 )
             )
         TrusteeshipSupport.objects.bulk_create(supports)
-        self.register_counts["TrusteeshipSupport"] = self.register_counts.get("TrusteeshipSupport", 0) + len(supports)
+        self.register_counts["TrusteeshipSupport"] = self.register_counts.get("TrusteeshipSupport", 0) + len(
+            supports
+        )
 
 
 def reference_moment() -> dt.datetime:

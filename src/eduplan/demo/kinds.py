@@ -385,6 +385,72 @@ KINDS: dict[str, Kind] = {
             "high-school teachers in post, not staff_award_during_ethics_bar",
         ),
         Kind(
+            "kg_no_party_organisation",
+            "institution",
+            "kindergarten with no party organisation coverage record (own or joint branch)",
+            "open kindergartens that are not unlicensed",
+        ),
+        Kind(
+            "kg_central_not_registered",
+            "institution",
+            "public township central kindergarten without a public-institution registration in force: "
+            "never registered, or its certificate lapsed 30–400 days before the reference date",
+            "open public township central kindergartens",
+        ),
+        Kind(
+            "kg_no_guidance",
+            "institution",
+            "kindergarten whose last research guidance visit was 500–700 days before the reference "
+            "date (clean: a visit in the latest school year)",
+            "open kindergartens that are not unlicensed",
+        ),
+        Kind(
+            "kg_village_not_integrated",
+            "institution",
+            "public village kindergarten whose link to its township central kindergarten is cleared",
+            "open public kindergartens linked to a central kindergarten",
+        ),
+        Kind(
+            "kg_surplus_distributed",
+            "institution",
+            "non-profit private kindergarten whose latest audited accounts distribute 40% of the surplus",
+            "open non-profit private kindergartens",
+        ),
+        Kind(
+            "kg_fee_account_unfiled",
+            "institution",
+            "non-profit private kindergarten with no filed fee account for the latest school year "
+            "(no accounts, or accounts without a filing date)",
+            "open non-profit private kindergartens, not kg_surplus_distributed",
+        ),
+        Kind(
+            "kg_pay_below_public",
+            "institution",
+            "private kindergarten whose teachers' average monthly pay (2500–3400) is below "
+            "[duties] private_pay_min_share of the county's public average (4800–5200)",
+            "open private kindergartens that are not unlicensed",
+        ),
+        Kind(
+            "county_outflow_rising",
+            "county",
+            "county whose share of top candidates admitted outside it rose from the year before the "
+            "latest school year to the latest (clean: both shares fall)",
+            "counties with high schools",
+        ),
+        Kind(
+            "hs_no_three_classrooms",
+            "institution",
+            "county high school with no three-classrooms pairing in the latest school year, or one "
+            "with no session held",
+            "open county high schools with another high school of the city to pair with",
+        ),
+        Kind(
+            "hs_trusteeship_brand_fee",
+            "institution",
+            "county high school that paid its trustee a brand fee in the latest school year",
+            "county high schools under trusteeship",
+        ),
+        Kind(
             "hs_publicity_hype",
             "institution",
             "high school with a publicity item hyping admission results (wordlists/hype.txt) in the "

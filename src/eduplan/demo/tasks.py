@@ -42,6 +42,14 @@ def demo_tasks(today: dt.date, *, seed: int = 12) -> dict[str, int]:
     created = actions.assign_to_counties(
         list(PlanTask.objects.filter(plan=plan.id, active=True)), counties, at=start
     )
+    # Every assigned task names its responsible person but one in 25 (TASK-RESPONSIBLE finds those).
+    for n, task in enumerate(
+        CountyTask.objects.filter(pk__in=[t.pk for t in created])
+        .select_related("county")
+        .order_by("county__code", "pk")
+    ):
+        if n % 25 != 24:
+            actions.name_responsible(task, f"{task.county.name}教育体育局分管副局长")
     updates = 0
     for task in CountyTask.objects.filter(
         county__in=counties, state=TaskState.NOT_STARTED, pk__in=[t.pk for t in created]

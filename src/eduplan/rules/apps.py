@@ -12,6 +12,7 @@ def _families() -> Sequence[ModuleType]:
     the catalogue's first use, not at start-up."""
     from . import (
         classes,
+        duties,
         filing,
         funding,
         licensing,
@@ -38,6 +39,7 @@ def _families() -> Sequence[ModuleType]:
         programmes,
         workforce,
         returns_only,
+        duties,
     )
 
 

@@ -441,6 +441,31 @@ def extend_task_deadline(
 
 
 @transaction.atomic
+def name_responsible(task: CountyTask, person: str, *, user: Any = None) -> CountyTask:
+    """Name the person answerable for a county task (责任人): the county for its own tasks, the
+    city for any. An open task needs one; a name is replaced, never cleared (history keeps it)."""
+    if not (permissions.has(user, "may_do_county_tasks") or permissions.has(user, "may_assign_tasks")):
+        permissions.require(
+            user,
+            "may_do_county_tasks",
+            "责任人由县、市教育体育局确定",
+            "county or city officers name the responsible person",
+        )
+    if user is not None:
+        require_scope(user, task, write=True)
+    person = (person or "").strip()
+    if not person:
+        raise ValidationError(
+            {"responsible": "请填写责任人姓名及职务 / give the responsible person's name and post"}
+        )
+    if not task.is_open:
+        raise ValidationError({"responsible": "任务已结束 / the task is closed"})
+    task.responsible = person
+    save_with_history(task, user=user, reason="确定责任人 responsible person named")
+    return task
+
+
+@transaction.atomic
 def escalate_task(
     task: CountyTask, *, reason: str = "", user: Any = None, at: dt.datetime | None = None
 ) -> CountyTask:

@@ -95,6 +95,12 @@ class CountyTask(models.Model):
     title_zh = models.CharField("任务 task", max_length=200)
     title_en = models.CharField("task (English)", max_length=200, blank=True)
     lead = models.CharField("牵头单位 lead", max_length=80)
+    responsible = models.CharField(
+        "责任人 responsible person",
+        max_length=60,
+        blank=True,
+        help_text="姓名及职务,如:张某(县教育体育局副局长) name and post",
+    )
     cooperating = models.JSONField("配合单位 cooperating", default=list, blank=True)
     deadline = models.DateField("完成期限 deadline")
     state = models.CharField(

@@ -76,6 +76,7 @@ def task_record(t: CountyTask, today: dt.date) -> dict[str, Any]:
         "title_zh": t.title_zh,
         "title_en": t.title_en,
         "lead": t.lead,
+        "responsible": t.responsible,
         "cooperating": "、".join(t.cooperating),
         "deadline": t.deadline.isoformat(),
         "city_deadline": t.plan_task.deadline.isoformat() if t.plan_task is not None else "",
@@ -198,4 +199,9 @@ def allowed_actions(task: CountyTask, user: Any) -> list[str]:
         "escalate": roles["may_escalate"],
     }
     offered = offered_actions(TRANSITIONS, task.state, role_of(user), offers)
-    return [a for a in offered if not (a == "escalate" and task.level == TaskLevel.CITY)]
+    offered = [a for a in offered if not (a == "escalate" and task.level == TaskLevel.CITY)]
+    if task.is_open and (
+        permissions.has(user, "may_do_county_tasks") or permissions.has(user, "may_assign_tasks")
+    ):
+        offered.append("responsible")  # not a transition: naming who answers for the task
+    return offered

@@ -183,6 +183,15 @@ def _detail_post(request: HttpRequest, task: Any) -> None:
             user=user,
             ok="进展已报送 / progress reported",
         )
+    elif action == "responsible":
+        _act(
+            request,
+            actions.name_responsible,
+            task,
+            request.POST.get("responsible", ""),
+            user=user,
+            ok="责任人已确定 / responsible person named",
+        )
     elif action == "start":
         _act(request, actions.start_task, task, user=user, ok="任务已启动 / task started")
     elif action == "complete":

@@ -15,6 +15,7 @@ urlpatterns = [
     path("office/tasks/", include("eduplan.tasks.urls")),
     path("office/programmes/", include("eduplan.programmes.urls")),
     path("office/workforce/", include("eduplan.workforce.urls")),
+    path("office/duties/", include("eduplan.duties.urls")),
     path(
         "office/indicators/<str:indicator>/<str:division>/<int:year>/",
         views.indicator_detail,
