@@ -140,7 +140,9 @@ def require_reason(text: str) -> str:
     return text
 
 
-def record_transition(obj: Any, action: str, before: str, user: User | None, at: dt.datetime, **fields: Any) -> Any:
+def record_transition(
+    obj: Any, action: str, before: str, user: User | None, at: dt.datetime, **fields: Any
+) -> Any:
     """One line of ``obj``'s event log (its ``events``): who moved it by ``action`` from ``before``
     to its current state, and when; ``fields`` are the log's own columns (``note``, ``level`` …)."""
     return obj.events.create(
@@ -184,7 +186,13 @@ def extend_deadline(
 
 
 def escalate_to_city(
-    obj: M, city: str, note: str, *, noun: tuple[str, str], user: User | None = None, at: dt.datetime | None = None
+    obj: M,
+    city: str,
+    note: str,
+    *,
+    noun: tuple[str, str],
+    user: User | None = None,
+    at: dt.datetime | None = None,
 ) -> M:
     """Raise ``obj`` from county to city tracking (督办: its level becomes ``city``); refused when
     the city already tracks it (``noun``: what it is, in Chinese and English)."""
