@@ -119,6 +119,8 @@ EXPORT_COLUMNS = (
     "required",
     "standard",
 )
+
+
 def _english_half(label: str) -> str:
     """The English of a ``"中文 English"`` label (the label itself if it has none)."""
     chinese, _, english = label.partition(" ")
