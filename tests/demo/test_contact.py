@@ -41,7 +41,9 @@ def test_every_demo_kindergarten_has_a_valid_telephone_and_an_address_beyond_its
     from eduplan.demo.generator import generate
 
     generate("tiny", 1)
-    kindergartens = list(Institution.objects.filter(kind=InstitutionKind.KINDERGARTEN).select_related("division"))
+    kindergartens = list(
+        Institution.objects.filter(kind=InstitutionKind.KINDERGARTEN).select_related("division")
+    )
     assert kindergartens
     for kg in kindergartens:
         assert YUXI_NUMBER.match(kg.telephone), (kg.code, kg.telephone)

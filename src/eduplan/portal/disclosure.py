@@ -75,6 +75,14 @@ HEADERS = {
     "annual_result": "年检结论 inspection result",
     "former_names": "曾用名 former names",
 }
+#: The same headers on an English page's download.
+HEADERS_EN = {key: label.partition(" ")[2] for key, label in HEADERS.items()}
+
+
+def headers(*, english: bool = False) -> dict[str, str]:
+    return HEADERS_EN if english else HEADERS
+
+
 #: A cell starting with one of these would be a formula in a spreadsheet (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -158,21 +166,22 @@ def _safe(value: Any) -> Any:
     return "" if value is None else value
 
 
-def to_csv(rows: Sequence[dict[str, Any]]) -> bytes:
+def to_csv(rows: Sequence[dict[str, Any]], *, english: bool = False) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel on a Chinese Windows opens it readably."""
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow([HEADERS[c] for c in EXPORT_COLUMNS])
+    names = headers(english=english)
+    writer.writerow([names[c] for c in EXPORT_COLUMNS])
     for r in rows:
         writer.writerow([_safe(r.get(c)) for c in EXPORT_COLUMNS])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def to_xlsx(rows: Sequence[dict[str, Any]], sheet: str) -> bytes:
+def to_xlsx(rows: Sequence[dict[str, Any]], sheet: str, *, english: bool = False) -> bytes:
     safe = [{c: _safe(r.get(c)) for c in EXPORT_COLUMNS} for r in rows]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "list.xlsx"
-        write_xlsx(path, {sheet: safe}, columns=EXPORT_COLUMNS, headers=HEADERS)
+        write_xlsx(path, {sheet: safe}, columns=EXPORT_COLUMNS, headers=headers(english=english))
         return path.read_bytes()
 
 

@@ -40,7 +40,9 @@ def _card(e: Entry) -> SafeString:
         else ""
     )
     old = (
-        format_html('<div class="meta">{}:<span lang="zh">{}</span></div>', _("曾用名"), "、".join(e.old_names))
+        format_html(
+            '<div class="meta">{}:<span lang="zh">{}</span></div>', _("曾用名"), "、".join(e.old_names)
+        )
         if e.old_names
         else ""
     )

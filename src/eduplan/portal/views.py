@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from eduplan.common.protection import (
@@ -173,7 +174,12 @@ def list_download(request: HttpRequest, code: str, which: str, fmt: str) -> Http
     rows = disclosure.export_rows(disclosure.list_entries(d, code, which))
     title_zh, _ = disclosure.LISTS[which]
     place = "全部" if code == disclosure.ALL else d.county_name(code)
-    data = disclosure.to_csv(rows) if fmt == "csv" else disclosure.to_xlsx(rows, f"{place}{title_zh}")
+    en = (get_language() or "").startswith("en")
+    data = (
+        disclosure.to_csv(rows, english=en)
+        if fmt == "csv"
+        else disclosure.to_xlsx(rows, f"{place}{title_zh}", english=en)
+    )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition(f"{which}-{code}.{fmt}")
     response["X-Content-Type-Options"] = "nosniff"

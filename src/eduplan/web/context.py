@@ -10,7 +10,9 @@ from eduplan.registry.models import Institution
 from .templatetags.bilingual import english
 
 #: Shown on every page of a demo; English pages show its catalogue translation.
-DEMO_LABEL = gettext_noop("演示数据：本系统中的学校、幼儿园、人口与人员均为合成数据 · Demo data: all institutions, population and staff shown are synthetic")
+DEMO_LABEL = gettext_noop(
+    "演示数据：本系统中的学校、幼儿园、人口与人员均为合成数据 · Demo data: all institutions, population and staff shown are synthetic"
+)
 
 
 def demo_label(request: HttpRequest) -> dict[str, object]:

@@ -123,6 +123,8 @@ EXPORT_COLUMNS = (
     "remedy_en",
     "due",
 )
+
+
 def _english_half(label: str) -> str:
     """The English of a ``"中文 English"`` label (the label itself if it has none)."""
     chinese, _, english = label.partition(" ")

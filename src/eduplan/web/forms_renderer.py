@@ -24,7 +24,7 @@ class BilingualFormRenderer(DjangoTemplates):
         return self.backend(
             {
                 "APP_DIRS": True,
-                "DIRS": [OVERRIDES, Path(django.forms.__file__).resolve().parent / self.backend.app_dirname],
+                "DIRS": [OVERRIDES, Path(django.forms.__file__).resolve().parent / "templates"],
                 "NAME": "djangoforms",
                 "OPTIONS": {},
             }

@@ -44,6 +44,7 @@ class InstitutionHome:
     annual: list[Any]
     open_orders: int = 0
     overdue_orders: int = 0
+    title_en: str = ""
     notes: list[str] = field(default_factory=list)
 
 
@@ -71,6 +72,7 @@ def institution_home(user: User, inst: Institution, today: dt.date) -> Instituti
     return InstitutionHome(
         institution=inst,
         title_zh="我的幼儿园" if kindergarten else "我的学校",
+        title_en="My kindergarten" if kindergarten else "My school",
         findings=[f for f in mine if f.get("kind") == "violation"],
         missing_data=[f for f in mine if f.get("kind") == "no_data"],
         orders=orders,
