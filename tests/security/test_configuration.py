@@ -30,7 +30,13 @@ PRODUCTION = {
 
 
 def _run(code: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in KEYS and not k.startswith("PYTEST")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set in this process by the browser fixture (tests/conftest.py) when
+    # a browser test ran first; a deployment never has it (the deploy check refuses it).
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in KEYS and not k.startswith("PYTEST") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**base, "DJANGO_SETTINGS_MODULE": "eduplan.settings", **env},
