@@ -499,7 +499,7 @@ class ResidentialProjectForm(EntryForm):
         fields = ["institution", "name", "planned_on", "approved_on", "built_on", "delivered_on", "document"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG, is_residential_supporting=True)
+        return _institutions(self.user, KG)  # the model refuses one not marked residential supporting
 
     def save_with(self, user: Any) -> Model:
         d = self.cleaned_data
