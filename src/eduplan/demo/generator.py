@@ -313,7 +313,9 @@ class Generator:
                 )
             )
         TrusteeshipSupport.objects.bulk_create(supports)
-        self.register_counts["TrusteeshipSupport"] = self.register_counts.get("TrusteeshipSupport", 0) + len(supports)
+        self.register_counts["TrusteeshipSupport"] = self.register_counts.get("TrusteeshipSupport", 0) + len(
+            supports
+        )
 
 
 def reference_moment() -> dt.datetime:

@@ -412,7 +412,9 @@ class RegisterFiller:
             .order_by("supported__code", "start_date")
         )
         supported = list({p["supported_id"]: p for p in pairings}.values())
-        unchannelled = {p["supported__code"] for p in self.pick("hs_trusteeship_no_channel", rng, supported, last)}
+        unchannelled = {
+            p["supported__code"] for p in self.pick("hs_trusteeship_no_channel", rng, supported, last)
+        }
         channels = [c for c, _ in pm.TrusteeshipChannel.choices]
         supports = []
         for p in supported:
@@ -472,7 +474,10 @@ class RegisterFiller:
                 dates[stage] = dates[stage] - _days(int(rng.integers(30, 200)))
             projects_out.append(
                 pm.ResidentialProject(
-                    institution_id=h["pk"], name=f"{h['name']}所在小区", document="住宅项目批文(演示)", **dates
+                    institution_id=h["pk"],
+                    name=f"{h['name']}所在小区",
+                    document="住宅项目批文(演示)",
+                    **dates,
                 )
             )
         self.bulk(projects_out)
