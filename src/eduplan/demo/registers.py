@@ -354,7 +354,9 @@ class RegisterFiller:
         # Shared activities: every member of a real group takes part twice a term; a planted group's
         # members saw none in the school year before the reference day (only older ones).
         led = [g for g in groups if g.joint_plan]
-        inactive = {g.lead_id for g in self.pick("hs_group_inactive", rng, led, last)}
+        # Few counties have a group with members: plant in the first that has one, then by rate.
+        first = self.quota("hs_group_inactive").planted == 0
+        inactive = {g.lead_id for g in self.pick("hs_group_inactive", rng, led, last or first)}
         activities = []
         kinds = [k for k, _ in pm.ActivityKind.choices if k != pm.ActivityKind.OTHER]
         for g in led:
