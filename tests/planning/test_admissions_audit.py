@@ -23,7 +23,9 @@ J1,A,1
 """
 HEADER = "candidate_id,junior_school,area,score,quota_choice,choice_1,choice_2,admitted_school,batch,round\n"
 #: The documented running example, admitted as the plan asks.
-CLEAN = HEADER + """c1,J0,X,690,A,A,B,A,quota,1
+CLEAN = (
+    HEADER
+    + """c1,J0,X,690,A,A,B,A,quota,1
 c2,J0,X,680,,A,B,A,general,1
 c3,J0,X,670,,A,B,A,general,1
 c4,J1,X,660,,B,A,B,general,1
@@ -31,8 +33,11 @@ c5,J0,X,650,A,A,B,B,general,1
 c6,J1,X,600,A,A,B,A,quota,1
 c9,J4,Y,620,,C,,C,general,1
 """
+)
 #: One planted breach of each kind.
-FAULTY = HEADER + """c1,J0,X,690,A,A,B,A,quota,1
+FAULTY = (
+    HEADER
+    + """c1,J0,X,690,A,A,B,A,quota,1
 c2,J0,X,680,,A,B,B,general,1
 c3,J0,X,670,,A,B,A,general,1
 c4,J1,X,660,,B,A,B,general,1
@@ -44,6 +49,7 @@ c9,J4,Y,620,,C,,C,general,1
 c10,J4,Y,610,,C,,C,general,1
 c11,J3,X,500,P,P,,P,quota,1
 """
+)
 
 
 def _files(tmp_path, result: str):
@@ -118,15 +124,42 @@ def test_a_missing_column_and_a_quota_without_allocation_file_are_refused(tmp_pa
 def test_cli_prints_breaches_writes_json_and_fails_when_strict(tmp_path, capsys):
     results, schools, quotas = _files(tmp_path, FAULTY)
     out = tmp_path / "audit.json"
-    call_command("admissions", "audit", "--results", str(results), "--schools", str(schools),
-                 "--quotas", str(quotas), "--out", str(out))
+    call_command(
+        "admissions",
+        "audit",
+        "--results",
+        str(results),
+        "--schools",
+        str(schools),
+        "--quotas",
+        str(quotas),
+        "--out",
+        str(out),
+    )
     printed = capsys.readouterr().out
     assert "cross_area" in printed and "c7" in printed
     assert json.loads(out.read_text("utf-8"))["candidates"] == 11
     with pytest.raises(CommandError, match="breaches"):
-        call_command("admissions", "audit", "--results", str(results), "--schools", str(schools),
-                     "--quotas", str(quotas), "--strict")
+        call_command(
+            "admissions",
+            "audit",
+            "--results",
+            str(results),
+            "--schools",
+            str(schools),
+            "--quotas",
+            str(quotas),
+            "--strict",
+        )
     with pytest.raises(CommandError, match="row 4, column score"):
         (tmp_path / "bad.csv").write_text(CLEAN.replace("670", "x"), "utf-8")
-        call_command("admissions", "audit", "--results", str(tmp_path / "bad.csv"), "--schools", str(schools),
-                     "--quotas", str(quotas))
+        call_command(
+            "admissions",
+            "audit",
+            "--results",
+            str(tmp_path / "bad.csv"),
+            "--schools",
+            str(schools),
+            "--quotas",
+            str(quotas),
+        )

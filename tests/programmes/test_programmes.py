@@ -178,7 +178,10 @@ def test_group_without_joint_plan_or_shared_activity_is_flagged(city):
     found = findings("PROG-GROUP-INACTIVE")
     assert sorted(f.subject for f in found) == ["共享活动 shared activities", "共同发展规划 joint plan"]
     actions.create_group(
-        city.hs_a, name="一中集团", started_on=D(2023, 9, 1), joint_plan="集团发展规划(2023-2026)",
+        city.hs_a,
+        name="一中集团",
+        started_on=D(2023, 9, 1),
+        joint_plan="集团发展规划(2023-2026)",
         joint_plan_adopted_on=D(2023, 10, 1),
     )
     actions.record_group_activity(

@@ -20,7 +20,17 @@ from eduplan.registry import actions
 from eduplan.registry.models import Institution, InstitutionYear, ManagementAppointment, Pairing, StaffMember
 from eduplan.rules.catalogue import catalogue
 
-from .builders import SAFE, YEAR, City, add_classes, add_staff, clean_high_school, clean_kindergarten, record_spending, run
+from .builders import (
+    SAFE,
+    YEAR,
+    City,
+    add_classes,
+    add_staff,
+    clean_high_school,
+    clean_kindergarten,
+    record_spending,
+    run,
+)
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -99,7 +109,10 @@ def _staff_change(city: City) -> str:
 
 def _fee(city: City) -> str:
     actions.file_fee_standard(
-        city["K-A1"], monthly_fee=Decimal("450"), effective_on=D(2025, 2, 1), filed_on=D(2025, 1, 20),
+        city["K-A1"],
+        monthly_fee=Decimal("450"),
+        effective_on=D(2025, 2, 1),
+        filed_on=D(2025, 1, 20),
         contracted_ceiling=True,
     )
     return "K-A1"
@@ -111,18 +124,28 @@ def _info(city: City) -> str:
 
 
 def _unlicensed(city: City) -> str:
-    return _new_kg(city, ownership="private_forprofit", sponsor="private", licence_status="unlicensed", grade="")
+    return _new_kg(
+        city, ownership="private_forprofit", sponsor="private", licence_status="unlicensed", grade=""
+    )
 
 
 def _supporting(city: City) -> str:
     code = _new_kg(
-        city, is_residential_supporting=True, housing_delivered_on=D(2023, 6, 1),
-        supporting_planned_on=D(2020, 3, 1), supporting_approved_on=D(2020, 9, 1),
-        supporting_built_on=D(2023, 1, 1), supporting_delivered_on=D(2023, 6, 1),
+        city,
+        is_residential_supporting=True,
+        housing_delivered_on=D(2023, 6, 1),
+        supporting_planned_on=D(2020, 3, 1),
+        supporting_approved_on=D(2020, 9, 1),
+        supporting_built_on=D(2023, 1, 1),
+        supporting_delivered_on=D(2023, 6, 1),
     )
     programmes.record_residential_project(
-        city[code], name="星河小区", planned_on=D(2020, 3, 1), approved_on=D(2020, 9, 1),
-        built_on=D(2022, 10, 1), delivered_on=D(2023, 6, 1),
+        city[code],
+        name="星河小区",
+        planned_on=D(2020, 3, 1),
+        approved_on=D(2020, 9, 1),
+        built_on=D(2022, 10, 1),
+        delivered_on=D(2023, 6, 1),
     )
     return code
 
@@ -206,7 +229,10 @@ def _group(city: City) -> str:
 
 def _inactive(city: City) -> str:
     programmes.create_group(
-        city["H-A1"], name="一中集团", started_on=D(2023, 9, 1), joint_plan="集团发展规划",
+        city["H-A1"],
+        name="一中集团",
+        started_on=D(2023, 9, 1),
+        joint_plan="集团发展规划",
         joint_plan_adopted_on=D(2023, 10, 1),
     )
     programmes.add_group_member(city["H-A1"], city["H-B1"], joined_on=D(2023, 9, 1))
@@ -243,7 +269,9 @@ TRIGGERS: dict[str, Callable[[City], str]] = {
     "HS-BIG-CLASS": _big_class,
     "HS-NEW-INTAKE": _new_intake,
     "HS-NEW-SCHOOL-SIZE": _new_school_size,
-    "KG-STAFF-RATIO": lambda city: (_staff(city, "K-A1", role__in=["nursery", "security"]).delete(), "K-A1")[1],
+    "KG-STAFF-RATIO": lambda city: (_staff(city, "K-A1", role__in=["nursery", "security"]).delete(), "K-A1")[
+        1
+    ],
     "KG-TEACHING-RATIO": _delete("nursery"),
     "KG-CLASS-STAFF": _delete("nursery"),
     "KG-PRINCIPALS": _delete("principal"),

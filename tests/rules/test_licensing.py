@@ -175,7 +175,9 @@ def test_all_four_syncs_are_checked_against_the_residential_project(city):
         "K-B": {"supporting_built_on": D(2023, 2, 1)},
         "K-D": {"supporting_delivered_on": D(2023, 9, 1)},
     }.items():
-        inst = clean_kindergarten(city, code, f"{code}幼儿园", is_residential_supporting=True, **(in_step | changes))
+        inst = clean_kindergarten(
+            city, code, f"{code}幼儿园", is_residential_supporting=True, **(in_step | changes)
+        )
         programmes.record_residential_project(inst, name=f"{code}小区", **housing)
     found = violations("KG-SUPPORTING-SYNC")
     assert sorted((f.entity_code, f.details["stage"]) for f in found) == [

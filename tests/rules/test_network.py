@@ -108,7 +108,10 @@ def test_county_high_school_trusteeship_through_no_channel(city):
     TrusteeshipSupport.objects.filter(institution=ended).update(ended_on=D(2024, 12, 31))
     clean_high_school(city, "H-M", "多渠道中学")
     programmes.record_trusteeship_support(
-        city["H-M"], channel="talent_team", supporter="省教育人才组团", started_on=D(2024, 9, 1),
+        city["H-M"],
+        channel="talent_team",
+        supporter="省教育人才组团",
+        started_on=D(2024, 9, 1),
         evidence="组团式帮扶协议",
     )
     unpaired = clean_high_school(city, "H-0", "无托管中学")

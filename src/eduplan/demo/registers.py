@@ -354,7 +354,9 @@ class RegisterFiller:
         # Shared activities: every member of a real group takes part twice a term; a planted group's
         # members saw none in the school year before the reference day (only older ones).
         led = [g for g in groups if g.joint_plan]
-        inactive = {g.lead_id for g in self.pick("hs_group_inactive", rng, led, last)}
+        # Few counties have a group with members: plant in the first that has one, then by rate.
+        first = self.quota("hs_group_inactive").planted == 0
+        inactive = {g.lead_id for g in self.pick("hs_group_inactive", rng, led, last or first)}
         activities = []
         kinds = [k for k, _ in pm.ActivityKind.choices if k != pm.ActivityKind.OTHER]
         for g in led:
@@ -412,7 +414,9 @@ class RegisterFiller:
             .order_by("supported__code", "start_date")
         )
         supported = list({p["supported_id"]: p for p in pairings}.values())
-        unchannelled = {p["supported__code"] for p in self.pick("hs_trusteeship_no_channel", rng, supported, last)}
+        unchannelled = {
+            p["supported__code"] for p in self.pick("hs_trusteeship_no_channel", rng, supported, last)
+        }
         channels = [c for c, _ in pm.TrusteeshipChannel.choices]
         supports = []
         for p in supported:
@@ -472,7 +476,10 @@ class RegisterFiller:
                 dates[stage] = dates[stage] - _days(int(rng.integers(30, 200)))
             projects_out.append(
                 pm.ResidentialProject(
-                    institution_id=h["pk"], name=f"{h['name']}所在小区", document="住宅项目批文(演示)", **dates
+                    institution_id=h["pk"],
+                    name=f"{h['name']}所在小区",
+                    document="住宅项目批文(演示)",
+                    **dates,
                 )
             )
         self.bulk(projects_out)

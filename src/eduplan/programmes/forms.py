@@ -231,7 +231,14 @@ class GroupForm(EntryForm):
     class Meta:
         model = SchoolGroup
         fields = [
-            "lead", "name", "kind", "partner", "started_on", "ended_on", "joint_plan", "joint_plan_adopted_on"
+            "lead",
+            "name",
+            "kind",
+            "partner",
+            "started_on",
+            "ended_on",
+            "joint_plan",
+            "joint_plan_adopted_on",
         ]
 
     def save_with(self, user: Any) -> Model:
@@ -468,8 +475,13 @@ class GroupActivityForm(EntryForm):
     def save_with(self, user: Any) -> Model:
         d = self.cleaned_data
         return actions.record_group_activity(
-            d["lead"], d["member"], held_on=d["held_on"], title=d["title"], kind=d["kind"],
-            evidence=d["evidence"], user=user,
+            d["lead"],
+            d["member"],
+            held_on=d["held_on"],
+            title=d["title"],
+            kind=d["kind"],
+            evidence=d["evidence"],
+            user=user,
         )
 
 
@@ -486,8 +498,13 @@ class TrusteeshipSupportForm(EntryForm):
     def save_with(self, user: Any) -> Model:
         d = self.cleaned_data
         return actions.record_trusteeship_support(
-            d["institution"], channel=d["channel"], started_on=d["started_on"], supporter=d["supporter"],
-            ended_on=d["ended_on"], evidence=d["evidence"], user=user,
+            d["institution"],
+            channel=d["channel"],
+            started_on=d["started_on"],
+            supporter=d["supporter"],
+            ended_on=d["ended_on"],
+            evidence=d["evidence"],
+            user=user,
         )
 
 
@@ -499,12 +516,15 @@ class ResidentialProjectForm(EntryForm):
         fields = ["institution", "name", "planned_on", "approved_on", "built_on", "delivered_on", "document"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG, is_residential_supporting=True)
+        return _institutions(self.user, KG)  # the model refuses one not marked residential supporting
 
     def save_with(self, user: Any) -> Model:
         d = self.cleaned_data
         return actions.record_residential_project(
-            d["institution"], name=d["name"], document=d["document"] or "", user=user,
+            d["institution"],
+            name=d["name"],
+            document=d["document"] or "",
+            user=user,
             **self.values("planned_on", "approved_on", "built_on", "delivered_on"),
         )
 

@@ -285,7 +285,9 @@ class SchoolGroup(models.Model):
     started_on = models.DateField("成立日期 started on")
     ended_on = models.DateField("解散日期 ended on", null=True, blank=True)
     joint_plan = models.CharField(
-        "集团共同发展规划(名称或文号) joint plan", max_length=200, blank=True,
+        "集团共同发展规划(名称或文号) joint plan",
+        max_length=200,
+        blank=True,
         help_text="集团成员共同制定的发展规划 the development plan the members adopted together",
     )
     joint_plan_adopted_on = models.DateField("规划通过日期 joint plan adopted on", null=True, blank=True)
@@ -827,7 +829,9 @@ class SchoolGroupActivity(models.Model):
 
     def clean(self) -> None:
         if self.lead_id and self.lead_id == self.member_id:
-            raise ValidationError({"member": "牵头学校不是自己的成员 / the lead school is not its own member"})
+            raise ValidationError(
+                {"member": "牵头学校不是自己的成员 / the lead school is not its own member"}
+            )
         if self.lead_id and not SchoolGroup.objects.filter(lead_id=self.lead_id).exists():
             raise ValidationError({"lead": "该校没有牵头的教育集团 / this school leads no school group"})
 

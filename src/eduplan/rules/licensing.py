@@ -340,5 +340,10 @@ def supporting_delivery(ctx: RuleContext) -> Iterator[RuleFinding]:
                         required=f"≤ {h_day}",
                         message_zh=f"小区{where}{h_day}{zh},配套园{kg_day}才{zh},晚{days}天",
                         message_en=f"{en} on {kg_day}, {days} days after the housing {name} ({h_day})",
-                        details={"stage": en, "housing_on": h_day, "kindergarten_on": kg_day, "days_late": days},
+                        details={
+                            "stage": en,
+                            "housing_on": h_day,
+                            "kindergarten_on": kg_day,
+                            "days_late": days,
+                        },
                     )

@@ -56,7 +56,10 @@ CHECKS: dict[str, tuple[str, str]] = {
     "over_capacity": ("超计划录取", "admitted beyond the published places"),
     "quota_unallocated": ("无指标到校名额的指标生录取", "quota admission without a quota seat"),
     "quota_over": ("指标到校录取超过分配名额", "quota admissions beyond the allocated seats"),
-    "quota_withheld": ("指标到校名额未按分数分给填报的考生", "quota seat withheld from a candidate who named it"),
+    "quota_withheld": (
+        "指标到校名额未按分数分给填报的考生",
+        "quota seat withheld from a candidate who named it",
+    ),
     "out_of_order": ("未按分数优先、遵循志愿录取", "not admitted by score and preference order"),
     "not_chosen": ("录取到未填报的学校", "admitted to a school not chosen"),
     "cross_area": ("跨区域招生", "admission across areas"),
@@ -194,7 +197,9 @@ def _read_plan(schools: str | Path, quotas: str | Path | None) -> _Plan:
                 plan.area[sid] = cols["area"][i]
             word = cols["ownership"][i].lower() if "ownership" in cols else ""
             if word not in PUBLIC_WORDS | PRIVATE_WORDS:
-                p.cell(table, i, "ownership", f"'{word}' 应为 公办/民办", f"'{word}' should be public or private")
+                p.cell(
+                    table, i, "ownership", f"'{word}' 应为 公办/民办", f"'{word}' should be public or private"
+                )
             plan.private[sid] = word in PRIVATE_WORDS
     p.raise_if_any()
     if quotas is not None:
@@ -202,7 +207,13 @@ def _read_plan(schools: str | Path, quotas: str | Path | None) -> _Plan:
         if _require(qt, qc, ("junior_school", "school_id", "seats"), p):
             for i, (junior, sid) in enumerate(zip(qc["junior_school"], qc["school_id"], strict=True)):
                 if sid not in plan.capacity:
-                    p.cell(qt, i, "school_id", f"学校 '{sid}' 不在学校文件中", f"school '{sid}' is not in the schools file")
+                    p.cell(
+                        qt,
+                        i,
+                        "school_id",
+                        f"学校 '{sid}' 不在学校文件中",
+                        f"school '{sid}' is not in the schools file",
+                    )
                 if not junior:
                     p.cell(qt, i, "junior_school", "初中学校为空", "empty junior school")
                 if (junior, sid) in plan.quotas:
@@ -234,11 +245,29 @@ def _read_result(path: str | Path, plan: _Plan, has_quotas: bool) -> tuple[list[
         (int(m.group(1)), name) for name in cols if (m := CHOICE_COLUMN.match(name)) is not None
     )
     if not numbered:
-        p.cell(table, None, "choice_1", "缺少志愿列 choice_1 … choice_k", "missing the choice columns choice_1 … choice_k")
+        p.cell(
+            table,
+            None,
+            "choice_1",
+            "缺少志愿列 choice_1 … choice_k",
+            "missing the choice columns choice_1 … choice_k",
+        )
     elif [n for n, _ in numbered] != list(range(1, len(numbered) + 1)):
-        p.cell(table, None, "choice_1", "志愿列应从 choice_1 起连续编号", "choice columns must be numbered from choice_1 without gaps")
+        p.cell(
+            table,
+            None,
+            "choice_1",
+            "志愿列应从 choice_1 起连续编号",
+            "choice columns must be numbered from choice_1 without gaps",
+        )
     if plan.area and "area" not in cols:
-        p.cell(table, None, "area", "学校有区域, 结果缺少考生区域列", "the schools have areas: the result needs the candidates' area column")
+        p.cell(
+            table,
+            None,
+            "area",
+            "学校有区域, 结果缺少考生区域列",
+            "the schools have areas: the result needs the candidates' area column",
+        )
     p.raise_if_any()
     choice_cols = [name for _, name in numbered]
     known = plan.capacity
@@ -249,42 +278,88 @@ def _read_result(path: str | Path, plan: _Plan, has_quotas: bool) -> tuple[list[
         if not cid:
             p.cell(table, i, "candidate_id", "考生号为空", "empty candidate id")
         elif cid in seen:
-            p.cell(table, i, "candidate_id", f"考生 {cid} 重复(同第 {table.row_number(seen[cid])} 行)",
-                   f"candidate {cid} appears twice (as row {table.row_number(seen[cid])})")
+            p.cell(
+                table,
+                i,
+                "candidate_id",
+                f"考生 {cid} 重复(同第 {table.row_number(seen[cid])} 行)",
+                f"candidate {cid} appears twice (as row {table.row_number(seen[cid])})",
+            )
         seen.setdefault(cid, i)
         score = _number(table, "score", i, cols["score"][i], p)
         choices = []
         for name in choice_cols:
             sid = cols[name][i]
             if sid and sid not in known:
-                p.cell(table, i, name, f"学校 '{sid}' 不在学校文件中", f"school '{sid}' is not in the schools file")
+                p.cell(
+                    table,
+                    i,
+                    name,
+                    f"学校 '{sid}' 不在学校文件中",
+                    f"school '{sid}' is not in the schools file",
+                )
             if sid:
                 choices.append(sid)
         school = cols["admitted_school"][i]
         if school and school not in known:
-            p.cell(table, i, "admitted_school", f"学校 '{school}' 不在学校文件中", f"school '{school}' is not in the schools file")
+            p.cell(
+                table,
+                i,
+                "admitted_school",
+                f"学校 '{school}' 不在学校文件中",
+                f"school '{school}' is not in the schools file",
+            )
         word = cols["batch"][i].lower() if "batch" in cols else (GENERAL if school else "")
         batch = BATCH_WORDS.get(word)
         if batch is None:
-            p.cell(table, i, "batch", f"'{word}' 应为 quota/general(指标到校/统招)", f"'{word}' should be quota or general")
+            p.cell(
+                table,
+                i,
+                "batch",
+                f"'{word}' 应为 quota/general(指标到校/统招)",
+                f"'{word}' should be quota or general",
+            )
             batch = ""
         elif bool(batch) != bool(school):
-            p.cell(table, i, "batch", "录取学校与批次应同时填写或同时为空",
-                   "the admitted school and the batch are both given or both empty")
+            p.cell(
+                table,
+                i,
+                "batch",
+                "录取学校与批次应同时填写或同时为空",
+                "the admitted school and the batch are both given or both empty",
+            )
         if batch == QUOTA and not has_quotas:
-            p.cell(table, i, "batch", "指标到校录取, 但未提供指标分配文件 (--quotas)",
-                   "a quota admission, but no quota allocation file was given (--quotas)")
+            p.cell(
+                table,
+                i,
+                "batch",
+                "指标到校录取, 但未提供指标分配文件 (--quotas)",
+                "a quota admission, but no quota allocation file was given (--quotas)",
+            )
         quota_choice = cols["quota_choice"][i] if "quota_choice" in cols else ""
         if quota_choice and quota_choice not in known:
-            p.cell(table, i, "quota_choice", f"学校 '{quota_choice}' 不在学校文件中", f"school '{quota_choice}' is not in the schools file")
+            p.cell(
+                table,
+                i,
+                "quota_choice",
+                f"学校 '{quota_choice}' 不在学校文件中",
+                f"school '{quota_choice}' is not in the schools file",
+            )
         rnd: int | None = None
         if "round" in cols:
             if school:
                 rnd = int(_number(table, "round", i, cols["round"][i], p, integer=True))
         out.append(
             _Candidate(
-                cid, cols["junior_school"][i], score, choices, school, batch, quota_choice,
-                cols["area"][i] if "area" in cols else "", rnd,
+                cid,
+                cols["junior_school"][i],
+                score,
+                choices,
+                school,
+                batch,
+                quota_choice,
+                cols["area"][i] if "area" in cols else "",
+                rnd,
             )
         )
     p.raise_if_any()
@@ -294,7 +369,9 @@ def _read_result(path: str | Path, plan: _Plan, has_quotas: bool) -> tuple[list[
 # -- checking --------------------------------------------------------------------------------------
 
 
-def audit_candidates(candidates: list[_Candidate], plan: _Plan, has_rounds: bool) -> tuple[list[Breach], list[str]]:
+def audit_candidates(
+    candidates: list[_Candidate], plan: _Plan, has_rounds: bool
+) -> tuple[list[Breach], list[str]]:
     """Every breach of the plan's principles in ``candidates``' result, in check order."""
     found: dict[str, list[Breach]] = defaultdict(list)
     notes: list[str] = []
@@ -332,12 +409,26 @@ def audit_candidates(candidates: list[_Candidate], plan: _Plan, has_rounds: bool
             continue
         used = quota_used.get(pair, 0)
         if used < seats:
-            add("quota_withheld", candidate_id=c.id, score=c.score, junior_school=c.junior,
-                school_id=c.quota_choice, reason="指标有空余 quota seats left", seats=seats, used=used)
+            add(
+                "quota_withheld",
+                candidate_id=c.id,
+                score=c.score,
+                junior_school=c.junior,
+                school_id=c.quota_choice,
+                reason="指标有空余 quota seats left",
+                seats=seats,
+                used=used,
+            )
         elif c.score > quota_low[pair]:
-            add("quota_withheld", candidate_id=c.id, score=c.score, junior_school=c.junior,
-                school_id=c.quota_choice, reason="分数高于本校指标录取线 above the quota cutoff",
-                cutoff_score=quota_low[pair])
+            add(
+                "quota_withheld",
+                candidate_id=c.id,
+                score=c.score,
+                junior_school=c.junior,
+                school_id=c.quota_choice,
+                reason="分数高于本校指标录取线 above the quota cutoff",
+                cutoff_score=quota_low[pair],
+            )
 
     # General batch: score first, follow preferences.
     general_low: dict[str, float] = {}
@@ -357,22 +448,42 @@ def audit_candidates(candidates: list[_Candidate], plan: _Plan, has_rounds: bool
             if school_area and c.area and school_area != c.area:
                 continue  # not admissible there: 属地招生
             if admitted.get(sid, 0) < plan.capacity[sid]:
-                add("out_of_order", candidate_id=c.id, score=c.score, admitted_to=c.school or None,
-                    blocked_school=sid, reason="有空位 seats left")
+                add(
+                    "out_of_order",
+                    candidate_id=c.id,
+                    score=c.score,
+                    admitted_to=c.school or None,
+                    blocked_school=sid,
+                    reason="有空位 seats left",
+                )
                 break
             if c.score > general_low.get(sid, math.inf):
-                add("out_of_order", candidate_id=c.id, score=c.score, admitted_to=c.school or None,
-                    blocked_school=sid, reason="分数高于该校录取线 above the school's cutoff",
-                    cutoff_score=general_low[sid])
+                add(
+                    "out_of_order",
+                    candidate_id=c.id,
+                    score=c.score,
+                    admitted_to=c.school or None,
+                    blocked_school=sid,
+                    reason="分数高于该校录取线 above the school's cutoff",
+                    cutoff_score=general_low[sid],
+                )
                 break
 
     for c in candidates:
         school_area = plan.area.get(c.school) if c.school else None
         if school_area and c.area and school_area != c.area:
-            add("cross_area", candidate_id=c.id, candidate_area=c.area, school_id=c.school, school_area=school_area)
+            add(
+                "cross_area",
+                candidate_id=c.id,
+                candidate_area=c.area,
+                school_id=c.school,
+                school_area=school_area,
+            )
 
     if has_rounds:
-        public_rounds = [c.round for c in candidates if c.school and not plan.private[c.school] and c.round is not None]
+        public_rounds = [
+            c.round for c in candidates if c.school and not plan.private[c.school] and c.round is not None
+        ]
         first_public = min(public_rounds) if public_rounds else None
         early: Counter[tuple[str, int]] = Counter()
         for c in candidates:

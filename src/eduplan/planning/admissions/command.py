@@ -98,12 +98,20 @@ class Command(BaseCommand):
             "admitted school) against the published plan: quota seats honoured, no admission out of "
             "order, no cross-area admission, private and public together. Keeps only breaches and counts.",
         )
-        audit.add_argument("--results", required=True, metavar="FILE", help="result CSV, one row per candidate")
+        audit.add_argument(
+            "--results", required=True, metavar="FILE", help="result CSV, one row per candidate"
+        )
         audit.add_argument("--schools", required=True, metavar="FILE", help="published plan: schools CSV")
-        audit.add_argument("--quotas", metavar="FILE", help="published quota allocation CSV (junior_school, school_id, seats)")
+        audit.add_argument(
+            "--quotas",
+            metavar="FILE",
+            help="published quota allocation CSV (junior_school, school_id, seats)",
+        )
         audit.add_argument("--out", metavar="FILE.json", help="write the breaches and counts as JSON")
         audit.add_argument("--strict", action="store_true", help="exit with an error if any breach is found")
-        audit.add_argument("--format", choices=("table", "json"), default="table", help="how to print the report")
+        audit.add_argument(
+            "--format", choices=("table", "json"), default="table", help="how to print the report"
+        )
 
         purge = sub.add_parser(
             "purge",
@@ -211,16 +219,22 @@ class Command(BaseCommand):
         report = audit(options["results"], options["schools"], options.get("quotas"))
         data = report.as_dict()
         if options.get("out"):
-            Path(options["out"]).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), "utf-8")
+            Path(options["out"]).write_text(
+                json.dumps(data, ensure_ascii=False, indent=2, default=str), "utf-8"
+            )
         if options["format"] == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         else:
             rows: list[dict[str, Any]] = [
-                {"item": k, "value": data[k]} for k in ("candidates", "admitted", "admitted_quota", "unplaced")
+                {"item": k, "value": data[k]}
+                for k in ("candidates", "admitted", "admitted_quota", "unplaced")
             ]
             counts = report.counts()
             rows += [
-                {"item": f"{k} ({zh} {en})", "value": "通过 passed" if not counts[k] else f"违规 BREACHES: {counts[k]}"}
+                {
+                    "item": f"{k} ({zh} {en})",
+                    "value": "通过 passed" if not counts[k] else f"违规 BREACHES: {counts[k]}",
+                }
                 for k, (zh, en) in CHECKS.items()
             ]
             rows += [
