@@ -47,7 +47,7 @@ from urllib.parse import urlencode
 from eduplan.security.keys import ensure_key_file
 
 ROOT = Path(__file__).resolve().parents[1]
-EDUPLAN = ROOT / ".venv" / "bin" / "eduplan"
+EDUPLAN = Path(sys.executable).parent / "eduplan"  # the running venv's, wherever it is
 TARGET_P95_MS = 100.0
 TARGET_PARENTS = 150
 SEARCH_KINDS = ("name", "initials", "township", "filters", "near", "paging")

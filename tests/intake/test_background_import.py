@@ -95,3 +95,40 @@ def test_a_real_worker_imports_the_large_upload(county_a, tmp_path, settings, ta
     assert SchoolClass.objects.filter(name="工作进程班").count() == 1
     assert "已导入" in county_a.get(response["Location"]).content.decode()
     assert stored_file(batch) is None
+
+
+@pytest.mark.django_db
+def test_cancel_stops_a_queued_or_running_import_and_it_can_be_imported_again(
+    county_a, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from eduplan.intake.background import run_import
+
+    f = kind_sheet(tmp_path / "c.xlsx", "classes", [class_row(name="取消班")])
+    with django_capture_on_commit_callbacks(execute=False):
+        upload(county_a, f)
+    queued = ImportBatch.objects.get()
+    assert "取消导入" in county_a.get(f"/office/import/{queued.pk}/").content.decode()
+    county_a.post(f"/office/import/{queued.pk}/cancel/")
+    queued.refresh_from_db()
+    assert queued.status == BatchStatus.FAILED and queued.errors[0]["code"] == "cancelled"
+    # The worker takes it later: nothing happens.
+    assert run_import.call(queued.pk, stored_file(queued), "", False, queued.user_id) == "not running"
+    assert not SchoolClass.objects.filter(name="取消班").exists()
+    assert "导入已取消" in county_a.get(f"/office/import/{queued.pk}/").content.decode()
+
+    # Running: the worker has reported progress; cancel stops it at the next step, nothing written.
+    with django_capture_on_commit_callbacks(execute=False):
+        response = county_a.post(f"/office/import/{queued.pk}/retry/")
+    running = ImportBatch.objects.exclude(pk=queued.pk).get()
+    cache.set(f"eduplan:import-progress:{running.pk}", ("已读取 read", 1, 1))
+    assert county_a.post(f"/office/import/{running.pk}/cancel/").status_code == 302
+    running.refresh_from_db()
+    assert running.status == BatchStatus.RUNNING  # the worker stops it, not the page
+    assert run_import.call(running.pk, stored_file(running), "", False, running.user_id) == BatchStatus.FAILED
+    running.refresh_from_db()
+    assert running.status == BatchStatus.FAILED and running.errors[0]["code"] == "cancelled"
+    assert not SchoolClass.objects.filter(name="取消班").exists()
+    assert stored_file(running) is not None  # kept: it can be imported again
+    assert response.status_code == 302

@@ -12,7 +12,7 @@ All or nothing holds as for every import: the writes are one transaction, so a w
 mid-way leaves nothing written; its batch is closed as failed by the stale sweep
 (``IMPORT_STALE_SECONDS``) and "import again" (:func:`retry_import`) queues the stored file in a new
 batch. The stored file is removed once a batch ends other than failed (imported, rejected with its
-marked workbook, or a dry run).
+marked workbook, or a dry run). "Cancel" (:func:`cancel_import`) stops a queued or running one.
 """
 
 from __future__ import annotations
@@ -104,6 +104,41 @@ def retry_import(batch: ImportBatch, user: Any) -> ImportBatch:
     return again
 
 
+class ImportCancelled(Exception):
+    """Raised inside the worker's import at its next progress step: the transaction rolls back."""
+
+
+def _cancelled() -> dict[str, Any]:
+    from .validate import Problem
+
+    return Problem(
+        "cancelled",
+        "导入已取消,未写入任何数据;可重新导入",
+        "the import was cancelled; nothing was written; it can be imported again",
+    ).as_dict()
+
+
+def cancel_import(batch: ImportBatch) -> None:
+    """Stop a background import: a queued one is closed at once, a running one at the worker's
+    next progress step (its transaction rolls back). Either way it ends failed, "cancelled", with
+    its file kept for "import again"."""
+    if batch.status != BatchStatus.RUNNING or stored_file(batch) is None:
+        raise ValueError(
+            "只有进行中的后台导入可以取消 / only a background import in progress can be cancelled"
+        )
+    cache.set(f"eduplan:import-cancel:{batch.pk}", 1, timeout=24 * 3600)
+    if progress_of(batch) is None:  # no worker has reported on it yet: close it now
+        _mark_cancelled(batch.pk)
+
+
+def _mark_cancelled(batch_id: int) -> None:
+    from django.utils import timezone
+
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=BatchStatus.FAILED, finished_at=timezone.now(), error_count=1, errors=[_cancelled()]
+    )
+
+
 def _enqueue(batch: ImportBatch, stored: str, kind: str | None, dry_run: bool) -> None:
     args = (batch.pk, stored, kind or "", dry_run, batch.user_id)
     transaction.on_commit(lambda: run_import.enqueue(*args))
@@ -122,7 +157,11 @@ def run_import(batch_id: int, stored: str, kind: str, dry_run: bool, user_id: in
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     key = f"eduplan:import-progress:{batch_id}"
 
+    stop = f"eduplan:import-cancel:{batch_id}"
+
     def progress(message: str, done: int, total: int) -> None:
+        if cache.get(stop):
+            raise ImportCancelled(message)
         cache.set(key, (message, done, total), timeout=3600)
 
     with default_storage.open(stored) as src, tempfile.NamedTemporaryFile(suffix=Path(stored).suffix) as tmp:
@@ -139,6 +178,10 @@ def run_import(batch_id: int, stored: str, kind: str, dry_run: bool, user_id: in
             batch=batch,
         )
     cache.delete(key)
+    if cache.get(stop):  # cancelled while it ran: failed, with the reason
+        cache.delete(stop)
+        _mark_cancelled(batch_id)
+        return str(BatchStatus.FAILED)
     status = result.batch.status if result.batch is not None else BatchStatus.FAILED
     if status != BatchStatus.FAILED:
         default_storage.delete(stored)

@@ -11,6 +11,7 @@ from . import views
 import_patterns = [
     path("", views.upload, name="intake-upload"),
     path("<int:pk>/", views.batch_detail, name="intake-batch"),
+    path("<int:pk>/cancel/", views.batch_cancel, name="intake-batch-cancel"),
     path("<int:pk>/retry/", views.batch_retry, name="intake-batch-retry"),
     path("<int:pk>/errors.xlsx", views.batch_errors, name="intake-batch-errors"),
     path("templates/<str:kind>.xlsx", views.template, name="intake-template"),

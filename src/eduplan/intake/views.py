@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from eduplan.accounts import permissions
 from eduplan.output import attachment
 
-from .background import in_worker, progress_of, queue_import, retry_import, stored_file
+from .background import cancel_import, in_worker, progress_of, queue_import, retry_import, stored_file
 from .exporter import export_csv, export_workbook, resolve_kinds
 from .forms import ExportForm, UploadForm
 from .importer import import_file
@@ -99,6 +99,19 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_retry": stored is not None and batch.status == BatchStatus.FAILED,
     }
     return render(request, "intake/batch.html", context)
+
+
+@login_required
+@require_POST
+def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop a background import in progress (it ends failed, "cancelled", nothing written)."""
+    batch = _own_batch(request, pk)
+    try:
+        cancel_import(batch)
+    except ValueError as exc:
+        context = {"batch": batch, "errors": batch.errors, "refused": str(exc)}
+        return render(request, "intake/batch.html", context, status=409)
+    return redirect("intake-batch", pk=batch.pk)
 
 
 @login_required
