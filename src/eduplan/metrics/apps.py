@@ -13,6 +13,12 @@ class MetricsConfig(AppConfig):
     verbose_name = "指标 Metrics"
 
     def ready(self) -> None:
+        from eduplan.common.noticeparts import register_notice_part
+
+        from . import notice
+
+        register_notice_part(notice)  # late corrections of reported school years
+
         from eduplan.plans.checks import register_all
 
         register_all(CHECKS)

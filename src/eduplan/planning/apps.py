@@ -130,6 +130,12 @@ class PlanningConfig(AppConfig):
         for name, help_text, load in commands:
             register(name, help_text, load, app=self.label)
 
+        from eduplan.metrics.adopted import register_adopted_targets
+
+        from .allocation.adopt import adopted_targets
+
+        register_adopted_targets(adopted_targets)  # county targets the indicators judge against
+
         from eduplan.plans.checks import register_all
 
         register_all(CHECKS)

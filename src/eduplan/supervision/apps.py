@@ -29,6 +29,12 @@ class SupervisionConfig(AppConfig):
         register_todo_provider(self.label, supervision_todos)
         register_incident_source(banned_counties)
 
+        from eduplan.metrics.corrections import register_notice_source
+
+        from .notices.issued import issued_notices
+
+        register_notice_source(issued_notices)  # which school years are reported (corrections)
+
         from eduplan.plans.checks import register_all
 
         register_all(CHECKS)
