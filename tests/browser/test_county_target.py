@@ -24,7 +24,7 @@ def test_a_county_is_judged_against_its_adopted_target_on_the_dashboard_and_in_t
 ):
     from docx import Document
 
-    city = create_user_with_role("cityo", PASSWORD, Role.CITY_OFFICER, division=registry_city.city)
+    city = create_user_with_role("cityo", PASSWORD, Role.CITY_OFFICER, division=registry_city.city).user
     adopt.adopt(
         "preschool_ger",
         2025,
@@ -35,6 +35,9 @@ def test_a_county_is_judged_against_its_adopted_target_on_the_dashboard_and_in_t
         file_name="县目标.xlsx",
     )
 
+    # The build machine is shared: give a loaded server time to answer.
+    page.set_default_navigation_timeout(300_000)
+    page.set_default_timeout(300_000)
     login(page, live_server, "cityo", PASSWORD)
     page.goto(f"{live_server.url}/office/county/530402/?year=2024")
     card = page.locator('.card[data-indicator="preschool_ger"]')
