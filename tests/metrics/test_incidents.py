@@ -69,7 +69,10 @@ def test_compute_uses_the_registered_source(city, django_db_blocker):
     incidents.set_incident_source(Fake())
     try:
         with django_db_blocker.unblock():
-            rows = compute_indicators(2024, "530402", engine=engines.from_django(), sets=["targets"])
+            # Readiness is an indicator of the assessment set (PRE-T4 itself counts certifications).
+            rows = compute_indicators(
+                2024, "530402", engine=engines.from_django(), sets=["targets", "assessment"]
+            )
     finally:
         incidents.set_incident_source(None)
     # Asked once per school year, on the assessment day (31 December).

@@ -329,3 +329,19 @@ def test_changing_today_leaves_past_years_and_a_late_correction_moves_only_its_y
     assert [(c.school_year, c.institution_code, c.recorded_by) for c in found] == [(2023, "K1", "checker")]
     assert set(found[0].fields) >= {"ownership", "sponsor"}
     assert corrections(2022) == []
+
+    # Visible on that year's figures (the indicator records of 2023 only) …
+    from eduplan.metrics import notice
+    from eduplan.metrics.indicators import compute_indicators
+
+    recs = [r for r in compute_indicators(incidents=[]) if r["indicator"] == "public_share"]
+    flagged = {(r["division"], r["year"]) for r in recs if r["corrections"]}
+    assert flagged == {("530402", 2023), ("530400", 2023)}
+    row = next(r for r in recs if r["division"] == "530402" and r["year"] == 2023)
+    assert row["corrections"][0]["recorded_by"] == "checker" and row["corrections"][0]["institution"] == "K1"
+    # … and in the next notice: a paragraph in section 二 and an annex row with who, when, why.
+    rows = notice.collect(city, timezone.localdate() + dt.timedelta(days=1))
+    assert [(r["school_year"], r["institution"], r["county_name"]) for r in rows] == [(2023, "K1", "红塔区")]
+    text = notice.paragraph(rows, "附表7")
+    assert "红塔区" in text and "2023—2024学年" in text and "附表7" in text
+    assert notice.cells(rows[0])[5] == "checker"

@@ -909,7 +909,8 @@ def import_file(
     name = file_name or path.name
     batch = batch or _start_batch(user, source, name, path, dry_run)
     try:
-        return _import_book(path, name, batch, kind, user, dry_run, progress, kinds)
+        with timeline.effective(effective_from):  # changed institution attributes hold from this day
+            return _import_book(path, name, batch, kind, user, dry_run, progress, kinds)
     except Exception as exc:  # a defect outside the write: the batch says so, never stays running
         log.exception("import failed")
         return _finish(batch, [_write_problem(exc)], {}, dry_run, None, [], failed=True)
@@ -940,8 +941,7 @@ def _import_book(
     if progress:
         progress("已读取 read", 1, 1)
     parsed = parse_book(book, requested, problems, kinds)
-    with timeline.effective(effective_from):  # changed institution attributes hold from this day
-        return _run(parsed, user, batch, problems, dry_run, progress, book, kinds)
+    return _run(parsed, user, batch, problems, dry_run, progress, book, kinds)
 
 
 def import_rows(

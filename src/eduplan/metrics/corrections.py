@@ -10,7 +10,10 @@ that year's figures and in the next notice.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
 
 from eduplan.registry.models import InstitutionState
 from eduplan.registry.models.states import TRACKED
@@ -52,14 +55,32 @@ def school_year_of(day: dt.date, p: MeasureParams) -> int:
     return day.year if day >= start else day.year - 1
 
 
+#: The issued notices (supervision's, registered at start-up by ``SupervisionConfig.ready``, as
+#: metrics may not import the apps above it): ``fn()`` → ``(city code, month, issued at)`` each.
+IssuedNotices = Callable[[], Iterable[tuple[str, dt.date, dt.datetime]]]
+_notices: IssuedNotices | None = None
+
+
+def register_notice_source(fn: IssuedNotices) -> None:
+    global _notices
+    _notices = fn
+
+
+def issued_notices() -> list[tuple[str, dt.date, dt.datetime]]:
+    """Every issued notice, oldest first; no registered source is a configuration error."""
+    if _notices is None:
+        raise ImproperlyConfigured(
+            "没有登记通报来源(督导模块未加载)/ no notice source is registered: "
+            "SupervisionConfig.ready registers supervision's issued notices"
+        )
+    return sorted(_notices(), key=lambda n: n[2])
+
+
 def first_reported(p: MeasureParams) -> dict[int, dt.datetime]:
     """School year → when its first covering notice was issued."""
-    from eduplan.supervision.models import Notice
-
     out: dict[int, dt.datetime] = {}
-    for period, issued in Notice.objects.order_by("issued_at").values_list("period", "issued_at"):
-        year = school_year_of(period, p)
-        out.setdefault(year, issued)
+    for _city, period, issued in issued_notices():
+        out.setdefault(school_year_of(period, p), issued)
     return out
 
 

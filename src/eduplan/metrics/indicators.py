@@ -83,6 +83,9 @@ FIELDS = (
     "adopted_by",
     "adopted_at",
     "scenario",
+    # Late corrections of this division and school year (a reported year changed afterwards): who,
+    # when, why (:mod:`.corrections`); empty for most rows.
+    "corrections",
 )
 
 
@@ -180,7 +183,7 @@ def compute_indicators(
     ``assessment``). ``engine``: default the app's database. ``incidents``: the incident
     source or a list of incidents (default: :func:`.incidents.incident_source`). ``adopted``: the
     county targets the city adopted (default: those in force in the database, see
-    :func:`eduplan.planning.allocation.adopt.adopted_targets`).
+    :func:`.adopted.adopted_targets`, registered by the planning app).
     """
     cat = load_catalogue(plan, params)
     engine = engine or from_django()
@@ -201,17 +204,43 @@ def compute_indicators(
         adopted = _adopted_targets()
     specs = {ind.spec.id: (ind.spec.target, ind.spec.upper) for ind in cat.indicators}
     margin = float(cat.plan.setting("at_risk_margin"))
-    return cast(
-        "list[IndicatorRecord]",
-        pg.apply_county_targets(records, specs, adopted, margin=margin),  # type: ignore[arg-type]
-    )  # built with every FIELDS key
+    pg.apply_county_targets(records, specs, adopted, margin=margin)  # type: ignore[arg-type]
+    return cast("list[IndicatorRecord]", _mark_corrections(records))  # built with every FIELDS key
+
+
+def _mark_corrections(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each record gets the late corrections of its county (a city: of its counties) and school
+    year — changes recorded after a notice reported that year (none where the tables are absent)."""
+    from django.db import DatabaseError
+
+    from .corrections import corrections
+
+    try:
+        found = corrections()
+    except DatabaseError:
+        found = []
+    by_key: dict[tuple[str, int], list[dict[str, object]]] = {}
+    for c in found:
+        by_key.setdefault((c.county_code, c.school_year), []).append(c.as_dict())
+    none: list[dict[str, object]] = []
+    cities: dict[tuple[str, int], list[dict[str, object]]] = {}
+    if by_key:
+        from eduplan.registry.models import Division
+
+        city_of = dict(Division.objects.counties().values_list("code", "city__code"))
+        for (county, year), rows in by_key.items():
+            cities.setdefault((city_of.get(county, ""), year), []).extend(rows)
+    for rec in records:
+        key = (str(rec["division"]), int(rec["year"]))
+        rec["corrections"] = (by_key if rec["level"] == "county" else cities).get(key, none)
+    return records
 
 
 def _adopted_targets() -> pg.AdoptedTargets:
     """The county targets in force in the database (none where the planning app has no table)."""
     from django.db import DatabaseError
 
-    from eduplan.planning.allocation.adopt import adopted_targets
+    from .adopted import adopted_targets
 
     try:
         return adopted_targets()

@@ -7,7 +7,9 @@ by any other command.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import ModuleType
+from typing import Any
 
 from django.apps import AppConfig
 
@@ -87,6 +89,12 @@ def _sweep_admissions_runs(now: object) -> int:
     return sum(refresh_stale(run).status == AdmissionsRunStatus.FAILED for run in unfinished)
 
 
+def _adopted_targets() -> Mapping[tuple[str, str], Mapping[int, Any]]:
+    from .allocation.adopt import adopted_targets
+
+    return adopted_targets()
+
+
 class PlanningConfig(AppConfig):
     name = "eduplan.planning"
     label = "planning"
@@ -144,6 +152,10 @@ class PlanningConfig(AppConfig):
         from eduplan.security.sweeps import register as register_sweep
 
         register_sweep("admissions_runs", _sweep_admissions_runs)
+
+        from eduplan.metrics.adopted import register_adopted_targets
+
+        register_adopted_targets(_adopted_targets)  # county targets the indicators judge against
 
         from eduplan.plans.checks import register_all
 

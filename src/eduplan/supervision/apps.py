@@ -26,6 +26,12 @@ def _overdue_major_hazards(ctx: Any) -> Iterable[Mapping[str, Any]]:
     return overdue_major_hazards(ctx)
 
 
+def _issued_notices() -> Iterable[tuple[str, dt.date, dt.datetime]]:
+    from .notices.issued import issued_notices
+
+    return issued_notices()
+
+
 def _data_file_checks() -> Iterable[tuple[str, ...]]:
     """The checklist's fixed lines and the monthly form's numbers are data files: each line and
     each number is a check of its own."""
@@ -66,6 +72,10 @@ class SupervisionConfig(AppConfig):
         from eduplan.rules.families import register_hazard_source
 
         register_hazard_source(_overdue_major_hazards)
+
+        from eduplan.metrics.corrections import register_notice_source
+
+        register_notice_source(_issued_notices)  # which school years are reported (corrections)
 
         from eduplan.plans.checks import register_all, register_later
 

@@ -12,7 +12,7 @@ from eduplan.common.noticeparts import NoticePart, registered_notice_parts
 
 #: Parts of the notice that other apps write, by ``KEY``, in annex order from 附表4. The xlsx gets
 #: every row's own fields, unrounded.
-NOTICE_PARTS = ("overdue_tasks", "incentives", "assumptions")
+NOTICE_PARTS = ("overdue_tasks", "incentives", "assumptions", "corrections")
 
 
 def notice_parts() -> list[NoticePart]:

@@ -339,7 +339,7 @@ def build_notice_docx(data: NoticeData) -> Any:
     anything = False
     for code, name in data.counties:
         slow = [
-            i["name_zh"]
+            i["name_zh"] + (f"({label})" if (label := _adopted_label(rec)) else "")
             for i in indicators
             if (rec := data.record(code, i["indicator"])) is not None and rec.get("status") in statuses
         ]
@@ -350,6 +350,7 @@ def build_notice_docx(data: NoticeData) -> Any:
     if not anything:
         w.para("各县(市、区)目标指标均无进度滞后。")
     w.para("各县(市、区)各项指标值见附表1,主要指标对比见图1。")
+    _part_paragraphs(w, data, 2)
 
     # 三、月报报送情况
     w.heading(3, "月报报送情况")
@@ -487,6 +488,13 @@ def build_notice_docx(data: NoticeData) -> Any:
         else:
             w.para("无。", indent=False)
     return doc
+
+
+def _adopted_label(rec: dict[str, Any]) -> str:
+    """``县目标 94.2%（市分解）`` for a county judged against its adopted target, else nothing."""
+    from eduplan.metrics.progress import ADOPTED, target_label
+
+    return target_label(rec) if rec.get("target_origin") == ADOPTED else ""
 
 
 def _part_paragraphs(w: _Writer, data: NoticeData, section: int) -> None:
