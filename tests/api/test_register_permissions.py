@@ -12,6 +12,8 @@ import importlib
 import pytest
 
 from eduplan.api.models import create_token
+from eduplan.duties import actions as duties
+from eduplan.duties.kinds import DUTY_KINDS
 from eduplan.intake.kinds import ColumnType
 from eduplan.programmes import actions as programmes
 from eduplan.programmes.kinds import PROGRAMME_KINDS
@@ -24,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 HERE = "tests.api.test_register_permissions"
 PROGRAMME_PATHS = {f"/api/programmes/{k.url_name}" for k in PROGRAMME_KINDS.values()}
+DUTY_PATHS = {f"/api/duties/{k.url_name}" for k in DUTY_KINDS.values()}
 
 #: (method, path) → "module::test" that probes it.
 ADOPT_PROBE = "tests.planning.test_adopted_targets::test_the_city_adopts_on_the_allocation_page_a_county_officer_gets_403"
@@ -36,6 +39,12 @@ REGISTER_PROBES: dict[tuple[str, str], str] = {
         ("POST", p): f"{HERE}::test_programme_registers_refuse_rows_of_another_county"
         for p in PROGRAMME_PATHS
     },
+    **{("GET", p): f"{HERE}::test_duty_registers_show_nothing_of_another_county" for p in DUTY_PATHS},
+    **{("POST", p): f"{HERE}::test_duty_registers_refuse_rows_of_another_county" for p in DUTY_PATHS},
+    (
+        "POST",
+        "/api/tasks/{pk}/responsible",
+    ): "tests.tasks.test_responsible::test_only_the_county_or_the_city_names_one_and_never_an_empty_one",
     ("GET", "/api/programmes/incentives"): f"{HERE}::test_incentives_and_coverage_stay_in_the_county",
     ("GET", "/api/workforce/coverage"): f"{HERE}::test_incentives_and_coverage_stay_in_the_county",
     ("POST", "/api/workforce/training"): f"{HERE}::test_training_cannot_be_recorded_for_another_county",
@@ -147,3 +156,49 @@ def test_training_cannot_be_recorded_for_another_county(client, w):
     )
     assert response.status_code in (403, 404)
     assert w.teacher_b.training_records.count() == before
+
+
+def test_duty_registers_show_nothing_of_another_county(client, w):
+    duties.record_party_coverage(  # county B's kindergarten is covered
+        w.m.kg_b,
+        established_on=dt.date(2023, 7, 1),
+        form="own",
+        organisation="B园党支部",
+        document="B党〔2023〕1号",
+    )
+    for path in sorted(DUTY_PATHS):
+        mine = client.get(path, {"limit": 1000}, **w.token_a)
+        assert mine.status_code == 200, path
+        text = mine.content.decode()
+        assert "K2" not in text and "530403" not in text, path
+        other = client.get(path, {"county": "530403"}, **w.token_a)
+        assert other.status_code == 404 or other.json()["count"] == 0, path
+    city = {"HTTP_AUTHORIZATION": "Bearer " + create_token(w.users["city"])[1]}
+    assert "K2" in client.get("/api/duties/party-coverage", **city).content.decode()
+
+
+def test_duty_registers_refuse_rows_of_another_county(client, w):
+    registry_actions.create_institution(
+        code="H2",
+        name="江川一中",
+        kind="high_school",
+        division=w.m.town_b,
+        ownership="public",
+        sponsor="education",
+    )
+    targets = {"county_code": "530403"}
+    for kind in DUTY_KINDS.values():
+        row = {c.key: c.example for c in kind.columns if c.example not in (None, "")}
+        row = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+        for col in kind.columns:
+            if col.key in row and col.key in targets:
+                row[col.key] = targets[col.key]
+            elif col.key in row and col.type == ColumnType.INSTITUTION:  # a school or kindergarten of B
+                kinds = col.institution_kinds or ("high_school",)
+                row[col.key] = "H2" if "high_school" in kinds else "K2"
+        path = f"/api/duties/{kind.url_name}"
+        before = kind.model.objects.count()
+        response = client.post(path, {"rows": [row]}, content_type="application/json", **w.token_a)
+        assert response.status_code == 403, (path, response.json())
+        assert {e["code"] for e in response.json()["errors"]} == {"not_permitted"}, path
+        assert kind.model.objects.count() == before, path

@@ -16,7 +16,7 @@ from eduplan.duties.models import PartyCoverage, TalentOutflow
 from eduplan.duties.transfer import export_duties, import_duties, import_duty_rows
 from eduplan.intake import kinds as intake_kinds
 from eduplan.registry.choices import Role
-from tests.factories import mini_city
+from tests.factories import make_kindergarten, mini_city
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +123,7 @@ def test_every_register_page_offers_its_form_to_a_city_officer(city, client):
     from eduplan.registry.models import Institution
 
     Institution.objects.filter(pk=city.kg_a.pk).update(is_central=True)  # a central one to register
+    make_kindergarten("K9", "江城镇民办园", city.town_b, ownership="private_nonprofit", sponsor="private")
     client.force_login(city.users["city"])
     for kind in DUTY_KINDS.values():
         page = client.get(f"/office/duties/{kind.url_name}/").content.decode()
