@@ -5,6 +5,7 @@ downloads names that target where it lists the county's slow indicators."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,9 @@ PASSWORD = "pw-123456"
 
 
 def test_a_county_is_judged_against_its_adopted_target_on_the_dashboard_and_in_the_notice(
-    page, live_server, registry_city  # noqa: F811
+    page,
+    live_server,
+    registry_city,  # noqa: F811
 ):
     from docx import Document
 
@@ -51,5 +54,5 @@ def test_a_county_is_judged_against_its_adopted_target_on_the_dashboard_and_in_t
     page.goto(f"{live_server.url}/office/supervision/notices/")
     with page.expect_download() as dl:
         page.click("button[name=format][value=docx]")
-    text = "\n".join(p.text for p in Document(io.BytesIO(open(dl.value.path(), "rb").read())).paragraphs)
+    text = "\n".join(p.text for p in Document(io.BytesIO(Path(dl.value.path()).read_bytes())).paragraphs)
     assert "红塔区" in text and "县目标 99.5%（市分解）" in text

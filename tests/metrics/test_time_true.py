@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pytest import approx
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from pytest import approx
 
 from eduplan.intake.importer import REGISTRY_KINDS, import_rows
 from eduplan.metrics import engines
@@ -268,12 +268,16 @@ def test_each_year_reads_the_registry_as_it_stood_then():
     from eduplan.metrics.indicators import compute_indicators
 
     recs = {
-        (r["indicator"], r["year"]): r
-        for r in compute_indicators(incidents=[])
-        if r["division"] == "530400"
+        (r["indicator"], r["year"]): r for r in compute_indicators(incidents=[]) if r["division"] == "530400"
     }
     assert [recs["counties_certified_share", y]["value"] for y in YEARS] == [0, 0, 100, 100, 0]
-    assert [recs["kindergartens_rated_share", y]["value"] for y in YEARS] == [50, 100, 100, 100, approx(200 / 3)]
+    assert [recs["kindergartens_rated_share", y]["value"] for y in YEARS] == [
+        50,
+        100,
+        100,
+        100,
+        approx(200 / 3),
+    ]
     assert [recs["new_build_hs_over_limit", y]["value"] for y in YEARS] == [0, 0, 1, 1, 0]
     # A ban is compliance now: the 2025 row has no breach and is on track, 2024's is off track.
     assert recs["new_build_hs_over_limit", 2024]["status"] == "off_track"

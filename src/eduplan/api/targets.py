@@ -12,7 +12,6 @@ from ninja.errors import HttpError
 
 from eduplan.accounts.scoping import visible_county_codes
 from eduplan.api.auth import caller
-
 from eduplan.planning.allocation import adopt
 from eduplan.planning.allocation.adopted_models import AdoptionOrigin
 from eduplan.planning.errors import PlanningInputError

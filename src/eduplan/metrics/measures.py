@@ -722,6 +722,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         "托管帮扶覆盖的县中数",
         "所",
     )
+
     def built_under_plan(r: ir.Table) -> ir.BooleanValue:
         """Approved or built in the plan period: opened (``established_on``) on or after the plan's
         start; without an opening date, the registry's newly-built flag."""

@@ -585,7 +585,9 @@ class CountyCertification(models.Model):
         if self.county_id and self.county.level != DivisionLevel.COUNTY:
             raise ValidationError({"county": "应为县级区划 / must be a county"})
         if self.revoked_on and self.certified_on and self.revoked_on <= self.certified_on:
-            raise ValidationError({"revoked_on": "撤销日期应晚于认定日期 / the revocation must follow the certification"})
+            raise ValidationError(
+                {"revoked_on": "撤销日期应晚于认定日期 / the revocation must follow the certification"}
+            )
 
 
 # -- county education spending (两个只增不减) ------------------------------------------------------
