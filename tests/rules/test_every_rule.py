@@ -320,6 +320,18 @@ ELSEWHERE = {
     "HS-ETHICS-INCIDENT": "tests/workforce/test_rules.py::test_serious_ethics_case_without_an_incident_is_flagged_until_recorded",
     "HS-HYPE": "tests/workforce/test_rules.py::test_publicity_hyping_top_scorers_is_flagged_with_the_words",
     "RETURNS-ONLY": "tests/returns/test_sample_form.py",
+    # the duty registers (each flagged and passed on its own register)
+    "KG-PARTY-COVERAGE": "tests/rules/test_duties.py::test_party_coverage_flags_a_kindergarten_no_organisation_covers",
+    "KG-CENTRAL-REGISTRATION": "tests/rules/test_duties.py::test_central_kindergarten_needs_a_registration_in_force",
+    "KG-GUIDANCE": "tests/rules/test_duties.py::test_guidance_flags_a_kindergarten_without_a_visit_in_the_last_year",
+    "KG-VILLAGE-INTEGRATION": "tests/rules/test_duties.py::test_village_kindergarten_outside_integrated_management_is_flagged",
+    "KG-SURPLUS-DISTRIBUTED": "tests/rules/test_duties.py::test_surplus_distributed_and_fee_account",
+    "KG-FEE-ACCOUNT": "tests/rules/test_duties.py::test_surplus_distributed_and_fee_account",
+    "KG-PAY-PARITY": "tests/rules/test_duties.py::test_pay_parity_against_the_countys_public_average",
+    "HS-OUTFLOW": "tests/rules/test_duties.py::test_outflow_rising_year_on_year_is_flagged",
+    "HS-THREE-CLASSROOMS": "tests/rules/test_duties.py::test_three_classrooms_needs_sessions_held",
+    "HS-TRUSTEESHIP-BRAND-FEE": "tests/rules/test_duties.py::test_brand_fee_under_trusteeship_is_flagged_and_costs_are_not",
+    "TASK-RESPONSIBLE": "tests/tasks/test_responsible.py",
 }
 
 

@@ -5,6 +5,7 @@ so pages served results of data that no longer existed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -39,7 +40,9 @@ def test_round_trip_gives_identical_indicators_and_findings(tmp_path):
     before = (_json("indicators", "--year", "2024"), _json("check", "--year", "2024"))
     call_command("backup", "--out", str(tmp_path / "eduplan.backup"))
     m_kg = Institution.objects.get(code="K1")
-    actions.update_fields(m_kg, {"seats": 999})
+    # in force from the 2024 school year (figures are true for their year: a change from today would
+    # leave 2024 as it was)
+    actions.update_fields(m_kg, {"seats": 999}, effective_from=dt.date(2024, 9, 1))
     Institution.objects.filter(code="V1").delete()
     assert (_json("indicators", "--year", "2024"), _json("check", "--year", "2024")) != before
     call_command("restore", str(tmp_path / "eduplan.backup"), "--yes")

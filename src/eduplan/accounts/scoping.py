@@ -58,6 +58,8 @@ def registry_scopes() -> dict[str, Scope]:
         "FeeStandard": Scope(county="institution__county", institution=inst, principal_writes=True),
         "SafetyRecord": Scope(county="institution__county", institution=inst, principal_writes=True),
         "NameChange": Scope(county="institution__county", institution=inst),
+        # dated attribute rows (ownership, licence, grade, rating… in force from a date)
+        "InstitutionState": Scope(county="institution__county", institution=inst),
         "SchoolClass": Scope(county="institution__county", institution=inst, principal_writes=True),
         "StaffMember": Scope(county="institution__county", institution=inst, principal_writes=True),
         "ManagementAppointment": Scope(county="county"),
