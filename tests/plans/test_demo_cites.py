@@ -50,7 +50,7 @@ def test_the_demo_cites_the_same_clauses_as_before():
     assert {tuple(f) for f in now["findings"] if f[0] in live} <= {
         tuple(f) for f in before_findings if f[0] in live
     }
-    assert [f for f in now["findings"] if f[0] not in added | live] == [
+    assert [f for f in now["findings"] if f[0] not in added.keys() | live] == [
         f for f in before_findings if f[0] not in live
     ]  # `eduplan check`
     assert now["indicators"] == BEFORE["indicators"]  # (indicator, clause) of `eduplan indicators`

@@ -192,7 +192,14 @@ def county_grid(records: Sequence[IndicatorRecord], year: int | None, order: dic
     """Who is behind on what: one row per county, one column per target of the plan (in the order
     of the cards), each cell the county's value, its target and status; counties with the most
     lagging targets first (the page can re-sort by any column)."""
-    rows = [r for r in records if r["level"] == "county" and r["year"] == year and r["target"] is not None]
+    # a county with no adopted target for a city-wide one still shows its value (未分解目标, no status)
+    rows = [
+        r
+        for r in records
+        if r["level"] == "county"
+        and r["year"] == year
+        and (r["target"] is not None or r.get("target_origin") == NONE)
+    ]
     columns: dict[str, GridColumn] = {}
     by_county: dict[str, dict[str, IndicatorRecord]] = defaultdict(dict)
     names: dict[str, str] = {}
