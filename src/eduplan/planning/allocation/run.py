@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from eduplan.plans.loader import compare
+from eduplan.plans.loader import compare, load_plan
 from eduplan.registry.choices import DivisionLevel
 
 from .. import registry_inputs as ri
@@ -192,9 +192,12 @@ def run_allocation(
         last_rate = np.array(
             [baseline.county_rates.get(c, float(r)) for c, r in zip(areas.codes, last_rate, strict=True)]
         )
+        spec = next((i for i in load_plan().indicators if i.id == d.target_indicator), None)
+        name_zh = f"「{spec.name_zh}」" if spec is not None else d.target_indicator
+        name_en = f"“{spec.name_en}”" if spec is not None else d.target_indicator
         notes.append(
-            f"上年入园率取自指标 {d.target_indicator} 的 {last_year} 学年数值;权重为{ri.basis_zh(basis)}口径 3–5 岁人口(假设)"
-            f" / last year's rates are the {d.target_indicator} values of {last_year}; weights are the {basis} "
+            f"上年入园率取自指标{name_zh}的 {last_year} 学年数值;权重为{ri.basis_zh(basis)}口径 3–5 岁人口(假设)"
+            f" / last year's rates are the {name_en} values of {last_year}; weights are the {basis} "
             "3–5 population (an assumption)"
         )
         # A rate means at most its bound (100%), unless a county is already above it: then it keeps its rate.

@@ -89,6 +89,8 @@ def cite_plan(text: str | None) -> SafeString:
 
 
 _CODE_TOKEN = re.compile(r"\b(?:R:)?[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b")
+#: an identifier such as an indicator id (``preschool_ger``) inside a sentence
+_SNAKE_TOKEN = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
 @register.filter
@@ -97,3 +99,11 @@ def codes_secondary(text: object) -> SafeString:
     shown as a secondary code beside the Chinese words around it."""
     escaped = str(conditional_escape(str(text)))
     return mark_safe(_CODE_TOKEN.sub(lambda m: f'<span class="code">{m.group(0)}</span>', escaped))
+
+
+@register.filter
+def ids_secondary(text: object) -> SafeString:
+    """A sentence naming an indicator or setting by its id (``preschool_ger``): each id shown as a
+    secondary code."""
+    escaped = str(conditional_escape(str(text)))
+    return mark_safe(_SNAKE_TOKEN.sub(lambda m: f'<span class="code">{m.group(0)}</span>', escaped))
