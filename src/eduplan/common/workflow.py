@@ -98,14 +98,6 @@ def writes(user: User | None, obj: models.Model) -> bool:
     return scope(user, type(obj)._default_manager.filter(pk=obj.pk), write=True).exists()
 
 
-def require_role(user: User | None, roles: Iterable[str], zh: str, en: str) -> str:
-    """Refuse unless the user acts in one of ``roles`` (superuser and system always may)."""
-    role = role_of(user)
-    if role in (SUPERUSER, SYSTEM) or role in set(roles):
-        return role
-    raise refuse(zh, en)
-
-
 def require_scope(user: User | None, obj: models.Model, *, write: bool = False) -> None:
     ok = writes(user, obj) if write else sees(user, obj)
     if not ok:
@@ -126,10 +118,6 @@ def now_or(at: dt.datetime | None) -> dt.datetime:
 def local_day(moment: dt.datetime) -> dt.date:
     """The calendar day of ``moment`` in the configured time zone (Asia/Shanghai)."""
     return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
-
-
-def is_role(user: User | None, *roles: str) -> bool:
-    return role_of(user) in roles
 
 
 def require_reason(text: str) -> str:
