@@ -97,13 +97,17 @@ _SNAKE_TOKEN = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 def codes_secondary(text: object) -> SafeString:
     """Free text naming records by code (a checklist line ``R:FEE-FILING 收费…``): each rule code
     shown as a secondary code beside the Chinese words around it."""
-    escaped = str(conditional_escape(str(text)))
-    return mark_safe(_CODE_TOKEN.sub(lambda m: f'<span class="code">{m.group(0)}</span>', escaped))
+    return _codes_marked(_CODE_TOKEN, text)
 
 
 @register.filter
 def ids_secondary(text: object) -> SafeString:
     """A sentence naming an indicator or setting by its id (``preschool_ger``): each id shown as a
     secondary code."""
+    return _codes_marked(_SNAKE_TOKEN, text)
+
+
+def _codes_marked(pattern: re.Pattern[str], text: object) -> SafeString:
+    """``text`` escaped, each match of ``pattern`` shown as a secondary code."""
     escaped = str(conditional_escape(str(text)))
-    return mark_safe(_SNAKE_TOKEN.sub(lambda m: f'<span class="code">{m.group(0)}</span>', escaped))
+    return mark_safe(pattern.sub(lambda m: f'<span class="code">{m.group(0)}</span>', escaped))
