@@ -95,6 +95,7 @@ def test_an_edit_during_a_large_import_succeeds_and_waits_little(monkeypatch):
 
 
 @pytest.mark.django_db
+@sqlite_only
 def test_staged_rows_are_the_rows_bulk_create_writes(monkeypatch):
     """The same rows through the staging copy and through bulk_create: identical in the database."""
     mini_city()
