@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
 
+from eduplan.accounts.scoping import User
 from eduplan.registry.choices import (
     PRESCHOOL_KINDS,
     DivisionLevel,
@@ -276,7 +277,7 @@ class WriteHook(Protocol):
     rolled-back transaction for a dry run or when other rows failed, so a hook's refusals are
     listed with every other problem."""
 
-    def write(self, ps: ParsedSheet, user: Any, problems: list[Problem]) -> int: ...
+    def write(self, ps: ParsedSheet, user: User | None, problems: list[Problem]) -> int: ...
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
 from eduplan.accounts import permissions
+from eduplan.accounts.scoping import User
 from eduplan.common.saving import save_record
 from eduplan.registry import actions as registry_actions
 from eduplan.registry.models import Division, Institution
@@ -41,7 +42,7 @@ from .models import (
 
 
 def _upsert(
-    model: type[models.Model], key: dict[str, Any], fields: dict[str, Any], *, user: Any, reason: str
+    model: type[models.Model], key: dict[str, Any], fields: dict[str, Any], *, user: User | None, reason: str
 ) -> Any:
     obj = model._default_manager.filter(**key).first() or model(**key)
     for name, value in fields.items():
@@ -53,7 +54,7 @@ def _upsert(
 
 
 def record_project(
-    institution: Institution, *, title: str, user: Any = None, reason: str = "", **fields: Any
+    institution: Institution, *, title: str, user: User | None = None, reason: str = "", **fields: Any
 ) -> StandardisationProject:
     """Create or update a high school's standardisation project (一校一案)."""
     return _upsert(
@@ -66,7 +67,7 @@ def record_project(
 
 
 def report_project_progress(
-    project: StandardisationProject, *, stage: str, completion: int, user: Any = None
+    project: StandardisationProject, *, stage: str, completion: int, user: User | None = None
 ) -> StandardisationProject:
     return registry_actions.update_fields(
         project, {"stage": stage, "completion": completion}, user=user, reason="进度更新 progress"
@@ -82,7 +83,7 @@ def designate(
     *,
     designated_on: dt.date,
     subject: str = "",
-    user: Any = None,
+    user: User | None = None,
     **fields: Any,
 ) -> Designation:
     """Record a designation. A demonstration kindergarten is also marked on the registry record
@@ -101,7 +102,7 @@ def designate(
     return obj
 
 
-def revoke_designation(designation: Designation, *, on: dt.date, user: Any = None) -> Designation:
+def revoke_designation(designation: Designation, *, on: dt.date, user: User | None = None) -> Designation:
     with transaction.atomic():
         obj = registry_actions.update_fields(
             designation, {"revoked_on": on}, user=user, reason="撤销 revoked"
@@ -127,7 +128,7 @@ def _sync_demonstration_flag(institution: Institution, *, on: dt.date) -> None:
 
 
 def designate_area(
-    division: Division, *, designated_on: dt.date, user: Any = None, **fields: Any
+    division: Division, *, designated_on: dt.date, user: User | None = None, **fields: Any
 ) -> DemonstrationArea:
     return _upsert(
         DemonstrationArea,
@@ -142,7 +143,7 @@ def designate_area(
 
 
 def create_group(
-    lead: Institution, *, name: str, started_on: dt.date, user: Any = None, **fields: Any
+    lead: Institution, *, name: str, started_on: dt.date, user: User | None = None, **fields: Any
 ) -> SchoolGroup:
     return _upsert(
         SchoolGroup,
@@ -154,7 +155,7 @@ def create_group(
 
 
 def add_group_member(
-    lead: Institution, member: Institution, *, joined_on: dt.date, user: Any = None, **fields: Any
+    lead: Institution, member: Institution, *, joined_on: dt.date, user: User | None = None, **fields: Any
 ) -> SchoolGroupMember:
     return _upsert(
         SchoolGroupMember,
@@ -173,7 +174,7 @@ def set_subsidy_standard(
     school_year: int,
     per_child: Decimal | str | int,
     *,
-    user: Any = None,
+    user: User | None = None,
     document: str = "",
 ) -> SubsidyStandard:
     return _upsert(
@@ -193,7 +194,7 @@ def record_disbursement(
     due_on: dt.date,
     paid_amount: Decimal | str | int = 0,
     paid_on: dt.date | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> SubsidyDisbursement:
     return _upsert(
         SubsidyDisbursement,
@@ -213,7 +214,12 @@ def record_disbursement(
 
 
 def establish_committee(
-    institution: Institution, *, established_on: dt.date, members: int, user: Any = None, **fields: Any
+    institution: Institution,
+    *,
+    established_on: dt.date,
+    members: int,
+    user: User | None = None,
+    **fields: Any,
 ) -> ParentCommittee:
     return _upsert(
         ParentCommittee,
@@ -225,7 +231,7 @@ def establish_committee(
 
 
 def record_volunteer_duty(
-    institution: Institution, *, on: dt.date, volunteers: int, duty: str = "gate", user: Any = None
+    institution: Institution, *, on: dt.date, volunteers: int, duty: str = "gate", user: User | None = None
 ) -> VolunteerDuty:
     return _upsert(
         VolunteerDuty,
@@ -246,7 +252,7 @@ def certify_county(
     certified_on: dt.date,
     document: str = "",
     revoked_on: dt.date | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> CountyCertification:
     """The city certifies a county: a county officer may not certify (their own) county."""
     if user is not None and not getattr(user, "is_superuser", False):
@@ -267,7 +273,7 @@ def certify_county(
 
 
 def record_education_spending(
-    county: Division, *, year: int, user: Any = None, reason: str = "", **fields: Any
+    county: Division, *, year: int, user: User | None = None, reason: str = "", **fields: Any
 ) -> CountyEducationSpending:
     """Create or update a county's education spending of one budget year (from its 决算)."""
     return _upsert(
@@ -280,7 +286,7 @@ def record_education_spending(
 
 
 def set_teaching_point_standard(
-    county: Division, *, effective_on: dt.date, user: Any = None, reason: str = "", **fields: Any
+    county: Division, *, effective_on: dt.date, user: User | None = None, reason: str = "", **fields: Any
 ) -> TeachingPointStandard:
     """Record the county's own 办园点 standard in force from ``effective_on`` (a new date is a new
     version; the earlier one stays for the days before it)."""
@@ -294,7 +300,12 @@ def set_teaching_point_standard(
 
 
 def record_quality_evaluation(
-    institution: Institution, *, evaluated_on: dt.date, user: Any = None, reason: str = "", **fields: Any
+    institution: Institution,
+    *,
+    evaluated_on: dt.date,
+    user: User | None = None,
+    reason: str = "",
+    **fields: Any,
 ) -> QualityEvaluation:
     """Record a kindergarten's dated quality evaluation (保教质量评估) with its result and report."""
     return _upsert(
@@ -312,7 +323,7 @@ def record_group_activity(
     *,
     held_on: dt.date,
     title: str,
-    user: Any = None,
+    user: User | None = None,
     reason: str = "",
     **fields: Any,
 ) -> SchoolGroupActivity:
@@ -331,7 +342,7 @@ def record_trusteeship_support(
     *,
     channel: str,
     started_on: dt.date,
-    user: Any = None,
+    user: User | None = None,
     reason: str = "",
     **fields: Any,
 ) -> TrusteeshipSupport:
@@ -346,7 +357,7 @@ def record_trusteeship_support(
 
 
 def record_residential_project(
-    institution: Institution, *, name: str, user: Any = None, reason: str = "", **fields: Any
+    institution: Institution, *, name: str, user: User | None = None, reason: str = "", **fields: Any
 ) -> ResidentialProject:
     """Record the housing project of a residential supporting kindergarten with its four dates."""
     return _upsert(

@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import can_add, model_scope, scope
+from eduplan.accounts.scoping import User, can_add, model_scope, scope
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership
 from eduplan.registry.models import Division, Institution
 
@@ -54,14 +54,14 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kw)
 
 
-def _institutions(user: Any, kinds: tuple[str, ...] = (), **filters: Any) -> QuerySet:
+def _institutions(user: User | None, kinds: tuple[str, ...] = (), **filters: Any) -> QuerySet:
     qs = Institution.objects.filter(**filters).order_by("code")
     if kinds:
         qs = qs.filter(kind__in=kinds)
     return scope(user, qs)
 
 
-def _divisions(user: Any, levels: tuple[str, ...]) -> QuerySet:
+def _divisions(user: User | None, levels: tuple[str, ...]) -> QuerySet:
     return scope(user, Division.objects.filter(level__in=levels).order_by("code"))
 
 
@@ -73,7 +73,7 @@ class EntryForm(forms.ModelForm):
     #: who may use the form beyond the scoping function (``None``: whoever may write the model)
     capability: ClassVar[str | None] = None
 
-    def __init__(self, *args: Any, user: Any, **kw: Any) -> None:
+    def __init__(self, *args: Any, user: User | None, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.user = user
         for name, field in self.fields.items():
@@ -114,7 +114,7 @@ class EntryForm(forms.ModelForm):
         return False
 
     @classmethod
-    def may_write(cls, user: Any) -> bool:
+    def may_write(cls, user: User | None) -> bool:
         """May the user record anything on this register? The role (viewers and supervisors
         never), then :func:`can_add` on a row hanging from the first parent the user may pick."""
         if user is None or not user.is_authenticated:
@@ -147,7 +147,7 @@ class EntryForm(forms.ModelForm):
         else:
             self.add_error(None, error)
 
-    def save_with(self, user: Any) -> Model:  # pragma: no cover - each subclass
+    def save_with(self, user: User | None) -> Model:  # pragma: no cover - each subclass
         raise NotImplementedError
 
     def values(self, *names: str) -> dict[str, Any]:
@@ -167,7 +167,7 @@ class ProjectForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _institutions(self.user, HS)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_project(
             d["institution"],
@@ -190,7 +190,7 @@ class DesignationForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _institutions(self.user, HS + KG)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.designate(
             d["institution"],
@@ -212,7 +212,7 @@ class AreaForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _divisions(self.user, (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.designate_area(
             d["division"],
@@ -241,7 +241,7 @@ class GroupForm(EntryForm):
             "joint_plan_adopted_on",
         ]
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.create_group(
             d["lead"],
@@ -260,7 +260,7 @@ class MemberForm(EntryForm):
         model = SchoolGroupMember
         fields = ["lead", "member", "joined_on", "left_on"]
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.add_group_member(
             d["lead"], d["member"], joined_on=d["joined_on"], left_on=d["left_on"], user=user
@@ -280,7 +280,7 @@ class StandardForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _divisions(self.user, (DivisionLevel.COUNTY,))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.set_subsidy_standard(
             d["county"], d["school_year"], d["per_child"], document=d["document"] or "", user=user
@@ -299,7 +299,7 @@ class DisbursementForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _institutions(self.user, KG, inclusive=True).exclude(ownership=Ownership.PUBLIC)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_disbursement(
             d["institution"],
@@ -325,7 +325,7 @@ class CommitteeForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _institutions(self.user, KG)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.establish_committee(
             d["institution"],
@@ -346,7 +346,7 @@ class DutyForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _institutions(self.user, KG)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_volunteer_duty(
             d["institution"], on=d["on"], duty=d["duty"], volunteers=d["volunteers"], user=user
@@ -369,7 +369,7 @@ class CertificationForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _divisions(self.user, (DivisionLevel.COUNTY,))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.certify_county(
             d["county"],
@@ -401,7 +401,7 @@ class SpendingForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _divisions(self.user, (DivisionLevel.COUNTY,))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         fields = self.values("general_budget", *SPENDING_STAGES)
         return actions.record_education_spending(
@@ -430,7 +430,7 @@ class TeachingPointStandardForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _divisions(self.user, (DivisionLevel.COUNTY,))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         fields = self.values("min_seats", "min_classes", "min_teachers_per_class", "min_certified_share")
         return actions.set_teaching_point_standard(
@@ -453,7 +453,7 @@ class QualityEvaluationForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _institutions(self.user, KG)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_quality_evaluation(
             d["institution"],
@@ -472,7 +472,7 @@ class GroupActivityForm(EntryForm):
         model = SchoolGroupActivity
         fields = ["lead", "member", "held_on", "kind", "title", "evidence"]
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_group_activity(
             d["lead"],
@@ -495,7 +495,7 @@ class TrusteeshipSupportForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _institutions(self.user, HS)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_trusteeship_support(
             d["institution"],
@@ -518,7 +518,7 @@ class ResidentialProjectForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return _institutions(self.user, KG)  # the model refuses one not marked residential supporting
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_residential_project(
             d["institution"],

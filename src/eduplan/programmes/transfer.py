@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from eduplan.accounts.scoping import User
 from eduplan.intake.exporter import kind_queryset, records
 from eduplan.intake.importer import ImportResult, import_file, import_rows
 from eduplan.intake.kinds import Kind
@@ -26,7 +27,7 @@ def import_register(
     path: str | Path,
     *,
     kind: str | Kind | None = None,
-    user: Any = None,
+    user: User | None = None,
     dry_run: bool = False,
     file_name: str | None = None,
     source: str = "cli",
@@ -44,13 +45,17 @@ def import_register(
 
 
 def import_register_rows(
-    kind: Kind, rows: list[dict[str, Any]], *, user: Any = None, dry_run: bool = False
+    kind: Kind, rows: list[dict[str, Any]], *, user: User | None = None, dry_run: bool = False
 ) -> ImportResult:
     return import_rows(kind, rows, user=user, dry_run=dry_run, source="api", kinds=kind_set("programmes"))
 
 
 def export_registers(
-    kinds: list[Kind] | None = None, user: Any = None, *, county: str | None = None, template: bool = False
+    kinds: list[Kind] | None = None,
+    user: User | None = None,
+    *,
+    county: str | None = None,
+    template: bool = False,
 ) -> tuple[bytes, dict[str, int]]:
     """An xlsx workbook of the registers (all by default) as ``user`` may see them."""
     chosen = kinds or list(PROGRAMME_KINDS.values())
