@@ -31,6 +31,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from eduplan.accounts.scoping import Scope
+from eduplan.registers.fields import dates_ordered, kind_error, school_year_field
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership, PairingKind
 from eduplan.registry.models import Division, Institution, Pairing
 
@@ -40,26 +41,6 @@ _HS = (InstitutionKind.HIGH_SCHOOL,)
 #: Unified social credit code of a public institution (事业单位): 18 characters, registration
 #: authority 1 (机构编制), type 2 (事业单位) — GB 32100-2015.
 CREDIT_CODE = re.compile(r"^12[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-
-
-def _dates_ordered(start: str, end: str, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)}), name=name
-    )
-
-
-def _kind_error(
-    inst: Institution | None, kinds: tuple[str, ...], zh: str, en: str, field: str = "institution"
-) -> dict:
-    if inst is not None and inst.kind not in kinds:
-        return {field: f"应为{zh} / must be a {en}"}
-    return {}
-
-
-def _year_field() -> models.PositiveSmallIntegerField:
-    return models.PositiveSmallIntegerField(
-        "学年(起始年) school year starting", validators=[MinValueValidator(1949)]
-    )
 
 
 # -- party organisation coverage ----------------------------------------------------------------
@@ -100,14 +81,14 @@ class PartyCoverage(models.Model):
         ordering = ["institution__code", "established_on"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "established_on"], name="duty_party_unique"),
-            _dates_ordered("established_on", "ended_on", "duty_party_dates"),
+            dates_ordered("established_on", "ended_on", "duty_party_dates"),
         ]
 
     def __str__(self) -> str:
         return f"{self.institution} · {self.organisation}"
 
     def clean(self) -> None:
-        errors = _kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
+        errors = kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
         if self.ended_on and self.established_on and self.ended_on < self.established_on:
             errors["ended_on"] = "撤销日期早于建立日期 / ends before it was established"
         if not (self.document or "").strip():
@@ -146,7 +127,7 @@ class PublicRegistration(models.Model):
         ordering = ["institution__code", "registered_on"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "registered_on"], name="duty_registration_unique"),
-            _dates_ordered("registered_on", "valid_until", "duty_registration_dates"),
+            dates_ordered("registered_on", "valid_until", "duty_registration_dates"),
         ]
 
     def __str__(self) -> str:
@@ -226,13 +207,13 @@ class GuidanceVisit(models.Model):
         return f"{self.institution} {self.on}"
 
     def clean(self) -> None:
-        errors = _kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
+        errors = kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
         guide = self.guide if self.guide_id else None
         if self.guide_kind == GuideKind.KINDERGARTEN and guide is None:
             errors["guide"] = "由幼儿园指导时须注明指导园 / name the guiding kindergarten"
         if self.guide_kind == GuideKind.COUNTY_UNIT and guide is not None:
             errors["guide"] = "县级教研机构指导时不填指导园 / no guiding kindergarten for the county unit"
-        errors |= _kind_error(guide, _KG, "幼儿园", "kindergarten", field="guide")
+        errors |= kind_error(guide, _KG, "幼儿园", "kindergarten", field="guide")
         if guide is not None and self.institution_id and guide.pk == self.institution_id:
             errors["guide"] = "幼儿园不能指导自己 / a kindergarten does not guide itself"
         if errors:
@@ -253,7 +234,7 @@ class NonProfitAccounts(models.Model):
         on_delete=models.PROTECT,
         related_name="nonprofit_accounts",
     )
-    school_year = _year_field()
+    school_year = school_year_field()
     audited_on = models.DateField("审计日期 audited on")
     audit_report = models.CharField("审计报告文号 audit report", max_length=100)
     surplus = models.DecimalField("办园结余(元) surplus (yuan)", max_digits=14, decimal_places=2)
@@ -327,7 +308,7 @@ class ClassroomPairing(models.Model):
         related_name="classrooms_received",
     )
     mode = models.CharField("形式 mode", max_length=10, choices=ClassroomMode.choices)
-    school_year = _year_field()
+    school_year = school_year_field()
     sessions = models.PositiveIntegerField("本学年开课节数 sessions this school year")
 
     history = HistoricalRecords()
@@ -348,10 +329,10 @@ class ClassroomPairing(models.Model):
         return f"{self.provider} → {self.receiver} {self.school_year}"
 
     def clean(self) -> None:
-        errors = _kind_error(
+        errors = kind_error(
             self.receiver if self.receiver_id else None, _HS, "普通高中", "general high school", "receiver"
         )
-        errors |= _kind_error(
+        errors |= kind_error(
             self.provider if self.provider_id else None, _HS, "普通高中", "general high school", "provider"
         )
         if self.provider_id and self.provider_id == self.receiver_id:
@@ -411,7 +392,7 @@ class TrusteeshipFee(models.Model):
 
     def clean(self) -> None:
         inst = self.institution if self.institution_id else None
-        errors = _kind_error(inst, _HS, "普通高中", "general high school")
+        errors = kind_error(inst, _HS, "普通高中", "general high school")
         if inst is not None and self.paid_on and not errors:
             held = Pairing.objects.filter(
                 supported=inst, kind=PairingKind.HS_TRUSTEESHIP, start_date__lte=self.paid_on
@@ -499,7 +480,7 @@ class TeacherPay(models.Model):
     institution = models.ForeignKey(
         Institution, verbose_name="幼儿园 kindergarten", on_delete=models.PROTECT, related_name="teacher_pay"
     )
-    school_year = _year_field()
+    school_year = school_year_field()
     teachers = models.PositiveIntegerField("专任教师人数 teachers", validators=[MinValueValidator(1)])
     average_monthly = models.DecimalField(
         "月平均应发工资(元) average monthly pay (yuan)",
@@ -524,6 +505,6 @@ class TeacherPay(models.Model):
         return f"{self.institution} {self.school_year}"
 
     def clean(self) -> None:
-        errors = _kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
+        errors = kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
         if errors:
             raise ValidationError(errors)

@@ -12,11 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import User
-from eduplan.common.saving import save_record
+from eduplan.common.saving import upsert_record
 from eduplan.registry import actions as registry_actions
 from eduplan.registry.models import Division, Institution
 
@@ -40,16 +40,6 @@ from .models import (
     VolunteerDuty,
 )
 
-
-def _upsert(
-    model: type[models.Model], key: dict[str, Any], fields: dict[str, Any], *, user: User | None, reason: str
-) -> Any:
-    obj = model._default_manager.filter(**key).first() or model(**key)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return save_record(obj, user=user, reason=reason)
-
-
 # -- standardisation (一校一案) ------------------------------------------------------------------------
 
 
@@ -57,7 +47,7 @@ def record_project(
     institution: Institution, *, title: str, user: User | None = None, reason: str = "", **fields: Any
 ) -> StandardisationProject:
     """Create or update a high school's standardisation project (一校一案)."""
-    return _upsert(
+    return upsert_record(
         StandardisationProject,
         {"institution": institution, "title": title},
         fields,
@@ -90,7 +80,7 @@ def designate(
     (``Institution.is_demonstration``), which the kindergarten indicator counts, so the two
     cannot drift apart through this action (rule PROG-DEMO-KG-SYNC catches other paths)."""
     with transaction.atomic():
-        obj = _upsert(
+        obj = upsert_record(
             Designation,
             {"institution": institution, "kind": kind, "subject": subject},
             {"designated_on": designated_on, **fields},
@@ -130,7 +120,7 @@ def _sync_demonstration_flag(institution: Institution, *, on: dt.date) -> None:
 def designate_area(
     division: Division, *, designated_on: dt.date, user: User | None = None, **fields: Any
 ) -> DemonstrationArea:
-    return _upsert(
+    return upsert_record(
         DemonstrationArea,
         {"division": division},
         {"designated_on": designated_on, **fields},
@@ -145,7 +135,7 @@ def designate_area(
 def create_group(
     lead: Institution, *, name: str, started_on: dt.date, user: User | None = None, **fields: Any
 ) -> SchoolGroup:
-    return _upsert(
+    return upsert_record(
         SchoolGroup,
         {"lead": lead},
         {"name": name, "started_on": started_on, **fields},
@@ -157,7 +147,7 @@ def create_group(
 def add_group_member(
     lead: Institution, member: Institution, *, joined_on: dt.date, user: User | None = None, **fields: Any
 ) -> SchoolGroupMember:
-    return _upsert(
+    return upsert_record(
         SchoolGroupMember,
         {"lead": lead, "member": member},
         {"joined_on": joined_on, **fields},
@@ -177,7 +167,7 @@ def set_subsidy_standard(
     user: User | None = None,
     document: str = "",
 ) -> SubsidyStandard:
-    return _upsert(
+    return upsert_record(
         SubsidyStandard,
         {"county": county, "school_year": school_year},
         {"per_child": Decimal(str(per_child)), "document": document},
@@ -196,7 +186,7 @@ def record_disbursement(
     paid_on: dt.date | None = None,
     user: User | None = None,
 ) -> SubsidyDisbursement:
-    return _upsert(
+    return upsert_record(
         SubsidyDisbursement,
         {"institution": institution, "school_year": school_year},
         {
@@ -221,7 +211,7 @@ def establish_committee(
     user: User | None = None,
     **fields: Any,
 ) -> ParentCommittee:
-    return _upsert(
+    return upsert_record(
         ParentCommittee,
         {"institution": institution, "established_on": established_on},
         {"members": members, **fields},
@@ -233,7 +223,7 @@ def establish_committee(
 def record_volunteer_duty(
     institution: Institution, *, on: dt.date, volunteers: int, duty: str = "gate", user: User | None = None
 ) -> VolunteerDuty:
-    return _upsert(
+    return upsert_record(
         VolunteerDuty,
         {"institution": institution, "on": on, "duty": duty},
         {"volunteers": volunteers},
@@ -260,7 +250,7 @@ def certify_county(
             raise PermissionDenied(
                 "只有市级人员可以录入普及普惠县认定 / only city officers record certifications"
             )
-    return _upsert(
+    return upsert_record(
         CountyCertification,
         {"county": county, "kind": kind},
         {"certified_on": certified_on, "document": document, "revoked_on": revoked_on},
@@ -276,7 +266,7 @@ def record_education_spending(
     county: Division, *, year: int, user: User | None = None, reason: str = "", **fields: Any
 ) -> CountyEducationSpending:
     """Create or update a county's education spending of one budget year (from its 决算)."""
-    return _upsert(
+    return upsert_record(
         CountyEducationSpending,
         {"county": county, "year": year},
         fields,
@@ -290,7 +280,7 @@ def set_teaching_point_standard(
 ) -> TeachingPointStandard:
     """Record the county's own 办园点 standard in force from ``effective_on`` (a new date is a new
     version; the earlier one stays for the days before it)."""
-    return _upsert(
+    return upsert_record(
         TeachingPointStandard,
         {"county": county, "effective_on": effective_on},
         fields,
@@ -308,7 +298,7 @@ def record_quality_evaluation(
     **fields: Any,
 ) -> QualityEvaluation:
     """Record a kindergarten's dated quality evaluation (保教质量评估) with its result and report."""
-    return _upsert(
+    return upsert_record(
         QualityEvaluation,
         {"institution": institution, "evaluated_on": evaluated_on},
         fields,
@@ -328,7 +318,7 @@ def record_group_activity(
     **fields: Any,
 ) -> SchoolGroupActivity:
     """Record that a member school took part in a shared activity of the group ``lead`` leads."""
-    return _upsert(
+    return upsert_record(
         SchoolGroupActivity,
         {"lead": lead, "member": member, "held_on": held_on, "title": title},
         fields,
@@ -347,7 +337,7 @@ def record_trusteeship_support(
     **fields: Any,
 ) -> TrusteeshipSupport:
     """Record a county high school's trusteeship through one of the five channels (五个一)."""
-    return _upsert(
+    return upsert_record(
         TrusteeshipSupport,
         {"institution": institution, "channel": channel, "started_on": started_on},
         fields,
@@ -360,7 +350,7 @@ def record_residential_project(
     institution: Institution, *, name: str, user: User | None = None, reason: str = "", **fields: Any
 ) -> ResidentialProject:
     """Record the housing project of a residential supporting kindergarten with its four dates."""
-    return _upsert(
+    return upsert_record(
         ResidentialProject,
         {"institution": institution, "name": name},
         fields,

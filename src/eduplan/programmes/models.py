@@ -29,22 +29,11 @@ from simple_history.models import HistoricalRecords
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import Scope
+from eduplan.registers.fields import dates_ordered, kind_error
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership
 from eduplan.registry.models import Division, Institution
 
 _INST = ("institution",)
-
-
-def _dates_ordered(start: str, end: str, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)}), name=name
-    )
-
-
-def _require_kind(institution: Institution | None, kinds: tuple[str, ...], zh: str, en: str) -> dict:
-    if institution is not None and institution.kind not in kinds:
-        return {"institution": f"应为{zh} / must be a {en}"}
-    return {}
 
 
 # -- standardisation (一校一案) ------------------------------------------------------------------------
@@ -99,7 +88,7 @@ class StandardisationProject(models.Model):
         return f"{self.institution} · {self.title}"
 
     def clean(self) -> None:
-        errors = _require_kind(
+        errors = kind_error(
             self.institution if self.institution_id else None,
             (InstitutionKind.HIGH_SCHOOL,),
             "普通高中",
@@ -186,7 +175,7 @@ class Designation(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "institution", "subject"], name="prog_designation_unique"
             ),
-            _dates_ordered("designated_on", "revoked_on", "prog_designation_dates"),
+            dates_ordered("designated_on", "revoked_on", "prog_designation_dates"),
             models.CheckConstraint(
                 condition=Q(kind=DesignationKind.SUBJECT_BASE, subject__gt="")
                 | (~Q(kind=DesignationKind.SUBJECT_BASE) & Q(subject="")),
@@ -202,9 +191,9 @@ class Designation(models.Model):
         errors: dict[str, str] = {}
         inst = self.institution if self.institution_id else None
         if self.kind in HIGH_SCHOOL_DESIGNATIONS:
-            errors |= _require_kind(inst, (InstitutionKind.HIGH_SCHOOL,), "普通高中", "general high school")
+            errors |= kind_error(inst, (InstitutionKind.HIGH_SCHOOL,), "普通高中", "general high school")
         elif self.kind == DesignationKind.DEMO_KINDERGARTEN:
-            errors |= _require_kind(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
+            errors |= kind_error(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
         if self.kind == DesignationKind.SUBJECT_BASE and not self.subject:
             errors["subject"] = "学科基地须注明学科 / a subject base names its subject"
         if self.kind != DesignationKind.SUBJECT_BASE and self.subject:
@@ -243,7 +232,7 @@ class DemonstrationArea(models.Model):
         ordering = ["division__code"]
         constraints = [
             models.UniqueConstraint(fields=["division"], name="prog_area_unique"),
-            _dates_ordered("designated_on", "revoked_on", "prog_area_dates"),
+            dates_ordered("designated_on", "revoked_on", "prog_area_dates"),
         ]
 
     def __str__(self) -> str:
@@ -301,7 +290,7 @@ class SchoolGroup(models.Model):
         ordering = ["lead__code"]
         constraints = [
             models.UniqueConstraint(fields=["lead"], name="prog_group_unique_lead"),
-            _dates_ordered("started_on", "ended_on", "prog_group_dates"),
+            dates_ordered("started_on", "ended_on", "prog_group_dates"),
         ]
 
     def __str__(self) -> str:
@@ -349,7 +338,7 @@ class SchoolGroupMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lead", "member"], name="prog_member_unique"),
             models.CheckConstraint(condition=~Q(lead=F("member")), name="prog_member_not_lead"),
-            _dates_ordered("joined_on", "left_on", "prog_member_dates"),
+            dates_ordered("joined_on", "left_on", "prog_member_dates"),
         ]
 
     def __str__(self) -> str:
@@ -482,14 +471,14 @@ class ParentCommittee(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["institution", "established_on"], name="prog_committee_unique"),
             models.CheckConstraint(condition=Q(members__gte=1), name="prog_committee_members"),
-            _dates_ordered("established_on", "dissolved_on", "prog_committee_dates"),
+            dates_ordered("established_on", "dissolved_on", "prog_committee_dates"),
         ]
 
     def __str__(self) -> str:
         return f"{self.institution} 家长委员会"
 
     def clean(self) -> None:
-        errors = _require_kind(
+        errors = kind_error(
             self.institution if self.institution_id else None,
             (InstitutionKind.KINDERGARTEN,),
             "幼儿园",
@@ -535,7 +524,7 @@ class VolunteerDuty(models.Model):
         return f"{self.institution} {self.on} {self.get_duty_display()}"
 
     def clean(self) -> None:
-        errors = _require_kind(
+        errors = kind_error(
             self.institution if self.institution_id else None,
             (InstitutionKind.KINDERGARTEN,),
             "幼儿园",
@@ -773,7 +762,7 @@ class QualityEvaluation(models.Model):
 
     def clean(self) -> None:
         inst = self.institution if self.institution_id else None
-        errors = _require_kind(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
+        errors = kind_error(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
         if errors:
             raise ValidationError(errors)
 
@@ -879,7 +868,7 @@ class TrusteeshipSupport(models.Model):
             models.UniqueConstraint(
                 fields=["institution", "channel", "started_on"], name="prog_trusteeship_unique"
             ),
-            _dates_ordered("started_on", "ended_on", "prog_trusteeship_dates"),
+            dates_ordered("started_on", "ended_on", "prog_trusteeship_dates"),
         ]
 
     def __str__(self) -> str:
@@ -887,7 +876,7 @@ class TrusteeshipSupport(models.Model):
 
     def clean(self) -> None:
         inst = self.institution if self.institution_id else None
-        errors = _require_kind(inst, (InstitutionKind.HIGH_SCHOOL,), "普通高中", "general high school")
+        errors = kind_error(inst, (InstitutionKind.HIGH_SCHOOL,), "普通高中", "general high school")
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             errors["ended_on"] = "结束日期早于开始日期 / ends before it starts"
         if errors:
@@ -931,7 +920,7 @@ class ResidentialProject(models.Model):
 
     def clean(self) -> None:
         inst = self.institution if self.institution_id else None
-        errors = _require_kind(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
+        errors = kind_error(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
         if inst is not None and not inst.is_residential_supporting:
             errors["institution"] = "应为小区配套园 / must be a residential supporting kindergarten"
         if errors:
