@@ -66,10 +66,6 @@ class PreschoolStage(CountyState):
                 * kids_rel[ti] ** cal.township_size_elasticity
             )
 
-        def established(role: str) -> dt.date:
-            lo, hi = cal.established_years[role]
-            return day_between(rng, dt.date(lo, 1, 1), dt.date(hi, 8, 31))
-
         def slack() -> tuple[int, int, int, int]:
             return tuple(int(x) for x in rng.integers(0, cal.class_slack_max + 1, size=4))  # type: ignore[return-value]
 
@@ -87,7 +83,7 @@ class PreschoolStage(CountyState):
                 township=ti,
                 ownership=Ownership.PUBLIC,
                 sponsor=Sponsor.EDUCATION_DEPT,
-                established_on=established("central"),
+                established_on=self.established("central"),
                 weight=size_weight("central", ti),
                 cap=kg_cap,
                 is_central=True,
@@ -111,7 +107,7 @@ class PreschoolStage(CountyState):
                     sponsor=Sponsor.COLLECTIVE
                     if rng.random() < cal.village_collective_share
                     else Sponsor.EDUCATION_DEPT,
-                    established_on=established("village"),
+                    established_on=self.established("village"),
                     weight=size_weight("village", ti),
                     cap=kg_cap,
                     central=central,
@@ -129,7 +125,7 @@ class PreschoolStage(CountyState):
                     village=village,
                     ownership=Ownership.PUBLIC,
                     sponsor=Sponsor.EDUCATION_DEPT,
-                    established_on=established("attached"),
+                    established_on=self.established("attached"),
                     weight=size_weight("attached", ti),
                     cap=cal.attached_max_children,
                     slack=slack(),
@@ -159,7 +155,7 @@ class PreschoolStage(CountyState):
                     township=ti,
                     ownership=Ownership.PUBLIC,
                     sponsor=Sponsor.EDUCATION_DEPT if number == 1 else sponsor,
-                    established_on=established("urban_public"),
+                    established_on=self.established("urban_public"),
                     weight=size_weight("urban_public", ti),
                     cap=kg_cap,
                     has_nursery=True,
@@ -190,7 +186,7 @@ class PreschoolStage(CountyState):
                     township=ti,
                     ownership=ownership,
                     sponsor=Sponsor.PRIVATE,
-                    established_on=established("private"),
+                    established_on=self.established("private"),
                     weight=size_weight(role, ti),
                     cap=kg_cap,
                     inclusive=inclusive,

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from eduplan.registry.choices import AgeGroup, InstitutionKind, LicenceStatus, Ownership
-from eduplan.registry.models import Institution
+from eduplan.registry.models import Institution, SafetyRecord
 
 BATCH = 2000
 #: Preschool age groups with a class limit ([kindergarten_class_size] in plan/standards.toml).
@@ -41,13 +41,7 @@ GRADE_LABEL: dict[str, str] = {
     AgeGroup.VOC_2: "中职二年级",
     AgeGroup.VOC_3: "中职三年级",
 }
-SAFETY_ITEMS = (
-    "full_time_guard",
-    "closed_management",
-    "one_key_alarm",
-    "video_linked_police",
-    "anti_collision",
-)
+SAFETY_ITEMS = SafetyRecord.ITEMS
 TRUSTEESHIP_COMPONENTS = ["管理帮扶", "教学指导", "教研共建", "师资培训", "资源共享"]
 PRESCHOOL_ROLES = ("urban_public", "central", "village", "attached", "private_inclusive", "private_other")
 CATEGORY_OF = {

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 from eduplan.registry.choices import DivisionType, HighSchoolRating, InstitutionKind, Ownership, Sponsor
 
 from ..vocabulary import PRIVATE_HS_WORDS, chinese_number, looks_clean, short_name
-from .records import day_between
 from .state import CountyState
 
 
@@ -29,10 +27,6 @@ class SchoolsStage(CountyState):
             cal.typical_hs_students * self.spec.institution_size_factor,
             cal.typical_share_of_cap * cal.hs_max_students,
         )
-
-        def established(role: str) -> dt.date:
-            lo, hi = cal.established_years[role]
-            return day_between(rng, dt.date(lo, 1, 1), dt.date(hi, 8, 31))
 
         def size() -> float:
             return float(rng.lognormal(0.0, cal.school_size_sigma))
@@ -71,7 +65,7 @@ class SchoolsStage(CountyState):
                 township=seat,
                 ownership=Ownership.PUBLIC,
                 sponsor=Sponsor.EDUCATION_DEPT,
-                established_on=established("hs"),
+                established_on=self.established("hs"),
                 weight=(cal.hs_first_school_weight if i == 0 else 1.0) * size(),
                 cap=cal.hs_max_students,
                 rating=rating,
@@ -93,7 +87,7 @@ class SchoolsStage(CountyState):
                     township=seat,
                     ownership=Ownership.PRIVATE_NONPROFIT,
                     sponsor=Sponsor.PRIVATE,
-                    established_on=established("private_hs"),
+                    established_on=self.established("private_hs"),
                     weight=size(),
                     cap=cal.hs_max_students,
                     rating=str(rng.choice(others)),
@@ -140,7 +134,7 @@ class SchoolsStage(CountyState):
                     township=seat,
                     ownership=Ownership.PUBLIC,
                     sponsor=Sponsor.EDUCATION_DEPT,
-                    established_on=established("voc"),
+                    established_on=self.established("voc"),
                     weight=size(),
                     network=True,
                 )
@@ -167,7 +161,7 @@ class SchoolsStage(CountyState):
                         township=ti,
                         ownership=Ownership.PUBLIC,
                         sponsor=Sponsor.EDUCATION_DEPT,
-                        established_on=established("jms"),
+                        established_on=self.established("jms"),
                         network=True,
                     )
                 )

@@ -3,6 +3,7 @@ place names for institutions' names, quotas of planted imperfections, writing ro
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from ..gazetteer import County
 from ..population import CountyPopulation
 from ..rows import TableWriter
 from ..vocabulary import looks_clean, looks_clean_private, short_name
-from .records import BATCH, ClassRow, Inst
+from .records import BATCH, ClassRow, Inst, day_between
 
 if TYPE_CHECKING:
     from ..generator import Generator
@@ -120,6 +121,11 @@ class CountyState:
             if looks_clean_private(candidate):
                 return candidate
         return ""
+
+    def established(self, role: str) -> dt.date:
+        """An opening date for an institution of ``role``, in its calibrated span of years."""
+        lo, hi = self.cal.established_years[role]
+        return day_between(self.rng, dt.date(lo, 1, 1), dt.date(hi, 8, 31))
 
     def new_inst(self, prefix: str, **kw: Any) -> Inst:
         inst = Inst(code=self.next_code(prefix), **kw)
