@@ -107,6 +107,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per command (median reported)")
     args = parser.parse_args()
     exe = eduplan_executable()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         # A throw-away SQLite file, so no command touches a real database.
         env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3")
@@ -129,6 +130,12 @@ def main() -> None:
                 "benchmark": "cli-startup",
                 "python": platform.python_version(),
                 "targets": {"wall_seconds": TARGET_SECONDS, "peak_rss_mb": TARGET_MB},
+                # 1/5/15-minute load averages before and after: wall time on a shared machine
+                # mostly measures the other processes.
+                "load_average": {
+                    "before": [round(x, 2) for x in load_before],
+                    "after": [round(x, 2) for x in os.getloadavg()],
+                },
                 "commands": results,
             },
             ensure_ascii=False,

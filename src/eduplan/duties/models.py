@@ -28,10 +28,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from eduplan.accounts.scoping import Scope
-from eduplan.registers.fields import dates_ordered, kind_error, school_year_field
+from eduplan.registers.fields import DatedRegister, dates_ordered, kind_error, school_year_field
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership, PairingKind
 from eduplan.registry.models import Division, Institution, Pairing
 
@@ -52,7 +51,7 @@ class PartyForm(models.TextChoices):
     INSTRUCTOR = "instructor", "选派党建指导员 Party-building instructor"
 
 
-class PartyCoverage(models.Model):
+class PartyCoverage(DatedRegister):
     """A party organisation covering a kindergarten, from ``established_on`` to ``ended_on``. A
     joint organisation covers several kindergartens: one row each, under the same name."""
 
@@ -72,7 +71,6 @@ class PartyCoverage(models.Model):
     ended_on = models.DateField("撤销日期 ended on", null=True, blank=True)
     document = models.CharField("批复文号 approval document", max_length=100)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -100,7 +98,7 @@ class PartyCoverage(models.Model):
 # -- public-institution registration of township central kindergartens ---------------------------
 
 
-class PublicRegistration(models.Model):
+class PublicRegistration(DatedRegister):
     """A township central kindergarten registered as a public institution (事业单位法人), with its
     certificate's unified social credit code and validity."""
 
@@ -118,7 +116,6 @@ class PublicRegistration(models.Model):
     registered_on = models.DateField("登记日期 registered on")
     valid_until = models.DateField("证书有效期至 valid until", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -163,7 +160,7 @@ class GuideKind(models.TextChoices):
     KINDERGARTEN = "kindergarten", "县直/中心幼儿园 Guiding kindergarten"
 
 
-class GuidanceVisit(models.Model):
+class GuidanceVisit(DatedRegister):
     """A research guidance visit (教研指导) to a kindergarten: by the county's research unit or by
     a guiding kindergarten (the county's kindergartens guide the township central ones, those the
     village ones)."""
@@ -186,7 +183,6 @@ class GuidanceVisit(models.Model):
     )
     topic = models.CharField("指导内容 topic", max_length=200)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=("institution", "guide"), principal_writes=True)
 
     class Meta:
@@ -223,7 +219,7 @@ class GuidanceVisit(models.Model):
 # -- non-profit private kindergartens: accounts and the filed fee account ------------------------
 
 
-class NonProfitAccounts(models.Model):
+class NonProfitAccounts(DatedRegister):
     """A non-profit private kindergarten's audited accounts for a school year: the surplus, what of
     it was distributed to the sponsor (nothing may be), and the fee account filed with the education
     department (the bank and the account's last four digits; never the whole number)."""
@@ -249,7 +245,6 @@ class NonProfitAccounts(models.Model):
     fee_account_last4 = models.CharField("收费账号后四位 account last 4", max_length=4, blank=True)
     fee_account_filed_on = models.DateField("收费账户备案日期 fee account filed on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
 
     class Meta:
@@ -291,7 +286,7 @@ class ClassroomMode(models.TextChoices):
     SCHOOL = "school", "名校网络课堂 Online classroom of a quality school"
 
 
-class ClassroomPairing(models.Model):
+class ClassroomPairing(DatedRegister):
     """One school year of a "three classrooms" pairing: a provider school streams lessons to a
     receiving (county) high school, and how many sessions were held."""
 
@@ -311,7 +306,6 @@ class ClassroomPairing(models.Model):
     school_year = school_year_field()
     sessions = models.PositiveIntegerField("本学年开课节数 sessions this school year")
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="receiver__county", institution=("receiver", "provider"))
 
     class Meta:
@@ -352,7 +346,7 @@ class FeePurpose(models.TextChoices):
     OTHER = "other", "其他 Other"
 
 
-class TrusteeshipFee(models.Model):
+class TrusteeshipFee(DatedRegister):
     """A payment a high school under trusteeship (托管帮扶) made to its trustee: to whom, for what,
     when, and the voucher. Costs of the assistance may be paid; a brand fee may not. The school must
     be under a trusteeship (``registry.Pairing``) on the day it paid."""
@@ -375,7 +369,6 @@ class TrusteeshipFee(models.Model):
     description = models.CharField("说明 description", max_length=200, blank=True)
     voucher = models.CharField("凭证号 voucher", max_length=60)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -411,7 +404,7 @@ class TrusteeshipFee(models.Model):
 # -- outflow from county high schools ---------------------------------------------------------------
 
 
-class TalentOutflow(models.Model):
+class TalentOutflow(DatedRegister):
     """One year's outflow from a county's high schools, as counts only: of the county's
     top-scoring candidates of the high-school entrance examination, how many were admitted by a
     school outside the county; of its high-school teachers, how many transferred to city schools."""
@@ -425,7 +418,6 @@ class TalentOutflow(models.Model):
     hs_teachers = models.PositiveIntegerField("县域高中教师数 county high-school teachers")
     teachers_to_city = models.PositiveIntegerField("调往市区学校教师数 teachers transferred to city schools")
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="county")
 
     class Meta:
@@ -473,7 +465,7 @@ class TalentOutflow(models.Model):
 # -- kindergarten teachers' pay ---------------------------------------------------------------------
 
 
-class TeacherPay(models.Model):
+class TeacherPay(DatedRegister):
     """A kindergarten's full-time teachers' average monthly gross pay for a school year (no person's
     pay: an average over ``teachers``)."""
 
@@ -489,7 +481,6 @@ class TeacherPay(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
 
     class Meta:

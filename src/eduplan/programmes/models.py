@@ -25,11 +25,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import Scope
-from eduplan.registers.fields import dates_ordered, kind_error
+from eduplan.registers.fields import DatedRegister, dates_ordered, kind_error
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership
 from eduplan.registry.models import Division, Institution
 
@@ -46,7 +45,7 @@ class ProjectStage(models.TextChoices):
     ACCEPTED = "accepted", "已验收 Accepted"
 
 
-class StandardisationProject(models.Model):
+class StandardisationProject(DatedRegister):
     """A high school's standardisation plan (一校一案): what it covers, its budget and timetable,
     where it stands. asks for one per school, "with a timetable and route"."""
 
@@ -71,7 +70,6 @@ class StandardisationProject(models.Model):
         "完成度(%) completion (%)", default=0, validators=[MaxValueValidator(100)]
     )
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
 
     class Meta:
@@ -139,7 +137,7 @@ class DesignationLevel(models.TextChoices):
     PROVINCE = "province", "省级 Province"
 
 
-class Designation(models.Model):
+class Designation(DatedRegister):
     """A school or kindergarten designated by the city (or recommended on to the province)."""
 
     institution = models.ForeignKey(
@@ -164,7 +162,6 @@ class Designation(models.Model):
     revoked_on = models.DateField("撤销日期 revoked on", null=True, blank=True)
     document = models.CharField("认定文号 document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -207,7 +204,7 @@ class Designation(models.Model):
         return self.designated_on <= day and (self.revoked_on is None or self.revoked_on > day)
 
 
-class DemonstrationArea(models.Model):
+class DemonstrationArea(DatedRegister):
     """A play-based curriculum demonstration area (课程游戏化示范区): a county or a township."""
 
     division = models.ForeignKey(
@@ -223,7 +220,6 @@ class DemonstrationArea(models.Model):
     revoked_on = models.DateField("撤销日期 revoked on", null=True, blank=True)
     document = models.CharField("认定文号 document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="division__county")
 
     class Meta:
@@ -258,7 +254,7 @@ class GroupKind(models.TextChoices):
     OTHER = "other", "其他 Other"
 
 
-class SchoolGroup(models.Model):
+class SchoolGroup(DatedRegister):
     """An education group, named by its lead school (one group per lead school)."""
 
     lead = models.ForeignKey(
@@ -281,7 +277,6 @@ class SchoolGroup(models.Model):
     )
     joint_plan_adopted_on = models.DateField("规划通过日期 joint plan adopted on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="lead__county", institution=("lead",))
 
     class Meta:
@@ -310,7 +305,7 @@ class SchoolGroup(models.Model):
             raise ValidationError(errors)
 
 
-class SchoolGroupMember(models.Model):
+class SchoolGroupMember(DatedRegister):
     """A member school of the group led by ``lead`` (the N of "1+N")."""
 
     lead = models.ForeignKey(
@@ -328,7 +323,6 @@ class SchoolGroupMember(models.Model):
     joined_on = models.DateField("加入日期 joined on")
     left_on = models.DateField("退出日期 left on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="lead__county", institution=("lead", "member"))
 
     class Meta:
@@ -354,7 +348,7 @@ class SchoolGroupMember(models.Model):
 # -- subsidies to inclusive private kindergartens --------------------------------------------------
 
 
-class SubsidyStandard(models.Model):
+class SubsidyStandard(DatedRegister):
     """A county's subsidy per child and school year for inclusive private kindergartens (奖补标准)."""
 
     county = models.ForeignKey(
@@ -369,7 +363,6 @@ class SubsidyStandard(models.Model):
     )
     document = models.CharField("依据文件 document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="county")
 
     class Meta:
@@ -389,7 +382,7 @@ class SubsidyStandard(models.Model):
             raise ValidationError({"county": "应为县级区划 / must be a county"})
 
 
-class SubsidyDisbursement(models.Model):
+class SubsidyDisbursement(DatedRegister):
     """One school year's subsidy to one inclusive private kindergarten: what was paid and when.
     What is *due* is the county's standard × ``children`` (``queries.due_amount``), not stored, so a
     corrected standard corrects every disbursement at once."""
@@ -409,7 +402,6 @@ class SubsidyDisbursement(models.Model):
     )
     paid_on = models.DateField("拨付日期 paid on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -448,7 +440,7 @@ class SubsidyDisbursement(models.Model):
 # -- parent committees and volunteers --------------------------------------------------------------
 
 
-class ParentCommittee(models.Model):
+class ParentCommittee(DatedRegister):
     """A kindergarten's parent committee (家长委员会). Members are a count: no personal data."""
 
     institution = models.ForeignKey(
@@ -461,7 +453,6 @@ class ParentCommittee(models.Model):
     members = models.PositiveSmallIntegerField("委员人数 members", validators=[MinValueValidator(1)])
     dissolved_on = models.DateField("撤销日期 dissolved on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
 
     class Meta:
@@ -495,7 +486,7 @@ class DutyKind(models.TextChoices):
     OTHER = "other", "其他 Other"
 
 
-class VolunteerDuty(models.Model):
+class VolunteerDuty(DatedRegister):
     """Parent volunteers on duty one day (家长志愿者值守), as a count."""
 
     institution = models.ForeignKey(
@@ -508,7 +499,6 @@ class VolunteerDuty(models.Model):
     duty = models.CharField("内容 duty", max_length=10, choices=DutyKind.choices, default=DutyKind.GATE)
     volunteers = models.PositiveSmallIntegerField("志愿者人数 volunteers", validators=[MinValueValidator(1)])
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
 
     class Meta:
@@ -542,7 +532,7 @@ class CertificationKind(models.TextChoices):
     NATIONAL = "national", "国家级普及普惠县 National"
 
 
-class CountyCertification(models.Model):
+class CountyCertification(DatedRegister):
     """A county certified 普及普惠 (the first certified are rewarded)."""
 
     county = models.ForeignKey(
@@ -555,7 +545,6 @@ class CountyCertification(models.Model):
     #: counties certified counts a certification from ``certified_on`` inclusive to this day exclusive.
     revoked_on = models.DateField("撤销日期 revoked on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="county", write_roles=permissions.CAPABILITIES["may_certify_counties"])
 
     def in_force_on(self, day: dt.date) -> bool:
@@ -594,7 +583,7 @@ def _per_pupil(label: str) -> models.DecimalField:
     )
 
 
-class CountyEducationSpending(models.Model):
+class CountyEducationSpending(DatedRegister):
     """One county's education spending in one budget year, from its final accounts (决算): the
     general public budget for education and the per-pupil general public budget funding of each
     stage. ``COUNTY-SPENDING-TREND`` compares each year with the year before (两个只增不减: neither
@@ -623,7 +612,6 @@ class CountyEducationSpending(models.Model):
     )
     document = models.CharField("决算文号或来源 source document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="county")
 
     class Meta:
@@ -653,7 +641,7 @@ def _safety_item_names() -> list[str]:
     return [f.name for f in SafetyRecord._meta.get_fields() if isinstance(f, models.BooleanField)]
 
 
-class TeachingPointStandard(models.Model):
+class TeachingPointStandard(DatedRegister):
     """The standard a county sets for approving a small kindergarten as a teaching point (办园点),
     in force from ``effective_on`` until the county's next one. The plan leaves this standard to
     each county: ``KG-UNLICENSED`` proposes closing an unlicensed kindergarten only against the
@@ -688,7 +676,6 @@ class TeachingPointStandard(models.Model):
     )
     document = models.CharField("标准文号 document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="county")
 
     class Meta:
@@ -730,7 +717,7 @@ class EvaluationResult(models.TextChoices):
     UNQUALIFIED = "unqualified", "不合格 Unqualified"
 
 
-class QualityEvaluation(models.Model):
+class QualityEvaluation(DatedRegister):
     """One dated care-and-education quality evaluation (保教质量评估) of a kindergarten, with its
     result and the report that proves it. ``KG-QUALITY-EVAL`` flags a kindergarten whose latest
     evaluation is older than the evaluation cycle (or that has none once the cycle has run)."""
@@ -746,7 +733,6 @@ class QualityEvaluation(models.Model):
     evaluator = models.CharField("评估单位 evaluated by", max_length=100, blank=True)
     evidence = models.CharField("评估报告或文号 report or document", max_length=200)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -779,7 +765,7 @@ class ActivityKind(models.TextChoices):
     OTHER = "other", "其他 Other"
 
 
-class SchoolGroupActivity(models.Model):
+class SchoolGroupActivity(DatedRegister):
     """A shared activity of a school group that a member school took part in (one row per member
     and activity), with what proves it. ``PROG-GROUP-INACTIVE`` flags a group whose member saw no
     shared activity in a school year's length."""
@@ -801,7 +787,6 @@ class SchoolGroupActivity(models.Model):
     title = models.CharField("活动名称 title", max_length=100)
     evidence = models.CharField("佐证材料 evidence", max_length=200)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="lead__county", institution=("lead", "member"))
 
     class Meta:
@@ -840,7 +825,7 @@ class TrusteeshipChannel(models.TextChoices):
     CITY_HIGH_SCHOOL = "city_high_school", "市内优质高中帮扶 City quality high school"
 
 
-class TrusteeshipSupport(models.Model):
+class TrusteeshipSupport(DatedRegister):
     """A county high school's trusteeship through one of the five channels (五个一), with the
     agreement or implementation plan that proves it. ``HS-TRUSTEESHIP-CHANNEL`` flags a county high
     school in trusteeship whose support is recorded through no channel with evidence."""
@@ -857,7 +842,6 @@ class TrusteeshipSupport(models.Model):
     ended_on = models.DateField("结束日期 ended on", null=True, blank=True)
     evidence = models.CharField("协议或实施方案文号 agreement or plan", max_length=200)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -886,7 +870,7 @@ class TrusteeshipSupport(models.Model):
 # -- residential projects of supporting kindergartens (四同步) -------------------------------------------
 
 
-class ResidentialProject(models.Model):
+class ResidentialProject(DatedRegister):
     """The housing project a residential supporting kindergarten belongs to, with the housing's own
     four dates. ``KG-SUPPORTING-SYNC`` compares the kindergarten's planned, approved, built and
     delivered dates (on the institution) with these: none may come after the housing's."""
@@ -904,7 +888,6 @@ class ResidentialProject(models.Model):
     delivered_on = models.DateField("小区交付日期 housing delivered", null=True, blank=True)
     document = models.CharField("项目批文 document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:

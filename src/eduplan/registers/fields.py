@@ -5,11 +5,14 @@ an import and a test (``clean``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from eduplan.accounts.scoping import Scope
 
 if TYPE_CHECKING:
     from eduplan.registry.models import Institution
@@ -37,3 +40,16 @@ def school_year_field() -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         "学年(起始年) school year starting", validators=[MinValueValidator(1949)]
     )
+
+
+class DatedRegister(models.Model):
+    """Base of the dated registers' models (programmes, duties): a full history of every row
+    (django-simple-history, one historical model per register, as if each declared its own) and a
+    declared ``SCOPE`` (``accounts.scoping``)."""
+
+    SCOPE: ClassVar[Scope]
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True

@@ -23,7 +23,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.intake.exporter import records
 from eduplan.intake.kinds import Kind
 from eduplan.intake.templates import build_workbook
@@ -70,7 +70,7 @@ class RegisterPage(Protocol):
         """The template's own context (the page's rows with their edit ids, filters, links)."""
 
 
-def editable_ids(user: Any, qs: models.QuerySet[Any], ids: Sequence[int]) -> list[int | None]:
+def editable_ids(user: User | None, qs: models.QuerySet[Any], ids: Sequence[int]) -> list[int | None]:
     """Each id when the user may change that row (the write scope), else ``None``."""
     writable = set(scope(user, qs, write=True).values_list("pk", flat=True))
     return [pk if pk in writable else None for pk in ids]
