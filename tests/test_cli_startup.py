@@ -88,17 +88,29 @@ DEFERRED = (
 
 @pytest.mark.parametrize(
     "argv",
-    [("--help",), ("check-name", "玉溪市红塔区测试幼儿园")],
-    ids=["help", "check-name"],
+    [("--help",), ("plan", "--help"), ("plan", "-h"), ("check-name", "玉溪市红塔区测试幼儿园")],
+    ids=["help", "plan-help", "plan-h", "check-name"],
 )
 def test_light_commands_leave_the_apps_providers_unloaded(tmp_path, argv):
     loaded = set(probe(tmp_path, *argv)["loaded"])
     assert not loaded & set(DEFERRED), sorted(loaded & set(DEFERRED))
-    # neither the list of commands nor a name check against the word lists needs django.setup():
-    # no model, no ready() (check-name sets Django up only to read the registry)
+    # neither the lists of commands and plan subcommands nor a name check against the word lists
+    # needs django.setup(): no model, no ready() (check-name sets Django up only to read the registry)
     assert "eduplan.registry.models" not in loaded
-    if argv == ("--help",):
+    if argv[-1] in ("--help", "-h"):
         assert "eduplan.rules.catalogue" not in loaded
+
+
+def test_plan_help_without_setup_is_what_setup_would_print(tmp_path):
+    """The light ``eduplan plan --help`` reads the subcommands from the apps' configs; Django's own
+    path (set up, every ``ready()`` run, as in this test process) must print the same page."""
+    from eduplan.plans.management.commands.plan import Command
+
+    light = probe(tmp_path, "plan", "--help")["output"]
+    full = Command().create_parser("eduplan", "plan").format_help()
+    assert light == full
+    for name in ("allocate", "adopt", "assumptions", "check", "coverage", "targets"):
+        assert f"    {name}" in light
 
 
 def test_the_command_list_is_djangos_own():

@@ -11,6 +11,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.apps import AppConfig
 
 # Commands that declare ``--db`` themselves (they need the path, e.g. to replace the file).
 _COMMANDS_WITH_DB_OPTION = {"demo"}
@@ -68,18 +72,26 @@ _HELP_ARGUMENTS: tuple[list[str], ...] = ([], ["help"], ["--help"], ["-h"])
 _LIGHT_COMMANDS = {"check-name": "eduplan.rules"}
 
 
-def command_list_text(prog: str) -> str | None:
-    """``eduplan --help``: the list of commands exactly as Django's ``main_help_text`` writes it,
-    without ``django.setup()``. Django imports every app's models and runs every ``ready()``
-    before listing commands, yet the list needs only where each app's ``management/commands``
-    folder is (its ``AppConfig``, created as ``apps.populate`` creates it). ``None`` when the
-    settings cannot be read: Django's own path then reports why."""
+def _app_configs() -> list[AppConfig] | None:
+    """Every installed app's ``AppConfig``, created as ``apps.populate`` creates it but without
+    importing models or running ``ready()``. ``None`` when the settings cannot be read: Django's
+    own path then reports why."""
     try:
         from django.apps import AppConfig
         from django.conf import settings
 
-        configs = [AppConfig.create(entry) for entry in settings.INSTALLED_APPS]
+        return [AppConfig.create(entry) for entry in settings.INSTALLED_APPS]
     except Exception:
+        return None
+
+
+def command_list_text(prog: str) -> str | None:
+    """``eduplan --help``: the list of commands exactly as Django's ``main_help_text`` writes it,
+    without ``django.setup()``. Django imports every app's models and runs every ``ready()``
+    before listing commands, yet the list needs only where each app's ``management/commands``
+    folder is (its ``AppConfig``)."""
+    configs = _app_configs()
+    if configs is None:
         return None
     from django.core import management
     from django.core.management.color import color_style
@@ -103,6 +115,24 @@ def command_list_text(prog: str) -> str | None:
     return "\n".join(lines)
 
 
+def _run_plan_help(argv: list[str]) -> bool:
+    """``eduplan plan --help`` without ``django.setup()``: the subcommands are declared by the
+    apps' configs (``plan_subcommands``, registered here as their ``ready()`` would), and listing
+    them loads no model and no subcommand's module. ``False`` when the settings cannot be read."""
+    configs = _app_configs()
+    if configs is None:
+        return False
+    from django.core.management import load_command_class
+
+    from eduplan.plans.subcommands import DeclaresSubcommands, register_app
+
+    for config in configs:
+        if isinstance(config, DeclaresSubcommands):
+            register_app(config)
+    load_command_class("eduplan.plans", "plan").run_from_argv(argv)
+    return True
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "eduplan"
@@ -112,6 +142,9 @@ def main(argv: list[str] | None = None) -> None:
         text = command_list_text(argv[0])
         if text is not None:
             sys.stdout.write(text + "\n")
+            return
+    if argv[1:2] == ["plan"] and argv[2:] in _HELP_ARGUMENTS[2:] and "DJANGO_AUTO_COMPLETE" not in os.environ:
+        if _run_plan_help(argv):
             return
     light = _LIGHT_COMMANDS.get(argv[1]) if len(argv) > 1 else None
     if light is not None and "DJANGO_AUTO_COMPLETE" not in os.environ:

@@ -24,6 +24,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from eduplan.accounts.scoping import User
+
 
 def client_address(request: HttpRequest | None) -> str:
     if request is None:
@@ -97,7 +99,7 @@ def on_login_failed(
     record_failure(request, str(credentials.get("username") or ""))
 
 
-def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def on_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     clear_user(user.get_username())
 
 

@@ -17,7 +17,7 @@ all in one transaction: a refusal at any step leaves nothing written.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -75,6 +75,23 @@ def save_record(obj: M, *, user: User | None = None, reason: str = "", scope_che
         write_audit(obj, before, user, reason)
         bump_version(REGISTRY)
     return obj
+
+
+def upsert_record(
+    model: type[M],
+    key: Mapping[str, Any],
+    fields: Mapping[str, Any],
+    *,
+    user: User | None = None,
+    reason: str = "",
+) -> M:
+    """The ``model`` row with the natural ``key`` (a new one when there is none), set to ``fields``
+    and saved through :func:`save_record`: how the register actions write a row that a page, the
+    API or an import may send again."""
+    obj = model._default_manager.filter(**key).first() or model(**key)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return save_record(obj, user=user, reason=reason)
 
 
 def _stored_values(obj: models.Model) -> dict[str, Any] | None:

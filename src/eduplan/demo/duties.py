@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from eduplan.registry.choices import InstitutionKind, LicenceStatus, Ownership, PairingKind
 from eduplan.registry.models import Division, Institution, Pairing
@@ -83,13 +83,14 @@ class DutyFiller:
 
     def _open(self, **filters: Any) -> list[dict[str, Any]]:
         ref = self.reference
-        return list(
+        qs = (
             Institution.objects.filter(**filters)
             .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=ref))
             .filter(Q(established_on__isnull=True) | Q(established_on__lte=ref))
             .order_by("code")
             .values("pk", "code", "name", "kind", "ownership", "is_central", "central_id", "licence_status")
         )
+        return [dict(row) for row in qs]
 
     # -- one county ------------------------------------------------------------------------------------
 
@@ -107,7 +108,7 @@ class DutyFiller:
 
         # Party organisation: every kindergarten covered (own or joint branch) but the planted ones.
         uncovered = self.pick("kg_no_party_organisation", rng, kgs, last)
-        rows = []
+        rows: list[Model] = []
         for k in kgs:
             if k["code"] in uncovered:
                 man.add("kg_no_party_organisation", k["code"])
@@ -303,7 +304,7 @@ class DutyFiller:
         # A county school with no other school of its city to pair with is not judged by the demo.
         pairable = [s for s in county_hs if any(p["pk"] != s["pk"] for p in providers)]
         unpaired = self.pick("hs_no_three_classrooms", rng, pairable, last)
-        rows = []
+        rows: list[Model] = []
         for n, s in enumerate(pairable):
             choices = [p for p in providers if p["pk"] != s["pk"]]
             if s["code"] in unpaired:

@@ -472,8 +472,10 @@ class RegisterFiller:
             }
             if h["code"] in out_of_step:
                 man.add("kg_supporting_out_of_sync", h["code"])
-                stage = ("planned_on", "approved_on", "built_on")[int(rng.integers(0, 3))]
-                dates[stage] = dates[stage] - _days(int(rng.integers(30, 200)))
+                step = ("planned_on", "approved_on", "built_on")[int(rng.integers(0, 3))]
+                early = dates[step]
+                assert early is not None, h["code"]  # the demo's supporting kindergartens carry all four
+                dates[step] = early - _days(int(rng.integers(30, 200)))
             projects_out.append(
                 pm.ResidentialProject(
                     institution_id=h["pk"],

@@ -14,12 +14,17 @@ status. The demo's city officer adopts, as a real city would:
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from openpyxl import Workbook
 
 from eduplan.registry.models import Division
+
+if TYPE_CHECKING:
+    from eduplan.plans.loader import IndicatorSpec
 
 SCENARIO = "演示分解"
 REASON = "演示:市教育体育局按规划分解各县目标 / demo: the city sets each county's target"
@@ -49,15 +54,18 @@ def adopt_demo_targets(city_code: str, username: str = "city") -> list[str]:
                 continue
             except PlanningInputError:
                 pass  # an infeasible allocation: fall back to the file below
-        path = _write_file(spec, year, records)
-        adopt.adopt_from_file(spec.id, year, path, user=user, reason=REASON)
-        path.unlink()
+        with tempfile.TemporaryDirectory() as folder:
+            path = _write_file(spec, year, records, Path(folder))
+            adopt.adopt_from_file(spec.id, year, path, user=user, reason=REASON)
         done.append(f"{spec.id}: file")
     return done
 
 
-def _write_file(spec, year: int, records: list[dict]) -> Path:  # type: ignore[no-untyped-def]
+def _write_file(spec: IndicatorSpec, year: int, records: Sequence[Mapping[str, Any]], folder: Path) -> Path:
+    """The county targets as a city would write them, in ``folder`` under a name that depends on
+    the indicator alone (the adoption records the file's name: the same seed gives the same rows)."""
     target = spec.target
+    assert target is not None, spec.id  # city_level_indicators: each has a city-wide target
     latest: dict[str, tuple[int, float | None]] = {}
     for r in records:
         if r["indicator"] == spec.id and r["level"] == "county" and r["year"] <= year:
@@ -74,8 +82,6 @@ def _write_file(spec, year: int, records: list[dict]) -> Path:  # type: ignore[n
         if spec.upper is not None:
             county_target = min(county_target, spec.upper)
         sheet.append([spec.id, code, year, round(county_target, 2)])
-    handle, name = tempfile.mkstemp(suffix=".xlsx", prefix=f"demo-targets-{spec.id}-")
-    path = Path(name)
-    with open(handle, "wb") as fh:
-        book.save(fh)
+    path = folder / f"demo-targets-{spec.id}.xlsx"
+    book.save(path)
     return path

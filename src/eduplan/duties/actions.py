@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
-
-from eduplan.common.saving import save_record
+from eduplan.accounts.scoping import User
+from eduplan.common.saving import upsert_record
 from eduplan.registry.models import Division, Institution
 
 from .models import (
@@ -26,20 +25,11 @@ from .models import (
 )
 
 
-def _upsert(
-    model: type[models.Model], key: dict[str, Any], fields: dict[str, Any], *, user: Any, reason: str
-) -> Any:
-    obj = model._default_manager.filter(**key).first() or model(**key)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return save_record(obj, user=user, reason=reason)
-
-
 def record_party_coverage(
-    institution: Institution, *, established_on: Any, user: Any = None, **fields: Any
+    institution: Institution, *, established_on: Any, user: User | None = None, **fields: Any
 ) -> PartyCoverage:
     """A party organisation covering a kindergarten (党组织覆盖)."""
-    return _upsert(
+    return upsert_record(
         PartyCoverage,
         {"institution": institution, "established_on": established_on},
         fields,
@@ -49,10 +39,10 @@ def record_party_coverage(
 
 
 def register_public_institution(
-    institution: Institution, *, registered_on: Any, credit_code: str, user: Any = None, **fields: Any
+    institution: Institution, *, registered_on: Any, credit_code: str, user: User | None = None, **fields: Any
 ) -> PublicRegistration:
     """A township central kindergarten's public-institution registration (事业单位法人登记)."""
-    return _upsert(
+    return upsert_record(
         PublicRegistration,
         {"institution": institution, "registered_on": registered_on},
         {"credit_code": credit_code, **fields},
@@ -62,10 +52,10 @@ def register_public_institution(
 
 
 def record_guidance_visit(
-    institution: Institution, *, on: Any, guide_kind: str, topic: str, user: Any = None, **fields: Any
+    institution: Institution, *, on: Any, guide_kind: str, topic: str, user: User | None = None, **fields: Any
 ) -> GuidanceVisit:
     """A research guidance visit (教研指导) to a kindergarten."""
-    return _upsert(
+    return upsert_record(
         GuidanceVisit,
         {"institution": institution, "on": on, "guide_kind": guide_kind},
         {"topic": topic, **fields},
@@ -75,10 +65,10 @@ def record_guidance_visit(
 
 
 def record_nonprofit_accounts(
-    institution: Institution, school_year: int, *, user: Any = None, **fields: Any
+    institution: Institution, school_year: int, *, user: User | None = None, **fields: Any
 ) -> NonProfitAccounts:
     """A non-profit private kindergarten's audited accounts and filed fee account for a year."""
-    return _upsert(
+    return upsert_record(
         NonProfitAccounts,
         {"institution": institution, "school_year": school_year},
         fields,
@@ -94,10 +84,10 @@ def record_classroom_pairing(
     mode: str,
     school_year: int,
     sessions: int,
-    user: Any = None,
+    user: User | None = None,
 ) -> ClassroomPairing:
     """A school year of a "three classrooms" pairing, with the sessions held."""
-    return _upsert(
+    return upsert_record(
         ClassroomPairing,
         {"provider": provider, "receiver": receiver, "mode": mode, "school_year": school_year},
         {"sessions": sessions},
@@ -107,10 +97,10 @@ def record_classroom_pairing(
 
 
 def record_trusteeship_fee(
-    institution: Institution, *, voucher: str, user: Any = None, **fields: Any
+    institution: Institution, *, voucher: str, user: User | None = None, **fields: Any
 ) -> TrusteeshipFee:
     """A payment made under a trusteeship (托管帮扶费用)."""
-    return _upsert(
+    return upsert_record(
         TrusteeshipFee,
         {"institution": institution, "voucher": voucher},
         fields,
@@ -119,9 +109,11 @@ def record_trusteeship_fee(
     )
 
 
-def record_talent_outflow(county: Division, year: int, *, user: Any = None, **counts: int) -> TalentOutflow:
+def record_talent_outflow(
+    county: Division, year: int, *, user: User | None = None, **counts: int
+) -> TalentOutflow:
     """A county's outflow of top candidates and high-school teachers for a year (counts only)."""
-    return _upsert(
+    return upsert_record(
         TalentOutflow,
         {"county": county, "year": year},
         counts,
@@ -131,10 +123,15 @@ def record_talent_outflow(county: Division, year: int, *, user: Any = None, **co
 
 
 def record_teacher_pay(
-    institution: Institution, school_year: int, *, teachers: int, average_monthly: Any, user: Any = None
+    institution: Institution,
+    school_year: int,
+    *,
+    teachers: int,
+    average_monthly: Any,
+    user: User | None = None,
 ) -> TeacherPay:
     """A kindergarten's teachers' average monthly pay for a school year."""
-    return _upsert(
+    return upsert_record(
         TeacherPay,
         {"institution": institution, "school_year": school_year},
         {"teachers": teachers, "average_monthly": average_monthly},

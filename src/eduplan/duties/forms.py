@@ -4,12 +4,10 @@ through its ``duties.actions`` function with the acting user."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Model, QuerySet
 
-from eduplan.accounts.scoping import scope
-from eduplan.programmes.forms import EntryForm
+from eduplan.accounts.scoping import User, scope
+from eduplan.registers.forms import EntryForm, scoped_institutions
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership
 from eduplan.registry.models import Division, Institution
 
@@ -29,10 +27,6 @@ KG = InstitutionKind.KINDERGARTEN
 HS = InstitutionKind.HIGH_SCHOOL
 
 
-def _institutions(user: Any, kind: str, **filters: Any) -> QuerySet:
-    return scope(user, Institution.objects.filter(kind=kind, **filters).order_by("code"))
-
-
 class PartyForm(EntryForm):
     key_fields = ("institution", "established_on")
 
@@ -41,9 +35,9 @@ class PartyForm(EntryForm):
         fields = ["institution", "form", "organisation", "established_on", "ended_on", "document"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG)
+        return scoped_institutions(self.user, (KG,))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_party_coverage(
             d["institution"],
@@ -61,9 +55,9 @@ class RegistrationForm(EntryForm):
         fields = ["institution", "credit_code", "registered_on", "valid_until"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG, is_central=True, ownership=Ownership.PUBLIC)
+        return scoped_institutions(self.user, (KG,), is_central=True, ownership=Ownership.PUBLIC)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.register_public_institution(
             d["institution"],
@@ -82,12 +76,12 @@ class GuidanceForm(EntryForm):
         fields = ["institution", "on", "guide_kind", "guide", "topic"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG)
+        return scoped_institutions(self.user, (KG,))
 
     def scoped_fields(self) -> list[str]:
         return ["institution"]  # the guiding kindergarten may be another county's
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_guidance_visit(
             d["institution"],
@@ -117,9 +111,9 @@ class AccountsForm(EntryForm):
         ]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG, ownership=Ownership.PRIVATE_NONPROFIT)
+        return scoped_institutions(self.user, (KG,), ownership=Ownership.PRIVATE_NONPROFIT)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_nonprofit_accounts(
             d["institution"],
@@ -147,12 +141,12 @@ class ClassroomForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         if name == "provider":  # the providing school may be in the city district, outside the county
             return Institution.objects.filter(kind=HS).order_by("code")
-        return _institutions(self.user, HS)
+        return scoped_institutions(self.user, (HS,))
 
     def scoped_fields(self) -> list[str]:
         return ["receiver"]
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_classroom_pairing(
             d["provider"],
@@ -172,9 +166,9 @@ class FeeForm(EntryForm):
         fields = ["institution", "payee", "paid_on", "amount", "purpose", "description", "voucher"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, HS)
+        return scoped_institutions(self.user, (HS,))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_trusteeship_fee(
             d["institution"],
@@ -201,7 +195,7 @@ class OutflowForm(EntryForm):
     def choices(self, name: str) -> QuerySet:
         return scope(self.user, Division.objects.filter(level=DivisionLevel.COUNTY).order_by("code"))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_talent_outflow(
             d["county"],
@@ -219,9 +213,9 @@ class PayForm(EntryForm):
         fields = ["institution", "school_year", "teachers", "average_monthly"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG)
+        return scoped_institutions(self.user, (KG,))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_teacher_pay(
             d["institution"],

@@ -10,8 +10,16 @@ from __future__ import annotations
 import datetime as dt
 
 from eduplan.intake import kinds as intake_kinds
-from eduplan.intake.kinds import Kind, KindSet, UnknownKind, field_column, normalise_text
-from eduplan.registry.choices import DivisionLevel, InstitutionKind
+from eduplan.intake.kinds import (
+    YEAR_BOUNDS,
+    Kind,
+    KindSet,
+    county_column,
+    field_column,
+    find_kind,
+    institution_column,
+)
+from eduplan.registry.choices import InstitutionKind
 
 from .models import (
     ClassroomPairing,
@@ -28,18 +36,6 @@ _D = dt.date
 HS = (InstitutionKind.HIGH_SCHOOL.value,)
 KG = (InstitutionKind.KINDERGARTEN.value,)
 ORDER = 5  # after every registry kind: these rows hang from institutions and divisions
-_YEAR = {"min_value": 1949, "max_value": 2100}
-
-
-def _inst(
-    model,
-    example: str,
-    kinds: tuple[str, ...],
-    field: str = "institution",
-    key: str = "institution_code",
-    label: str = "机构代码",
-):  # type: ignore[no-untyped-def]
-    return field_column(model, field, key, label=label, example=example, institution_kinds=kinds)
 
 
 PARTY = Kind(
@@ -49,7 +45,7 @@ PARTY = Kind(
     order=ORDER,
     description="覆盖每所幼儿园的党组织(单独、联合或选派党建指导员) the party organisation covering each kindergarten",
     columns=(
-        _inst(PartyCoverage, "K1", KG),
+        institution_column(PartyCoverage, "K1", KG),
         field_column(PartyCoverage, "form", example="joint"),
         field_column(PartyCoverage, "organisation", example="某镇幼儿园联合党支部"),
         field_column(PartyCoverage, "established_on", example=_D(2023, 7, 1)),
@@ -68,7 +64,7 @@ REGISTRATION = Kind(
     order=ORDER,
     description="乡镇中心幼儿园事业单位法人登记 public-institution registration of township central kindergartens",
     columns=(
-        _inst(PublicRegistration, "K2", KG),
+        institution_column(PublicRegistration, "K2", KG),
         field_column(PublicRegistration, "credit_code", example="12530402MB1234567X"),
         field_column(PublicRegistration, "registered_on", example=_D(2023, 5, 10)),
         field_column(PublicRegistration, "valid_until", example=_D(2028, 5, 9)),
@@ -85,10 +81,10 @@ GUIDANCE = Kind(
     order=ORDER,
     description="县级教研机构或指导园对幼儿园的教研指导 research guidance visits to kindergartens",
     columns=(
-        _inst(GuidanceVisit, "K1", KG),
+        institution_column(GuidanceVisit, "K1", KG),
         field_column(GuidanceVisit, "on", example=_D(2024, 10, 15)),
         field_column(GuidanceVisit, "guide_kind", example="county_unit"),
-        _inst(GuidanceVisit, "", KG, field="guide", key="guide_code", label="指导园代码"),
+        institution_column(GuidanceVisit, "", KG, field="guide", key="guide_code", label="指导园代码"),
         field_column(GuidanceVisit, "topic", example="游戏活动观察与指导"),
     ),
     natural_key=("institution", "on", "guide_kind"),
@@ -103,8 +99,8 @@ ACCOUNTS = Kind(
     order=ORDER,
     description="非营利性民办园年度审计、结余分配与收费账户备案 audited accounts, surplus and the filed fee account",
     columns=(
-        _inst(NonProfitAccounts, "K9", KG),
-        field_column(NonProfitAccounts, "school_year", example=2024, **_YEAR),
+        institution_column(NonProfitAccounts, "K9", KG),
+        field_column(NonProfitAccounts, "school_year", example=2024, **YEAR_BOUNDS),
         field_column(NonProfitAccounts, "audited_on", example=_D(2025, 9, 20)),
         field_column(NonProfitAccounts, "audit_report", example="某审字〔2025〕18号"),
         field_column(NonProfitAccounts, "surplus", example="86000.00", min_value=-1e12),
@@ -126,10 +122,14 @@ CLASSROOMS = Kind(
     order=ORDER,
     description="三个课堂(专递课堂、名师课堂、名校网络课堂)结对与开课节数 three-classrooms pairings and sessions",
     columns=(
-        _inst(ClassroomPairing, "H1", HS, field="provider", key="provider_code", label="输出学校代码"),
-        _inst(ClassroomPairing, "H2", HS, field="receiver", key="receiver_code", label="接收学校代码"),
+        institution_column(
+            ClassroomPairing, "H1", HS, field="provider", key="provider_code", label="输出学校代码"
+        ),
+        institution_column(
+            ClassroomPairing, "H2", HS, field="receiver", key="receiver_code", label="接收学校代码"
+        ),
         field_column(ClassroomPairing, "mode", example="delivery"),
-        field_column(ClassroomPairing, "school_year", example=2024, **_YEAR),
+        field_column(ClassroomPairing, "school_year", example=2024, **YEAR_BOUNDS),
         field_column(ClassroomPairing, "sessions", example=36),
     ),
     natural_key=("provider", "receiver", "mode", "school_year"),
@@ -145,7 +145,7 @@ FEES = Kind(
     order=ORDER,
     description="受托管学校支付给托管方的费用(不得收取品牌费) payments under trusteeship; no brand fee",
     columns=(
-        _inst(TrusteeshipFee, "H2", HS),
+        institution_column(TrusteeshipFee, "H2", HS),
         field_column(TrusteeshipFee, "payee", example="玉溪一中"),
         field_column(TrusteeshipFee, "paid_on", example=_D(2024, 12, 1)),
         field_column(TrusteeshipFee, "amount", example="12000.00"),
@@ -165,15 +165,8 @@ OUTFLOW = Kind(
     order=ORDER,
     description="县域高分段考生县外录取数和高中教师调往市区学校数,按县和年度计数 outflow counts by county and year",
     columns=(
-        field_column(
-            TalentOutflow,
-            "county",
-            "county_code",
-            label="县代码",
-            example="530421",
-            levels=(DivisionLevel.COUNTY.value,),
-        ),
-        field_column(TalentOutflow, "year", example=2024, **_YEAR),
+        county_column(TalentOutflow, "530421"),
+        field_column(TalentOutflow, "year", example=2024, **YEAR_BOUNDS),
         field_column(TalentOutflow, "top_candidates", example=120),
         field_column(TalentOutflow, "top_admitted_outside", example=18),
         field_column(TalentOutflow, "hs_teachers", example=420),
@@ -192,8 +185,8 @@ PAY = Kind(
     order=ORDER,
     description="幼儿园专任教师月平均应发工资(民办园参照公办园) kindergarten teachers' average monthly pay",
     columns=(
-        _inst(TeacherPay, "K1", KG),
-        field_column(TeacherPay, "school_year", example=2024, **_YEAR),
+        institution_column(TeacherPay, "K1", KG),
+        field_column(TeacherPay, "school_year", example=2024, **YEAR_BOUNDS),
         field_column(TeacherPay, "teachers", example=12),
         field_column(TeacherPay, "average_monthly", example="4200.00"),
     ),
@@ -209,14 +202,7 @@ DUTY_KINDS: dict[str, Kind] = {
 
 
 def get_duty_kind(name: str) -> Kind:
-    norm = normalise_text(name).lower().replace("-", "_")
-    for kind in DUTY_KINDS.values():
-        if norm in (kind.key, kind.label.lower(), kind.sheet.lower().replace("-", "_")):
-            return kind
-    choices = ", ".join(DUTY_KINDS)
-    raise UnknownKind(
-        f"未知登记册「{name}」,可选: {choices} / unknown register {name!r}: choose one of {choices}"
-    )
+    return find_kind(DUTY_KINDS.values(), name, what=("登记册", "register"))
 
 
 def duty_kind_set() -> KindSet:

@@ -28,9 +28,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from eduplan.accounts.scoping import Scope
+from eduplan.registers.fields import DatedRegister, dates_ordered, kind_error, school_year_field
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership, PairingKind
 from eduplan.registry.models import Division, Institution, Pairing
 
@@ -42,26 +42,6 @@ _HS = (InstitutionKind.HIGH_SCHOOL,)
 CREDIT_CODE = re.compile(r"^12[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
-def _dates_ordered(start: str, end: str, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)}), name=name
-    )
-
-
-def _kind_error(
-    inst: Institution | None, kinds: tuple[str, ...], zh: str, en: str, field: str = "institution"
-) -> dict:
-    if inst is not None and inst.kind not in kinds:
-        return {field: f"应为{zh} / must be a {en}"}
-    return {}
-
-
-def _year_field() -> models.PositiveSmallIntegerField:
-    return models.PositiveSmallIntegerField(
-        "学年(起始年) school year starting", validators=[MinValueValidator(1949)]
-    )
-
-
 # -- party organisation coverage ----------------------------------------------------------------
 
 
@@ -71,7 +51,7 @@ class PartyForm(models.TextChoices):
     INSTRUCTOR = "instructor", "选派党建指导员 Party-building instructor"
 
 
-class PartyCoverage(models.Model):
+class PartyCoverage(DatedRegister):
     """A party organisation covering a kindergarten, from ``established_on`` to ``ended_on``. A
     joint organisation covers several kindergartens: one row each, under the same name."""
 
@@ -91,7 +71,6 @@ class PartyCoverage(models.Model):
     ended_on = models.DateField("撤销日期 ended on", null=True, blank=True)
     document = models.CharField("批复文号 approval document", max_length=100)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -100,14 +79,14 @@ class PartyCoverage(models.Model):
         ordering = ["institution__code", "established_on"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "established_on"], name="duty_party_unique"),
-            _dates_ordered("established_on", "ended_on", "duty_party_dates"),
+            dates_ordered("established_on", "ended_on", "duty_party_dates"),
         ]
 
     def __str__(self) -> str:
         return f"{self.institution} · {self.organisation}"
 
     def clean(self) -> None:
-        errors = _kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
+        errors = kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
         if self.ended_on and self.established_on and self.ended_on < self.established_on:
             errors["ended_on"] = "撤销日期早于建立日期 / ends before it was established"
         if not (self.document or "").strip():
@@ -119,7 +98,7 @@ class PartyCoverage(models.Model):
 # -- public-institution registration of township central kindergartens ---------------------------
 
 
-class PublicRegistration(models.Model):
+class PublicRegistration(DatedRegister):
     """A township central kindergarten registered as a public institution (事业单位法人), with its
     certificate's unified social credit code and validity."""
 
@@ -137,7 +116,6 @@ class PublicRegistration(models.Model):
     registered_on = models.DateField("登记日期 registered on")
     valid_until = models.DateField("证书有效期至 valid until", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -146,7 +124,7 @@ class PublicRegistration(models.Model):
         ordering = ["institution__code", "registered_on"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "registered_on"], name="duty_registration_unique"),
-            _dates_ordered("registered_on", "valid_until", "duty_registration_dates"),
+            dates_ordered("registered_on", "valid_until", "duty_registration_dates"),
         ]
 
     def __str__(self) -> str:
@@ -182,7 +160,7 @@ class GuideKind(models.TextChoices):
     KINDERGARTEN = "kindergarten", "县直/中心幼儿园 Guiding kindergarten"
 
 
-class GuidanceVisit(models.Model):
+class GuidanceVisit(DatedRegister):
     """A research guidance visit (教研指导) to a kindergarten: by the county's research unit or by
     a guiding kindergarten (the county's kindergartens guide the township central ones, those the
     village ones)."""
@@ -205,7 +183,6 @@ class GuidanceVisit(models.Model):
     )
     topic = models.CharField("指导内容 topic", max_length=200)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=("institution", "guide"), principal_writes=True)
 
     class Meta:
@@ -226,13 +203,13 @@ class GuidanceVisit(models.Model):
         return f"{self.institution} {self.on}"
 
     def clean(self) -> None:
-        errors = _kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
+        errors = kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
         guide = self.guide if self.guide_id else None
         if self.guide_kind == GuideKind.KINDERGARTEN and guide is None:
             errors["guide"] = "由幼儿园指导时须注明指导园 / name the guiding kindergarten"
         if self.guide_kind == GuideKind.COUNTY_UNIT and guide is not None:
             errors["guide"] = "县级教研机构指导时不填指导园 / no guiding kindergarten for the county unit"
-        errors |= _kind_error(guide, _KG, "幼儿园", "kindergarten", field="guide")
+        errors |= kind_error(guide, _KG, "幼儿园", "kindergarten", field="guide")
         if guide is not None and self.institution_id and guide.pk == self.institution_id:
             errors["guide"] = "幼儿园不能指导自己 / a kindergarten does not guide itself"
         if errors:
@@ -242,7 +219,7 @@ class GuidanceVisit(models.Model):
 # -- non-profit private kindergartens: accounts and the filed fee account ------------------------
 
 
-class NonProfitAccounts(models.Model):
+class NonProfitAccounts(DatedRegister):
     """A non-profit private kindergarten's audited accounts for a school year: the surplus, what of
     it was distributed to the sponsor (nothing may be), and the fee account filed with the education
     department (the bank and the account's last four digits; never the whole number)."""
@@ -253,7 +230,7 @@ class NonProfitAccounts(models.Model):
         on_delete=models.PROTECT,
         related_name="nonprofit_accounts",
     )
-    school_year = _year_field()
+    school_year = school_year_field()
     audited_on = models.DateField("审计日期 audited on")
     audit_report = models.CharField("审计报告文号 audit report", max_length=100)
     surplus = models.DecimalField("办园结余(元) surplus (yuan)", max_digits=14, decimal_places=2)
@@ -268,7 +245,6 @@ class NonProfitAccounts(models.Model):
     fee_account_last4 = models.CharField("收费账号后四位 account last 4", max_length=4, blank=True)
     fee_account_filed_on = models.DateField("收费账户备案日期 fee account filed on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
 
     class Meta:
@@ -310,7 +286,7 @@ class ClassroomMode(models.TextChoices):
     SCHOOL = "school", "名校网络课堂 Online classroom of a quality school"
 
 
-class ClassroomPairing(models.Model):
+class ClassroomPairing(DatedRegister):
     """One school year of a "three classrooms" pairing: a provider school streams lessons to a
     receiving (county) high school, and how many sessions were held."""
 
@@ -327,10 +303,9 @@ class ClassroomPairing(models.Model):
         related_name="classrooms_received",
     )
     mode = models.CharField("形式 mode", max_length=10, choices=ClassroomMode.choices)
-    school_year = _year_field()
+    school_year = school_year_field()
     sessions = models.PositiveIntegerField("本学年开课节数 sessions this school year")
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="receiver__county", institution=("receiver", "provider"))
 
     class Meta:
@@ -348,10 +323,10 @@ class ClassroomPairing(models.Model):
         return f"{self.provider} → {self.receiver} {self.school_year}"
 
     def clean(self) -> None:
-        errors = _kind_error(
+        errors = kind_error(
             self.receiver if self.receiver_id else None, _HS, "普通高中", "general high school", "receiver"
         )
-        errors |= _kind_error(
+        errors |= kind_error(
             self.provider if self.provider_id else None, _HS, "普通高中", "general high school", "provider"
         )
         if self.provider_id and self.provider_id == self.receiver_id:
@@ -371,7 +346,7 @@ class FeePurpose(models.TextChoices):
     OTHER = "other", "其他 Other"
 
 
-class TrusteeshipFee(models.Model):
+class TrusteeshipFee(DatedRegister):
     """A payment a high school under trusteeship (托管帮扶) made to its trustee: to whom, for what,
     when, and the voucher. Costs of the assistance may be paid; a brand fee may not. The school must
     be under a trusteeship (``registry.Pairing``) on the day it paid."""
@@ -394,7 +369,6 @@ class TrusteeshipFee(models.Model):
     description = models.CharField("说明 description", max_length=200, blank=True)
     voucher = models.CharField("凭证号 voucher", max_length=60)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -411,7 +385,7 @@ class TrusteeshipFee(models.Model):
 
     def clean(self) -> None:
         inst = self.institution if self.institution_id else None
-        errors = _kind_error(inst, _HS, "普通高中", "general high school")
+        errors = kind_error(inst, _HS, "普通高中", "general high school")
         if inst is not None and self.paid_on and not errors:
             held = Pairing.objects.filter(
                 supported=inst, kind=PairingKind.HS_TRUSTEESHIP, start_date__lte=self.paid_on
@@ -430,7 +404,7 @@ class TrusteeshipFee(models.Model):
 # -- outflow from county high schools ---------------------------------------------------------------
 
 
-class TalentOutflow(models.Model):
+class TalentOutflow(DatedRegister):
     """One year's outflow from a county's high schools, as counts only: of the county's
     top-scoring candidates of the high-school entrance examination, how many were admitted by a
     school outside the county; of its high-school teachers, how many transferred to city schools."""
@@ -444,7 +418,6 @@ class TalentOutflow(models.Model):
     hs_teachers = models.PositiveIntegerField("县域高中教师数 county high-school teachers")
     teachers_to_city = models.PositiveIntegerField("调往市区学校教师数 teachers transferred to city schools")
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="county")
 
     class Meta:
@@ -492,14 +465,14 @@ class TalentOutflow(models.Model):
 # -- kindergarten teachers' pay ---------------------------------------------------------------------
 
 
-class TeacherPay(models.Model):
+class TeacherPay(DatedRegister):
     """A kindergarten's full-time teachers' average monthly gross pay for a school year (no person's
     pay: an average over ``teachers``)."""
 
     institution = models.ForeignKey(
         Institution, verbose_name="幼儿园 kindergarten", on_delete=models.PROTECT, related_name="teacher_pay"
     )
-    school_year = _year_field()
+    school_year = school_year_field()
     teachers = models.PositiveIntegerField("专任教师人数 teachers", validators=[MinValueValidator(1)])
     average_monthly = models.DecimalField(
         "月平均应发工资(元) average monthly pay (yuan)",
@@ -508,7 +481,6 @@ class TeacherPay(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
 
     class Meta:
@@ -524,6 +496,6 @@ class TeacherPay(models.Model):
         return f"{self.institution} {self.school_year}"
 
     def clean(self) -> None:
-        errors = _kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
+        errors = kind_error(self.institution if self.institution_id else None, _KG, "幼儿园", "kindergarten")
         if errors:
             raise ValidationError(errors)

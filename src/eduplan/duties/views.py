@@ -8,17 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from eduplan.accounts.scoping import scope
 from eduplan.intake.exporter import kind_queryset, records
 from eduplan.intake.kinds import Kind, UnknownKind
-from eduplan.intake.templates import build_workbook
 from eduplan.output import attachment
-from eduplan.programmes.forms import OUT_OF_SCOPE, EntryForm
-from eduplan.registers.pages import register_page
+from eduplan.registers.pages import KindRegisterPage, register_page
 from eduplan.registry.models import Division
 
 from .forms import FORMS
@@ -46,52 +43,16 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @dataclass
-class DutyRegisterPage:
+class DutyRegisterPage(KindRegisterPage):
     """A duty register on the shared register page."""
 
     kind: Kind
     template: str = "duties/register.html"
-
-    def _form_class(self, request: HttpRequest) -> type[EntryForm] | None:
-        form_class = FORMS.get(self.kind.key)
-        return form_class if form_class is not None and form_class.may_write(request.user) else None
-
-    def editing(self, request: HttpRequest) -> Any:
-        if self._form_class(request) is None:
-            return None
-        data = request.POST if request.method == "POST" else None
-        edit = (data or request.GET).get("edit")
-        if not edit:
-            return None
-        writable = scope(request.user, self.kind.model._default_manager.all(), write=True)
-        return get_object_or_404(writable, pk=edit if str(edit).isdigit() else None)
-
-    def form(self, request: HttpRequest, data: Any, instance: Any) -> EntryForm | None:
-        form_class = self._form_class(request)
-        return None if form_class is None else form_class(data, instance=instance, user=request.user)
-
-    def refusal(self) -> PermissionDenied:
-        return PermissionDenied("无权录入此登记册 / you may not write to this register")
-
-    def save(self, request: HttpRequest, form: Any) -> bool:
-        if form.out_of_scope():
-            raise PermissionDenied(OUT_OF_SCOPE)
-        if not form.is_valid():
-            return False
-        try:
-            form.save_with(request.user)
-        except ValidationError as exc:
-            form.attach(exc)
-            return False
-        return True
+    forms = FORMS
 
     def queryset(self, request: HttpRequest) -> Any:
         county, year = _filters(request)
         return kind_queryset(self.kind, request.user, county=county, year=year)
-
-    def export(self, request: HttpRequest, qs: Any) -> HttpResponse:
-        data, _ = build_workbook([(self.kind, records(self.kind, qs))])
-        return attachment(data, f"{self.kind.key}.xlsx")
 
     def rows(self, request: HttpRequest, qs: Any) -> tuple[list[Any], list[int]]:
         rows = [list(r) for r in records(self.kind, qs)]

@@ -30,6 +30,9 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django_tasks import task
 
+from eduplan.accounts.scoping import User
+from eduplan.common.workflow import actor
+
 from .models import BatchStatus, ImportBatch
 
 STORE = "imports"
@@ -64,7 +67,7 @@ def progress_of(batch: ImportBatch) -> dict[str, Any] | None:
     }
 
 
-def queue_import(upload: UploadedFile, *, kind: str | None, user: Any, dry_run: bool) -> ImportBatch:
+def queue_import(upload: UploadedFile, *, kind: str | None, user: User | None, dry_run: bool) -> ImportBatch:
     """Store the upload, create its batch and queue the task (after the transaction commits)."""
     from .importer import _start_batch
 
@@ -81,7 +84,7 @@ def queue_import(upload: UploadedFile, *, kind: str | None, user: Any, dry_run: 
     return batch
 
 
-def retry_import(batch: ImportBatch, user: Any) -> ImportBatch:
+def retry_import(batch: ImportBatch, user: User | None) -> ImportBatch:
     """Queue a failed batch's stored file again, in a new batch (the failed one stays on record)."""
     stored = stored_file(batch)
     if batch.status != BatchStatus.FAILED or stored is None:
@@ -90,7 +93,7 @@ def retry_import(batch: ImportBatch, user: Any) -> ImportBatch:
             "kept can be imported again"
         )
     again = ImportBatch.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=actor(user),
         source="web",
         file_name=batch.file_name,
         file_sha256=batch.file_sha256,

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import models
 
-from eduplan.accounts.scoping import model_scope, scope
+from eduplan.accounts.scoping import User, model_scope, scope
 from eduplan.output import csv_text
 from eduplan.registry.identity import mask
 from eduplan.registry.models import Division, Institution
@@ -38,7 +38,7 @@ class ExportError(ValueError):
 
 def kind_queryset(
     kind: Kind,
-    user: Any = None,
+    user: User | None = None,
     *,
     county: str | None = None,
     institution: str | None = None,
@@ -182,13 +182,13 @@ def api_value(col: Column, value: Any) -> Any:
 
 
 def export_workbook(
-    kinds: Sequence[Kind], user: Any = None, *, county: str | None = None
+    kinds: Sequence[Kind], user: User | None = None, *, county: str | None = None
 ) -> tuple[bytes, dict[str, int]]:
     sheets = [(k, records(k, kind_queryset(k, user, county=county))) for k in kinds_in_order(kinds)]
     return build_workbook(sheets)
 
 
-def export_csv(kind: Kind, user: Any = None, *, county: str | None = None) -> tuple[bytes, int]:
+def export_csv(kind: Kind, user: User | None = None, *, county: str | None = None) -> tuple[bytes, int]:
     """CSV in UTF-8 with the byte-order mark (so Excel shows the Chinese right), with the same two
     header rows as the workbook. Text that Excel would take for a formula gets a leading ``'``,
     which the importer removes again."""
@@ -222,7 +222,7 @@ def export(
     kind_name: str,
     fmt: str,
     out: Path,
-    user: Any = None,
+    user: User | None = None,
     *,
     county: str | None = None,
 ) -> dict[str, int]:

@@ -43,7 +43,8 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import can_add, scope
+from eduplan.accounts.scoping import User, can_add, scope
+from eduplan.common.workflow import actor
 from eduplan.registry import actions, identity, timeline
 from eduplan.registry.choices import DivisionLevel, InstitutionKind
 from eduplan.registry.models import Division, Institution, bump_version
@@ -137,7 +138,7 @@ class Permissions:
     the one scoping function. ``user=None`` is the command line run by whoever holds the
     database: unrestricted, like Django's own management commands."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User | None) -> None:
         self.user = user
         self.unrestricted = user is None or (getattr(user, "is_superuser", False) and user.is_active)
         self._add: dict[tuple[str, int], bool] = {}
@@ -179,7 +180,7 @@ class Permissions:
 class Importer:
     """One import run over parsed sheets; see the module docstring for the steps."""
 
-    def __init__(self, user: Any, problems: list[Problem], kinds: KindSet = REGISTRY_KINDS) -> None:
+    def __init__(self, user: User | None, problems: list[Problem], kinds: KindSet = REGISTRY_KINDS) -> None:
         self.user = user
         self.kinds = kinds
         self.perm = Permissions(user)
@@ -675,7 +676,7 @@ class Importer:
         kind: Kind,
         creates: list[Planned],
         updates: list[Planned],
-        history_user: Any,
+        history_user: User | None,
         reason: str,
         progress: Progress | None,
     ) -> None:
@@ -708,7 +709,11 @@ class Importer:
 
     @staticmethod
     def _bulk_update(
-        model: type[models.Model], objs: list[models.Model], fields: list[str], history_user: Any, reason: str
+        model: type[models.Model],
+        objs: list[models.Model],
+        fields: list[str],
+        history_user: User | None,
+        reason: str,
     ) -> None:
         from simple_history.utils import bulk_update_with_history
 
@@ -892,7 +897,7 @@ def import_file(
     path: str | Path,
     *,
     kind: str | Kind | None = None,
-    user: Any = None,
+    user: User | None = None,
     dry_run: bool = False,
     file_name: str | None = None,
     source: str = "cli",
@@ -921,7 +926,7 @@ def _import_book(
     name: str,
     batch: ImportBatch,
     kind: str | Kind | None,
-    user: Any,
+    user: User | None,
     dry_run: bool,
     progress: Progress | None,
     kinds: KindSet,
@@ -948,7 +953,7 @@ def import_rows(
     kind: Kind,
     rows: list[dict[str, Any]],
     *,
-    user: Any = None,
+    user: User | None = None,
     dry_run: bool = False,
     source: str = "api",
     kinds: KindSet = REGISTRY_KINDS,
@@ -1011,7 +1016,7 @@ def import_rows(
 
 def _run(
     parsed: list[ParsedSheet],
-    user: Any,
+    user: User | None,
     batch: ImportBatch | None,
     problems: list[Problem],
     dry_run: bool,
@@ -1092,7 +1097,7 @@ def _planned_counts(importer: Importer) -> dict[str, dict[str, int]]:
     return out
 
 
-def _start_batch(user: Any, source: str, name: str, path: Path | None, dry_run: bool) -> ImportBatch:
+def _start_batch(user: User | None, source: str, name: str, path: Path | None, dry_run: bool) -> ImportBatch:
     from .sweep import sweep_stale_batches
 
     sweep_stale_batches()  # batches whose process died are closed before a new one starts
@@ -1111,7 +1116,7 @@ def _start_batch(user: Any, source: str, name: str, path: Path | None, dry_run: 
         host=host,
         pid=pid,
         process_start=process_start,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=actor(user),
         source=source[:8],
         file_name=name[:255],
         file_sha256=sha,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
 
+from eduplan.accounts.scoping import User
 from eduplan.registry.choices import (
     PRESCHOOL_KINDS,
     DivisionLevel,
@@ -276,7 +277,7 @@ class WriteHook(Protocol):
     rolled-back transaction for a dry run or when other rows failed, so a hook's refusals are
     listed with every other problem."""
 
-    def write(self, ps: ParsedSheet, user: Any, problems: list[Problem]) -> int: ...
+    def write(self, ps: ParsedSheet, user: User | None, problems: list[Problem]) -> int: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -592,8 +593,32 @@ VOCATIONAL = Kind(
 # --- per-institution records -------------------------------------------------------------------
 
 
+def institution_column(
+    model: type[models.Model],
+    example: str = "K1",
+    kinds: tuple[str, ...] = (),
+    field: str = "institution",
+    key: str = "institution_code",
+    label: str = "机构代码",
+) -> Column:
+    """The column naming the institution a row hangs from, by its code (of one of ``kinds``, when
+    given): the link of every register kept per institution."""
+    return field_column(model, field, key, label=label, example=example, institution_kinds=kinds)
+
+
+def county_column(model: type[models.Model], example: str = "530402") -> Column:
+    """The column naming the county a row is about, by its division code."""
+    return field_column(
+        model, "county", "county_code", label="县代码", example=example, levels=(DivisionLevel.COUNTY.value,)
+    )
+
+
+#: Bounds of a year column (a school year by its starting year, or a budget year).
+YEAR_BOUNDS: dict[str, Any] = {"min_value": 1949, "max_value": 2100}
+
+
 def _institution_link(model: type[models.Model], example: str = "K1") -> Column:
-    return field_column(model, "institution", "institution_code", label="机构代码", example=example)
+    return institution_column(model, example)
 
 
 _SCHOOL_YEAR: dict[str, Any] = {"min_value": 1949, "max_value": 2100, "example": 2024}
@@ -816,6 +841,19 @@ class UnknownKind(ValueError):
     pass
 
 
+def find_kind(kinds: Iterable[Kind], name: str, *, what: tuple[str, str] = ("数据类别", "kind")) -> Kind:
+    """The kind of ``kinds`` named by key, URL name, Chinese label or sheet name; else a bilingual
+    ``UnknownKind`` naming ``what`` is asked for (a kind, a register) and the choices."""
+    kinds = list(kinds)
+    norm = normalise_text(name).lower().replace("-", "_")
+    for kind in kinds:
+        if norm in (kind.key, kind.label.lower(), kind.sheet.lower().replace("-", "_")):
+            return kind
+    keys = ", ".join(k.key for k in kinds)
+    zh, en = what
+    raise UnknownKind(f"未知{zh}「{name}」,可选: {keys} / unknown {en} {name!r}: choose one of {keys}")
+
+
 class KindSet:
     """The kinds one import pipeline reads, in write order: how a sheet name or ``--kind`` is
     resolved, how sheets are ordered (parents before children) and which kinds are written.
@@ -836,14 +874,7 @@ class KindSet:
 
     def get(self, name: str) -> Kind:
         """A kind by key, URL name, Chinese label or sheet name; raises a bilingual ``UnknownKind``."""
-        norm = normalise_text(name).lower().replace("-", "_")
-        for kind in self.kinds.values():
-            if norm in (kind.key, kind.label.lower(), kind.sheet.lower().replace("-", "_")):
-                return kind
-        keys = ", ".join(self.kinds)
-        raise UnknownKind(
-            f"未知数据类别「{name}」,可选: {keys} / unknown kind {name!r}: choose one of {keys}"
-        )
+        return find_kind(self.kinds.values(), name)
 
     def in_order(self, kinds: Iterable[Kind]) -> list[Kind]:
         """Parents before children: divisions, then institutions, then their records."""

@@ -25,6 +25,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from eduplan.accounts.scoping import User
+
 _names = itertools.count(1)
 
 
@@ -75,7 +77,12 @@ def _write_temp(table: str, columns: list[str], rows: list[list[Any]]) -> None:
 
 
 def stage(
-    model: type[models.Model], objs: list[models.Model], *, history: bool, history_user: Any, reason: str
+    model: type[models.Model],
+    objs: list[models.Model],
+    *,
+    history: bool,
+    history_user: User | None,
+    reason: str,
 ) -> Staged:
     """Convert ``objs`` (unsaved, all of ``model``) for the database into a TEMP table, and their
     history rows too when the model keeps history. Nothing is written to the main database."""

@@ -49,7 +49,7 @@ def sweep_stale_batches(now: dt.datetime | None = None) -> int:
         status=BatchStatus.FAILED, finished_at=now, error_count=1, errors=[stale_reason(seconds).as_dict()]
     )
     for pk, host, pid, start in running.values_list("pk", "host", "pid", "process_start"):
-        if process_gone(host, pid, start):
+        if pid is not None and process_gone(host, pid, start):  # None: it recorded no process
             marked += ImportBatch.objects.filter(pk=pk, status=BatchStatus.RUNNING).update(
                 status=BatchStatus.FAILED,
                 finished_at=now,

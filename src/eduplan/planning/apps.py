@@ -7,7 +7,7 @@ by any other command.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -100,12 +100,12 @@ class PlanningConfig(AppConfig):
     label = "planning"
     verbose_name = "规划工具 Planning"
 
-    def ready(self) -> None:
-        from eduplan.plans.subcommands import register
-
+    def plan_subcommands(self) -> Iterable[tuple[str, str, Callable[[], ModuleType]]]:
+        """One subcommand per tool (read by ``ready()`` and, without ``django.setup()``, by
+        ``eduplan plan --help``)."""
         from .allocation.methods import METHODS
 
-        commands = (
+        return (
             (
                 "project",
                 "人口预测 Project the 3–5 and 15–17 population by county and year "
@@ -146,8 +146,11 @@ class PlanningConfig(AppConfig):
                 _site,
             ),
         )
-        for name, help_text, load in commands:
-            register(name, help_text, load, app=self.label)
+
+    def ready(self) -> None:
+        from eduplan.plans.subcommands import register_app
+
+        register_app(self)
 
         from eduplan.security.sweeps import register as register_sweep
 

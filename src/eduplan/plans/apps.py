@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from types import ModuleType
 
 from django.apps import AppConfig
@@ -57,10 +58,12 @@ class PlansConfig(AppConfig):
     label = "plans"
     verbose_name = "规划 Plans"
 
+    def plan_subcommands(self) -> Iterable[tuple[str, str, Callable[[], ModuleType]]]:
+        return SUBCOMMANDS
+
     def ready(self) -> None:
         from eduplan.common.noticeparts import register_notice_part_later
-        from eduplan.plans.subcommands import register
+        from eduplan.plans.subcommands import register_app
 
-        for name, help_text, load in SUBCOMMANDS:
-            register(name, help_text, load, app=self.label)
+        register_app(self)
         register_notice_part_later("assumptions", _notice_part)  # 附表: the assumptions the notice rests on

@@ -10,11 +10,26 @@ those functions, is an error that names it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Protocol, runtime_checkable
 
 from django.core.exceptions import ImproperlyConfigured
+
+#: What an app declares for each subcommand: name, one-line help, loader of its module.
+Declaration = tuple[str, str, Callable[[], ModuleType]]
+
+
+@runtime_checkable
+class DeclaresSubcommands(Protocol):
+    """An ``AppConfig`` with ``eduplan plan`` subcommands. The declaration is a method of the app's
+    config, not only code in ``ready()``, so that ``eduplan plan --help`` can list the subcommands
+    from the configs alone, without ``django.setup()`` (``cli.py``)."""
+
+    label: str
+
+    def plan_subcommands(self) -> Iterable[Declaration]: ...
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,12 @@ def register(name: str, help: str, load: Callable[[], ModuleType], *, app: str) 
             f"eduplan plan {name}: 子命令重复注册 registered twice, by {existing.app} and {app}"
         )
     _REGISTRY[name] = PlanSubcommand(name=name, help=help, load=load, app=app)
+
+
+def register_app(config: DeclaresSubcommands) -> None:
+    """Register every subcommand ``config`` declares (its ``ready()`` calls this)."""
+    for name, help_text, loader in config.plan_subcommands():
+        register(name, help_text, loader, app=config.label)
 
 
 def registered() -> dict[str, PlanSubcommand]:

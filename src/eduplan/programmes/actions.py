@@ -12,10 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 
 from eduplan.accounts import permissions
-from eduplan.common.saving import save_record
+from eduplan.accounts.scoping import User
+from eduplan.common.saving import upsert_record
 from eduplan.registry import actions as registry_actions
 from eduplan.registry.models import Division, Institution
 
@@ -39,24 +40,14 @@ from .models import (
     VolunteerDuty,
 )
 
-
-def _upsert(
-    model: type[models.Model], key: dict[str, Any], fields: dict[str, Any], *, user: Any, reason: str
-) -> Any:
-    obj = model._default_manager.filter(**key).first() or model(**key)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return save_record(obj, user=user, reason=reason)
-
-
 # -- standardisation (一校一案) ------------------------------------------------------------------------
 
 
 def record_project(
-    institution: Institution, *, title: str, user: Any = None, reason: str = "", **fields: Any
+    institution: Institution, *, title: str, user: User | None = None, reason: str = "", **fields: Any
 ) -> StandardisationProject:
     """Create or update a high school's standardisation project (一校一案)."""
-    return _upsert(
+    return upsert_record(
         StandardisationProject,
         {"institution": institution, "title": title},
         fields,
@@ -66,7 +57,7 @@ def record_project(
 
 
 def report_project_progress(
-    project: StandardisationProject, *, stage: str, completion: int, user: Any = None
+    project: StandardisationProject, *, stage: str, completion: int, user: User | None = None
 ) -> StandardisationProject:
     return registry_actions.update_fields(
         project, {"stage": stage, "completion": completion}, user=user, reason="进度更新 progress"
@@ -82,14 +73,14 @@ def designate(
     *,
     designated_on: dt.date,
     subject: str = "",
-    user: Any = None,
+    user: User | None = None,
     **fields: Any,
 ) -> Designation:
     """Record a designation. A demonstration kindergarten is also marked on the registry record
     (``Institution.is_demonstration``), which the kindergarten indicator counts, so the two
     cannot drift apart through this action (rule PROG-DEMO-KG-SYNC catches other paths)."""
     with transaction.atomic():
-        obj = _upsert(
+        obj = upsert_record(
             Designation,
             {"institution": institution, "kind": kind, "subject": subject},
             {"designated_on": designated_on, **fields},
@@ -101,7 +92,7 @@ def designate(
     return obj
 
 
-def revoke_designation(designation: Designation, *, on: dt.date, user: Any = None) -> Designation:
+def revoke_designation(designation: Designation, *, on: dt.date, user: User | None = None) -> Designation:
     with transaction.atomic():
         obj = registry_actions.update_fields(
             designation, {"revoked_on": on}, user=user, reason="撤销 revoked"
@@ -127,9 +118,9 @@ def _sync_demonstration_flag(institution: Institution, *, on: dt.date) -> None:
 
 
 def designate_area(
-    division: Division, *, designated_on: dt.date, user: Any = None, **fields: Any
+    division: Division, *, designated_on: dt.date, user: User | None = None, **fields: Any
 ) -> DemonstrationArea:
-    return _upsert(
+    return upsert_record(
         DemonstrationArea,
         {"division": division},
         {"designated_on": designated_on, **fields},
@@ -142,9 +133,9 @@ def designate_area(
 
 
 def create_group(
-    lead: Institution, *, name: str, started_on: dt.date, user: Any = None, **fields: Any
+    lead: Institution, *, name: str, started_on: dt.date, user: User | None = None, **fields: Any
 ) -> SchoolGroup:
-    return _upsert(
+    return upsert_record(
         SchoolGroup,
         {"lead": lead},
         {"name": name, "started_on": started_on, **fields},
@@ -154,9 +145,9 @@ def create_group(
 
 
 def add_group_member(
-    lead: Institution, member: Institution, *, joined_on: dt.date, user: Any = None, **fields: Any
+    lead: Institution, member: Institution, *, joined_on: dt.date, user: User | None = None, **fields: Any
 ) -> SchoolGroupMember:
-    return _upsert(
+    return upsert_record(
         SchoolGroupMember,
         {"lead": lead, "member": member},
         {"joined_on": joined_on, **fields},
@@ -173,10 +164,10 @@ def set_subsidy_standard(
     school_year: int,
     per_child: Decimal | str | int,
     *,
-    user: Any = None,
+    user: User | None = None,
     document: str = "",
 ) -> SubsidyStandard:
-    return _upsert(
+    return upsert_record(
         SubsidyStandard,
         {"county": county, "school_year": school_year},
         {"per_child": Decimal(str(per_child)), "document": document},
@@ -193,9 +184,9 @@ def record_disbursement(
     due_on: dt.date,
     paid_amount: Decimal | str | int = 0,
     paid_on: dt.date | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> SubsidyDisbursement:
-    return _upsert(
+    return upsert_record(
         SubsidyDisbursement,
         {"institution": institution, "school_year": school_year},
         {
@@ -213,9 +204,14 @@ def record_disbursement(
 
 
 def establish_committee(
-    institution: Institution, *, established_on: dt.date, members: int, user: Any = None, **fields: Any
+    institution: Institution,
+    *,
+    established_on: dt.date,
+    members: int,
+    user: User | None = None,
+    **fields: Any,
 ) -> ParentCommittee:
-    return _upsert(
+    return upsert_record(
         ParentCommittee,
         {"institution": institution, "established_on": established_on},
         {"members": members, **fields},
@@ -225,9 +221,9 @@ def establish_committee(
 
 
 def record_volunteer_duty(
-    institution: Institution, *, on: dt.date, volunteers: int, duty: str = "gate", user: Any = None
+    institution: Institution, *, on: dt.date, volunteers: int, duty: str = "gate", user: User | None = None
 ) -> VolunteerDuty:
-    return _upsert(
+    return upsert_record(
         VolunteerDuty,
         {"institution": institution, "on": on, "duty": duty},
         {"volunteers": volunteers},
@@ -246,7 +242,7 @@ def certify_county(
     certified_on: dt.date,
     document: str = "",
     revoked_on: dt.date | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> CountyCertification:
     """The city certifies a county: a county officer may not certify (their own) county."""
     if user is not None and not getattr(user, "is_superuser", False):
@@ -254,7 +250,7 @@ def certify_county(
             raise PermissionDenied(
                 "只有市级人员可以录入普及普惠县认定 / only city officers record certifications"
             )
-    return _upsert(
+    return upsert_record(
         CountyCertification,
         {"county": county, "kind": kind},
         {"certified_on": certified_on, "document": document, "revoked_on": revoked_on},
@@ -267,10 +263,10 @@ def certify_county(
 
 
 def record_education_spending(
-    county: Division, *, year: int, user: Any = None, reason: str = "", **fields: Any
+    county: Division, *, year: int, user: User | None = None, reason: str = "", **fields: Any
 ) -> CountyEducationSpending:
     """Create or update a county's education spending of one budget year (from its 决算)."""
-    return _upsert(
+    return upsert_record(
         CountyEducationSpending,
         {"county": county, "year": year},
         fields,
@@ -280,11 +276,11 @@ def record_education_spending(
 
 
 def set_teaching_point_standard(
-    county: Division, *, effective_on: dt.date, user: Any = None, reason: str = "", **fields: Any
+    county: Division, *, effective_on: dt.date, user: User | None = None, reason: str = "", **fields: Any
 ) -> TeachingPointStandard:
     """Record the county's own 办园点 standard in force from ``effective_on`` (a new date is a new
     version; the earlier one stays for the days before it)."""
-    return _upsert(
+    return upsert_record(
         TeachingPointStandard,
         {"county": county, "effective_on": effective_on},
         fields,
@@ -294,10 +290,15 @@ def set_teaching_point_standard(
 
 
 def record_quality_evaluation(
-    institution: Institution, *, evaluated_on: dt.date, user: Any = None, reason: str = "", **fields: Any
+    institution: Institution,
+    *,
+    evaluated_on: dt.date,
+    user: User | None = None,
+    reason: str = "",
+    **fields: Any,
 ) -> QualityEvaluation:
     """Record a kindergarten's dated quality evaluation (保教质量评估) with its result and report."""
-    return _upsert(
+    return upsert_record(
         QualityEvaluation,
         {"institution": institution, "evaluated_on": evaluated_on},
         fields,
@@ -312,12 +313,12 @@ def record_group_activity(
     *,
     held_on: dt.date,
     title: str,
-    user: Any = None,
+    user: User | None = None,
     reason: str = "",
     **fields: Any,
 ) -> SchoolGroupActivity:
     """Record that a member school took part in a shared activity of the group ``lead`` leads."""
-    return _upsert(
+    return upsert_record(
         SchoolGroupActivity,
         {"lead": lead, "member": member, "held_on": held_on, "title": title},
         fields,
@@ -331,12 +332,12 @@ def record_trusteeship_support(
     *,
     channel: str,
     started_on: dt.date,
-    user: Any = None,
+    user: User | None = None,
     reason: str = "",
     **fields: Any,
 ) -> TrusteeshipSupport:
     """Record a county high school's trusteeship through one of the five channels (五个一)."""
-    return _upsert(
+    return upsert_record(
         TrusteeshipSupport,
         {"institution": institution, "channel": channel, "started_on": started_on},
         fields,
@@ -346,10 +347,10 @@ def record_trusteeship_support(
 
 
 def record_residential_project(
-    institution: Institution, *, name: str, user: Any = None, reason: str = "", **fields: Any
+    institution: Institution, *, name: str, user: User | None = None, reason: str = "", **fields: Any
 ) -> ResidentialProject:
     """Record the housing project of a residential supporting kindergarten with its four dates."""
-    return _upsert(
+    return upsert_record(
         ResidentialProject,
         {"institution": institution, "name": name},
         fields,

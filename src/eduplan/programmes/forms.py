@@ -10,17 +10,11 @@ adding a row that exists updates it (the same as an import or the API).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
-from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model, QuerySet
-from django.utils.translation import gettext_lazy as _
 
-from eduplan.accounts import permissions
-from eduplan.accounts.scoping import can_add, model_scope, scope
+from eduplan.accounts.scoping import User
+from eduplan.registers.forms import EntryForm, scoped_divisions, scoped_institutions
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership
-from eduplan.registry.models import Division, Institution
 
 from . import actions
 from .models import (
@@ -47,113 +41,6 @@ HS = (InstitutionKind.HIGH_SCHOOL,)
 KG = (InstitutionKind.KINDERGARTEN,)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kw: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kw)
-
-
-def _institutions(user: Any, kinds: tuple[str, ...] = (), **filters: Any) -> QuerySet:
-    qs = Institution.objects.filter(**filters).order_by("code")
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
-    return scope(user, qs)
-
-
-def _divisions(user: Any, levels: tuple[str, ...]) -> QuerySet:
-    return scope(user, Division.objects.filter(level__in=levels).order_by("code"))
-
-
-class EntryForm(forms.ModelForm):
-    """Base: scoped choices, natural key fixed on edit, saved through an action."""
-
-    #: fields naming the row (the action's upsert key): read-only when editing a row
-    key_fields: ClassVar[tuple[str, ...]] = ()
-    #: who may use the form beyond the scoping function (``None``: whoever may write the model)
-    capability: ClassVar[str | None] = None
-
-    def __init__(self, *args: Any, user: Any, **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        self.user = user
-        for name, field in self.fields.items():
-            if isinstance(field, forms.DateField):
-                field.widget = DateInput()
-            if isinstance(field, forms.ModelChoiceField):
-                field.queryset = self.choices(name)
-                field.label_from_instance = lambda obj: f"{obj.code} {obj.name}"  # type: ignore[method-assign]
-        if self.instance.pk is not None:
-            for name in self.key_fields:
-                self.fields[name].disabled = True
-
-    # -- scope ------------------------------------------------------------------------------
-    def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user)
-
-    def scoped_fields(self) -> list[str]:
-        return [n for n, f in self.fields.items() if isinstance(f, forms.ModelChoiceField)]
-
-    def out_of_scope(self) -> bool:
-        """A posted institution/division the user may not pick (another county's): the view
-        answers 403 rather than a form error, and nothing is written."""
-        if not self.is_bound:
-            return False
-        for name in self.scoped_fields():
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            if field.disabled:
-                continue
-            raw = self.data.get(self.add_prefix(name))
-            if not raw or not str(raw).isdigit():
-                continue
-            choices = field.queryset
-            if choices is None:
-                continue
-            if choices.model._default_manager.filter(pk=raw).exists() and not choices.filter(pk=raw).exists():
-                return True
-        return False
-
-    @classmethod
-    def may_write(cls, user: Any) -> bool:
-        """May the user record anything on this register? The role (viewers and supervisors
-        never), then :func:`can_add` on a row hanging from the first parent the user may pick."""
-        if user is None or not user.is_authenticated:
-            return False
-        if cls.capability is not None and not permissions.has(user, cls.capability):
-            return False
-        model = cls._meta.model
-        probe = cls(user=user)
-        spec = model_scope(model)
-        link = spec.institution[0] if spec.institution else spec.county.split("__")[0]
-        choice = probe.fields[link]
-        assert isinstance(choice, forms.ModelChoiceField)
-        parent = choice.queryset.first() if choice.queryset is not None else None
-        return parent is not None and can_add(user, model(**{link: parent}))
-
-    # -- validation -------------------------------------------------------------------------
-    def validate_unique(self) -> None:  # the actions upsert on the natural key
-        pass
-
-    def validate_constraints(self) -> None:  # model ``clean`` and the action's full_clean check
-        pass
-
-    def attach(self, error: ValidationError) -> None:
-        """Put a refusal raised by the action on its field (or on the form)."""
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                field = name if name in self.fields and name != NON_FIELD_ERRORS else None
-                for e in errors:
-                    self.add_error(field, e)
-        else:
-            self.add_error(None, error)
-
-    def save_with(self, user: Any) -> Model:  # pragma: no cover - each subclass
-        raise NotImplementedError
-
-    def values(self, *names: str) -> dict[str, Any]:
-        return {n: self.cleaned_data.get(n) for n in names}
-
-
 # -- standardisation (一校一案) ------------------------------------------------------------------------
 
 
@@ -165,9 +52,9 @@ class ProjectForm(EntryForm):
         fields = ["institution", "title", "scope", "budget", "starts_on", "ends_on", "stage", "completion"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, HS)
+        return scoped_institutions(self.user, HS)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_project(
             d["institution"],
@@ -188,9 +75,9 @@ class DesignationForm(EntryForm):
         fields = ["institution", "kind", "subject", "level", "designated_on", "revoked_on", "document"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, HS + KG)
+        return scoped_institutions(self.user, HS + KG)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.designate(
             d["institution"],
@@ -210,9 +97,9 @@ class AreaForm(EntryForm):
         fields = ["division", "level", "designated_on", "revoked_on", "document"]
 
     def choices(self, name: str) -> QuerySet:
-        return _divisions(self.user, (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP))
+        return scoped_divisions(self.user, (DivisionLevel.COUNTY, DivisionLevel.TOWNSHIP))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.designate_area(
             d["division"],
@@ -241,7 +128,7 @@ class GroupForm(EntryForm):
             "joint_plan_adopted_on",
         ]
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.create_group(
             d["lead"],
@@ -260,7 +147,7 @@ class MemberForm(EntryForm):
         model = SchoolGroupMember
         fields = ["lead", "member", "joined_on", "left_on"]
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.add_group_member(
             d["lead"], d["member"], joined_on=d["joined_on"], left_on=d["left_on"], user=user
@@ -278,9 +165,9 @@ class StandardForm(EntryForm):
         fields = ["county", "school_year", "per_child", "document"]
 
     def choices(self, name: str) -> QuerySet:
-        return _divisions(self.user, (DivisionLevel.COUNTY,))
+        return scoped_divisions(self.user, (DivisionLevel.COUNTY,))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.set_subsidy_standard(
             d["county"], d["school_year"], d["per_child"], document=d["document"] or "", user=user
@@ -297,9 +184,9 @@ class DisbursementForm(EntryForm):
         fields = ["institution", "school_year", "children", "due_on", "paid_amount", "paid_on"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG, inclusive=True).exclude(ownership=Ownership.PUBLIC)
+        return scoped_institutions(self.user, KG, inclusive=True).exclude(ownership=Ownership.PUBLIC)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_disbursement(
             d["institution"],
@@ -323,9 +210,9 @@ class CommitteeForm(EntryForm):
         fields = ["institution", "established_on", "members", "dissolved_on"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG)
+        return scoped_institutions(self.user, KG)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.establish_committee(
             d["institution"],
@@ -344,9 +231,9 @@ class DutyForm(EntryForm):
         fields = ["institution", "on", "duty", "volunteers"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG)
+        return scoped_institutions(self.user, KG)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_volunteer_duty(
             d["institution"], on=d["on"], duty=d["duty"], volunteers=d["volunteers"], user=user
@@ -367,9 +254,9 @@ class CertificationForm(EntryForm):
         fields = ["county", "kind", "certified_on", "document"]
 
     def choices(self, name: str) -> QuerySet:
-        return _divisions(self.user, (DivisionLevel.COUNTY,))
+        return scoped_divisions(self.user, (DivisionLevel.COUNTY,))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.certify_county(
             d["county"],
@@ -399,9 +286,9 @@ class SpendingForm(EntryForm):
         ]
 
     def choices(self, name: str) -> QuerySet:
-        return _divisions(self.user, (DivisionLevel.COUNTY,))
+        return scoped_divisions(self.user, (DivisionLevel.COUNTY,))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         fields = self.values("general_budget", *SPENDING_STAGES)
         return actions.record_education_spending(
@@ -428,9 +315,9 @@ class TeachingPointStandardForm(EntryForm):
         ]
 
     def choices(self, name: str) -> QuerySet:
-        return _divisions(self.user, (DivisionLevel.COUNTY,))
+        return scoped_divisions(self.user, (DivisionLevel.COUNTY,))
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         fields = self.values("min_seats", "min_classes", "min_teachers_per_class", "min_certified_share")
         return actions.set_teaching_point_standard(
@@ -451,9 +338,9 @@ class QualityEvaluationForm(EntryForm):
         fields = ["institution", "evaluated_on", "result", "evaluator", "evidence"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG)
+        return scoped_institutions(self.user, KG)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_quality_evaluation(
             d["institution"],
@@ -472,7 +359,7 @@ class GroupActivityForm(EntryForm):
         model = SchoolGroupActivity
         fields = ["lead", "member", "held_on", "kind", "title", "evidence"]
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_group_activity(
             d["lead"],
@@ -493,9 +380,9 @@ class TrusteeshipSupportForm(EntryForm):
         fields = ["institution", "channel", "supporter", "started_on", "ended_on", "evidence"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, HS)
+        return scoped_institutions(self.user, HS)
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_trusteeship_support(
             d["institution"],
@@ -516,9 +403,9 @@ class ResidentialProjectForm(EntryForm):
         fields = ["institution", "name", "planned_on", "approved_on", "built_on", "delivered_on", "document"]
 
     def choices(self, name: str) -> QuerySet:
-        return _institutions(self.user, KG)  # the model refuses one not marked residential supporting
+        return scoped_institutions(self.user, KG)  # the model refuses one not marked residential supporting
 
-    def save_with(self, user: Any) -> Model:
+    def save_with(self, user: User | None) -> Model:
         d = self.cleaned_data
         return actions.record_residential_project(
             d["institution"],
@@ -548,5 +435,3 @@ FORMS: dict[str, type[EntryForm]] = {
     "trusteeship_channels": TrusteeshipSupportForm,
     "residential_projects": ResidentialProjectForm,
 }
-
-OUT_OF_SCOPE = _("无权为该学校或区划录入 / you may not record data for that institution or division")

@@ -13,7 +13,15 @@ from __future__ import annotations
 import datetime as dt
 
 from eduplan.intake import kinds as intake_kinds
-from eduplan.intake.kinds import Kind, KindSet, UnknownKind, field_column, normalise_text
+from eduplan.intake.kinds import (
+    YEAR_BOUNDS,
+    Kind,
+    KindSet,
+    county_column,
+    field_column,
+    find_kind,
+    institution_column,
+)
 from eduplan.registry.choices import DivisionLevel, InstitutionKind
 
 from .models import (
@@ -41,23 +49,6 @@ KG = (InstitutionKind.KINDERGARTEN.value,)
 ORDER = 5  # after every registry kind: programme rows hang from institutions and divisions
 
 
-def _inst(
-    model,
-    example: str,
-    kinds: tuple[str, ...] = (),
-    field: str = "institution",
-    key: str = "institution_code",
-    label: str = "机构代码",
-):  # type: ignore[no-untyped-def]
-    return field_column(model, field, key, label=label, example=example, institution_kinds=kinds)
-
-
-def _county(model, example: str = "530402"):  # type: ignore[no-untyped-def]
-    return field_column(
-        model, "county", "county_code", label="县代码", example=example, levels=(DivisionLevel.COUNTY.value,)
-    )
-
-
 PROJECTS = Kind(
     key="hs_projects",
     label="高中标准化建设",
@@ -65,7 +56,7 @@ PROJECTS = Kind(
     order=ORDER,
     description="普通高中标准化建设一校一案 one standardisation plan per high school",
     columns=(
-        _inst(StandardisationProject, "H1", HS),
+        institution_column(StandardisationProject, "H1", HS),
         field_column(StandardisationProject, "title", example="一校一案(2023-2025)"),
         field_column(StandardisationProject, "scope", example="学科教室、创新实验室、智慧校园"),
         field_column(StandardisationProject, "budget", example="1200.00"),
@@ -89,7 +80,7 @@ DESIGNATIONS = Kind(
         "subject bases, characteristic schools, online classrooms, demonstration kindergartens"
     ),
     columns=(
-        _inst(Designation, "H1"),
+        institution_column(Designation, "H1"),
         field_column(Designation, "kind", example="subject_base"),
         field_column(Designation, "subject", example="mathematics"),
         field_column(Designation, "level", example="city"),
@@ -134,7 +125,7 @@ GROUPS = Kind(
     order=ORDER,
     description="集团化办学,以牵头学校标识 school groups, named by their lead school",
     columns=(
-        _inst(SchoolGroup, "H1", field="lead", key="lead_code", label="牵头学校代码"),
+        institution_column(SchoolGroup, "H1", field="lead", key="lead_code", label="牵头学校代码"),
         field_column(SchoolGroup, "name", example="玉溪一中教育集团"),
         field_column(SchoolGroup, "kind", example="one_plus_n"),
         field_column(SchoolGroup, "partner"),
@@ -155,8 +146,8 @@ MEMBERS = Kind(
     order=ORDER + 1,
     description="教育集团成员学校 member schools of each group",
     columns=(
-        _inst(SchoolGroupMember, "H1", field="lead", key="lead_code", label="牵头学校代码"),
-        _inst(SchoolGroupMember, "H2", field="member", key="member_code", label="成员学校代码"),
+        institution_column(SchoolGroupMember, "H1", field="lead", key="lead_code", label="牵头学校代码"),
+        institution_column(SchoolGroupMember, "H2", field="member", key="member_code", label="成员学校代码"),
         field_column(SchoolGroupMember, "joined_on", example=_D(2023, 9, 1)),
         field_column(SchoolGroupMember, "left_on"),
     ),
@@ -172,8 +163,8 @@ STANDARDS = Kind(
     order=ORDER,
     description="各县普惠性民办园生均奖补标准 each county's subsidy per child",
     columns=(
-        _county(SubsidyStandard),
-        field_column(SubsidyStandard, "school_year", min_value=1949, max_value=2100, example=2024),
+        county_column(SubsidyStandard),
+        field_column(SubsidyStandard, "school_year", **YEAR_BOUNDS, example=2024),
         field_column(SubsidyStandard, "per_child", example="600.00"),
         field_column(SubsidyStandard, "document"),
     ),
@@ -190,8 +181,8 @@ SUBSIDIES = Kind(
     order=ORDER + 1,
     description="普惠性民办园奖补资金拨付 subsidies paid to inclusive private kindergartens",
     columns=(
-        _inst(SubsidyDisbursement, "K9", KG),
-        field_column(SubsidyDisbursement, "school_year", min_value=1949, max_value=2100, example=2024),
+        institution_column(SubsidyDisbursement, "K9", KG),
+        field_column(SubsidyDisbursement, "school_year", **YEAR_BOUNDS, example=2024),
         field_column(SubsidyDisbursement, "children", example=120),
         field_column(SubsidyDisbursement, "due_on", example=_D(2024, 12, 31)),
         field_column(SubsidyDisbursement, "paid_amount", example="72000.00"),
@@ -210,7 +201,7 @@ COMMITTEES = Kind(
     order=ORDER,
     description="幼儿园家长委员会 parent committees",
     columns=(
-        _inst(ParentCommittee, "K1", KG),
+        institution_column(ParentCommittee, "K1", KG),
         field_column(ParentCommittee, "established_on", example=_D(2023, 10, 1)),
         field_column(ParentCommittee, "members", example=7),
         field_column(ParentCommittee, "dissolved_on"),
@@ -227,7 +218,7 @@ DUTIES = Kind(
     order=ORDER,
     description="家长志愿者值守记录 parent volunteer duty",
     columns=(
-        _inst(VolunteerDuty, "K1", KG),
+        institution_column(VolunteerDuty, "K1", KG),
         field_column(VolunteerDuty, "on", example=_D(2024, 10, 8)),
         field_column(VolunteerDuty, "duty", example="gate"),
         field_column(VolunteerDuty, "volunteers", example=4),
@@ -244,7 +235,7 @@ CERTIFICATIONS = Kind(
     order=ORDER,
     description="学前教育普及普惠县认定(率先认定) county certifications",
     columns=(
-        _county(CountyCertification),
+        county_column(CountyCertification),
         field_column(CountyCertification, "kind", example="provincial"),
         field_column(CountyCertification, "certified_on", example=_D(2024, 11, 1)),
         field_column(CountyCertification, "document"),
@@ -262,8 +253,8 @@ SPENDING = Kind(
     order=ORDER,
     description="县级教育经费决算(两个只增不减) county education spending by year",
     columns=(
-        _county(CountyEducationSpending),
-        field_column(CountyEducationSpending, "year", min_value=1949, max_value=2100, example=2024),
+        county_column(CountyEducationSpending),
+        field_column(CountyEducationSpending, "year", **YEAR_BOUNDS, example=2024),
         field_column(CountyEducationSpending, "general_budget", example="52000.00"),
         field_column(CountyEducationSpending, "per_pupil_preschool", example="4100.00"),
         field_column(CountyEducationSpending, "per_pupil_primary", example="11800.00"),
@@ -283,7 +274,7 @@ TEACHING_POINT_STANDARDS = Kind(
     order=ORDER,
     description="县(市、区)制定的办园点标准(无证园分类治理) a county's own teaching-point standard",
     columns=(
-        _county(TeachingPointStandard),
+        county_column(TeachingPointStandard),
         field_column(TeachingPointStandard, "effective_on", example=_D(2023, 3, 1)),
         field_column(TeachingPointStandard, "min_seats", example=15),
         field_column(TeachingPointStandard, "min_classes", example=1),
@@ -304,7 +295,7 @@ QUALITY_EVALUATIONS = Kind(
     order=ORDER,
     description="幼儿园保教质量评估(日期、结果、报告) dated quality evaluations of kindergartens",
     columns=(
-        _inst(QualityEvaluation, "K1", KG),
+        institution_column(QualityEvaluation, "K1", KG),
         field_column(QualityEvaluation, "evaluated_on", example=_D(2024, 5, 20)),
         field_column(QualityEvaluation, "result", example="good"),
         field_column(QualityEvaluation, "evaluator", example="红塔区教育体育局"),
@@ -322,8 +313,10 @@ GROUP_ACTIVITIES = Kind(
     order=ORDER + 2,
     description="教育集团成员学校参加的共享活动 shared activities of school groups, one row per member",
     columns=(
-        _inst(SchoolGroupActivity, "H1", field="lead", key="lead_code", label="牵头学校代码"),
-        _inst(SchoolGroupActivity, "H2", field="member", key="member_code", label="成员学校代码"),
+        institution_column(SchoolGroupActivity, "H1", field="lead", key="lead_code", label="牵头学校代码"),
+        institution_column(
+            SchoolGroupActivity, "H2", field="member", key="member_code", label="成员学校代码"
+        ),
         field_column(SchoolGroupActivity, "held_on", example=_D(2024, 11, 12)),
         field_column(SchoolGroupActivity, "kind", example="research"),
         field_column(SchoolGroupActivity, "title", example="高三数学联合教研"),
@@ -341,7 +334,7 @@ TRUSTEESHIP_SUPPORTS = Kind(
     order=ORDER,
     description="县中托管帮扶的五个一渠道及协议佐证 county high schools' trusteeship channels (五个一)",
     columns=(
-        _inst(TrusteeshipSupport, "H1", HS),
+        institution_column(TrusteeshipSupport, "H1", HS),
         field_column(TrusteeshipSupport, "channel", example="city_high_school"),
         field_column(TrusteeshipSupport, "supporter", example="玉溪一中"),
         field_column(TrusteeshipSupport, "started_on", example=_D(2023, 9, 1)),
@@ -360,7 +353,7 @@ RESIDENTIAL_PROJECTS = Kind(
     order=ORDER,
     description="小区配套园所属住宅项目及其规划、审批、竣工、交付日期(四同步) housing projects of supporting kindergartens",
     columns=(
-        _inst(ResidentialProject, "K1", KG),
+        institution_column(ResidentialProject, "K1", KG),
         field_column(ResidentialProject, "name", example="玉兴花园"),
         field_column(ResidentialProject, "planned_on", example=_D(2021, 3, 1)),
         field_column(ResidentialProject, "approved_on", example=_D(2021, 9, 1)),
@@ -397,14 +390,7 @@ PROGRAMME_KINDS: dict[str, Kind] = {
 
 
 def get_programme_kind(name: str) -> Kind:
-    norm = normalise_text(name).lower().replace("-", "_")
-    for kind in PROGRAMME_KINDS.values():
-        if norm in (kind.key, kind.label.lower(), kind.sheet.lower().replace("-", "_")):
-            return kind
-    choices = ", ".join(PROGRAMME_KINDS)
-    raise UnknownKind(
-        f"未知登记册「{name}」,可选: {choices} / unknown register {name!r}: choose one of {choices}"
-    )
+    return find_kind(PROGRAMME_KINDS.values(), name, what=("登记册", "register"))
 
 
 def programme_kind_set() -> KindSet:

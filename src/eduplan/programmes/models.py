@@ -25,26 +25,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from eduplan.accounts import permissions
 from eduplan.accounts.scoping import Scope
+from eduplan.registers.fields import DatedRegister, dates_ordered, kind_error
 from eduplan.registry.choices import DivisionLevel, InstitutionKind, Ownership
 from eduplan.registry.models import Division, Institution
 
 _INST = ("institution",)
-
-
-def _dates_ordered(start: str, end: str, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)}), name=name
-    )
-
-
-def _require_kind(institution: Institution | None, kinds: tuple[str, ...], zh: str, en: str) -> dict:
-    if institution is not None and institution.kind not in kinds:
-        return {"institution": f"应为{zh} / must be a {en}"}
-    return {}
 
 
 # -- standardisation (一校一案) ------------------------------------------------------------------------
@@ -57,7 +45,7 @@ class ProjectStage(models.TextChoices):
     ACCEPTED = "accepted", "已验收 Accepted"
 
 
-class StandardisationProject(models.Model):
+class StandardisationProject(DatedRegister):
     """A high school's standardisation plan (一校一案): what it covers, its budget and timetable,
     where it stands. asks for one per school, "with a timetable and route"."""
 
@@ -82,7 +70,6 @@ class StandardisationProject(models.Model):
         "完成度(%) completion (%)", default=0, validators=[MaxValueValidator(100)]
     )
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
 
     class Meta:
@@ -99,7 +86,7 @@ class StandardisationProject(models.Model):
         return f"{self.institution} · {self.title}"
 
     def clean(self) -> None:
-        errors = _require_kind(
+        errors = kind_error(
             self.institution if self.institution_id else None,
             (InstitutionKind.HIGH_SCHOOL,),
             "普通高中",
@@ -150,7 +137,7 @@ class DesignationLevel(models.TextChoices):
     PROVINCE = "province", "省级 Province"
 
 
-class Designation(models.Model):
+class Designation(DatedRegister):
     """A school or kindergarten designated by the city (or recommended on to the province)."""
 
     institution = models.ForeignKey(
@@ -175,7 +162,6 @@ class Designation(models.Model):
     revoked_on = models.DateField("撤销日期 revoked on", null=True, blank=True)
     document = models.CharField("认定文号 document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -186,7 +172,7 @@ class Designation(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "institution", "subject"], name="prog_designation_unique"
             ),
-            _dates_ordered("designated_on", "revoked_on", "prog_designation_dates"),
+            dates_ordered("designated_on", "revoked_on", "prog_designation_dates"),
             models.CheckConstraint(
                 condition=Q(kind=DesignationKind.SUBJECT_BASE, subject__gt="")
                 | (~Q(kind=DesignationKind.SUBJECT_BASE) & Q(subject="")),
@@ -202,9 +188,9 @@ class Designation(models.Model):
         errors: dict[str, str] = {}
         inst = self.institution if self.institution_id else None
         if self.kind in HIGH_SCHOOL_DESIGNATIONS:
-            errors |= _require_kind(inst, (InstitutionKind.HIGH_SCHOOL,), "普通高中", "general high school")
+            errors |= kind_error(inst, (InstitutionKind.HIGH_SCHOOL,), "普通高中", "general high school")
         elif self.kind == DesignationKind.DEMO_KINDERGARTEN:
-            errors |= _require_kind(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
+            errors |= kind_error(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
         if self.kind == DesignationKind.SUBJECT_BASE and not self.subject:
             errors["subject"] = "学科基地须注明学科 / a subject base names its subject"
         if self.kind != DesignationKind.SUBJECT_BASE and self.subject:
@@ -218,7 +204,7 @@ class Designation(models.Model):
         return self.designated_on <= day and (self.revoked_on is None or self.revoked_on > day)
 
 
-class DemonstrationArea(models.Model):
+class DemonstrationArea(DatedRegister):
     """A play-based curriculum demonstration area (课程游戏化示范区): a county or a township."""
 
     division = models.ForeignKey(
@@ -234,7 +220,6 @@ class DemonstrationArea(models.Model):
     revoked_on = models.DateField("撤销日期 revoked on", null=True, blank=True)
     document = models.CharField("认定文号 document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="division__county")
 
     class Meta:
@@ -243,7 +228,7 @@ class DemonstrationArea(models.Model):
         ordering = ["division__code"]
         constraints = [
             models.UniqueConstraint(fields=["division"], name="prog_area_unique"),
-            _dates_ordered("designated_on", "revoked_on", "prog_area_dates"),
+            dates_ordered("designated_on", "revoked_on", "prog_area_dates"),
         ]
 
     def __str__(self) -> str:
@@ -269,7 +254,7 @@ class GroupKind(models.TextChoices):
     OTHER = "other", "其他 Other"
 
 
-class SchoolGroup(models.Model):
+class SchoolGroup(DatedRegister):
     """An education group, named by its lead school (one group per lead school)."""
 
     lead = models.ForeignKey(
@@ -292,7 +277,6 @@ class SchoolGroup(models.Model):
     )
     joint_plan_adopted_on = models.DateField("规划通过日期 joint plan adopted on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="lead__county", institution=("lead",))
 
     class Meta:
@@ -301,7 +285,7 @@ class SchoolGroup(models.Model):
         ordering = ["lead__code"]
         constraints = [
             models.UniqueConstraint(fields=["lead"], name="prog_group_unique_lead"),
-            _dates_ordered("started_on", "ended_on", "prog_group_dates"),
+            dates_ordered("started_on", "ended_on", "prog_group_dates"),
         ]
 
     def __str__(self) -> str:
@@ -321,7 +305,7 @@ class SchoolGroup(models.Model):
             raise ValidationError(errors)
 
 
-class SchoolGroupMember(models.Model):
+class SchoolGroupMember(DatedRegister):
     """A member school of the group led by ``lead`` (the N of "1+N")."""
 
     lead = models.ForeignKey(
@@ -339,7 +323,6 @@ class SchoolGroupMember(models.Model):
     joined_on = models.DateField("加入日期 joined on")
     left_on = models.DateField("退出日期 left on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="lead__county", institution=("lead", "member"))
 
     class Meta:
@@ -349,7 +332,7 @@ class SchoolGroupMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lead", "member"], name="prog_member_unique"),
             models.CheckConstraint(condition=~Q(lead=F("member")), name="prog_member_not_lead"),
-            _dates_ordered("joined_on", "left_on", "prog_member_dates"),
+            dates_ordered("joined_on", "left_on", "prog_member_dates"),
         ]
 
     def __str__(self) -> str:
@@ -365,7 +348,7 @@ class SchoolGroupMember(models.Model):
 # -- subsidies to inclusive private kindergartens --------------------------------------------------
 
 
-class SubsidyStandard(models.Model):
+class SubsidyStandard(DatedRegister):
     """A county's subsidy per child and school year for inclusive private kindergartens (奖补标准)."""
 
     county = models.ForeignKey(
@@ -380,7 +363,6 @@ class SubsidyStandard(models.Model):
     )
     document = models.CharField("依据文件 document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="county")
 
     class Meta:
@@ -400,7 +382,7 @@ class SubsidyStandard(models.Model):
             raise ValidationError({"county": "应为县级区划 / must be a county"})
 
 
-class SubsidyDisbursement(models.Model):
+class SubsidyDisbursement(DatedRegister):
     """One school year's subsidy to one inclusive private kindergarten: what was paid and when.
     What is *due* is the county's standard × ``children`` (``queries.due_amount``), not stored, so a
     corrected standard corrects every disbursement at once."""
@@ -420,7 +402,6 @@ class SubsidyDisbursement(models.Model):
     )
     paid_on = models.DateField("拨付日期 paid on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -459,7 +440,7 @@ class SubsidyDisbursement(models.Model):
 # -- parent committees and volunteers --------------------------------------------------------------
 
 
-class ParentCommittee(models.Model):
+class ParentCommittee(DatedRegister):
     """A kindergarten's parent committee (家长委员会). Members are a count: no personal data."""
 
     institution = models.ForeignKey(
@@ -472,7 +453,6 @@ class ParentCommittee(models.Model):
     members = models.PositiveSmallIntegerField("委员人数 members", validators=[MinValueValidator(1)])
     dissolved_on = models.DateField("撤销日期 dissolved on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
 
     class Meta:
@@ -482,14 +462,14 @@ class ParentCommittee(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["institution", "established_on"], name="prog_committee_unique"),
             models.CheckConstraint(condition=Q(members__gte=1), name="prog_committee_members"),
-            _dates_ordered("established_on", "dissolved_on", "prog_committee_dates"),
+            dates_ordered("established_on", "dissolved_on", "prog_committee_dates"),
         ]
 
     def __str__(self) -> str:
         return f"{self.institution} 家长委员会"
 
     def clean(self) -> None:
-        errors = _require_kind(
+        errors = kind_error(
             self.institution if self.institution_id else None,
             (InstitutionKind.KINDERGARTEN,),
             "幼儿园",
@@ -506,7 +486,7 @@ class DutyKind(models.TextChoices):
     OTHER = "other", "其他 Other"
 
 
-class VolunteerDuty(models.Model):
+class VolunteerDuty(DatedRegister):
     """Parent volunteers on duty one day (家长志愿者值守), as a count."""
 
     institution = models.ForeignKey(
@@ -519,7 +499,6 @@ class VolunteerDuty(models.Model):
     duty = models.CharField("内容 duty", max_length=10, choices=DutyKind.choices, default=DutyKind.GATE)
     volunteers = models.PositiveSmallIntegerField("志愿者人数 volunteers", validators=[MinValueValidator(1)])
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST, principal_writes=True)
 
     class Meta:
@@ -535,7 +514,7 @@ class VolunteerDuty(models.Model):
         return f"{self.institution} {self.on} {self.get_duty_display()}"
 
     def clean(self) -> None:
-        errors = _require_kind(
+        errors = kind_error(
             self.institution if self.institution_id else None,
             (InstitutionKind.KINDERGARTEN,),
             "幼儿园",
@@ -553,7 +532,7 @@ class CertificationKind(models.TextChoices):
     NATIONAL = "national", "国家级普及普惠县 National"
 
 
-class CountyCertification(models.Model):
+class CountyCertification(DatedRegister):
     """A county certified 普及普惠 (the first certified are rewarded)."""
 
     county = models.ForeignKey(
@@ -566,7 +545,6 @@ class CountyCertification(models.Model):
     #: counties certified counts a certification from ``certified_on`` inclusive to this day exclusive.
     revoked_on = models.DateField("撤销日期 revoked on", null=True, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="county", write_roles=permissions.CAPABILITIES["may_certify_counties"])
 
     def in_force_on(self, day: dt.date) -> bool:
@@ -605,7 +583,7 @@ def _per_pupil(label: str) -> models.DecimalField:
     )
 
 
-class CountyEducationSpending(models.Model):
+class CountyEducationSpending(DatedRegister):
     """One county's education spending in one budget year, from its final accounts (决算): the
     general public budget for education and the per-pupil general public budget funding of each
     stage. ``COUNTY-SPENDING-TREND`` compares each year with the year before (两个只增不减: neither
@@ -634,7 +612,6 @@ class CountyEducationSpending(models.Model):
     )
     document = models.CharField("决算文号或来源 source document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="county")
 
     class Meta:
@@ -664,7 +641,7 @@ def _safety_item_names() -> list[str]:
     return [f.name for f in SafetyRecord._meta.get_fields() if isinstance(f, models.BooleanField)]
 
 
-class TeachingPointStandard(models.Model):
+class TeachingPointStandard(DatedRegister):
     """The standard a county sets for approving a small kindergarten as a teaching point (办园点),
     in force from ``effective_on`` until the county's next one. The plan leaves this standard to
     each county: ``KG-UNLICENSED`` proposes closing an unlicensed kindergarten only against the
@@ -699,7 +676,6 @@ class TeachingPointStandard(models.Model):
     )
     document = models.CharField("标准文号 document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="county")
 
     class Meta:
@@ -741,7 +717,7 @@ class EvaluationResult(models.TextChoices):
     UNQUALIFIED = "unqualified", "不合格 Unqualified"
 
 
-class QualityEvaluation(models.Model):
+class QualityEvaluation(DatedRegister):
     """One dated care-and-education quality evaluation (保教质量评估) of a kindergarten, with its
     result and the report that proves it. ``KG-QUALITY-EVAL`` flags a kindergarten whose latest
     evaluation is older than the evaluation cycle (or that has none once the cycle has run)."""
@@ -757,7 +733,6 @@ class QualityEvaluation(models.Model):
     evaluator = models.CharField("评估单位 evaluated by", max_length=100, blank=True)
     evidence = models.CharField("评估报告或文号 report or document", max_length=200)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -773,7 +748,7 @@ class QualityEvaluation(models.Model):
 
     def clean(self) -> None:
         inst = self.institution if self.institution_id else None
-        errors = _require_kind(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
+        errors = kind_error(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
         if errors:
             raise ValidationError(errors)
 
@@ -790,7 +765,7 @@ class ActivityKind(models.TextChoices):
     OTHER = "other", "其他 Other"
 
 
-class SchoolGroupActivity(models.Model):
+class SchoolGroupActivity(DatedRegister):
     """A shared activity of a school group that a member school took part in (one row per member
     and activity), with what proves it. ``PROG-GROUP-INACTIVE`` flags a group whose member saw no
     shared activity in a school year's length."""
@@ -812,7 +787,6 @@ class SchoolGroupActivity(models.Model):
     title = models.CharField("活动名称 title", max_length=100)
     evidence = models.CharField("佐证材料 evidence", max_length=200)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="lead__county", institution=("lead", "member"))
 
     class Meta:
@@ -851,7 +825,7 @@ class TrusteeshipChannel(models.TextChoices):
     CITY_HIGH_SCHOOL = "city_high_school", "市内优质高中帮扶 City quality high school"
 
 
-class TrusteeshipSupport(models.Model):
+class TrusteeshipSupport(DatedRegister):
     """A county high school's trusteeship through one of the five channels (五个一), with the
     agreement or implementation plan that proves it. ``HS-TRUSTEESHIP-CHANNEL`` flags a county high
     school in trusteeship whose support is recorded through no channel with evidence."""
@@ -868,7 +842,6 @@ class TrusteeshipSupport(models.Model):
     ended_on = models.DateField("结束日期 ended on", null=True, blank=True)
     evidence = models.CharField("协议或实施方案文号 agreement or plan", max_length=200)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -879,7 +852,7 @@ class TrusteeshipSupport(models.Model):
             models.UniqueConstraint(
                 fields=["institution", "channel", "started_on"], name="prog_trusteeship_unique"
             ),
-            _dates_ordered("started_on", "ended_on", "prog_trusteeship_dates"),
+            dates_ordered("started_on", "ended_on", "prog_trusteeship_dates"),
         ]
 
     def __str__(self) -> str:
@@ -887,7 +860,7 @@ class TrusteeshipSupport(models.Model):
 
     def clean(self) -> None:
         inst = self.institution if self.institution_id else None
-        errors = _require_kind(inst, (InstitutionKind.HIGH_SCHOOL,), "普通高中", "general high school")
+        errors = kind_error(inst, (InstitutionKind.HIGH_SCHOOL,), "普通高中", "general high school")
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             errors["ended_on"] = "结束日期早于开始日期 / ends before it starts"
         if errors:
@@ -897,7 +870,7 @@ class TrusteeshipSupport(models.Model):
 # -- residential projects of supporting kindergartens (四同步) -------------------------------------------
 
 
-class ResidentialProject(models.Model):
+class ResidentialProject(DatedRegister):
     """The housing project a residential supporting kindergarten belongs to, with the housing's own
     four dates. ``KG-SUPPORTING-SYNC`` compares the kindergarten's planned, approved, built and
     delivered dates (on the institution) with these: none may come after the housing's."""
@@ -915,7 +888,6 @@ class ResidentialProject(models.Model):
     delivered_on = models.DateField("小区交付日期 housing delivered", null=True, blank=True)
     document = models.CharField("项目批文 document", max_length=100, blank=True)
 
-    history = HistoricalRecords()
     SCOPE = Scope(county="institution__county", institution=_INST)
 
     class Meta:
@@ -931,7 +903,7 @@ class ResidentialProject(models.Model):
 
     def clean(self) -> None:
         inst = self.institution if self.institution_id else None
-        errors = _require_kind(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
+        errors = kind_error(inst, (InstitutionKind.KINDERGARTEN,), "幼儿园", "kindergarten")
         if inst is not None and not inst.is_residential_supporting:
             errors["institution"] = "应为小区配套园 / must be a residential supporting kindergarten"
         if errors:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.metrics.cached import indicator_records_for
 from eduplan.registry.models import Division
 
@@ -30,7 +30,7 @@ TARGET_INDICATORS = {
 }
 
 
-def scoped(user: Any, qs: QuerySet) -> QuerySet:
+def scoped(user: User | None, qs: QuerySet) -> QuerySet:
     """``qs`` as ``user`` may see it; ``None`` is the command line, unrestricted like the intake
     commands (whoever holds the database)."""
     return qs if user is None else scope(user, qs)
@@ -40,7 +40,7 @@ def in_force(qs: QuerySet, day: dt.date) -> QuerySet:
     return qs.filter(designated_on__lte=day).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
 
 
-def disbursements(user: Any) -> QuerySet:
+def disbursements(user: User | None) -> QuerySet:
     """Disbursements the user may see, with the county's standard per child (``per_child``)."""
     standard = SubsidyStandard.objects.filter(
         county_id=OuterRef("institution__county_id"), school_year=OuterRef("school_year")
@@ -73,7 +73,7 @@ def subsidy_status(row: SubsidyDisbursement, as_of: dt.date) -> dict[str, Any]:
     return {"due": due, "shortfall": shortfall, "late_days": late_days}
 
 
-def designation_counts(user: Any, day: dt.date) -> dict[str, int]:
+def designation_counts(user: User | None, day: dt.date) -> dict[str, int]:
     """Designations in force on ``day`` by kind, plus ``demo_area``, as the user may see them."""
     counts = {k.value: 0 for k in DesignationKind}
     for kind in in_force(scoped(user, Designation.objects.all()), day).values_list("kind", flat=True):
@@ -99,7 +99,7 @@ def targets() -> dict[str, float]:
 
 
 def incentive_list(
-    user: Any, records: Sequence[Mapping[str, Any]] | None = None, year: int | None = None
+    user: User | None, records: Sequence[Mapping[str, Any]] | None = None, year: int | None = None
 ) -> list[dict[str, Any]]:
     """Counties eligible for incentives, as the user may see them.
 
@@ -110,7 +110,8 @@ def incentive_list(
     them). ``records`` are the indicator records (default: the cached ones, ``metrics.cached``).
     """
     if records is None:
-        records = indicator_records_for(user)
+        # no user (the system) sees no county's records (``visible_county_codes``)
+        records = indicator_records_for(user) if user is not None else []
     counties = {c.code: c for c in scoped(user, Division.objects.counties()).select_related("city")}
     rows = [r for r in records if r["level"] == "county" and r.get("target") is not None]
     latest = year if year is not None else max((r["year"] for r in rows), default=None)

@@ -8,20 +8,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from eduplan.accounts.scoping import scope
 from eduplan.intake.exporter import kind_queryset, records
 from eduplan.intake.kinds import Kind, UnknownKind
-from eduplan.intake.templates import build_workbook
 from eduplan.output import attachment
-from eduplan.registers.pages import register_page
+from eduplan.registers.pages import KindRegisterPage, register_page
 from eduplan.registry.models import Division
 
-from .forms import FORMS, OUT_OF_SCOPE, EntryForm
+from .forms import FORMS
 from .kinds import PROGRAMME_KINDS, get_programme_kind
 from .models import Designation, SubsidyDisbursement
 from .queries import designation_counts, disbursements, incentive_list, subsidy_status, targets
@@ -70,56 +68,15 @@ def _filtered(request: HttpRequest, kind):  # type: ignore[no-untyped-def]
 
 
 @dataclass
-class ProgrammeRegisterPage:
+class ProgrammeRegisterPage(KindRegisterPage):
     """A programme register on the shared register page (``eduplan.registers.pages``)."""
 
     kind: Kind
     template: str = "programmes/register.html"
-
-    def _form_class(self, request: HttpRequest) -> type[EntryForm] | None:
-        form_class = FORMS.get(self.kind.key)
-        return form_class if form_class is not None and form_class.may_write(request.user) else None
-
-    def editing(self, request: HttpRequest) -> Any:
-        """The row ``edit=<id>`` names, which must be in the user's write scope (404 otherwise);
-        ``None`` when the user may not write here."""
-        if self._form_class(request) is None:
-            return None
-        data = request.POST if request.method == "POST" else None
-        edit = (data or request.GET).get("edit")
-        if not edit:
-            return None
-        writable = scope(request.user, self.kind.model._default_manager.all(), write=True)
-        return get_object_or_404(writable, pk=edit if str(edit).isdigit() else None)
-
-    def form(self, request: HttpRequest, data: Any, instance: Any) -> EntryForm | None:
-        form_class = self._form_class(request)
-        return None if form_class is None else form_class(data, instance=instance, user=request.user)
-
-    def refusal(self) -> PermissionDenied:
-        return PermissionDenied("无权录入此登记册 / you may not write to this register")
-
-    def save(self, request: HttpRequest, form: Any) -> bool:
-        """Validate and write through the register's action; ``False`` with the errors on the
-        form. A refusal raised by the action (its ``full_clean``) lands on its field; nothing is
-        written."""
-        if form.out_of_scope():
-            raise PermissionDenied(OUT_OF_SCOPE)
-        if not form.is_valid():
-            return False
-        try:
-            form.save_with(request.user)
-        except ValidationError as exc:
-            form.attach(exc)
-            return False
-        return True
+    forms = FORMS
 
     def queryset(self, request: HttpRequest) -> Any:
         return _filtered(request, self.kind)[0]
-
-    def export(self, request: HttpRequest, qs: Any) -> HttpResponse:
-        data, _ = build_workbook([(self.kind, records(self.kind, qs))])
-        return attachment(data, f"{self.kind.key}.xlsx")
 
     def rows(self, request: HttpRequest, qs: Any) -> tuple[list[Any], list[int]]:
         kind = self.kind

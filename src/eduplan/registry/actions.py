@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
+from eduplan.accounts.scoping import User
 from eduplan.common.saving import check_write, save_record
 
 from . import identity, timeline
@@ -34,7 +35,9 @@ from .models import (
 M = TypeVar("M", bound=models.Model)
 
 
-def save_validated(obj: M, *, user: Any = None, reason: str = "", effective_from: dt.date | None = None) -> M:
+def save_validated(
+    obj: M, *, user: User | None = None, reason: str = "", effective_from: dt.date | None = None
+) -> M:
     """Validate, check the user's scope, save, and record who and why in the history: the one
     save path (:func:`eduplan.common.saving.save_record`), which also writes the audit entry and
     bumps the data version. An institution's tracked attributes (``models.states``) are also
@@ -56,7 +59,7 @@ def update_fields(
     obj: M,
     changes: dict[str, Any],
     *,
-    user: Any = None,
+    user: User | None = None,
     reason: str = "",
     effective_from: dt.date | None = None,
 ) -> M:
@@ -74,7 +77,7 @@ def change_institution(
     *,
     effective_from: dt.date,
     reason: str,
-    user: Any = None,
+    user: User | None = None,
 ) -> Institution:
     """A dated change of an institution (conversion, re-grading, re-rating, licensing …): holds
     from ``effective_from``, recorded now with who and why; a date in a school year already
@@ -83,13 +86,19 @@ def change_institution(
 
 
 def create_division(
-    *, code: str, name: str, level: str, parent: Division | None = None, user: Any = None, **fields: Any
+    *,
+    code: str,
+    name: str,
+    level: str,
+    parent: Division | None = None,
+    user: User | None = None,
+    **fields: Any,
 ) -> Division:
     return save_validated(Division(code=code, name=name, level=level, parent=parent, **fields), user=user)
 
 
 def retire_division(
-    division: Division, *, on: dt.date, successors: list[dict[str, Any]], user: Any = None
+    division: Division, *, on: dt.date, successors: list[dict[str, Any]], user: User | None = None
 ) -> list[Division]:
     """Split or merge: the old division ends the day before ``on`` and successors start on ``on``,
     so earlier years still aggregate to the old boundary (unlike DHIS2, which rewrites history)."""
@@ -100,12 +109,12 @@ def retire_division(
         ]
 
 
-def create_institution(*, user: Any = None, **fields: Any) -> Institution:
+def create_institution(*, user: User | None = None, **fields: Any) -> Institution:
     return save_validated(Institution(**fields), user=user, reason="新建 created")
 
 
 def rename_institution(
-    institution: Institution, new_name: str, *, on: dt.date, reason: str = "", user: Any = None
+    institution: Institution, new_name: str, *, on: dt.date, reason: str = "", user: User | None = None
 ) -> Institution:
     """Rename and publish old → new (non-compliant names are changed and re-licensed)."""
     with transaction.atomic():
@@ -118,7 +127,7 @@ def rename_institution(
 
 
 def add_staff_member(
-    institution: Institution, *, identity_number: str, user: Any = None, **fields: Any
+    institution: Institution, *, identity_number: str, user: User | None = None, **fields: Any
 ) -> StaffMember:
     """Add a staff member; the identity number is validated (GB 11643) and only its keyed hash and
     last four characters are kept."""
@@ -132,12 +141,12 @@ def add_staff_member(
 
 
 def end_staff_appointment(
-    member: StaffMember, *, on: dt.date, filed_on: dt.date | None = None, user: Any = None
+    member: StaffMember, *, on: dt.date, filed_on: dt.date | None = None, user: User | None = None
 ) -> StaffMember:
     return update_fields(member, {"end_date": on, "change_filed_on": filed_on}, user=user, reason="离职 left")
 
 
-def record_class(institution: Institution, *, user: Any = None, **fields: Any) -> SchoolClass:
+def record_class(institution: Institution, *, user: User | None = None, **fields: Any) -> SchoolClass:
     return save_validated(SchoolClass(institution=institution, **fields), user=user)
 
 
@@ -150,7 +159,7 @@ def set_population(
     sex: str,
     basis: str,
     count: int,
-    user: Any = None,
+    user: User | None = None,
 ) -> PopulationCount:
     row = PopulationCount.objects.filter(
         division=division, year=year, basis=basis, sex=sex, age_min=age_min
@@ -161,7 +170,7 @@ def set_population(
 
 
 def set_births(
-    division: Division, *, year: int, count: int, basis: str = "resident", user: Any = None
+    division: Division, *, year: int, count: int, basis: str = "resident", user: User | None = None
 ) -> Births:
     row = Births.objects.filter(division=division, year=year, basis=basis).first() or Births(
         division=division, year=year, basis=basis
@@ -171,7 +180,7 @@ def set_births(
 
 
 def record_safety_check(
-    institution: Institution, *, checked_on: dt.date, user: Any = None, **items: bool
+    institution: Institution, *, checked_on: dt.date, user: User | None = None, **items: bool
 ) -> SafetyRecord:
     return save_validated(SafetyRecord(institution=institution, checked_on=checked_on, **items), user=user)
 
@@ -183,7 +192,7 @@ def file_fee_standard(
     effective_on: dt.date,
     filed_on: dt.date | None,
     contracted_ceiling: bool = False,
-    user: Any = None,
+    user: User | None = None,
 ) -> FeeStandard:
     fee = FeeStandard(
         institution=institution,
@@ -202,7 +211,7 @@ def create_pairing(
     start_date: dt.date,
     supporter: Institution | None = None,
     supporter_name: str = "",
-    user: Any = None,
+    user: User | None = None,
     **fields: Any,
 ) -> Pairing:
     if kind not in PairingKind.values:
@@ -219,7 +228,13 @@ def create_pairing(
 
 
 def appoint_management_post(
-    county: Division, *, post: str, person_name: str, start_date: dt.date, user: Any = None, **fields: Any
+    county: Division,
+    *,
+    post: str,
+    person_name: str,
+    start_date: dt.date,
+    user: User | None = None,
+    **fields: Any,
 ) -> ManagementAppointment:
     """Each county names a preschool administrator and a preschool researcher."""
     if county.level != DivisionLevel.COUNTY:

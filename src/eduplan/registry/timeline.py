@@ -16,6 +16,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from eduplan.accounts.scoping import User
+
 from .models import Institution, InstitutionState
 from .models.states import TRACKED, in_force_on, opening_rows, state_of
 
@@ -46,16 +48,14 @@ def stored_state(institution: Institution) -> dict[str, Any] | None:
     """The tracked values of ``institution`` as stored now (``None`` for a new row)."""
     if institution.pk is None:
         return None
-    return (
-        Institution.objects.filter(pk=institution.pk).values(*TRACKED).first()  # type: ignore[return-value]
-    )
+    return Institution.objects.filter(pk=institution.pk).values(*TRACKED).first()
 
 
-def _user_id(user: Any) -> int | None:
+def _user_id(user: User | None) -> int | None:
     return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def record_opening(institution: Institution, *, user: Any = None, reason: str = "") -> None:
+def record_opening(institution: Institution, *, user: User | None = None, reason: str = "") -> None:
     """The first attribute rows of a new institution: today's values from its opening."""
     InstitutionState.objects.bulk_create(
         InstitutionState(
@@ -74,7 +74,7 @@ def record_change(
     before: dict[str, Any],
     *,
     effective_from: dt.date | None = None,
-    user: Any = None,
+    user: User | None = None,
     reason: str = "",
 ) -> InstitutionState | None:
     """Record that the tracked attributes that differ between ``before`` (as stored) and
@@ -125,7 +125,11 @@ def stored_states(pks: list[int]) -> dict[int, dict[str, Any]]:
 
 
 def record_bulk(
-    created: list[Institution], updated: list[Institution], before: dict[int, dict[str, Any]], *, user: Any
+    created: list[Institution],
+    updated: list[Institution],
+    before: dict[int, dict[str, Any]],
+    *,
+    user: User | None,
 ) -> None:
     """The attribute rows of an import that wrote institutions in bulk: opening rows for the new
     ones, a dated change (the import's effective date) for the changed ones."""

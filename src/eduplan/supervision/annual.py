@@ -16,14 +16,13 @@ State machine::
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.common.workflow import (
     actor,
     next_state,
@@ -47,7 +46,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 ACTIONS = {"record": "登记结论 Record", "publish": "公布 Publish", "retract": "撤回公布 Retract"}
 
 
-def _officer(user: Any) -> None:
+def _officer(user: User | None) -> None:
     permissions.require(
         user,
         "may_record_annual",
@@ -75,7 +74,7 @@ def record_annual_result(
     *,
     reasons: str = "",
     override_reason: str = "",
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
 ) -> AnnualInspection:
     """Record (or change, while unpublished) a kindergarten's result for ``year``."""
@@ -107,7 +106,7 @@ def record_annual_result(
 
 @transaction.atomic
 def publish_annual_result(
-    row: AnnualInspection, *, user: Any = None, at: dt.datetime | None = None
+    row: AnnualInspection, *, user: User | None = None, at: dt.datetime | None = None
 ) -> AnnualInspection:
     """Publish one result to the public portal (年检结果向社会公布). The abuse rule is
     checked again: a finding confirmed after the result was recorded blocks publication."""
@@ -125,7 +124,7 @@ def publish_annual_result(
 
 
 def publish_annual_results(
-    year: int, *, user: Any = None, county: str | None = None, at: dt.datetime | None = None
+    year: int, *, user: User | None = None, county: str | None = None, at: dt.datetime | None = None
 ) -> list[AnnualInspection]:
     """Publish every draft result of ``year`` in the user's area (or ``county``). All or none:
     one result that breaks the abuse rule stops the batch, naming it."""
@@ -140,7 +139,7 @@ def publish_annual_results(
 
 @transaction.atomic
 def retract_annual_result(
-    row: AnnualInspection, reason: str, *, user: Any = None, at: dt.datetime | None = None
+    row: AnnualInspection, reason: str, *, user: User | None = None, at: dt.datetime | None = None
 ) -> AnnualInspection:
     """Take a published result back for correction (a county or city officer, with a reason)."""
     target = next_state(TRANSITIONS, row.state, "retract", dict(AnnualState.choices), ACTIONS)
@@ -154,7 +153,7 @@ def retract_annual_result(
     return save_with_history(row, user=user, reason="撤回公布 retracted")
 
 
-def annual_results_for(user: Any, year: int | None = None) -> QuerySet[AnnualInspection]:
+def annual_results_for(user: User | None, year: int | None = None) -> QuerySet[AnnualInspection]:
     qs = scope(user, AnnualInspection.objects.select_related("institution", "institution__county"))
     return qs.filter(year=year) if year else qs
 

@@ -9,14 +9,13 @@ the city, with a reason; a withdrawn incident no longer bans.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.common.workflow import (
     actor,
     local_day,
@@ -51,7 +50,7 @@ def record_incident(
     title: str,
     description: str = "",
     institution: Institution | None = None,
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
 ) -> Incident:
     """Record an incident of in a county (its own county bureau or the city)."""
@@ -83,7 +82,7 @@ def record_incident(
 
 @transaction.atomic
 def withdraw_incident(
-    incident: Incident, reason: str, *, user: Any = None, at: dt.datetime | None = None
+    incident: Incident, reason: str, *, user: User | None = None, at: dt.datetime | None = None
 ) -> Incident:
     """Withdraw an incident recorded in error (the city only, with a reason); its ban lifts."""
     permissions.require(
@@ -118,5 +117,5 @@ def banned_counties(on: dt.date) -> dict[str, dt.date]:
     return out
 
 
-def incidents_for(user: Any) -> QuerySet[Incident]:
+def incidents_for(user: User | None) -> QuerySet[Incident]:
     return scope(user, Incident.objects.select_related("county", "institution"))

@@ -25,8 +25,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.common.workflow import (
+    actor,
     next_state,
     now_or,
     refuse,
@@ -61,7 +62,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 ACTIONS = {"edit": "修改 Edit", "complete": "完成检查 Complete"}
 
 
-def _inspector(user: Any) -> None:
+def _inspector(user: User | None) -> None:
     permissions.require(
         user,
         "may_inspect",
@@ -198,7 +199,7 @@ def record_inspection(
     inspected_on: dt.date,
     kind: str = InspectionKind.ROUTINE,
     summary: str = "",
-    user: Any = None,
+    user: User | None = None,
 ) -> Inspection:
     """Open an inspection of an institution the user supervises (or, for an officer, sees), with
     its checklist."""
@@ -209,7 +210,7 @@ def record_inspection(
         )
     inspection = Inspection(
         institution=institution,
-        inspector=user if user is not None and user.is_authenticated else None,
+        inspector=actor(user),
         kind=kind,
         inspected_on=inspected_on,
         summary=summary,
@@ -235,7 +236,7 @@ def _finding_category(item: ChecklistItem) -> str:
 
 @transaction.atomic
 def record_checks(
-    inspection: Inspection, marks: Sequence[tuple[ChecklistItem, str, str]], *, user: Any = None
+    inspection: Inspection, marks: Sequence[tuple[ChecklistItem, str, str]], *, user: User | None = None
 ) -> list[ChecklistItem]:
     """Mark several lines of ``inspection``'s checklist (``marks``: line, result, note) as one
     action: all are saved or, at the first refusal, none (the page never keeps half a checklist)."""
@@ -249,7 +250,12 @@ def record_checks(
 
 @transaction.atomic
 def record_check(
-    item: ChecklistItem, result: str, *, note: str = "", user: Any = None, at: dt.datetime | None = None
+    item: ChecklistItem,
+    result: str,
+    *,
+    note: str = "",
+    user: User | None = None,
+    at: dt.datetime | None = None,
 ) -> ChecklistItem:
     """Mark a checklist line. A failed line becomes a finding (a major hazard if the line says so);
     a line corrected back to pass drops its finding, unless an order was already issued on it."""
@@ -290,7 +296,9 @@ def record_check(
     return item
 
 
-def _create_finding(inspection: Inspection, *, user: Any, at: dt.datetime | None, **fields: Any) -> Finding:
+def _create_finding(
+    inspection: Inspection, *, user: User | None, at: dt.datetime | None, **fields: Any
+) -> Finding:
     inst = inspection.institution
     finding = Finding(
         inspection=inspection,
@@ -299,7 +307,7 @@ def _create_finding(inspection: Inspection, *, user: Any, at: dt.datetime | None
         entity_name=inst.name,
         county_id=inst.county_id,
         institution=inst,
-        recorded_by=user if user is not None and user.is_authenticated else None,
+        recorded_by=actor(user),
         recorded_at=now_or(at),
         **fields,
     )
@@ -317,7 +325,7 @@ def add_finding(
     severity: str = Severity.MEDIUM,
     clause: str = "",
     subject: str = "",
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
 ) -> Finding:
     """Record a finding by hand (what the inspector saw that no rule or checklist line covers)."""
@@ -345,7 +353,7 @@ def finding_key(finding: Any) -> str:
     return f"{finding.rule}|{finding.entity_code}|{getattr(finding, 'subject', '')}"
 
 
-def automatic_findings(inspection: Inspection, *, user: Any = None) -> list[Any]:
+def automatic_findings(inspection: Inspection, *, user: User | None = None) -> list[Any]:
     """The rules' current findings about the inspected institution (violations only) not yet
     confirmed into this inspection. Empty when the rules catalogue is not installed."""
     try:
@@ -377,7 +385,7 @@ def confirm_automatic_finding(
     finding: Any,
     *,
     major_hazard: bool = False,
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
 ) -> Finding:
     """Copy an automatic finding of the rules (``eduplan.rules.findings.RuleFinding``) into the
@@ -420,7 +428,11 @@ def confirm_automatic_finding(
 
 @transaction.atomic
 def complete_inspection(
-    inspection: Inspection, *, summary: str | None = None, user: Any = None, at: dt.datetime | None = None
+    inspection: Inspection,
+    *,
+    summary: str | None = None,
+    user: User | None = None,
+    at: dt.datetime | None = None,
 ) -> Inspection:
     """Sign the inspection off; its checklist and findings are fixed from now on."""
     target = next_state(TRANSITIONS, inspection.state, "complete", dict(InspectionState.choices), ACTIONS)
@@ -440,11 +452,11 @@ def complete_inspection(
     return save_with_history(inspection, user=user, reason="完成检查 completed")
 
 
-def inspections_for(user: Any) -> QuerySet[Inspection]:
+def inspections_for(user: User | None) -> QuerySet[Inspection]:
     return scope(user, Inspection.objects.select_related("institution", "institution__county", "inspector"))
 
 
-def findings_for(user: Any) -> QuerySet[Finding]:
+def findings_for(user: User | None) -> QuerySet[Finding]:
     return scope(user, Finding.objects.select_related("institution", "county", "inspection"))
 
 

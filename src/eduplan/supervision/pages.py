@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.common.todos import todos_for
 from eduplan.registry.models import Division
 
@@ -31,7 +31,7 @@ from .reports import (
 
 
 def report_opening(
-    user: Any, county: Division, period: dt.date
+    user: User | None, county: Division, period: dt.date
 ) -> tuple[MonthlyReport | None, dict[str, Any]]:
     """A to-do link to a month's report not yet begun (issue 23: it answered 405): the report if
     it exists (the page goes there), else what the opening page shows before its POST button."""
@@ -50,7 +50,7 @@ def last_period(today: dt.date) -> dt.date:
     return periods.add_months(periods.month_start(today), -1)
 
 
-def dashboard(user: Any, today: dt.date) -> dict[str, Any]:
+def dashboard(user: User, today: dt.date) -> dict[str, Any]:
     period = last_period(today)
     status = reporting_status(period, user=user, as_of=today)
     for row in status:
@@ -70,7 +70,7 @@ def dashboard(user: Any, today: dt.date) -> dict[str, Any]:
 
 
 def report_page(
-    user: Any,
+    user: User | None,
     report: MonthlyReport,
     today: dt.date,
     *,
@@ -133,7 +133,7 @@ def report_page(
     }
 
 
-def inspection_page(user: Any, inspection: Any) -> dict[str, Any]:
+def inspection_page(user: User | None, inspection: Any) -> dict[str, Any]:
     auto = automatic_findings(inspection, user=user) if inspection.state == "open" else []
     return {
         "inspection": inspection,
@@ -144,7 +144,7 @@ def inspection_page(user: Any, inspection: Any) -> dict[str, Any]:
     }
 
 
-def order_page(user: Any, order: RectificationOrder, today: dt.date) -> dict[str, Any]:
+def order_page(user: User | None, order: RectificationOrder, today: dt.date) -> dict[str, Any]:
     return {
         "order": order,
         "overdue": order.is_overdue(today),

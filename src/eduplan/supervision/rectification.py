@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.common.evidence import check_files, store_files
 from eduplan.common.workflow import (
     actor,
@@ -88,7 +88,7 @@ def _next(order: RectificationOrder, action: str) -> str:
 
 
 def _record(
-    order: RectificationOrder, action: str, before: str, user: Any, at: dt.datetime, note: str = ""
+    order: RectificationOrder, action: str, before: str, user: User | None, at: dt.datetime, note: str = ""
 ) -> None:
     record_transition(order, action, before, user, at, level=order.level, note=note)
 
@@ -113,7 +113,7 @@ def issue_rectification_order(
     responsible_person: str,
     requirement: str = "",
     deadline: dt.date | None = None,
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
 ) -> RectificationOrder:
     """Turn a confirmed finding into an order with a deadline and a responsible person. A major
@@ -169,7 +169,7 @@ def report_rectification(
     *,
     text: str,
     files: Iterable[Any] = (),
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
 ) -> RectificationReport:
     """The institution reports what it did, with photos and files as evidence."""
@@ -196,7 +196,7 @@ def report_rectification(
     return report
 
 
-def _verifier(order: RectificationOrder, user: Any) -> None:
+def _verifier(order: RectificationOrder, user: User | None) -> None:
     permissions.require(
         user,
         "may_verify_rectification",
@@ -211,7 +211,7 @@ def _verifier(order: RectificationOrder, user: Any) -> None:
 
 @transaction.atomic
 def verify_rectification(
-    order: RectificationOrder, *, note: str = "", user: Any = None, at: dt.datetime | None = None
+    order: RectificationOrder, *, note: str = "", user: User | None = None, at: dt.datetime | None = None
 ) -> RectificationOrder:
     """Re-inspection found it done: the order is closed (销号)."""
     before = order.state
@@ -229,7 +229,7 @@ def verify_rectification(
 
 @transaction.atomic
 def reject_rectification(
-    order: RectificationOrder, reason: str, *, user: Any = None, at: dt.datetime | None = None
+    order: RectificationOrder, reason: str, *, user: User | None = None, at: dt.datetime | None = None
 ) -> RectificationOrder:
     """Re-inspection found it not done: the order is reopened for the institution, saying why."""
     before = order.state
@@ -246,7 +246,7 @@ def reject_rectification(
 
 @transaction.atomic
 def cancel_rectification_order(
-    order: RectificationOrder, reason: str, *, user: Any = None, at: dt.datetime | None = None
+    order: RectificationOrder, reason: str, *, user: User | None = None, at: dt.datetime | None = None
 ) -> RectificationOrder:
     """Withdraw an order issued in error (a county or city officer, with a reason)."""
     before = order.state
@@ -272,7 +272,7 @@ def extend_rectification_deadline(
     new_deadline: dt.date,
     reason: str,
     *,
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
 ) -> RectificationOrder:
     """Give more time (a county or city officer, with a reason); the old deadline stays in the
@@ -290,7 +290,7 @@ def extend_rectification_deadline(
 
 @transaction.atomic
 def escalate_rectification_order(
-    order: RectificationOrder, *, reason: str = "", user: Any = None, at: dt.datetime | None = None
+    order: RectificationOrder, *, reason: str = "", user: User | None = None, at: dt.datetime | None = None
 ) -> RectificationOrder:
     """Raise an open order from county to city tracking (督办). The daily job does this for
     overdue orders; a city officer may do it by hand."""
@@ -313,11 +313,11 @@ def escalate_overdue_orders(today: dt.date, *, at: dt.datetime | None = None) ->
 # -- queries ------------------------------------------------------------------------------------
 
 
-def orders_for(user: Any) -> QuerySet[RectificationOrder]:
+def orders_for(user: User | None) -> QuerySet[RectificationOrder]:
     return scope(user, RectificationOrder.objects.select_related("institution", "county", "finding"))
 
 
-def overdue_orders(user: Any, today: dt.date) -> QuerySet[RectificationOrder]:
+def overdue_orders(user: User | None, today: dt.date) -> QuerySet[RectificationOrder]:
     """Open orders past their deadline with the institution still to act, in the user's scope
     (all of them for the system)."""
     qs = RectificationOrder.objects.select_related("institution", "county", "finding")
@@ -326,7 +326,7 @@ def overdue_orders(user: Any, today: dt.date) -> QuerySet[RectificationOrder]:
     return qs.filter(state__in=AWAITING_INSTITUTION, deadline__lt=today).order_by("deadline", "pk")
 
 
-def allowed_actions(order: RectificationOrder, user: Any) -> list[str]:
+def allowed_actions(order: RectificationOrder, user: User | None) -> list[str]:
     """Actions to offer as buttons (each action re-checks everything)."""
     roles = permissions.CAPABILITIES
     offers = {

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.common.workflow import (
     actor,
     local_day,
@@ -73,12 +73,12 @@ def _next(report: MonthlyReport, action: str) -> str:
 
 
 def _record(
-    report: MonthlyReport, action: str, before: str, user: Any, at: dt.datetime, reason: str = ""
+    report: MonthlyReport, action: str, before: str, user: User | None, at: dt.datetime, reason: str = ""
 ) -> None:
     record_transition(report, action, before, user, at, reason=reason)
 
 
-def _county_bureau(user: Any) -> None:
+def _county_bureau(user: User | None) -> None:
     permissions.require(
         user,
         "may_submit_reports",
@@ -87,7 +87,7 @@ def _county_bureau(user: Any) -> None:
     )
 
 
-def _city_bureau(user: Any) -> None:
+def _city_bureau(user: User | None) -> None:
     permissions.require(
         user,
         "may_approve_reports",
@@ -141,7 +141,7 @@ def due_dates(county: Division, months: Iterable[dt.date]) -> dict[dt.date, dt.d
 
 @transaction.atomic
 def set_reporting_deadline(
-    city: Division, period: dt.date, due_on: dt.date, *, reason: str = "", user: Any = None
+    city: Division, period: dt.date, due_on: dt.date, *, reason: str = "", user: User | None = None
 ) -> ReportingDeadline:
     """The city sets another due date for one month (e.g. after the Spring Festival)."""
     _city_bureau(user)
@@ -163,7 +163,7 @@ def open_monthly_report(
     county: Division,
     period: dt.date,
     *,
-    user: Any = None,
+    user: User | None = None,
     plan: str | None = None,
     at: dt.datetime | None = None,
 ) -> MonthlyReport:
@@ -197,7 +197,7 @@ def save_monthly_report(
     comments: Mapping[str, str] | None = None,
     note: str | None = None,
     tasks: Mapping[str, Mapping[str, str]] | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> MonthlyReport:
     """Fill in a draft or returned report. Values are checked for type and plausible range now
     (refused with the item named); the cross-item checks run on submission."""
@@ -269,7 +269,7 @@ def check_monthly_report(report: MonthlyReport, form: Form | None = None) -> lis
 
 @transaction.atomic
 def submit_monthly_report(
-    report: MonthlyReport, *, user: Any = None, at: dt.datetime | None = None
+    report: MonthlyReport, *, user: User | None = None, at: dt.datetime | None = None
 ) -> MonthlyReport:
     """Submit for approval. Refused, with every problem listed, unless the form's checks pass;
     warnings are kept on the report for the approver."""
@@ -295,7 +295,7 @@ def submit_monthly_report(
 
 @transaction.atomic
 def approve_monthly_report(
-    report: MonthlyReport, *, user: Any = None, at: dt.datetime | None = None
+    report: MonthlyReport, *, user: User | None = None, at: dt.datetime | None = None
 ) -> MonthlyReport:
     """Approve and lock. Never by the person who submitted it (segregation of duties)."""
     before = report.state
@@ -315,7 +315,7 @@ def approve_monthly_report(
 
 @transaction.atomic
 def return_monthly_report(
-    report: MonthlyReport, reason: str, *, user: Any = None, at: dt.datetime | None = None
+    report: MonthlyReport, reason: str, *, user: User | None = None, at: dt.datetime | None = None
 ) -> MonthlyReport:
     """Send a submitted report back to the county for correction, saying why."""
     before = report.state
@@ -333,7 +333,7 @@ def return_monthly_report(
 
 @transaction.atomic
 def unlock_monthly_report(
-    report: MonthlyReport, reason: str, *, user: Any = None, at: dt.datetime | None = None
+    report: MonthlyReport, reason: str, *, user: User | None = None, at: dt.datetime | None = None
 ) -> MonthlyReport:
     """Unlock an approved report for correction (it goes back to the county as returned); who and
     why are recorded."""
@@ -352,7 +352,7 @@ def unlock_monthly_report(
     return report
 
 
-def allowed_actions(report: MonthlyReport, user: Any) -> list[str]:
+def allowed_actions(report: MonthlyReport, user: User | None) -> list[str]:
     """The actions this user may take on this report now (for buttons; the actions re-check)."""
     out = []
     for (state, action), _ in TRANSITIONS.items():
@@ -374,11 +374,13 @@ def allowed_actions(report: MonthlyReport, user: Any) -> list[str]:
 # -- queries: completeness and timeliness -------------------------------------------------------
 
 
-def reports_for(user: Any) -> QuerySet[MonthlyReport]:
+def reports_for(user: User | None) -> QuerySet[MonthlyReport]:
     return scope(user, MonthlyReport.objects.select_related("county"))
 
 
-def counties_in_scope(user: Any, *, city: str | None = None, on: dt.date | None = None) -> list[Division]:
+def counties_in_scope(
+    user: User | None, *, city: str | None = None, on: dt.date | None = None
+) -> list[Division]:
     """Counties the user sees (all of them for the system), valid during the month of ``on``."""
     qs = Division.objects.counties() if user is None else scope(user, Division.objects.counties())
     if city:
@@ -427,7 +429,7 @@ TIMELINESS_LABELS = {
 def reporting_status(
     period: dt.date,
     *,
-    user: Any = None,
+    user: User | None = None,
     city: str | None = None,
     plan: str | None = None,
     as_of: dt.date | None = None,
@@ -461,7 +463,7 @@ def reporting_status(
 def completeness(
     months: Iterable[dt.date],
     *,
-    user: Any = None,
+    user: User | None = None,
     city: str | None = None,
     plan: str | None = None,
     as_of: dt.date | None = None,
@@ -513,7 +515,7 @@ def completeness(
     return rows
 
 
-def _sees_city(user: Any) -> bool:
+def _sees_city(user: User | None) -> bool:
     role = role_of(user)
     if role in ("system", "superuser"):
         return True
@@ -531,7 +533,7 @@ def reporting_indicators(
     year: int | None = None,
     *,
     period: dt.date | None = None,
-    user: Any = None,
+    user: User | None = None,
     city: str | None = None,
     as_of: dt.date | None = None,
 ) -> list[dict[str, Any]]:

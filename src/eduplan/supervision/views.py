@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from eduplan.accounts import drafts, permissions
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.common.evidence import file_response
 from eduplan.common.pageactions import run_action
 from eduplan.common.workflow import TransitionError, role_of
@@ -60,7 +60,7 @@ def _today() -> dt.date:
 _act = partial(run_action, refusals=(periods.PeriodError, notices.NoticeError))
 
 
-def _get(user: Any, qs: Any, pk: int) -> Any:
+def _get(user: User | None, qs: Any, pk: int) -> Any:
     obj = scope(user, qs).filter(pk=pk).first()
     if obj is None:
         raise Http404("没有这条记录,或您无权查看 / no such record in your scope")

@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from eduplan.accounts import permissions
+from eduplan.accounts.scoping import User
 from eduplan.common.evidence import check_files, store_files
 from eduplan.common.workflow import (
     SUPERUSER,
@@ -113,7 +114,9 @@ def _next(task: CountyTask, action: str) -> str:
     return next_state(TRANSITIONS, task.state, action, STATE_LABELS, ACTIONS)
 
 
-def _record(task: CountyTask, action: str, before: str, user: Any, at: dt.datetime, note: str = "") -> None:
+def _record(
+    task: CountyTask, action: str, before: str, user: User | None, at: dt.datetime, note: str = ""
+) -> None:
     record_transition(task, action, before, user, at, level=task.level, note=note)
 
 
@@ -134,7 +137,7 @@ def county_department(county: Division, department: str) -> str:
 
 @transaction.atomic
 def sync_plan_tasks(
-    plan: Plan | None = None, *, user: Any = None, at: dt.datetime | None = None
+    plan: Plan | None = None, *, user: User | None = None, at: dt.datetime | None = None
 ) -> dict[str, int]:
     """Copy the plan file's ``[[tasks]]`` into :class:`PlanTask` rows: new ones are created,
     changed ones updated (history keeps the old text), tasks no longer in the file deactivated
@@ -193,7 +196,7 @@ def assign_task(
     *,
     deadline: dt.date | None = None,
     lead: str = "",
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
 ) -> CountyTask:
     """Assign a plan task to a county with the county's deadline (default: the city's) and lead
@@ -226,7 +229,7 @@ def _create_county_task(
     *,
     deadline: dt.date | None,
     lead: str,
-    user: Any,
+    user: User | None,
     at: dt.datetime | None,
     why: str,
 ) -> CountyTask:
@@ -267,7 +270,7 @@ def assign_to_counties(
     counties: Iterable[Division],
     *,
     deadline: dt.date | None = None,
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
 ) -> list[CountyTask]:
     """Assign each task to each county that does not have it yet (the others are skipped)."""
@@ -289,7 +292,7 @@ def add_county_task(
     deadline: dt.date,
     clause: str = "",
     title_en: str = "",
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
 ) -> CountyTask:
     """A task the county adds to its own action plan (not in the city plan)."""
@@ -322,12 +325,12 @@ def add_county_task(
 # -- the status workflow -------------------------------------------------------------------------
 
 
-def _county_officer(user: Any, task: CountyTask, zh: str, en: str) -> None:
+def _county_officer(user: User | None, task: CountyTask, zh: str, en: str) -> None:
     permissions.require(user, "may_do_county_tasks", zh, en)
     require_scope(user, task, write=True)
 
 
-def _city_or_own(user: Any, task: CountyTask, zh: str, en: str) -> None:
+def _city_or_own(user: User | None, task: CountyTask, zh: str, en: str) -> None:
     """The city for any task; the county itself only for a task it added."""
     if permissions.has_duty(user, "county_followup") and task.plan_task_id is None:
         require_scope(user, task, write=True)
@@ -337,7 +340,7 @@ def _city_or_own(user: Any, task: CountyTask, zh: str, en: str) -> None:
 
 
 @transaction.atomic
-def start_task(task: CountyTask, *, user: Any = None, at: dt.datetime | None = None) -> CountyTask:
+def start_task(task: CountyTask, *, user: User | None = None, at: dt.datetime | None = None) -> CountyTask:
     before = task.state
     target = _next(task, "start")
     _county_officer(user, task, "任务由本县教育体育局启动", "the county's officer starts its task")
@@ -357,7 +360,7 @@ def record_progress(
     percent: int | None = None,
     stage: str = "",
     files: Iterable[Any] = (),
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
 ) -> ProgressUpdate:
     """The county reports progress: a percentage and/or a stage, what was done, evidence files.
@@ -398,7 +401,7 @@ def record_progress(
 
 @transaction.atomic
 def complete_task(
-    task: CountyTask, *, note: str = "", user: Any = None, at: dt.datetime | None = None
+    task: CountyTask, *, note: str = "", user: User | None = None, at: dt.datetime | None = None
 ) -> CountyTask:
     """The county declares the task done (only a task in progress: report progress first)."""
     before = task.state
@@ -415,7 +418,7 @@ def complete_task(
 
 @transaction.atomic
 def cancel_task(
-    task: CountyTask, reason: str, *, user: Any = None, at: dt.datetime | None = None
+    task: CountyTask, reason: str, *, user: User | None = None, at: dt.datetime | None = None
 ) -> CountyTask:
     """Cancel an open task, saying why (the city; a county only for a task it added)."""
     before = task.state
@@ -432,7 +435,12 @@ def cancel_task(
 
 @transaction.atomic
 def extend_task_deadline(
-    task: CountyTask, new_deadline: dt.date, reason: str, *, user: Any = None, at: dt.datetime | None = None
+    task: CountyTask,
+    new_deadline: dt.date,
+    reason: str,
+    *,
+    user: User | None = None,
+    at: dt.datetime | None = None,
 ) -> CountyTask:
     """Give more time, with a reason; the old deadline stays in the history and the event log."""
     _next(task, "extend")
@@ -441,7 +449,7 @@ def extend_task_deadline(
 
 
 @transaction.atomic
-def name_responsible(task: CountyTask, person: str, *, user: Any = None) -> CountyTask:
+def name_responsible(task: CountyTask, person: str, *, user: User | None = None) -> CountyTask:
     """Name the person answerable for a county task (责任人): the county for its own tasks, the
     city for any. An open task needs one; a name is replaced, never cleared (history keeps it)."""
     if not (permissions.has(user, "may_do_county_tasks") or permissions.has(user, "may_assign_tasks")):
@@ -467,7 +475,7 @@ def name_responsible(task: CountyTask, person: str, *, user: Any = None) -> Coun
 
 @transaction.atomic
 def escalate_task(
-    task: CountyTask, *, reason: str = "", user: Any = None, at: dt.datetime | None = None
+    task: CountyTask, *, reason: str = "", user: User | None = None, at: dt.datetime | None = None
 ) -> CountyTask:
     """Raise an open task from county to city tracking (督办); the daily sweep does this for
     overdue tasks, a city officer may do it by hand."""
@@ -492,7 +500,11 @@ def escalate_overdue_tasks(today: dt.date, *, at: dt.datetime | None = None) -> 
 
 @transaction.atomic
 def complete_milestone(
-    milestone: Milestone, done_on: dt.date | None = None, *, user: Any = None, at: dt.datetime | None = None
+    milestone: Milestone,
+    done_on: dt.date | None = None,
+    *,
+    user: User | None = None,
+    at: dt.datetime | None = None,
 ) -> Milestone:
     """Mark a milestone reached (the county officer of an open task)."""
     task = milestone.task
@@ -547,7 +559,7 @@ def derive_county_plan(
     county: Division,
     *,
     allocated: Mapping[str, tuple[float, str]] | None = None,
-    user: Any = None,
+    user: User | None = None,
     at: dt.datetime | None = None,
     plan: Plan | None = None,
 ) -> CountyPlan:
@@ -585,7 +597,9 @@ def derive_county_plan(
 
 
 @transaction.atomic
-def set_county_plan_target(row: CountyPlan, indicator: str, value: float, *, user: Any = None) -> CountyPlan:
+def set_county_plan_target(
+    row: CountyPlan, indicator: str, value: float, *, user: User | None = None
+) -> CountyPlan:
     """The county sets its own value for a target while the plan is a draft."""
     _plan_next(row, "set_target")
     permissions.require(
@@ -612,7 +626,7 @@ def set_county_plan_target(row: CountyPlan, indicator: str, value: float, *, use
 
 
 @transaction.atomic
-def adopt_county_plan(row: CountyPlan, adopted_on: dt.date, *, user: Any = None) -> CountyPlan:
+def adopt_county_plan(row: CountyPlan, adopted_on: dt.date, *, user: User | None = None) -> CountyPlan:
     """The county government adopts (印发) its action plan on ``adopted_on``."""
     target = _plan_next(row, "adopt")
     permissions.require(
@@ -630,7 +644,7 @@ def adopt_county_plan(row: CountyPlan, adopted_on: dt.date, *, user: Any = None)
 
 
 @transaction.atomic
-def revise_county_plan(row: CountyPlan, reason: str, *, user: Any = None) -> CountyPlan:
+def revise_county_plan(row: CountyPlan, reason: str, *, user: User | None = None) -> CountyPlan:
     """Reopen an adopted plan as a draft for revision, saying why."""
     target = _plan_next(row, "revise")
     permissions.require(

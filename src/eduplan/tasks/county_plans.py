@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
 
@@ -52,7 +52,7 @@ def allocated_targets(county: Division) -> dict[str, tuple[float, str]]:
     return {defaults().target_indicator: (float(row["target"]), f"allocation:{scenario.name}")}
 
 
-def plans_for(user: Any) -> QuerySet[CountyPlan]:
+def plans_for(user: User | None) -> QuerySet[CountyPlan]:
     """The county plans ``user`` may see (``None``: the system — cron, an admin's shell — sees all)."""
     qs = CountyPlan.objects.select_related("county")
     return qs if user is None else scope(user, qs)
@@ -87,7 +87,7 @@ def county_plan_diff(row: CountyPlan) -> dict[str, Any]:
     }
 
 
-def county_plan_overview(user: Any, plan_id: str) -> list[dict[str, Any]]:
+def county_plan_overview(user: User | None, plan_id: str) -> list[dict[str, Any]]:
     """One row per county in the user's scope: its plan (or none), adopted or not, and the diff."""
     every: QuerySet[Division] = Division.objects.counties().order_by("code")
     counties = every if user is None else scope(user, every)
@@ -106,7 +106,7 @@ def county_plan_overview(user: Any, plan_id: str) -> list[dict[str, Any]]:
     return rows
 
 
-def diff_records(user: Any, plan_id: str) -> list[dict[str, Any]]:
+def diff_records(user: User | None, plan_id: str) -> list[dict[str, Any]]:
     """The overview flattened for export (``eduplan tasks plans``)."""
     out = []
     for r in county_plan_overview(user, plan_id):

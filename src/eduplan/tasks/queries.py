@@ -21,7 +21,7 @@ from .models import OPEN_TASK_STATES, CountyTask, TaskLevel, TaskState
 DISPLAY_STATES = {**dict(TaskState.choices), "overdue": "逾期 Overdue"}
 
 
-def tasks_for(user: Any) -> QuerySet[CountyTask]:
+def tasks_for(user: User | None) -> QuerySet[CountyTask]:
     """The county tasks ``user`` may see (``None``: the system sees all)."""
     qs = CountyTask.objects.select_related("county", "plan_task")
     return qs if user is None else scope(user, qs)
@@ -56,7 +56,7 @@ def filter_tasks(
     return qs
 
 
-def overdue_tasks(user: Any, today: dt.date) -> QuerySet[CountyTask]:
+def overdue_tasks(user: User | None, today: dt.date) -> QuerySet[CountyTask]:
     """Open tasks past their deadline in the user's scope, oldest deadline first."""
     return (
         tasks_for(user)
@@ -182,7 +182,7 @@ def task_todos(user: User, today: dt.date) -> list[Todo]:
     return items
 
 
-def allowed_actions(task: CountyTask, user: Any) -> list[str]:
+def allowed_actions(task: CountyTask, user: User | None) -> list[str]:
     """Buttons to offer (each action re-checks everything)."""
     from .actions import TRANSITIONS
 

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from eduplan.accounts import permissions
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.common.saving import save_record
 from eduplan.registry.models import Division, Institution, StaffMember
 
@@ -42,7 +42,9 @@ def refuse(zh: str, en: str) -> PermissionDenied:
     return PermissionDenied(f"{zh} / {en}")
 
 
-def may_write(user: Any, model: type[models.Model], parent: models.Model | None, obj: Any = None) -> bool:
+def may_write(
+    user: User | None, model: type[models.Model], parent: models.Model | None, obj: Any = None
+) -> bool:
     """Whether ``user`` may create a ``model`` row under ``parent`` (or change ``obj``)."""
     if user is None or (getattr(user, "is_superuser", False) and user.is_active):
         return True
@@ -55,7 +57,9 @@ def may_write(user: Any, model: type[models.Model], parent: models.Model | None,
     return scope(user, type(parent)._default_manager.filter(pk=parent.pk)).exists()
 
 
-def _require(user: Any, model: type[models.Model], parent: models.Model | None, obj: Any = None) -> None:
+def _require(
+    user: User | None, model: type[models.Model], parent: models.Model | None, obj: Any = None
+) -> None:
     if not may_write(user, model, parent, obj):
         raise refuse(
             f"无权登记或修改该{model._meta.verbose_name}",
@@ -63,12 +67,12 @@ def _require(user: Any, model: type[models.Model], parent: models.Model | None, 
         )
 
 
-def _save(obj: M, user: Any, reason: str) -> M:
+def _save(obj: M, user: User | None, reason: str) -> M:
     """The one save path; who may write was decided by :func:`_require` (the registers' own rule)."""
     return save_record(obj, user=user, reason=reason, scope_checked=True)
 
 
-def _upsert(model: type[M], key: dict[str, Any], values: dict[str, Any], parent: Any, user: Any) -> M:
+def _upsert(model: type[M], key: dict[str, Any], values: dict[str, Any], parent: Any, user: User | None) -> M:
     """Create the row with ``key``, or update the one that has it (re-imports change nothing)."""
     obj = model._default_manager.filter(**key).first()
     if obj is None:
@@ -93,7 +97,7 @@ def record_training(
     start_date: dt.date,
     end_date: dt.date,
     provider: str = "",
-    user: Any = None,
+    user: User | None = None,
 ) -> TrainingRecord:
     """A course a staff member completed (its year is the end date's year)."""
     return _upsert(
@@ -120,7 +124,7 @@ def record_performance_pay(
     class_teachers: tuple[Decimal | int | str, int],
     others: tuple[Decimal | int | str, int],
     total: Decimal | int | str | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> PerformancePay:
     """A high school's performance pay for ``year``, as (amount, headcount) per group."""
     amounts = [Decimal(str(a)) for a, _ in (frontline, class_teachers, others)]
@@ -147,7 +151,7 @@ def record_evaluation_scheme(
     institution: Institution | None = None,
     issued_on: dt.date | None = None,
     admission_targets: bool = False,
-    user: Any = None,
+    user: User | None = None,
 ) -> EvaluationScheme:
     """A scheme and its criteria (name, category, weight %); the criteria replace any
     earlier ones of the same scheme."""
@@ -189,7 +193,7 @@ def record_ethics_assessment(
     *,
     assessed_on: dt.date | None = None,
     note: str = "",
-    user: Any = None,
+    user: User | None = None,
 ) -> EthicsAssessment:
     """The yearly ethics assessment, made by the school (or a bureau)."""
     return _upsert(
@@ -212,7 +216,7 @@ def record_negative_entry(
     ban_years: int = 0,
     serious: bool = False,
     description: str = "",
-    user: Any = None,
+    user: User | None = None,
 ) -> NegativeListEntry:
     """A negative-list breach and its handling (county or city bureau only).
 
@@ -242,7 +246,7 @@ def record_career_event(
     title: str,
     granted_on: dt.date,
     granted_by: str = "",
-    user: Any = None,
+    user: User | None = None,
 ) -> CareerEvent:
     """An award or promotion (checked against negative-list bars by ``HS-ETHICS-BAR``)."""
     return _upsert(
@@ -263,7 +267,7 @@ def record_publicity(
     title: str,
     text: str = "",
     url: str = "",
-    user: Any = None,
+    user: User | None = None,
 ) -> PublicityItem:
     """A school's public publicity item (scanned for hype by ``HS-HYPE``)."""
     return _upsert(
@@ -276,7 +280,7 @@ def record_publicity(
 
 
 @transaction.atomic
-def delete_record(obj: models.Model, *, user: Any = None, reason: str = "") -> None:
+def delete_record(obj: models.Model, *, user: User | None = None, reason: str = "") -> None:
     """Remove a record entered in error (its history keeps it)."""
     _require(user, type(obj), None, obj)
     if not (reason or "").strip():
@@ -287,10 +291,10 @@ def delete_record(obj: models.Model, *, user: Any = None, reason: str = "") -> N
     obj.delete()
 
 
-def visible(user: Any, qs: models.QuerySet) -> models.QuerySet:
+def visible(user: User | None, qs: models.QuerySet) -> models.QuerySet:
     """``qs`` as ``user`` may see it (the system sees everything)."""
     return qs if user is None else scope(user, qs)
 
 
-def any_visible(user: Any, models_: Iterable[type[models.Model]]) -> bool:
+def any_visible(user: User | None, models_: Iterable[type[models.Model]]) -> bool:
     return any(visible(user, m._default_manager.all()).exists() for m in models_)

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.registry.choices import DivisionLevel, InstitutionKind
 from eduplan.registry.models import Division, Institution, StaffMember
 
@@ -45,11 +45,11 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.masked_id})"
 
 
-def institutions_for(user: Any) -> QuerySet:
+def institutions_for(user: User | None) -> QuerySet:
     return scope(user, Institution.objects.all()).order_by("county__code", "code")
 
 
-def staff_for(user: Any) -> QuerySet:
+def staff_for(user: User | None) -> QuerySet:
     return scope(user, StaffMember.objects.select_related("institution")).order_by("name", "pk")
 
 
@@ -63,7 +63,7 @@ class WorkforceForm(forms.Form):
     #: the fields making up the row's natural key: locked when editing a row
     KEY: tuple[str, ...] = ()
 
-    def __init__(self, *args: Any, user: Any, instance: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None, instance: Any = None, **kwargs: Any) -> None:
         if instance is not None:
             kwargs["initial"] = self.initial_for(instance)
         super().__init__(*args, **kwargs)
@@ -104,7 +104,7 @@ class StaffForm(WorkforceForm):
     institution = forms.ModelChoiceField(queryset=Institution.objects.none(), label=_("机构"))
     staff = StaffChoiceField(queryset=StaffMember.objects.none(), label=_("教职工"))
 
-    def __init__(self, *args: Any, user: Any, institution: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None, institution: Any = None, **kwargs: Any) -> None:
         if kwargs.get("instance") is not None:
             institution = kwargs["instance"].staff.institution
         super().__init__(*args, user=user, **kwargs)
@@ -231,7 +231,7 @@ class PayForm(WorkforceForm):
     other_count = forms.IntegerField(min_value=0, label=_("其他人员人数"))
     total = forms.DecimalField(**MONEY, required=False, label=_("总额(元,空=三项之和)"))  # type: ignore[arg-type]
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["institution"].queryset = institutions_for(user).filter(  # type: ignore[attr-defined]
             kind=InstitutionKind.HIGH_SCHOOL
@@ -261,7 +261,7 @@ class PublicityForm(WorkforceForm):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("内容"))
     url = forms.URLField(required=False, assume_scheme="https", label=_("链接"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["institution"].queryset = institutions_for(user)  # type: ignore[attr-defined]
 
@@ -309,7 +309,7 @@ class SchemeForm(WorkforceForm):
         label=_("评价指标(每行一项:名称|类别|权重%)"),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["county"].queryset = scope(  # type: ignore[attr-defined]
             user, Division.objects.filter(level=DivisionLevel.COUNTY)

@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from eduplan.accounts import permissions
+from eduplan.accounts.scoping import User
 from eduplan.intake import importer
 from eduplan.intake.kinds import Column, ColumnType, Kind, KindSet, WriteHook, field_column
 from eduplan.intake.kindsets import kind_set
@@ -150,7 +151,7 @@ def _inst(values: dict[str, Any]) -> Institution:
     return values["institution_code"]
 
 
-def _write_training(v: dict[str, Any], user: Any) -> models.Model:
+def _write_training(v: dict[str, Any], user: User | None) -> models.Model:
     return actions.record_training(
         v["staff"],
         level=v["level"],
@@ -163,7 +164,7 @@ def _write_training(v: dict[str, Any], user: Any) -> models.Model:
     )
 
 
-def _write_pay(v: dict[str, Any], user: Any) -> models.Model:
+def _write_pay(v: dict[str, Any], user: User | None) -> models.Model:
     return actions.record_performance_pay(
         _inst(v),
         v["year"],
@@ -175,7 +176,7 @@ def _write_pay(v: dict[str, Any], user: Any) -> models.Model:
     )
 
 
-def _write_ethics(v: dict[str, Any], user: Any) -> models.Model:
+def _write_ethics(v: dict[str, Any], user: User | None) -> models.Model:
     return actions.record_ethics_assessment(
         v["staff"],
         v["year"],
@@ -186,7 +187,7 @@ def _write_ethics(v: dict[str, Any], user: Any) -> models.Model:
     )
 
 
-def _write_negative(v: dict[str, Any], user: Any) -> models.Model:
+def _write_negative(v: dict[str, Any], user: User | None) -> models.Model:
     return actions.record_negative_entry(
         v["staff"],
         category=v["category"],
@@ -200,7 +201,7 @@ def _write_negative(v: dict[str, Any], user: Any) -> models.Model:
     )
 
 
-def _write_award(v: dict[str, Any], user: Any) -> models.Model:
+def _write_award(v: dict[str, Any], user: User | None) -> models.Model:
     return actions.record_career_event(
         v["staff"],
         kind=v["kind"],
@@ -211,7 +212,7 @@ def _write_award(v: dict[str, Any], user: Any) -> models.Model:
     )
 
 
-def _write_publicity(v: dict[str, Any], user: Any) -> models.Model:
+def _write_publicity(v: dict[str, Any], user: User | None) -> models.Model:
     return actions.record_publicity(
         _inst(v),
         published_on=v["published_on"],
@@ -231,7 +232,7 @@ class _RowsHook:
 
     write_row: Callable[[dict[str, Any], Any], models.Model]
 
-    def write(self, ps: ParsedSheet, user: Any, problems: list[Problem]) -> int:
+    def write(self, ps: ParsedSheet, user: User | None, problems: list[Problem]) -> int:
         written = 0
         for row, values in _resolved_rows(ps, problems):
             try:
@@ -247,7 +248,7 @@ class _SchemesHook:
     """The evaluation schemes' write hook: one scheme spans the rows of its criteria (same county,
     year and title), written as one scheme with its criteria."""
 
-    def write(self, ps: ParsedSheet, user: Any, problems: list[Problem]) -> int:
+    def write(self, ps: ParsedSheet, user: User | None, problems: list[Problem]) -> int:
         schemes: dict[tuple[Any, ...], dict[str, Any]] = {}
         for row, values in _resolved_rows(ps, problems):
             k = (values["county_code"].pk, values["year"], values["title"])
@@ -490,12 +491,12 @@ def get_register(key: str) -> Register:
     return REGISTERS[key]
 
 
-def may_see_ethics(user: Any) -> bool:
+def may_see_ethics(user: User | None) -> bool:
     """Users allowed to see ethics records at all (the system, superusers and ``ETHICS_ROLES``)."""
     return user is None or permissions.may_see_ethics(user)
 
 
-def require_register_access(register: Register, user: Any) -> None:
+def require_register_access(register: Register, user: User | None) -> None:
     if register.restricted and not may_see_ethics(user):
         raise PermissionDenied("师德档案仅限授权角色查看 / ethics records are restricted to authorised roles")
 
@@ -504,14 +505,14 @@ def require_register_access(register: Register, user: Any) -> None:
 
 
 def export_rows(
-    key: str, user: Any = None, county: str | None = None
+    key: str, user: User | None = None, county: str | None = None
 ) -> tuple[Register, list[dict[str, Any]]]:
     """The register's rows the user may see, as the import reads them back."""
     register = get_register(key)
     return register, list(register.rows(visible_queryset(key, user, county)))
 
 
-def visible_queryset(key: str, user: Any = None, county: str | None = None) -> models.QuerySet:
+def visible_queryset(key: str, user: User | None = None, county: str | None = None) -> models.QuerySet:
     """The register's rows the user may see (optionally one county's), in a total order (``pk``
     breaks ties) so that ``register.rows`` and a list of the rows' ids line up."""
     register = get_register(key)
@@ -663,7 +664,12 @@ def _error_problems(ps: ParsedSheet, row: ParsedRow, exc: Exception) -> list[Pro
 
 
 def import_file(
-    key: str, path: str | Path, user: Any = None, *, dry_run: bool = False, file_name: str | None = None
+    key: str,
+    path: str | Path,
+    user: User | None = None,
+    *,
+    dry_run: bool = False,
+    file_name: str | None = None,
 ) -> ImportOutcome:
     """Import one register's sheet from ``path`` through the one import pipeline
     (``intake.importer``): all rows or none."""

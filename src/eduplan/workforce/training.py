@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
-from eduplan.accounts.scoping import scope
+from eduplan.accounts.scoping import User, scope
 from eduplan.plans import standards
 from eduplan.registry.models import StaffMember
 
@@ -126,7 +126,7 @@ class Coverage:
         return t
 
 
-def judged_staff(cycle: Cycle, user: Any = None, base: QuerySet | None = None) -> QuerySet:
+def judged_staff(cycle: Cycle, user: User | None = None, base: QuerySet | None = None) -> QuerySet:
     qs = base if base is not None else StaffMember.objects.all()
     if user is not None:
         qs = scope(user, qs)
@@ -136,7 +136,7 @@ def judged_staff(cycle: Cycle, user: Any = None, base: QuerySet | None = None) -
 
 
 def coverage(
-    as_of: dt.date, user: Any = None, *, staff: QuerySet | None = None, county: str | None = None
+    as_of: dt.date, user: User | None = None, *, staff: QuerySet | None = None, county: str | None = None
 ) -> Coverage:
     """Rotation coverage per institution and county on ``as_of`` (see the module docstring).
 
@@ -196,7 +196,7 @@ def coverage(
     )
 
 
-def hours_by_level(as_of: dt.date, user: Any = None) -> dict[str, Decimal]:
+def hours_by_level(as_of: dt.date, user: User | None = None) -> dict[str, Decimal]:
     """Hours of training in the current cycle by level of the five-level network."""
     cycle = cycle_for(as_of)
     qs = TrainingRecord.objects.filter(year__gte=cycle.first_year, year__lte=cycle.judged_year)

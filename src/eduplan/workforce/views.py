@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from eduplan.accounts.scoping import can_change, scope
+from eduplan.accounts.scoping import User, can_change, scope
 from eduplan.output import attachment, xlsx_bytes
 from eduplan.registers.pages import register_page
 
@@ -74,7 +74,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _register_links(user: Any) -> list[tuple[str, str]]:
+def _register_links(user: User | None) -> list[tuple[str, str]]:
     return [
         (r.key, r.label)
         for r in registers.REGISTERS.values()

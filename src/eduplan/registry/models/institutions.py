@@ -308,6 +308,9 @@ class SafetyRecord(models.Model):
     video_linked_police = models.BooleanField("视频监控联网公安 video linked to police", default=False)
     anti_collision = models.BooleanField("防冲撞设施 anti-collision barriers", default=False)
 
+    #: The items above, in the plan's order.
+    ITEMS = ("full_time_guard", "closed_management", "one_key_alarm", "video_linked_police", "anti_collision")
+
     history = HistoricalRecords()
 
     class Meta:

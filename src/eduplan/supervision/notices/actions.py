@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from eduplan.accounts import permissions
+from eduplan.accounts.scoping import User
 from eduplan.common.workflow import actor, now_or
 from eduplan.registry.choices import DivisionLevel
 from eduplan.registry.models import Division
@@ -38,7 +39,7 @@ def write_notice(data: NoticeData, out: str | Path, *, xlsx: str | Path | None =
 def issue_monthly_notice(
     period: dt.date,
     *,
-    user: Any = None,
+    user: User | None = None,
     city: Division | None = None,
     records: Sequence[Mapping[str, Any]] | None = None,
     as_of: dt.date | None = None,
@@ -85,7 +86,7 @@ def issue_monthly_notice(
     return notice, data, blob
 
 
-def _user_city(user: Any) -> Division | None:
+def _user_city(user: User | None) -> Division | None:
     profile = getattr(user, "profile", None) if user is not None else None
     division = getattr(profile, "division", None)
     if division is None:
@@ -93,7 +94,7 @@ def _user_city(user: Any) -> Division | None:
     return division if division.level == DivisionLevel.CITY else division.city
 
 
-def notices_for(user: Any) -> list[Notice]:
+def notices_for(user: User | None) -> list[Notice]:
     """Notices addressed to the user's city (city and county officers and viewers)."""
     if user is None or getattr(user, "is_superuser", False):
         return list(Notice.objects.select_related("city"))

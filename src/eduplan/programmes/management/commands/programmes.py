@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from eduplan.accounts.scoping import User
 from eduplan.intake.exporter import kind_queryset, records
 from eduplan.intake.kinds import UnknownKind
 from eduplan.intake.management.commands._common import add_db_option, user_named
@@ -75,7 +76,7 @@ class Command(BaseCommand):
         except (UnknownKind, OutputError) as exc:
             raise CommandError(str(exc)) from exc
 
-    def _list(self, o: dict[str, Any], user: Any) -> None:
+    def _list(self, o: dict[str, Any], user: User | None) -> None:
         kind = get_programme_kind(o["register"])
         rows = records(kind, kind_queryset(kind, user, county=o.get("county")), style="api")
         keys = ["id", *(c.key for c in kind.columns)]
@@ -83,7 +84,7 @@ class Command(BaseCommand):
         headers = {c.key: c.label for c in kind.columns}
         write_records(items, o["format"], o.get("out"), columns=keys, headers=headers, title=kind.label)
 
-    def _import(self, o: dict[str, Any], user: Any) -> None:
+    def _import(self, o: dict[str, Any], user: User | None) -> None:
         path = Path(o["file"])
         result = import_register(path, kind=o.get("register"), user=user, dry_run=o["dry_run"])
         if result.problems:
@@ -103,7 +104,7 @@ class Command(BaseCommand):
             )
         self.stdout.write("试导入通过,未写入 / dry run passed" if result.dry_run else "导入完成 import done")
 
-    def _export(self, o: dict[str, Any], user: Any) -> None:
+    def _export(self, o: dict[str, Any], user: User | None) -> None:
         kinds = [get_programme_kind(k) for k in o.get("register") or []] or None
         data, counts = export_registers(kinds, user, county=o.get("county"), template=o["template"])
         out = Path(o["out"])
@@ -113,7 +114,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{key}: {n}")
         self.stdout.write(f"已写入 written: {out}")
 
-    def _incentives(self, o: dict[str, Any], user: Any) -> None:
+    def _incentives(self, o: dict[str, Any], user: User | None) -> None:
         from eduplan.metrics.indicators import compute_indicators
 
         rows = incentive_list(user, records=compute_indicators(), year=o.get("year"))
@@ -128,7 +129,7 @@ class Command(BaseCommand):
             title="奖补县名单 counties eligible for incentives",
         )
 
-    def _demo(self, o: dict[str, Any], user: Any) -> None:
+    def _demo(self, o: dict[str, Any], user: User | None) -> None:
         from eduplan.demo.programmes import DemoError, populate
 
         try:

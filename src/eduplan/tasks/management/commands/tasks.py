@@ -25,6 +25,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from eduplan.accounts.scoping import User
 from eduplan.common.workflow import TransitionError
 from eduplan.intake.management.commands._common import date_option, user_named
 from eduplan.output import FORMATS, OutputError, write_records
@@ -113,11 +114,11 @@ class Command(BaseCommand):
             stream=cast(TextIO, self.stdout),
         )
 
-    def do_sync(self, user: Any, o: dict[str, Any]) -> None:
+    def do_sync(self, user: User | None, o: dict[str, Any]) -> None:
         counts = actions.sync_plan_tasks(user=user)
         self.stdout.write("同步 synced: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
-    def do_assign(self, user: Any, o: dict[str, Any]) -> None:
+    def do_assign(self, user: User | None, o: dict[str, Any]) -> None:
         plan = load_plan()
         tasks = PlanTask.objects.filter(plan=plan.id, active=True)
         if o["task"]:
@@ -137,13 +138,13 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"已下达 assigned: {len(done)}")
 
-    def do_list(self, user: Any, o: dict[str, Any]) -> None:
+    def do_list(self, user: User | None, o: dict[str, Any]) -> None:
         today = date_option(o.get("today"), "--today") or timezone.localdate()
         qs = queries.filter_tasks(queries.tasks_for(user), o, today)
         rows = [queries.task_record(t, today) for t in qs.order_by("county__code", "deadline", "pk")]
         self._write(rows, o, f"计划任务 plan tasks ({today})", TABLE_COLUMNS)
 
-    def do_update(self, user: Any, o: dict[str, Any]) -> None:
+    def do_update(self, user: User | None, o: dict[str, Any]) -> None:
         qs = queries.tasks_for(user)
         ident = o["task"]
         if ident.isdigit():
@@ -179,7 +180,7 @@ class Command(BaseCommand):
             f"{task.county.name} {task.clause} {task.title_zh}: {task.get_state_display()} {task.percent}%"
         )
 
-    def do_overdue(self, user: Any, o: dict[str, Any]) -> None:
+    def do_overdue(self, user: User | None, o: dict[str, Any]) -> None:
         today = date_option(o.get("today"), "--today") or timezone.localdate()
         if o["escalate"]:
             if user is not None:
@@ -191,11 +192,11 @@ class Command(BaseCommand):
         rows = [queries.task_record(t, today) for t in queries.overdue_tasks(user, today)]
         self._write(rows, o, f"逾期任务 overdue tasks ({today})", [*TABLE_COLUMNS, "days_overdue"])
 
-    def do_plans(self, user: Any, o: dict[str, Any]) -> None:
+    def do_plans(self, user: User | None, o: dict[str, Any]) -> None:
         rows = diff_records(user, load_plan().id)
         self._write(rows, o, "县级行动计划 county action plans", None)
 
-    def do_demo(self, user: Any, o: dict[str, Any]) -> None:
+    def do_demo(self, user: User | None, o: dict[str, Any]) -> None:
         from eduplan.demo.tasks import demo_tasks
 
         today = date_option(o.get("today"), "--today") or timezone.localdate()
