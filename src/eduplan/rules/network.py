@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from eduplan.registry.choices import InstitutionKind, LicenceStatus, ManagementPost, PairingKind
+from eduplan.metrics.concepts import COUNTY_HIGH_SCHOOL, LICENSED, LICENSED_KINDERGARTEN
+from eduplan.registry.choices import InstitutionKind, ManagementPost, PairingKind
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
 from .findings import EntityType, RuleFinding, Severity
@@ -116,7 +117,7 @@ def trusteeship(ctx: RuleContext) -> Iterator[RuleFinding]:
     running = Q(supported_by__kind=PairingKind.HS_TRUSTEESHIP) & _active(ctx, "supported_by__")
     rows = (
         ctx.open_institutions()
-        .filter(kind=InstitutionKind.HIGH_SCHOOL, is_county_high_school=True)
+        .filter(COUNTY_HIGH_SCHOOL.q(""))
         .annotate(
             partners=Count("supported_by", filter=running, distinct=True),
             signed=Count(
@@ -177,8 +178,7 @@ def quality_evaluation(ctx: RuleContext) -> Iterator[RuleFinding]:
     )
     rows = (
         ctx.open_institutions()
-        .filter(kind=InstitutionKind.KINDERGARTEN)
-        .exclude(licence_status=LicenceStatus.UNLICENSED)  # KG-UNLICENSED judges those
+        .filter(LICENSED.q(""), kind=InstitutionKind.KINDERGARTEN)  # KG-UNLICENSED judges the others
         .annotate(last_evaluated=latest)
         .values(*INSTITUTION_FIELDS, "last_evaluated", "established_on")
     )
@@ -232,7 +232,7 @@ def trusteeship_channel(ctx: RuleContext) -> Iterator[RuleFinding]:
     running = Q(supported_by__kind=PairingKind.HS_TRUSTEESHIP) & _active(ctx, "supported_by__")
     rows = (
         ctx.open_institutions()
-        .filter(kind=InstitutionKind.HIGH_SCHOOL, is_county_high_school=True)
+        .filter(COUNTY_HIGH_SCHOOL.q(""))
         .annotate(partners=Count("supported_by", filter=running, distinct=True), channelled=channels)
         .filter(partners__gt=0, channelled=False)
         .values(*INSTITUTION_FIELDS)
@@ -267,7 +267,9 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     params=("kindergarten_grades.rating_deadline", "kindergarten_grades.rating_grace_months"),
 )
 def unrated(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """Every kindergarten rated before 2023. Judged once the deadline has passed, for
+    """Every kindergarten rated before 2023 — licensed kindergartens, as the rated share counts
+    them (``metrics.concepts.LICENSED_KINDERGARTEN``; KG-UNLICENSED judges the unlicensed, a
+    teaching point is not rated). Judged once the deadline has passed, for
     kindergartens that existed by then; one opened later is due once its grace period from opening
     is over (the same due date as the rated-share indicator: ``metrics.measures.due_for_rating``)."""
     deadline = dt.date.fromisoformat(str(ctx.param("kindergarten_grades.rating_deadline")))
@@ -277,7 +279,7 @@ def unrated(ctx: RuleContext) -> Iterator[RuleFinding]:
     opened_by = _add_months(ctx.as_of, -grace)  # opened on or before this day: the grace is over
     rows = (
         ctx.open_institutions()
-        .filter(kind=InstitutionKind.KINDERGARTEN, grade="")
+        .filter(LICENSED_KINDERGARTEN.q(""), grade="")
         .filter(
             Q(established_on__isnull=True)
             | Q(established_on__lte=deadline)
