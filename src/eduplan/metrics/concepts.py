@@ -124,7 +124,8 @@ LICENSED = _one(
     Is("licence_status", (LicenceStatus.UNLICENSED.value,), negate=True, of_institution=True),
 )
 
-#: A kindergarten as the kindergarten counts (PRE-T5, PRE-T6) and the rating rule count it:
+#: A kindergarten as the kindergarten counts (`kindergartens`, `kindergartens_rated` …) and the
+#: rating rule count it:
 #: licensed, neither unlicensed nor a teaching point (办园点, counted apart).
 LICENSED_KINDERGARTEN = _one(
     "licensed_kindergarten",
@@ -156,7 +157,7 @@ SENIOR_HS_CLASS = _one(
 )
 
 #: A new-intake class (起始年级) of a general high school: a senior class marked as the entry
-#: grade (HS-T6, HS-NEW-INTAKE); a complete school's grade-7 intake is not one.
+#: grade (`hs_new_intake_classes`, HS-NEW-INTAKE); a complete school's grade-7 intake is not one.
 NEW_INTAKE_CLASS = Concept(
     "new_intake_class",
     "普通高中新入学年级班级",

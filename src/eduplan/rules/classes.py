@@ -154,7 +154,7 @@ def county_class_compliance(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 
 def _high_school_classes(ctx: RuleContext) -> Any:
-    """Senior classes of general high schools (``metrics.concepts.SENIOR_HS_CLASS``, as HS-T5):
+    """Senior classes of general high schools (``metrics.concepts.SENIOR_HS_CLASS``, as the measure ``hs_classes_56_plus``):
     a complete school's junior classes are not high-school 大班额."""
     return ctx.classes().filter(SENIOR_HS_CLASS.q()).annotate(size=HEADCOUNT)
 
@@ -195,7 +195,7 @@ def high_school_big_classes(ctx: RuleContext) -> Iterator[RuleFinding]:
     params=("school_class_size.new_intake_max",),
 )
 def high_school_new_intake(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """Classes of the entry grade may not exceed 55 students: new-intake classes as HS-T6 counts
+    """Classes of the entry grade may not exceed 55 students: new-intake classes as the measure ``hs_new_intake_classes`` counts
     them (``metrics.concepts.NEW_INTAKE_CLASS``)."""
     limit = int(ctx.param("school_class_size.new_intake_max"))
     rows = (
