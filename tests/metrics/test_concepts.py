@@ -8,7 +8,7 @@ The demo is given the cases where the two used to differ, through the registry's
 teacher of an attached class holding a primary teacher's certificate (accepted by the certificate
 rule, not by the readiness indicator), an unlicensed kindergarten with a class and a teacher
 (counted by KG-CLASS-COMPLIANCE and COUNTY-TEACHER-RATIO, not by the indicators), an unrated
-teaching point (flagged by KG-UNRATED, not due in PRE-T6) and a complete school's grade-7 intake of
+teaching point (not a kindergarten of the kindergarten counts) and a complete school's grade-7 intake of
 60 (flagged by HS-NEW-INTAKE and HS-BIG-CLASS, not in HS-T5 or HS-T6).
 """
 
@@ -217,10 +217,9 @@ def test_open_institutions_counted_the_same_by_rules_and_indicators(demo):
     assert _count(open_.filter(ATTACHED_CLASS.q("")), county) == ind["attached_preschool_units"]
     assert _count(open_.filter(COUNTY_HIGH_SCHOOL.q("")), county) == ind["county_high_schools"]
     assert ind["county_high_schools"] and ind["attached_preschool_units"], "the demo has both"
-    # The rating rule judges the kindergartens the rated share counts: not the teaching point.
-    unrated = run_rules(year, rule_ids=["KG-UNRATED"], as_of=ctx.as_of)
-    codes = {f.entity_code for f in unrated}
-    assert planted["point"].code not in codes and planted["unlicensed"].code not in codes
+    # Neither the teaching point nor the unlicensed kindergarten is a kindergarten of the counts.
+    planted_pks = [planted["point"].pk, planted["unlicensed"].pk]
+    assert not open_.filter(LICENSED_KINDERGARTEN.q(""), pk__in=planted_pks).exists()
 
 
 def test_qualified_staff_counted_the_same_by_rules_and_indicators(demo):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from eduplan.metrics.concepts import COUNTY_HIGH_SCHOOL, LICENSED, LICENSED_KINDERGARTEN
+from eduplan.metrics.concepts import COUNTY_HIGH_SCHOOL, LICENSED
 from eduplan.registry.choices import InstitutionKind, ManagementPost, PairingKind
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
@@ -267,9 +267,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     params=("kindergarten_grades.rating_deadline", "kindergarten_grades.rating_grace_months"),
 )
 def unrated(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """Every kindergarten rated before 2023 — licensed kindergartens, as the rated share counts
-    them (``metrics.concepts.LICENSED_KINDERGARTEN``; KG-UNLICENSED judges the unlicensed, a
-    teaching point is not rated). Judged once the deadline has passed, for
+    """Every kindergarten rated before 2023. Judged once the deadline has passed, for
     kindergartens that existed by then; one opened later is due once its grace period from opening
     is over (the same due date as the rated-share indicator: ``metrics.measures.due_for_rating``)."""
     deadline = dt.date.fromisoformat(str(ctx.param("kindergarten_grades.rating_deadline")))
@@ -279,7 +277,7 @@ def unrated(ctx: RuleContext) -> Iterator[RuleFinding]:
     opened_by = _add_months(ctx.as_of, -grace)  # opened on or before this day: the grace is over
     rows = (
         ctx.open_institutions()
-        .filter(LICENSED_KINDERGARTEN.q(""), grade="")
+        .filter(kind=InstitutionKind.KINDERGARTEN, grade="")
         .filter(
             Q(established_on__isnull=True)
             | Q(established_on__lte=deadline)
