@@ -15,6 +15,7 @@ from eduplan.planning.allocation.adopted_models import AdoptionOrigin
 from eduplan.programmes import actions as programmes
 from eduplan.registry import actions
 from eduplan.supervision import incidents
+from eduplan.tasks import actions as tasks
 from eduplan.workforce import actions as workforce
 from tests.workforce.helpers import PASSWORD, world
 
@@ -162,3 +163,29 @@ def test_incident_write(client, w):
     )
     assert api_findings(client, "HS-ETHICS-INCIDENT") == []
     assert "2026-05-01" in client.get(detail).content.decode()  # barred until two years on
+
+
+def test_task_write(client, w):
+    """Plan tasks (tasks) feed the rule that every open county task names its responsible person
+    (TASK-RESPONSIBLE): a task the county adds without one shows on the cached dashboard's findings
+    table, the cached findings list and the API at the next request; naming the person clears it
+    there just as fast."""
+    rule, title = "TASK-RESPONSIBLE", "新建城区公办幼儿园"
+    link = f"/office/findings/?rule={rule}"
+    assert link not in client.get(COUNTY).content.decode()
+    assert title not in findings_page(client)
+    assert api_findings(client, rule) == []
+    task = tasks.add_county_task(
+        w.m.county_a,
+        title_zh=title,
+        lead="县教育体育局",
+        deadline=dt.date(2025, 8, 31),
+        user=w.users["county_own"],
+    )
+    assert link in client.get(COUNTY).content.decode()
+    assert title in findings_page(client)
+    assert [(f["division"], f["subject"]) for f in api_findings(client, rule)] == [("530402", title)]
+    tasks.name_responsible(task, "张局长(副局长)", user=w.users["county_own"])
+    assert link not in client.get(COUNTY).content.decode()
+    assert title not in findings_page(client)
+    assert api_findings(client, rule) == []

@@ -36,29 +36,32 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from eduplan.registry.choices import (
-    PRESCHOOL_KINDS,
-    SENIOR_GRADES,
     InstitutionKind,
     LicenceStatus,
     Ownership,
     PairingKind,
 )
 
+from .concepts import (
+    ATTACHED_CLASS,
+    COUNTY_HIGH_SCHOOL,
+    LICENSED,
+    LICENSED_KINDERGARTEN,
+    NEW_INTAKE_CLASS,
+    PRESCHOOL,
+    SENIOR_HS_CLASS,
+)
 from .engines import DATED_COLUMNS
 from .params import AgeBand, MeasureParams
 
 KEYS = ["county_id", "school_year"]
 
-PRESCHOOL = [k.value for k in PRESCHOOL_KINDS]
 KINDERGARTEN = InstitutionKind.KINDERGARTEN.value
-ATTACHED = InstitutionKind.ATTACHED_CLASS.value
 HIGH_SCHOOL = InstitutionKind.HIGH_SCHOOL.value
 VOCATIONAL = InstitutionKind.VOCATIONAL.value
 PUBLIC = Ownership.PUBLIC.value
-UNLICENSED = LicenceStatus.UNLICENSED.value
 TEACHING_POINT = LicenceStatus.TEACHING_POINT.value
 TRUSTEESHIP = PairingKind.HS_TRUSTEESHIP.value
-SENIOR = [g.value for g in SENIOR_GRADES]
 DEMO_KINDERGARTEN = "demo_kindergarten"  # programmes.DesignationKind (metrics does not import apps)
 
 Tables = dict[str, ir.Table]
@@ -242,7 +245,7 @@ def staff_rows(t: Tables, p: MeasureParams) -> ir.Table:
     """Staff in post on the census day in preschool institutions counted in the statistics."""
     s = t["registry_staffmember"]
     iy = t["institution_county"]
-    attrs = t["institution_attrs"].filter(lambda a: a.kind.isin(PRESCHOOL) & (a.licence_status != UNLICENSED))
+    attrs = t["institution_attrs"].filter(lambda a: (PRESCHOOL & LICENSED).expr(a))
     rows = iy.join(attrs, [iy.institution_id == attrs.iid, iy.school_year == attrs.ayear])
     rows = rows.join(s, rows.institution_id == s.institution_id)
     return rows.filter(_in_post(rows.start_date, rows.end_date, _census(rows.school_year, p)))
@@ -440,8 +443,8 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         m.append(Measure(name, source, fn, zh, unit, desc, **kw))
 
     def counted(r: ir.Table) -> ir.BooleanValue:
-        """A preschool class counted in the statistics (not of an unlicensed kindergarten)."""
-        return r.kind.isin(PRESCHOOL) & (r.licence_status != UNLICENSED)
+        """A preschool class counted in the statistics (of a licensed institution)."""
+        return (PRESCHOOL & LICENSED).expr(r)
 
     def kg_children(r: ir.Table) -> ir.BooleanValue:
         """The return's total of children (every row, every age)."""
@@ -503,15 +506,15 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     add(
         "children_attached",
         pc,
-        lambda r: ibis.ifelse(counted(r) & (r.kind == ATTACHED), r.headcount, 0),
+        lambda r: ibis.ifelse(counted(r) & ATTACHED_CLASS.expr(r), r.headcount, 0),
         "小学附设幼儿班在园幼儿数",
         "人",
-        fallback=_from_return(lambda r: counted(r) & (r.kind == ATTACHED) & kg_children(r)),
+        fallback=_from_return(lambda r: counted(r) & ATTACHED_CLASS.expr(r) & kg_children(r)),
     )
     add(
         "children_unlicensed",
         pc,
-        lambda r: ibis.ifelse(r.kind.isin(PRESCHOOL) & (r.licence_status == UNLICENSED), r.headcount, 0),
+        lambda r: ibis.ifelse(PRESCHOOL.expr(r) & ~LICENSED.expr(r), r.headcount, 0),
         "无证园幼儿数",
         "人",
         "not in the statistics nor in the rates",
@@ -537,7 +540,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     def hs(r: ir.Table) -> ir.BooleanValue:
         """A senior class (grades 10–12) of a general high school: a complete school's (完中)
         junior classes are not high-school enrolment nor high-school 大班额."""
-        return hs_school(r) & r.age_group.isin(SENIOR)
+        return SENIOR_HS_CLASS.expr(r)
 
     def sized(r: ir.Table, bands: list[str], row: str = "all") -> ir.BooleanValue:
         return hs_school(r) & _cell(r, "hs_class_sizes", row, bands)
@@ -619,7 +622,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     add(
         "hs_new_intake_classes",
         sc,
-        lambda r: _flag(hs(r) & r.is_new_intake),
+        lambda r: _flag(NEW_INTAKE_CLASS.expr(r)),
         "新入学年级班数",
         "个",
         fallback=_from_return(lambda r: hs_school(r) & _cell(r, "hs_students", "g10", "classes")),
@@ -627,7 +630,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     add(
         "hs_new_intake_classes_over_limit",
         sc,
-        lambda r: _flag(hs(r) & r.is_new_intake & (r.headcount > p.hs_new_intake_max)),
+        lambda r: _flag(NEW_INTAKE_CLASS.expr(r) & (r.headcount > p.hs_new_intake_max)),
         f"新入学年级超过{p.hs_new_intake_max}人的班数",
         "个",
         fallback=_from_return(lambda r: sized(r, _bands(p.hs_new_intake_max + 1), "g10")),
@@ -637,7 +640,7 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     iy = "institution_years"
 
     def kg(r: ir.Table) -> ir.BooleanValue:
-        return (r.kind == KINDERGARTEN) & ~r.licence_status.isin([UNLICENSED, TEACHING_POINT])
+        return LICENSED_KINDERGARTEN.expr(r)
 
     def hsi(r: ir.Table) -> ir.BooleanValue:
         return r.kind == HIGH_SCHOOL
@@ -685,11 +688,11 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     add(
         "unlicensed_kindergartens",
         iy,
-        lambda r: _flag((r.kind == KINDERGARTEN) & (r.licence_status == UNLICENSED)),
+        lambda r: _flag((r.kind == KINDERGARTEN) & ~LICENSED.expr(r)),
         "无证园数",
         "所",
     )
-    add("attached_preschool_units", iy, lambda r: _flag(r.kind == ATTACHED), "小学附设幼儿班(点)数", "个")
+    add("attached_preschool_units", iy, lambda r: _flag(ATTACHED_CLASS.expr(r)), "小学附设幼儿班(点)数", "个")
     add("high_schools", iy, lambda r: _flag(hsi(r)), "普通高中数", "所")
     add(
         "first_level_high_schools",
@@ -714,11 +717,11 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
         "接入教育专网的普通高中数",
         "所",
     )
-    add("county_high_schools", iy, lambda r: _flag(hsi(r) & r.is_county_high_school), "县中数", "所")
+    add("county_high_schools", iy, lambda r: _flag(COUNTY_HIGH_SCHOOL.expr(r)), "县中数", "所")
     add(
         "county_hs_in_trusteeship",
         iy,
-        lambda r: _flag(hsi(r) & r.is_county_high_school & r.in_trusteeship),
+        lambda r: _flag(COUNTY_HIGH_SCHOOL.expr(r) & r.in_trusteeship),
         "托管帮扶覆盖的县中数",
         "所",
     )
@@ -770,15 +773,24 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     def staff_cell(r: ir.Table, roles: Iterable[str], columns: Iterable[str]) -> ir.BooleanValue:
         """Staff of a return: preschool institutions counted in the statistics, as ``staff_rows``."""
         return (
-            r.kind.isin(PRESCHOOL)
-            & (r.licence_status != UNLICENSED)
+            (PRESCHOOL & LICENSED).expr(r)
             & (r.table_key == "staff")
             & r.row_key.isin(list(roles))
             & r.column_key.isin(list(columns))
         )
 
-    def certified(certificates: Iterable[str]) -> list[str]:
-        return [f"cert_{c or 'none'}" for c in certificates]
+    quals = p.qualifications
+
+    def certified_cell(r: ir.Table, post: str) -> ir.BooleanValue:
+        """A return's staff of ``post`` holding a certificate accepted in the institution's kind
+        (the return's columns ``cert_<code>``), as :meth:`.concepts.Qualifications.qualified`."""
+        roles = quals.roles_of(post)
+        return ibis.or_(
+            *(
+                (r.kind == kind) & staff_cell(r, roles, [f"cert_{c or 'none'}" for c in certificates])
+                for kind, certificates in quals.judged(post)
+            )
+        )
 
     add(
         "kg_staff",
@@ -791,40 +803,35 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     add(
         "kg_teachers",
         st,
-        lambda r: _flag(r.role.isin(list(p.teacher_roles))),
+        lambda r: _flag(r.role.isin(list(quals.roles_of("teacher")))),
         "幼儿园专任教师数",
         "人",
-        fallback=_from_return(lambda r: staff_cell(r, p.teacher_roles, ["total"])),
+        fallback=_from_return(lambda r: staff_cell(r, quals.roles_of("teacher"), ["total"])),
     )
     add(
         "kg_teachers_certified",
         st,
-        lambda r: _flag(
-            r.role.isin(list(p.teacher_roles)) & r.certificate.isin(list(p.teacher_certificates))
-        ),
+        lambda r: _flag(quals.qualified("teacher").expr(r)),
         "持证专任教师数",
         "人",
-        fallback=_from_return(lambda r: staff_cell(r, p.teacher_roles, certified(p.teacher_certificates))),
+        "holding a certificate accepted in their institution's kind ([certificates], concepts.py)",
+        fallback=_from_return(lambda r: certified_cell(r, "teacher")),
     )
     add(
         "kg_principals",
         st,
-        lambda r: _flag(r.role.isin(list(p.principal_roles))),
+        lambda r: _flag(r.role.isin(list(quals.roles_of("principal")))),
         "幼儿园园长数",
         "人",
-        fallback=_from_return(lambda r: staff_cell(r, p.principal_roles, ["total"])),
+        fallback=_from_return(lambda r: staff_cell(r, quals.roles_of("principal"), ["total"])),
     )
     add(
         "kg_principals_certified",
         st,
-        lambda r: _flag(
-            r.role.isin(list(p.principal_roles)) & r.certificate.isin(list(p.principal_certificates))
-        ),
+        lambda r: _flag(quals.qualified("principal").expr(r)),
         "持证园长数",
         "人",
-        fallback=_from_return(
-            lambda r: staff_cell(r, p.principal_roles, certified(p.principal_certificates))
-        ),
+        fallback=_from_return(lambda r: certified_cell(r, "principal")),
     )
 
     # Population of the age groups of the gross rates, on the cut-off day.

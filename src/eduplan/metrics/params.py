@@ -11,6 +11,8 @@ from eduplan.plans import standards
 from eduplan.plans.loader import Plan, PlanError, load_plan
 from eduplan.registry.choices import KindergartenGrade
 
+from .concepts import Qualifications
+
 # Day counts of a common (non-leap) year: the age cut-off is a month-day, the same every year.
 _DAYS_BEFORE_MONTH = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 DAYS_IN_YEAR = 365
@@ -70,10 +72,9 @@ class MeasureParams:
     kg_top_grade: str  # 一级一等, the registry code
     hs_ratings: tuple[str, ...]  # [high_school_ratings] codes
     hs_first_level: tuple[str, ...]  # [high_school_ratings] first_level
-    teacher_roles: tuple[str, ...]  # [certificates] teacher_roles
-    principal_roles: tuple[str, ...]  # [certificates] principal_roles
-    teacher_certificates: tuple[str, ...]  # [certificates] kindergarten_teacher
-    principal_certificates: tuple[str, ...]  # [certificates] kindergarten_principal
+    #: [certificates]: each post's roles and the certificates accepted by kind of institution
+    #: (the one definition of a qualified teacher or principal, shared with the rules).
+    qualifications: Qualifications
     #: [kindergarten_grades] rating_deadline (``yyyymmdd``): every kindergarten open by then is due
     #: for rating by then; one opened later is due ``rating_grace_months`` after its opening.
     rating_deadline: int = 20221231
@@ -101,7 +102,6 @@ def load_params(plan: Plan | None = None) -> MeasureParams:
     ind = standards.section("indicators")
     size = standards.section("school_class_size")
     kg_size = standards.section("kindergarten_class_size")
-    certs = standards.section("certificates")
     start_month = int(standards.value("school_year", "start_month"))
     return MeasureParams(
         school_year_start=MonthDay(start_month, 1),
@@ -120,10 +120,7 @@ def load_params(plan: Plan | None = None) -> MeasureParams:
         kg_top_grade=KindergartenGrade.L1_1.value,
         hs_ratings=tuple(standards.value("high_school_ratings", "codes")),
         hs_first_level=tuple(standards.value("high_school_ratings", "first_level")),
-        teacher_roles=tuple(certs["teacher_roles"]),
-        principal_roles=tuple(certs["principal_roles"]),
-        teacher_certificates=tuple(certs["kindergarten_teacher"]),
-        principal_certificates=tuple(certs["kindergarten_principal"]),
+        qualifications=Qualifications.from_standards(),
         rating_deadline=_date_key(standards.value("kindergarten_grades", "rating_deadline")),
         rating_grace_months=int(standards.value("kindergarten_grades", "rating_grace_months")),
         plan_start=_date_key(plan.start) if plan.start != dt.date.min else 0,

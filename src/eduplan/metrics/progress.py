@@ -32,6 +32,7 @@ import numpy as np
 
 from eduplan.plans.loader import Target, compare
 
+from .figures import target_with_unit
 from .params import AgeBand, MeasureParams
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "on_track", "at_risk", "off_track", "no_data"
@@ -418,12 +419,11 @@ def target_label(record: Mapping[str, object]) -> str:
     """How a page or notice names the target a row is judged against: ``县目标 94.2%（市分解）``,
     ``目标 96%`` (the plan's), or ``未分解目标``."""
     origin = record.get("target_origin")
-    unit = "%" if record.get("unit") == "%" else ""
     if origin == NONE and record.get("level") == "county" and record.get("comparison"):
         return NOT_ALLOCATED_ZH
     if record.get("target") is None:
         return ""
-    value = f"{float(record['target']):g}{unit}"  # type: ignore[arg-type]
+    value = target_with_unit(record["target"], str(record.get("unit") or ""))
     if origin == ADOPTED:
         return f"县目标 {value}（市分解）"
     return f"目标 {value}"

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, Sum
 
+from eduplan.metrics.concepts import LICENSED, NEW_INTAKE_CLASS, PRESCHOOL, SENIOR_HS_CLASS
 from eduplan.registry.choices import PRESCHOOL_KINDS, AgeGroup, InstitutionKind
 
 from .catalogue import RuleContext, any_of, inst_fields, rule
@@ -120,13 +121,15 @@ def kindergarten_size(ctx: RuleContext) -> Iterator[RuleFinding]:
 )
 def county_class_compliance(ctx: RuleContext) -> Iterator[RuleFinding]:
     """The county assessment (教督〔2020〕1号) asks that ≥ 85% of kindergarten classes are within
-    their limit; a county below it cannot be certified 普及普惠."""
+    their limit; a county below it cannot be certified 普及普惠. The classes are those the
+    indicator counts: of licensed preschool institutions (``metrics.concepts``; an unlicensed
+    kindergarten is for KG-UNLICENSED)."""
     minimum = float(ctx.param("assessment.class_size_compliance_min"))
     limits = kg_class_limits(ctx)
     counties = {c["code"]: c for c in ctx.counties()}
     rows = (
         ctx.classes()
-        .filter(institution__kind__in=PRESCHOOL_KINDS, age_group__in=list(limits))
+        .filter(PRESCHOOL.q() & LICENSED.q(), age_group__in=list(limits))
         .annotate(size=HEADCOUNT)
         .values("institution__county__code")
         .order_by()
@@ -151,7 +154,9 @@ def county_class_compliance(ctx: RuleContext) -> Iterator[RuleFinding]:
 
 
 def _high_school_classes(ctx: RuleContext) -> Any:
-    return ctx.classes().filter(institution__kind=InstitutionKind.HIGH_SCHOOL).annotate(size=HEADCOUNT)
+    """Senior classes of general high schools (``metrics.concepts.SENIOR_HS_CLASS``, as the measure ``hs_classes_56_plus``):
+    a complete school's junior classes are not high-school 大班额."""
+    return ctx.classes().filter(SENIOR_HS_CLASS.q()).annotate(size=HEADCOUNT)
 
 
 @rule(
@@ -190,11 +195,12 @@ def high_school_big_classes(ctx: RuleContext) -> Iterator[RuleFinding]:
     params=("school_class_size.new_intake_max",),
 )
 def high_school_new_intake(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """Classes of the entry grade may not exceed 55 students."""
+    """Classes of the entry grade may not exceed 55 students: new-intake classes as the measure ``hs_new_intake_classes`` counts
+    them (``metrics.concepts.NEW_INTAKE_CLASS``)."""
     limit = int(ctx.param("school_class_size.new_intake_max"))
     rows = (
         _high_school_classes(ctx)
-        .filter(is_new_intake=True, size__gt=limit)
+        .filter(NEW_INTAKE_CLASS.q(), size__gt=limit)
         .values(*inst_fields(), "name", "size")
     )
     for row in rows:

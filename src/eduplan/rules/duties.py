@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Q, Sum
 
-from eduplan.registry.choices import InstitutionKind, LicenceStatus, Ownership
+from eduplan.metrics.concepts import COUNTY_HIGH_SCHOOL, LICENSED
+from eduplan.registry.choices import InstitutionKind, Ownership
 
 from .catalogue import RuleContext, inst_fields, rule, school_year_end, school_year_start
 from .findings import EntityType, FindingKind, RuleFinding, Severity
@@ -28,11 +29,7 @@ def _in_force(start: str, end: str, day: dt.date) -> Q:
 def _kindergartens(ctx: RuleContext):  # type: ignore[no-untyped-def]
     """Open, licensed-or-pending kindergartens (an unlicensed one is dealt with by closure or
     licensing, not asked for the duties of a kindergarten)."""
-    return (
-        ctx.open_institutions()
-        .filter(kind=InstitutionKind.KINDERGARTEN)
-        .exclude(licence_status=LicenceStatus.UNLICENSED)
-    )
+    return ctx.open_institutions().filter(LICENSED.q(""), kind=InstitutionKind.KINDERGARTEN)
 
 
 # -- party organisation coverage ------------------------------------------------------------------
@@ -258,7 +255,7 @@ def three_classrooms(ctx: RuleContext) -> Iterator[RuleFinding]:
     pairings = ClassroomPairing.objects.filter(receiver=OuterRef("pk"), school_year=ctx.year)
     schools = (
         ctx.open_institutions()
-        .filter(kind=InstitutionKind.HIGH_SCHOOL, is_county_high_school=True)
+        .filter(COUNTY_HIGH_SCHOOL.q(""))
         .filter(~Exists(pairings.filter(sessions__gt=0)))
         .annotate(paired=Exists(pairings))
     )

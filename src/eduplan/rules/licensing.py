@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from eduplan.metrics.concepts import Qualifications
 from eduplan.plans import standards
 from eduplan.plans.assumptions import pending_for
 from eduplan.registry.choices import InstitutionKind, LicenceStatus, StaffRole
@@ -182,7 +183,7 @@ def _measure(ctx: RuleContext, ids: list[int]) -> dict[int, dict[str, Any]]:
     classes = ctx.classes().filter(institution__in=targets).values("institution_id").order_by()
     for r in classes.annotate(n=Count("pk")):
         measured[r["institution_id"]]["classes"] = r["n"]
-    accepted = list(ctx.param("certificates.kindergarten_teacher"))
+    accepted = list(Qualifications.from_standards().accepted_for(InstitutionKind.KINDERGARTEN, "teacher"))
     teachers = (
         ctx.staff()
         .filter(institution__in=targets, role=StaffRole.TEACHER)

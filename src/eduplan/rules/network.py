@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from eduplan.registry.choices import InstitutionKind, LicenceStatus, ManagementPost, PairingKind
+from eduplan.metrics.concepts import COUNTY_HIGH_SCHOOL, LICENSED
+from eduplan.registry.choices import InstitutionKind, ManagementPost, PairingKind
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, rule
 from .findings import EntityType, RuleFinding, Severity
@@ -116,7 +117,7 @@ def trusteeship(ctx: RuleContext) -> Iterator[RuleFinding]:
     running = Q(supported_by__kind=PairingKind.HS_TRUSTEESHIP) & _active(ctx, "supported_by__")
     rows = (
         ctx.open_institutions()
-        .filter(kind=InstitutionKind.HIGH_SCHOOL, is_county_high_school=True)
+        .filter(COUNTY_HIGH_SCHOOL.q(""))
         .annotate(
             partners=Count("supported_by", filter=running, distinct=True),
             signed=Count(
@@ -177,8 +178,7 @@ def quality_evaluation(ctx: RuleContext) -> Iterator[RuleFinding]:
     )
     rows = (
         ctx.open_institutions()
-        .filter(kind=InstitutionKind.KINDERGARTEN)
-        .exclude(licence_status=LicenceStatus.UNLICENSED)  # KG-UNLICENSED judges those
+        .filter(LICENSED.q(""), kind=InstitutionKind.KINDERGARTEN)  # KG-UNLICENSED judges the others
         .annotate(last_evaluated=latest)
         .values(*INSTITUTION_FIELDS, "last_evaluated", "established_on")
     )
@@ -232,7 +232,7 @@ def trusteeship_channel(ctx: RuleContext) -> Iterator[RuleFinding]:
     running = Q(supported_by__kind=PairingKind.HS_TRUSTEESHIP) & _active(ctx, "supported_by__")
     rows = (
         ctx.open_institutions()
-        .filter(kind=InstitutionKind.HIGH_SCHOOL, is_county_high_school=True)
+        .filter(COUNTY_HIGH_SCHOOL.q(""))
         .annotate(partners=Count("supported_by", filter=running, distinct=True), channelled=channels)
         .filter(partners__gt=0, channelled=False)
         .values(*INSTITUTION_FIELDS)

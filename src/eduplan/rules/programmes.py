@@ -10,7 +10,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from eduplan.registry.choices import InstitutionKind, LicenceStatus
+from eduplan.metrics.concepts import LICENSED
+from eduplan.registry.choices import InstitutionKind
 
 from .catalogue import RuleContext, inst_fields, rule
 from .findings import FindingKind, RuleFinding, Severity
@@ -271,12 +272,7 @@ def kindergarten_without_committee(ctx: RuleContext) -> Iterator[RuleFinding]:
             _in_force("", "established_on", "dissolved_on", ctx.as_of)
         )
     )
-    kgs = (
-        ctx.open_institutions()
-        .filter(kind=InstitutionKind.KINDERGARTEN)
-        .exclude(licence_status=LicenceStatus.UNLICENSED)
-        .filter(~has)
-    )
+    kgs = ctx.open_institutions().filter(LICENSED.q(""), kind=InstitutionKind.KINDERGARTEN).filter(~has)
     for row in kgs.values(*inst_fields("")):
         yield ctx.at_institution(
             row,

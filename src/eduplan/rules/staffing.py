@@ -19,9 +19,10 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
+from eduplan.metrics.concepts import LICENSED, PRESCHOOL, Qualifications
 from eduplan.registry.choices import PRESCHOOL_KINDS, Certificate, InstitutionKind, ServiceType, StaffRole
 
-from .catalogue import INSTITUTION_FIELDS, RuleContext, any_of, inst_fields, rule
+from .catalogue import INSTITUTION_FIELDS, RuleContext, inst_fields, rule
 from .classes import HEADCOUNT
 from .findings import EntityType, FindingKind, RuleFinding, Severity
 
@@ -366,31 +367,12 @@ def cooks(ctx: RuleContext) -> Iterator[RuleFinding]:
             )
 
 
-#: Institution kinds → the prefix of their accepted certificates in ``[certificates]``.
-CERTIFICATE_GROUPS = {
-    "kindergarten": (InstitutionKind.KINDERGARTEN,),
-    "attached": (InstitutionKind.ATTACHED_CLASS,),
-    # General high schools only: junior middle and vocational schools are outside the plans.
-    "school": (InstitutionKind.HIGH_SCHOOL,),
-}
-
-
 @rule(
     "STAFF-CERTIFICATES",
     severity=Severity.HIGH,
     title_zh="园长(校长)、专任教师未持证上岗(要求100%)",
     title_en="Principals and teachers without the required certificate (100% required)",
-    params=(
-        "certificates.principal_roles",
-        "certificates.teacher_roles",
-        "certificates.kindergarten_teacher",
-        "certificates.kindergarten_principal",
-        "certificates.attached_teacher",
-        "certificates.attached_principal",
-        "certificates.school_teacher",
-        "certificates.school_principal",
-        "assessment.certified_share_min",
-    ),
+    params=(*Qualifications.params(), "assessment.certified_share_min"),
 )
 def certificates(ctx: RuleContext) -> Iterator[RuleFinding]:
     """The plan names "principals and teachers without required qualifications" for rectification
@@ -398,23 +380,18 @@ def certificates(ctx: RuleContext) -> Iterator[RuleFinding]:
     qualification likewise (教师资格制度). Flags each principal or teacher in post in a
     kindergarten, attached class or general high school without an accepted certificate; passes one
     with it. Junior middle and vocational schools are outside the plans and not judged. One finding
-    per person in post."""
-    posts = {
-        "principal": list(ctx.param("certificates.principal_roles")),
-        "teacher": list(ctx.param("certificates.teacher_roles")),
+    per person in post. Who is qualified is the one definition the certified-share indicator counts
+    too (``metrics.concepts.Qualifications``)."""
+    quals = Qualifications.from_standards()
+    accepted = {
+        (kind, role): list(quals.accepted_for(kind, post))
+        for post in ("principal", "teacher")
+        for kind, _ in quals.judged(post)
+        for role in quals.roles_of(post)
     }
-    accepted: dict[tuple[str, str], list[str]] = {}
-    conditions = []
-    for group, kinds in CERTIFICATE_GROUPS.items():
-        for post, roles in posts.items():
-            ok = list(ctx.param(f"certificates.{group}_{post}"))
-            for kind in kinds:
-                for role in roles:
-                    accepted[(kind, role)] = ok
-            conditions.append(Q(institution__kind__in=kinds, role__in=roles) & ~Q(certificate__in=ok))
     rows = (
         ctx.staff()
-        .filter(any_of(conditions))
+        .filter(quals.unqualified("principal").q() | quals.unqualified("teacher").q())
         .values(*inst_fields(), "institution__kind", "name", "role", "certificate", "id_last4")
     )
     certificate_labels = dict(Certificate.choices)
@@ -506,16 +483,20 @@ def housing_fund(ctx: RuleContext) -> Iterator[RuleFinding]:
     entity=EntityType.COUNTY,
     title_zh="县域幼儿园专任教师与幼儿比低于1:15(普及普惠督导评估)",
     title_en="County teachers : children worse than 1:15 (universal & inclusive assessment)",
-    params=("assessment.children_per_teacher_max",),
+    params=("assessment.children_per_teacher_max", "certificates.teacher_roles"),
 )
 def county_teacher_ratio(ctx: RuleContext) -> Iterator[RuleFinding]:
-    """教督〔2020〕1号: a county's kindergarten teachers : children no worse than 1 : 15."""
+    """教督〔2020〕1号: a county's kindergarten teachers : children no worse than 1 : 15 — the
+    children and teachers of licensed preschool institutions, as the indicator counts them
+    (``metrics.concepts``: an unlicensed kindergarten's are counted apart)."""
+    counted = PRESCHOOL.q() & LICENSED.q()
+    teacher_roles = Qualifications.from_standards().roles_of("teacher")
     limit = int(ctx.param("assessment.children_per_teacher_max"))
     counties = {c["code"]: c for c in ctx.counties()}
     children = {
         r["institution__county__code"]: r["n"]
         for r in ctx.classes()
-        .filter(institution__kind__in=PRESCHOOL_KINDS)
+        .filter(counted)
         .values("institution__county__code")
         .order_by()
         .annotate(n=Sum(HEADCOUNT))
@@ -523,7 +504,7 @@ def county_teacher_ratio(ctx: RuleContext) -> Iterator[RuleFinding]:
     teachers: dict[str, int] = defaultdict(int)
     for r in (
         ctx.staff()
-        .filter(institution__kind__in=PRESCHOOL_KINDS, role=StaffRole.TEACHER)
+        .filter(counted, role__in=teacher_roles)
         .values("institution__county__code")
         .order_by()
         .annotate(n=Count("pk"))

@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from eduplan.metrics.figures import target_with_unit
+
 #: The indicator engine's statuses (``eduplan.metrics.progress``) in the notice's words.
 STATUS_LABELS = {
     "on_track": "正常推进",
@@ -53,8 +55,7 @@ def format_target(comparison: str, target: Any, unit: str = "") -> str:
     symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}.get(comparison, comparison)
     if target is None:
         return "—"
-    text = f"{float(target):g}"
-    return f"{symbol}{text}{unit if unit == '%' else ''}"
+    return f"{symbol}{target_with_unit(target, unit)}"
 
 
 def date_zh(day: dt.date) -> str:

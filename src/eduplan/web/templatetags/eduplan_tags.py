@@ -2,6 +2,8 @@ from typing import Any
 
 from django import template
 
+from eduplan.metrics.figures import target_figure
+
 from .bilingual import english
 
 register = template.Library()
@@ -31,6 +33,13 @@ def fig(value: Any, unit: str = "%") -> str:
     if unit in COUNT_UNITS:
         return str(round(x))
     return f"{x:.1f}"
+
+
+@register.filter
+def target_fig(value: Any) -> str:
+    """A target as every page, the notice and the exports print it (``metrics.figures``): ``60``,
+    ``90.5``, ``94.25`` — not the one decimal of a value."""
+    return target_figure(value)
 
 
 @register.filter
