@@ -85,6 +85,7 @@ KINDS: dict[str, tuple[str, Key, Callable[[RuleFinding], bool], bool]] = {
     ),
     "kg_quality_eval_overdue": ("KG-QUALITY-EVAL", institution, everything, False),
     "safety_item_missing": ("SAFETY-ITEMS", institution, everything, False),
+    "kg_major_hazard_overdue": ("SAFETY-HAZARD-OVERDUE", institution, everything, False),
     "fee_filed_late": ("FEE-FILING", fee, everything, False),
     "staff_without_certificate": ("STAFF-CERTIFICATES", staff, everything, False),
     "staff_change_filed_late": ("STAFF-CHANGE-FILING", staff, everything, True),
@@ -156,9 +157,8 @@ CONSEQUENCES: dict[str, tuple[str, Key]] = {
     "COUNTY-TEACHER-RATIO": ("kg_staffing_shortfall", county),
     "KG-CLASS-COMPLIANCE": ("kg_class_oversize", county),
 }
-#: Rules the demo gives nothing to judge: overdue hazards need the supervision records, which
-#: ``eduplan demo`` adds in a later step (``eduplan supervision demo``). Each must find nothing here.
-NOTHING_TO_JUDGE = {"SAFETY-HAZARD-OVERDUE"}
+#: Rules the demo gives nothing to judge (each must find nothing here): none.
+NOTHING_TO_JUDGE: set[str] = set()
 #: Manifest kinds that are not rule violations: indicators (the metrics' targets) and an approved
 #: licence status (办园点 is a lawful outcome of PRE-4.1.2, not a finding).
 NOT_RULES = {

@@ -35,7 +35,7 @@ from django.utils import timezone
 from eduplan.registry.choices import DivisionLevel, DivisionType, InstitutionKind, PairingKind, Role
 from eduplan.registry.models import DataVersion, Division, Institution, Pairing, bump_version
 
-from . import duties, gazetteer, geo, registers, timeline
+from . import duties, gazetteer, geo, hazards, registers, timeline
 from .calibration import DEFAULT_SETTINGS, GENERATOR_VERSION, REFERENCE_DATE, SCALES, DemoSettings, ScaleSpec
 from .county import TRUSTEESHIP_COMPONENTS, CountyBuilder
 from .gazetteer import County
@@ -235,6 +235,18 @@ class Generator:
                 with transaction.atomic():
                     self.count_registers(
                         self.duties.fill_city(self.city_division(county), last=next_city is None)
+                    )
+                with transaction.atomic():
+                    self.count_registers(
+                        {
+                            "RectificationOrder": hazards.plant_city(
+                                self.seed,
+                                self.city_division(county),
+                                self.manifest,
+                                self.quota,
+                                last=next_city is None,
+                            )
+                        }
                     )
         timeline.plant(self.seed, self.spec.school_years)  # the registry's past (attribute rows)
         logins = create_demo_users(self.seed, self.manifest) if users else []
