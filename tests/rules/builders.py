@@ -16,7 +16,6 @@ from typing import Any
 from eduplan.duties import actions as duties
 from eduplan.programmes import actions as programmes
 from eduplan.registry import actions, identity
-from eduplan.workforce import actions as workforce
 from eduplan.registry.choices import (
     DivisionLevel,
     DivisionType,
@@ -27,6 +26,7 @@ from eduplan.registry.choices import (
     Sponsor,
 )
 from eduplan.registry.models import Division, Institution, InstitutionYear, SchoolClass, StaffMember
+from eduplan.workforce import actions as workforce
 
 YEAR = 2024
 AS_OF = dt.date(2025, 3, 1)

@@ -296,7 +296,11 @@ def _pay(frontline: int, class_teachers: int, others: int) -> Callable[[City], s
 
 def _admission_scheme(city: City) -> str:
     workforce.record_evaluation_scheme(
-        city.county_b, YEAR, "以升学率考核学校", target="schools", criteria=[("高考本科上线率", "admission_rate", 100)]
+        city.county_b,
+        YEAR,
+        "以升学率考核学校",
+        target="schools",
+        criteria=[("高考本科上线率", "admission_rate", 100)],
     )
     return B
 
@@ -328,7 +332,11 @@ def _serious_case(city: City) -> str:
 
 def _hype(city: City) -> str:
     workforce.record_publicity(
-        city["H-A1"], published_on=D(2024, 10, 1), channel="wechat", title="高考喜报", text="我校考生荣获全市理科状元"
+        city["H-A1"],
+        published_on=D(2024, 10, 1),
+        channel="wechat",
+        title="高考喜报",
+        text="我校考生荣获全市理科状元",
     )
     return "H-A1"
 
@@ -479,7 +487,10 @@ TRIGGERS: dict[str, Callable[[City], str]] = {
     "HS-BIG-CLASS": _big_class,
     "HS-NEW-INTAKE": _new_intake,
     "HS-NEW-SCHOOL-SIZE": _new_school_size,
-    "KG-STAFF-RATIO": lambda city: (remove_staff(_staff(city, "K-A1", role__in=["nursery", "security"])), "K-A1")[1],
+    "KG-STAFF-RATIO": lambda city: (
+        remove_staff(_staff(city, "K-A1", role__in=["nursery", "security"])),
+        "K-A1",
+    )[1],
     "KG-TEACHING-RATIO": _delete("nursery"),
     "KG-CLASS-STAFF": _delete("nursery"),
     "KG-PRINCIPALS": _delete("principal"),

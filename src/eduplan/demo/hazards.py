@@ -84,6 +84,8 @@ def plant_city(
         if order is not None:
             done = found_on + dt.timedelta(days=20)
             rectification.report_rectification(order, text="已完成整改,附照片。", at=_moment(done))
-            rectification.verify_rectification(order, note="复查合格", at=_moment(done + dt.timedelta(days=3)))
+            rectification.verify_rectification(
+                order, note="复查合格", at=_moment(done + dt.timedelta(days=3))
+            )
             orders += 1
     return orders
