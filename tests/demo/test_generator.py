@@ -90,9 +90,13 @@ ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 
 
 def wipe() -> None:
-    """Delete every registry, demo and account row (inside the calling test's transaction)."""
+    """Delete every row the demo writes (inside the calling test's transaction): the registry, the
+    registers, the accounts, and the supervision and task rows of the planted hazards and tasks."""
     User = get_user_model()
-    labels = {"registry", "demo", "accounts", "programmes", "workforce", "planning", "duties"}
+    labels = {
+        *("registry", "demo", "accounts", "programmes", "workforce", "planning", "duties"),
+        *("supervision", "tasks", "web", "common"),  # the planted hazards and tasks, their audit rows
+    }
     models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in labels]
     models += [User, User.groups.through, User.user_permissions.through]
     with connection.cursor() as cursor:

@@ -42,6 +42,9 @@ ADDED_DEMO_KINDS = {
     "county_outflow_rising": "HS-1.3",
     "hs_no_three_classrooms": "HS-2.2",
     "hs_trusteeship_brand_fee": "HS-2.5",
+    # overdue major hazards (issue 18 item 1: SAFETY-HAZARD-OVERDUE reads rectification orders)
+    "kg_major_hazard_overdue": "PRE-4.2.3",
+    "county_task_no_responsible": "HS-3.3",
 }
 #: Rules whose claim the plan file narrowed since the move (issue 18: each rule claims only what
 #: it checks): the clauses they cite now.

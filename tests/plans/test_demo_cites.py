@@ -36,6 +36,16 @@ def test_the_demo_cites_the_same_clauses_as_before():
     new = [f for f in now["findings"] if f[0] in added]
     assert all(f[1] == ", ".join(added[f[0]]) for f in new), new
     new_clauses = {c for f in new for c in f[1].split(", ")}
+    # The demo now also plants county tasks (for TASK-RESPONSIBLE) and overdue major hazards (for
+    # SAFETY-HAZARD-OVERDUE), issue 18: the notice and the pages may cite those records' clauses.
+    from eduplan.supervision.models import FindingCategory, RectificationOrder
+    from eduplan.tasks.models import CountyTask
+
+    hazards = RectificationOrder.objects.filter(finding__category=FindingCategory.MAJOR_HAZARD)
+    new_clauses |= {t.clause for t in CountyTask.objects.all()} | {
+        c.strip() for o in hazards.select_related("finding") for c in o.finding.clause.split(",")
+    }
+    new_clauses.discard("")
     # Rules whose claim the plan file narrowed (issue 18) cite their narrower clauses now.
     narrowed = {check.removeprefix("rule:"): ", ".join(c) for check, c in NARROWED_RULES.items()}
     # (the fixture may already list an added rule's findings; they are judged above, not here)

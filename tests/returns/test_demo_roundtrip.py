@@ -155,9 +155,13 @@ def test_one_child_moved_and_one_qualification_changed_make_two_differences(tiny
 
 
 def wipe() -> None:
-    """Delete every registry, demo, account, intake, returns, planning and duty row (a fresh database)."""
+    """Delete every registry, demo, account, intake, returns, planning and duty row, and the
+    supervision, task and audit rows of the demo's planted hazards and tasks (a fresh database)."""
     User = get_user_model()
-    labels = {"registry", "demo", "accounts", "programmes", "workforce", "returns", "intake", "planning", "duties"}
+    labels = {
+        *("registry", "demo", "accounts", "programmes", "workforce", "returns", "intake", "planning"),
+        *("duties", "supervision", "tasks", "web", "common"),
+    }
     models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in labels]
     models += [User, User.groups.through, User.user_permissions.through]
     with connection.cursor() as cursor:

@@ -26,6 +26,7 @@ from eduplan.registry.choices import (
     Sponsor,
 )
 from eduplan.registry.models import Division, Institution, InstitutionYear, SchoolClass, StaffMember
+from eduplan.workforce import actions as workforce
 
 YEAR = 2024
 AS_OF = dt.date(2025, 3, 1)
@@ -127,6 +128,15 @@ def add_staff(inst: Institution, role: str, n: int = 1, **fields: Any) -> list[S
     return StaffMember.objects.bulk_create(rows)
 
 
+def remove_staff(people: Any) -> None:
+    """Delete the staff of the queryset ``people`` with their training records (which protect them):
+    a test's way of saying the post is vacant."""
+    from eduplan.workforce.models import TrainingRecord
+
+    TrainingRecord.objects.filter(staff__in=people).delete()
+    people.delete()
+
+
 def add_classes(
     inst: Institution,
     classes: list[tuple[str, str, int]],
@@ -200,8 +210,31 @@ def clean_kindergarten(
             inst, evaluated_on=dt.date(2023, 5, 10), result="good", evidence="县级评估报告2023"
         )
     record_kindergarten_duties(inst)
+    train_staff(inst)
     city.institutions[code] = inst
     return inst
+
+
+def train_staff(inst: Institution, hours: int = 300) -> None:
+    """Rotation training on track for every staff member of ``inst`` the rotation covers: 300
+    hours in 2022, above the 288 (four of five years of 360) asked by the end of 2024. Bulk-inserted
+    to keep the tests fast; a test about training records it through ``workforce.actions``."""
+    from eduplan.plans import standards
+    from eduplan.workforce.models import TrainingRecord
+
+    roles = standards.value("workforce", "training_roles")
+    TrainingRecord.objects.bulk_create(
+        TrainingRecord(
+            staff=person,
+            year=2022,
+            level="county",
+            course="全员轮训2022",
+            hours=Decimal(hours),
+            start_date=dt.date(2022, 7, 1),
+            end_date=dt.date(2022, 7, 20),
+        )
+        for person in inst.staff.filter(role__in=roles)
+    )
 
 
 #: Teachers' average monthly pay in the clean city: public, and private (90% of it).
@@ -292,6 +325,11 @@ def clean_high_school(
         ends_on=dt.date(2026, 12, 31),
         completion=50,
     )
+    train_staff(inst)
+    # HS-2.3: performance pay tilted to the front line, class teachers above other teachers.
+    workforce.record_performance_pay(
+        inst, YEAR, frontline=(1_000_000, 20), class_teachers=(300_000, 5), others=(400_000, 10)
+    )
     city.institutions[code] = inst
     return inst
 
@@ -351,6 +389,21 @@ def clean_city() -> City:
     a, b = city.institutions["H-A1"], city.institutions["H-B1"]  # three classrooms, both ways
     duties.record_classroom_pairing(a, b, mode="delivery", school_year=YEAR, sessions=40)
     duties.record_classroom_pairing(b, a, mode="teacher", school_year=YEAR, sessions=12)
+    # HS-3.1 and HS-3.4: a balanced evaluation scheme and ordinary publicity, judged and passed.
+    workforce.record_evaluation_scheme(
+        city.county_a,
+        YEAR,
+        "高中学校综合评价方案",
+        target="schools",
+        criteria=[("升学率", "admission_rate", 30), ("综合素质", "all_round", 40), ("德育", "moral", 30)],
+    )
+    workforce.record_publicity(
+        a,
+        published_on=dt.date(YEAR, 10, 2),
+        channel="website",
+        title="我校举行第一届科技节",
+        text="学生展示研究性学习成果。",
+    )
     return city
 
 

@@ -44,6 +44,10 @@ def fee(f: RuleFinding) -> str:
     return f"{f.entity_code}/{f.subject}"
 
 
+def task(f: RuleFinding) -> str:
+    return f"{f.entity_code}/{f.details['plan_task']}"
+
+
 def category(name: str) -> Callable[[RuleFinding], bool]:
     return lambda f: f.details.get("category") == name
 
@@ -85,6 +89,7 @@ KINDS: dict[str, tuple[str, Key, Callable[[RuleFinding], bool], bool]] = {
     ),
     "kg_quality_eval_overdue": ("KG-QUALITY-EVAL", institution, everything, False),
     "safety_item_missing": ("SAFETY-ITEMS", institution, everything, False),
+    "kg_major_hazard_overdue": ("SAFETY-HAZARD-OVERDUE", institution, everything, False),
     "fee_filed_late": ("FEE-FILING", fee, everything, False),
     "staff_without_certificate": ("STAFF-CERTIFICATES", staff, everything, False),
     "staff_change_filed_late": ("STAFF-CHANGE-FILING", staff, everything, True),
@@ -134,6 +139,8 @@ KINDS: dict[str, tuple[str, Key, Callable[[RuleFinding], bool], bool]] = {
     "county_outflow_rising": ("HS-OUTFLOW", county, everything, False),
     "hs_no_three_classrooms": ("HS-THREE-CLASSROOMS", institution, everything, False),
     "hs_trusteeship_brand_fee": ("HS-TRUSTEESHIP-BRAND-FEE", institution, everything, False),
+    # The plan's tasks (eduplan.demo.tasks, run by the generator).
+    "county_task_no_responsible": ("TASK-RESPONSIBLE", task, everything, False),
 }
 #: Staff kinds whose rule reports the institution: compared with the manifest's institutions.
 BY_INSTITUTION = {"staff_training_behind"}
@@ -156,9 +163,8 @@ CONSEQUENCES: dict[str, tuple[str, Key]] = {
     "COUNTY-TEACHER-RATIO": ("kg_staffing_shortfall", county),
     "KG-CLASS-COMPLIANCE": ("kg_class_oversize", county),
 }
-#: Rules the demo gives nothing to judge: overdue hazards need the supervision records, which
-#: ``eduplan demo`` adds in a later step (``eduplan supervision demo``). Each must find nothing here.
-NOTHING_TO_JUDGE = {"SAFETY-HAZARD-OVERDUE"}
+#: Rules the demo gives nothing to judge (each must find nothing here): none.
+NOTHING_TO_JUDGE: set[str] = set()
 #: Manifest kinds that are not rule violations: indicators (the metrics' targets) and an approved
 #: licence status (办园点 is a lawful outcome of PRE-4.1.2, not a finding).
 NOT_RULES = {
@@ -167,8 +173,8 @@ NOT_RULES = {
     "county_below_public_share_target",
     "kg_teaching_point",
 }
-#: Kinds whose manifest codes name an institution first (class, staff, fee codes start with it).
-PREFIXED = {"class", "staff", "fee"}
+#: Kinds whose manifest codes name an institution (class, staff, fee) or a county (task) first.
+PREFIXED = {"class", "staff", "fee", "task"}
 
 
 def _generate() -> dict[str, Any]:
@@ -253,11 +259,10 @@ def test_every_planted_imperfection_is_found_and_nothing_else():
         "ethics findings without a user"
     )
     # RETURNS-ONLY needs an institution known only by its statistical return, which the demo (all
-    # records) does not hold: tests/returns exercises it on an imported return. TASK-RESPONSIBLE
-    # reads county tasks, which `eduplan tasks demo` writes, not the generator (tests/rules/test_duties.py).
+    # records) does not hold: tests/returns and tests/rules/test_every_rule.py exercise it.
     assert set(catalogue()) <= {r for r, *_ in KINDS.values()} | set(
         CONSEQUENCES
-    ) | NOTHING_TO_JUDGE | ethics | {"RETURNS-ONLY", "TASK-RESPONSIBLE"}
+    ) | NOTHING_TO_JUDGE | ethics | {"RETURNS-ONLY"}
     unknown = set(manifest["kinds"]) - set(KINDS) - set(ETHICS_KINDS) - NOT_RULES
     assert not unknown, f"the demo plants kinds no rule is mapped to: {sorted(unknown)}"
     assert not problems, "\n".join(problems)

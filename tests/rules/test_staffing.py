@@ -14,6 +14,7 @@ from .builders import (
     clean_kindergarten,
     codes,
     outside_school,
+    remove_staff,
     run,
     violations,
 )
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def drop(code_or_inst, role, n=1):
     inst = code_or_inst
     ids = list(StaffMember.objects.filter(institution=inst, role=role).values_list("pk", flat=True)[:n])
-    StaffMember.objects.filter(pk__in=ids).delete()
+    remove_staff(StaffMember.objects.filter(pk__in=ids))
 
 
 def test_all_staff_ratio_by_service_type(city):
@@ -43,7 +44,7 @@ def test_all_staff_ratio_by_service_type(city):
 
 def test_children_without_any_staff_is_missing_data_not_a_ratio(city):
     kg = clean_kindergarten(city, "K-X", "甲幼儿园")
-    StaffMember.objects.filter(institution=kg).delete()
+    remove_staff(StaffMember.objects.filter(institution=kg))
     found = [f for f in run(rule_ids=["KG-STAFF-RATIO", "KG-CLASS-STAFF", "KG-COOKS"])]
     assert [(f.rule, f.kind, f.severity) for f in found] == [("KG-STAFF-RATIO", "no_data", "info")]
 

@@ -494,6 +494,10 @@ class Rates:
     kg_no_parent_committee: float = 0.05
     hs_group_inactive: float = 0.2
     kg_quality_eval_overdue: float = 0.03
+    # Overdue major hazards (eduplan.demo.hazards): a few kindergartens per city, at least one.
+    kg_major_hazard_overdue: float = 0.005
+    # County tasks assigned without a responsible person (eduplan.demo.tasks, TASK-RESPONSIBLE).
+    county_task_no_responsible: float = 0.04
     hs_trusteeship_no_channel: float = 0.1
     kg_supporting_out_of_sync: float = 0.1
     # The duty registers (eduplan.demo.duties).

@@ -35,7 +35,7 @@ from django.utils import timezone
 from eduplan.registry.choices import DivisionLevel, DivisionType, InstitutionKind, PairingKind, Role
 from eduplan.registry.models import DataVersion, Division, Institution, Pairing, bump_version
 
-from . import duties, gazetteer, geo, registers, timeline
+from . import duties, gazetteer, geo, hazards, registers, timeline
 from .calibration import DEFAULT_SETTINGS, GENERATOR_VERSION, REFERENCE_DATE, SCALES, DemoSettings, ScaleSpec
 from .county import TRUSTEESHIP_COMPONENTS, CountyBuilder
 from .gazetteer import County
@@ -236,7 +236,20 @@ class Generator:
                     self.count_registers(
                         self.duties.fill_city(self.city_division(county), last=next_city is None)
                     )
+                with transaction.atomic():
+                    self.count_registers(
+                        {
+                            "RectificationOrder": hazards.plant_city(
+                                self.seed,
+                                self.city_division(county),
+                                self.manifest,
+                                self.quota,
+                                last=next_city is None,
+                            )
+                        }
+                    )
         timeline.plant(self.seed, self.spec.school_years)  # the registry's past (attribute rows)
+        self.plant_tasks()
         logins = create_demo_users(self.seed, self.manifest) if users else []
         if users:
             from .targets import adopt_demo_targets
@@ -271,6 +284,28 @@ class Generator:
         # the database this replaces, whatever its version.
         cache.clear()
         return DemoResult(self.scale, self.seed, manifest, counts, logins)
+
+    def plant_tasks(self) -> None:
+        """The plan's tasks assigned to the plan city's counties with progress (``demo.tasks``, as
+        ``eduplan tasks demo`` does), a quota of them with no responsible person named
+        (``county_task_no_responsible``). Skipped when the demo area does not hold the plan's city."""
+        from eduplan.plans.loader import load_plan
+
+        from .tasks import demo_tasks
+
+        if not Division.objects.filter(code=load_plan().city).exists():
+            return
+        rng = np.random.default_rng([self.seed, 17])
+        kind = "county_task_no_responsible"
+
+        def unnamed(tasks: list[Any]) -> list[Any]:
+            picked = self.quota(kind).pick(rng, tasks, last=True)
+            for task in picked:
+                self.manifest.add(kind, f"{task.county.code}/{task.plan_task.code}")
+            return picked
+
+        counts = demo_tasks(REFERENCE_DATE, unnamed=unnamed)
+        self.count_registers({"CountyTask": counts["assigned"]})
 
     def count_registers(self, counts: dict[str, int]) -> None:
         for model, n in counts.items():

@@ -288,6 +288,20 @@ KINDS: dict[str, Kind] = {
             "lead schools of groups with members and a joint plan",
         ),
         Kind(
+            "county_task_no_responsible",
+            "task",
+            "plan task assigned to a county with no responsible person named, still open "
+            "(code: <county code>/<plan task code>)",
+            "the plan's tasks assigned to the demo city's counties",
+        ),
+        Kind(
+            "kg_major_hazard_overdue",
+            "institution",
+            "kindergarten with a major hazard (a failed checklist line marked major_hazard) whose "
+            "rectification order was due before the reference day and is still open (重大隐患督办)",
+            "open kindergartens of each city, inspected 90 days before the reference day",
+        ),
+        Kind(
             "kg_quality_eval_overdue",
             "institution",
             "kindergarten last quality-evaluated more than the evaluation cycle "

@@ -13,6 +13,7 @@ Entity codes:
 - staff: ``<institution code>/<staff name>`` (names are unique within an institution)
 - fee: ``<institution code>/<effective date, ISO>``
 - county: ``Division.code``
+- task: ``<county code>/<plan task code>`` (a plan task assigned to the county)
 
 Kinds of entity class, staff and fee also list the institutions concerned (rules report findings
 per institution).
@@ -111,6 +112,7 @@ class Manifest:
                 "staff": "<institution code>/<staff name>",
                 "fee": "<institution code>/<effective date ISO>",
                 "county": "Division.code",
+                "task": "<county code>/<plan task code>",
             },
             "kinds": kinds,
             "renamed": sorted(self.renamed),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -22,9 +23,24 @@ def _moment(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime(day.year, day.month, day.day, 10))
 
 
-def demo_tasks(today: dt.date, *, seed: int = 12) -> dict[str, int]:
+def every_25th(tasks: list[CountyTask]) -> list[CountyTask]:
+    """The assignments left without a responsible person when ``eduplan tasks demo`` runs alone."""
+    return [task for n, task in enumerate(tasks) if n % 25 == 24]
+
+
+def demo_tasks(
+    today: dt.date,
+    *,
+    seed: int = 12,
+    unnamed: Callable[[list[CountyTask]], list[CountyTask]] = every_25th,
+) -> dict[str, int]:
     """Only on a demo database (a synthetic city or its synthetic institutions, as the notice
-    judges it): refuses to invent progress for a real city."""
+    judges it): refuses to invent progress for a real city.
+
+    ``unnamed`` picks, among the new assignments in county and id order, those that name no
+    responsible person (rule TASK-RESPONSIBLE); they are left not started, so they stay open. The
+    demo generator passes its quota and lists them in the manifest (``county_task_no_responsible``).
+    """
     plan = load_plan()
     city = Division.objects.filter(code=plan.city).first()
     synthetic = city is not None and (
@@ -42,18 +58,25 @@ def demo_tasks(today: dt.date, *, seed: int = 12) -> dict[str, int]:
     created = actions.assign_to_counties(
         list(PlanTask.objects.filter(plan=plan.id, active=True)), counties, at=start
     )
-    # Every assigned task names its responsible person but one in 25 (TASK-RESPONSIBLE finds those).
-    for n, task in enumerate(
+    # Every assigned task names its responsible person but the ones picked (TASK-RESPONSIBLE finds
+    # those, still open: they get no progress).
+    assigned = list(
         CountyTask.objects.filter(pk__in=[t.pk for t in created])
-        .select_related("county")
+        .select_related("county", "plan_task")
         .order_by("county__code", "pk")
-    ):
-        if n % 25 != 24:
+    )
+    left = {task.pk for task in unnamed(assigned)}
+    for task in assigned:
+        if task.pk not in left:
             actions.name_responsible(task, f"{task.county.name}教育体育局分管副局长")
     updates = 0
-    for task in CountyTask.objects.filter(
-        county__in=counties, state=TaskState.NOT_STARTED, pk__in=[t.pk for t in created]
-    ).order_by("county__code", "pk"):
+    for task in (
+        CountyTask.objects.filter(
+            county__in=counties, state=TaskState.NOT_STARTED, pk__in=[t.pk for t in created]
+        )
+        .exclude(pk__in=left)
+        .order_by("county__code", "pk")
+    ):
         roll = rng.random()
         if task.deadline < today:
             # Past its deadline: most counties finished in time; a few are behind (overdue).

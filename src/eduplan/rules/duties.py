@@ -450,7 +450,7 @@ def task_responsible(ctx: RuleContext) -> Iterator[RuleFinding]:
     tasks = (
         ctx.records(CountyTask)
         .filter(state__in=OPEN_TASK_STATES, responsible="")
-        .select_related("county")
+        .select_related("county", "plan_task")
         .order_by("county__code", "deadline", "pk")
     )
     for task in tasks:
@@ -459,7 +459,11 @@ def task_responsible(ctx: RuleContext) -> Iterator[RuleFinding]:
             subject=task.title_zh,
             measured="未确定 none",
             required="责任人 a named person",
-            details={"task": task.pk, "deadline": task.deadline.isoformat()},
+            details={
+                "task": task.pk,
+                "plan_task": task.plan_task.code if task.plan_task else "",
+                "deadline": task.deadline.isoformat(),
+            },
             message_zh=f"任务「{task.title_zh}」(期限{task.deadline})未确定责任人",
             message_en=f"task {task.title_en or task.title_zh!r} (due {task.deadline}) names no responsible person",
         )
