@@ -147,7 +147,9 @@ class ProgrammeRegisterPage:
         return {
             "kind": kind,
             "headers": [c.label for c in kind.columns] + extra_headers,
+            "extra_headers": extra_headers,
             "rows": zip(rows, edit_ids, strict=True),
+            "columns": self.kind.columns,
             "counties": scope(request.user, Division.objects.counties()).order_by("code"),
             "county": county or "",
             "year": year or "",
