@@ -68,6 +68,8 @@ def bilabel(label: Any) -> Any:
     translated = gettext(text)
     if translated != text:
         return translated
+    if text.endswith((":", "：")) and gettext(text[:-1]) != text[:-1]:
+        return gettext(text[:-1]) + ":"  # a form's label_tag adds the suffix
     for separator in _SLASH.finditer(text):
         # "中文 / English" (or "中文)/ English"): the English after the first slash that ends the Chinese
         english_half = text[separator.end() :].strip()
