@@ -67,6 +67,7 @@ class DutyRegisterPage(KindRegisterPage):
             "kind": self.kind,
             "headers": [c.label for c in self.kind.columns],
             "rows": zip(rows, edit_ids, strict=True),
+            "columns": self.kind.columns,
             "counties": scope(request.user, Division.objects.counties()).order_by("code"),
             "county": county or "",
             "year": year or "",

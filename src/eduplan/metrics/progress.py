@@ -415,18 +415,31 @@ def judge_against(
 UNJUDGED = {"target": None, "met": None, "gap": None, "status": None, "target_origin": NONE}
 
 
-def target_label(record: Mapping[str, object]) -> str:
+@dataclass(frozen=True)
+class TargetWords:
+    """How a target label reads: ``adopted`` and ``plan`` take ``{value}``. Chinese by default (the
+    notice); a page passes its language's words (``eduplan.web.labels.target_words``)."""
+
+    adopted: str = "县目标 {value}（市分解）"
+    plan: str = "目标 {value}"
+    not_allocated: str = NOT_ALLOCATED_ZH
+
+
+TARGET_WORDS_ZH = TargetWords()
+
+
+def target_label(record: Mapping[str, object], words: TargetWords = TARGET_WORDS_ZH) -> str:
     """How a page or notice names the target a row is judged against: ``县目标 94.2%（市分解）``,
     ``目标 96%`` (the plan's), or ``未分解目标``."""
     origin = record.get("target_origin")
     if origin == NONE and record.get("level") == "county" and record.get("comparison"):
-        return NOT_ALLOCATED_ZH
+        return words.not_allocated
     if record.get("target") is None:
         return ""
     value = target_with_unit(record["target"], str(record.get("unit") or ""))
     if origin == ADOPTED:
-        return f"县目标 {value}（市分解）"
-    return f"目标 {value}"
+        return words.adopted.format(value=value)
+    return words.plan.format(value=value)
 
 
 def apply_county_targets(

@@ -40,7 +40,15 @@ def assumption_list(request: HttpRequest) -> HttpResponse:
             errors[ident] = exc.messages
         else:
             return redirect(request.path + f"#{ident}")
-    rows = [{**s.as_dict(), "history": assumptions.history(s.spec.id)} for s in assumptions.states()]
+    rows = [
+        {
+            **s.as_dict(),
+            "reason_zh": s.spec.reason_zh,
+            "reason_en": s.spec.reason_en,
+            "history": assumptions.history(s.spec.id),
+        }
+        for s in assumptions.states()
+    ]
     return render(
         request,
         "plans/assumptions.html",

@@ -17,18 +17,24 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from eduplan.web.templatetags.bilingual import bilabel
+
 from .directory import Directory, Entry
 
 
 def _card(e: Entry) -> SafeString:
     """One kindergarten's card: name, place, former names, tags, fee, classes and seats."""
-    tags = [format_html('<span class="tag{}">{}</span>', " public" if e.public else "", e.ownership_label)]
+    tags = [
+        format_html(
+            '<span class="tag{}">{}</span>', " public" if e.public else "", bilabel(e.ownership_label)
+        )
+    ]
     if e.inclusive:
         tags.append(format_html('<span class="tag inclusive">{}</span>', _("普惠")))
     if e.teaching_point:
         tags.append(format_html('<span class="tag">{}</span>', _("办园点")))
     if e.grade:
-        tags.append(format_html('<span class="tag">{}</span>', e.grade_label))
+        tags.append(format_html('<span class="tag">{}</span>', bilabel(e.grade_label)))
     if e.has_seats:
         tags.append(
             format_html('<span class="tag seats">{}</span>', _("空余学位 %(n)s") % {"n": e.available})

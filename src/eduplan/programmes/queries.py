@@ -149,6 +149,7 @@ def incentive_list(
                 "all_targets_met": all_met,
                 "unmet": [f"{r['name_zh']} ({r['indicator']})" for r in unmet],
                 "unmet_names": [r["name_zh"] for r in unmet],
+                "unmet_names_en": [r.get("name_en") or r["name_zh"] for r in unmet],
                 "certified_on": cert.certified_on if cert else None,
                 "certified_first": certified_first,
                 "eligible": all_met or certified_first,

@@ -104,7 +104,9 @@ class ProgrammeRegisterPage(KindRegisterPage):
         return {
             "kind": kind,
             "headers": [c.label for c in kind.columns] + extra_headers,
+            "extra_headers": extra_headers,
             "rows": zip(rows, edit_ids, strict=True),
+            "columns": self.kind.columns,
             "counties": scope(request.user, Division.objects.counties()).order_by("code"),
             "county": county or "",
             "year": year or "",

@@ -213,7 +213,7 @@ def _measured_text(m: dict[str, Any]) -> str:
     "KG-UNLICENSED",
     severity=Severity.HIGH,
     title_zh="无证幼儿园分类治理(整改颁证/审批为办园点/取缔)",
-    title_en="Unlicensed kindergartens, classified: rectify and license / approve as 办园点 / close",
+    title_en="Unlicensed kindergartens, classified: rectify and license / approve as a teaching point (办园点) / close",
     params=(
         "licensing.kindergarten_min_seats",
         "licensing.kindergarten_min_classes",

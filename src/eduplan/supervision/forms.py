@@ -56,7 +56,7 @@ class AnnualForm(forms.Form):
     result = forms.ChoiceField(choices=AnnualResult.choices, label="结论 result")
     reasons = forms.CharField(label="理由 reasons", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     override_reason = forms.CharField(
-        label="不按原则判定的理由 override reason (有虐待体罚问题时)",
+        label="不按原则判定的理由(有虐待体罚问题时) override reason (where abuse was found)",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )

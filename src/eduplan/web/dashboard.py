@@ -145,7 +145,10 @@ def _tiles(
                     {"status": s, "count": counts[s], "percent": round(100 * counts[s] / total, 1)}
                     for s in sorted(counts, key=lambda s: STATUS_ORDER.get(s, 9))
                 ],
-                "lagging": [{"indicator": r["indicator"], "name_zh": r["name_zh"]} for r in lagging],
+                "lagging": [
+                    {"indicator": r["indicator"], "name_zh": r["name_zh"], "name_en": r["name_en"]}
+                    for r in lagging
+                ],
             }
         )
     tiles.sort(key=lambda t: t["division"])

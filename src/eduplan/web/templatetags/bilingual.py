@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -23,7 +23,7 @@ register = template.Library()
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _SLASH = re.compile(r"\s*/\s+")
-_ZH_THEN_EN = re.compile(rf"^[{_CJK}\w()()、·/\-]*[{_CJK}][{_CJK}\w()()、·/\-]*\s+([^{_CJK}]+)$")
+_ZH_THEN_EN = re.compile(rf"^[{_CJK}\w()()、·/%\-]*[{_CJK}][{_CJK}\w()()、·/%\-]*\s+([^{_CJK}]+)$")
 
 
 def english() -> bool:
@@ -39,6 +39,7 @@ def _field(obj: Any, name: str) -> Any:
 _CJK_RUN = re.compile(rf"[{_CJK}][{_CJK}\d()()、·/\-]*")
 
 
+@register.filter
 def zh_terms(text: Any) -> SafeString:
     """English text that cites Chinese terms of art ("Kindergartens rated 一级一等", "classes of
     56–65 (大班额)"): each Chinese run marked ``lang="zh"``, so a screen reader reads it as Chinese
@@ -67,6 +68,8 @@ def bilabel(label: Any) -> Any:
     translated = gettext(text)
     if translated != text:
         return translated
+    if text.endswith((":", "：")) and gettext(text[:-1]) != text[:-1]:
+        return gettext(text[:-1]) + ":"  # a form's label_tag adds the suffix
     for separator in _SLASH.finditer(text):
         # "中文 / English" (or "中文)/ English"): the English after the first slash that ends the Chinese
         english_half = text[separator.end() :].strip()
@@ -94,3 +97,21 @@ def zh_gloss(value: Any) -> Any:
 def gloss(text: str) -> str:
     """``text`` on Chinese pages, nothing on English pages."""
     return "" if english() else text
+
+
+@register.filter
+def free_text(value: Any) -> Any:
+    """Text typed by a user or kept as written (a note, a stage, a department's or a school's own
+    name): on English pages the English half of a ``"中文 English"`` text, else the text itself
+    marked ``lang="zh"`` (a screen reader reads it as Chinese; nothing is machine-translated)."""
+    if value is None or not english():
+        return value
+    text = str(value)
+    if not re.search(f"[{_CJK}]", text):
+        return value
+    half = str(bilabel(text))
+    if not re.search(f"[{_CJK}]", half):
+        return half
+    if re.match(r"[^A-Za-z\u3400-\u9fff]*[A-Za-z]", text):
+        return zh_terms(text)  # English that quotes Chinese ("…: not met (现场检查发现)")
+    return format_html('<span lang="zh">{}</span>', text)
