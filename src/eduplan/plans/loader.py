@@ -259,7 +259,11 @@ def plan_path() -> Path:
     if explicit:
         return Path(explicit)
     plan_dir = Path(settings.PLAN_DIR)
-    found = sorted(p for p in plan_dir.glob("*.toml") if p.name != standards.standards_path().name)
+    try:
+        listed = plan_dir.stat().st_mtime_ns
+    except FileNotFoundError:
+        listed = 0
+    found = _plan_files(str(plan_dir), listed, standards.standards_path().name)
     if len(found) == 1:
         return found[0]
     defaults = [p for p in found if _is_default(str(p), p.stat().st_mtime_ns)]
@@ -270,6 +274,14 @@ def plan_path() -> Path:
             f"plan files exactly one says default = true in [plan] (or set EDUPLAN_PLAN); found: {names}"
         )
     return defaults[0]
+
+
+@cache
+def _plan_files(plan_dir: str, _listed: int, standards_name: str) -> list[Path]:
+    """The plan files of a folder, listed once per version of the folder (its modification time
+    changes when a file is added, removed or renamed): the plan is looked up on every standards
+    value read, thousands of times in one page."""
+    return sorted(p for p in Path(plan_dir).glob("*.toml") if p.name != standards_name)
 
 
 @cache

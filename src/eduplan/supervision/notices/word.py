@@ -116,9 +116,12 @@ class _Writer:
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for i, row in enumerate([list(header), *[list(r) for r in rows]]):
+        # Each row's cells read once: ``table.cell(i, j)`` rebuilds the whole grid on every call
+        # (quadratic: a 300-row annex took over a minute).
+        for i, (row, tr) in enumerate(zip([list(header), *[list(r) for r in rows]], table.rows, strict=True)):
+            cells = tr.cells
             for j, text in enumerate(row):
-                cell = table.cell(i, j)
+                cell = cells[j]
                 p = cell.paragraphs[0]
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 p.paragraph_format.first_line_indent = Pt(0)
