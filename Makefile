@@ -57,13 +57,16 @@ $(AXE):
 spark-deps: install
 	@$(BIN)/python -c "import pyspark" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 
+# Two workers; tests of one module stay on one worker (--dist loadscope), so a module's shared world
+# (the crawls' demo, for one) is built once, not once per worker.
+PYTEST_PARALLEL ?= -n 2 --dist loadscope
 test-sqlite: install
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest $(PYTEST_PARALLEL) -q
 
 # Database tests again on PostgreSQL. In CI a missing server is an error; elsewhere it is skipped loudly.
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q -m django_db; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_PARALLEL) -q -m django_db; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_URL) is not reachable: CI requires it." >&2; exit 1; \
 	else \
