@@ -24,6 +24,8 @@ STEP_START = 2.0
 EXACT_STEP_START = 1.0
 STALL_STEPS = 10
 MIN_STEP = 1e-4
+#: A fed answer that shrinks the gap to below this share of what it was restores the step scale.
+UB_RESET_SHARE = 0.5
 #: Keeps the squeezed sort key of a site strictly below the next site's index.
 SORT_SQUEEZE = 1.001
 
@@ -116,6 +118,20 @@ def _solve_01(prob: Problem, ks: _Knapsacks, sites: np.ndarray) -> None:
     ks.rho[bind[better_sites]] = value[better_sites]
 
 
+def _solve_01_where_chosen(prob: Problem, ks: _Knapsacks) -> None:
+    """Exact 0-1 knapsacks for the sites the relaxation opens, again for those that take their
+    place, until every open site's value is exact. Only open sites count in the bound, and a
+    closed site's linear value is at most its exact one, so the bound is the one with every
+    knapsack exact — at the cost of about p knapsacks a step instead of all m."""
+    exact = np.zeros(prob.m, dtype=bool)
+    while True:
+        todo = _choose_open(prob, ks.rho) & ~exact
+        if not todo.any():
+            return
+        _solve_01(prob, ks, np.flatnonzero(todo))
+        exact |= todo
+
+
 def _relaxed(prob: Problem, lam: np.ndarray, ks: _Knapsacks) -> tuple[float, np.ndarray, np.ndarray]:
     """The bound for ``lam`` given the site values, the open sites, and how often each point is
     taken (for the subgradient)."""
@@ -162,7 +178,7 @@ def lagrangian_bound(
     "Every point served once" is moved into the objective with multipliers λ; the rest splits by
     site into knapsacks. Multipliers are capped at w·(distance to the nearest site off the list) —
     the "elsewhere" option — which keeps the bound valid for the unrestricted problem. With
-    ``exact_knapsacks`` the knapsacks of the 2p most promising sites are solved as 0-1 knapsacks
+    ``exact_knapsacks`` the knapsacks of the sites the relaxation opens are solved as 0-1 knapsacks
     (a stronger bound than the LP when villages are large against kindergartens, but slower);
     the other sites keep their linear value, a lower one, so the bound stays valid.
     ``upper_bound_feed`` may supply better upper bounds as the local search finds them (it steers
@@ -173,17 +189,22 @@ def lagrangian_bound(
     lam = _initial_multipliers(prob) if lam0 is None else lam0.copy()
     lam = np.minimum(lam, pairs.lam_max)
     best, best_lam = -np.inf, lam.copy()
-    theta, stall, it = (EXACT_STEP_START if exact_knapsacks else STEP_START), 0, 0
+    start_theta = EXACT_STEP_START if exact_knapsacks else STEP_START
+    theta, stall, it = start_theta, 0, 0
     y_sum, weight = np.zeros(prob.m), 0.0
     for it in range(1, iterations + 1):
         if upper_bound_feed is not None:
             fed = upper_bound_feed()
-            if fed is not None:
-                upper_bound = min(upper_bound, fed)
+            if fed is not None and fed < upper_bound:
+                if np.isfinite(best) and fed - best < UB_RESET_SHARE * (upper_bound - best):
+                    # steps scale with the gap: those taken with the old, far answer overshot
+                    # (from good multipliers, far below the bound), so start again from the best
+                    # multipliers with the full step scale
+                    lam, theta, stall = best_lam.copy(), start_theta, 0
+                upper_bound = fed
         ks = _knapsacks(prob, pairs, lam)
         if exact_knapsacks:
-            focus = np.argsort(np.where(prob.forced, -np.inf, ks.rho), kind="stable")[: 2 * prob.p]
-            _solve_01(prob, ks, focus)
+            _solve_01_where_chosen(prob, ks)
         value, opened, taken = _relaxed(prob, lam, ks)
         y_sum += it * opened
         weight += it

@@ -30,7 +30,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .assignment import assign_to_open, lp_assignment, seat_leftovers
 from .lagrangian import LagrangianResult, lagrangian_bound, round_openings
-from .neighbourhood import improve_windows
+from .neighbourhood import improve_windows, merge_solutions
 from .problem import SEAT_TOL, Problem, Solution, assignment_cost, relative_gap
 from .search import LocalSearch, greedy_open, repair_capacity
 
@@ -57,10 +57,16 @@ MAX_REPEATS = 50
 #: until the end).
 LAGRANGIAN_SHARE = 0.5
 EXACT_LAGRANGIAN_SHARE = 0.75
+#: The bound's own process runs the exact-knapsack steps until the deadline, up to this many times
+#: the steps of the first phase (on the benchmark's county the bound still rose after 400).
+EXACT_ITERATIONS_FACTOR = 5
 #: Candidate pairs from which the bound gets its own process (below, a fork costs more than it
 #: saves), and how long past its deadline the bound's process is waited for.
 PARALLEL_MIN_PAIRS = 20_000
 JOIN_GRACE_S = 1.0
+#: Local optima kept for merging (the best ones), and the share of the time left a merge may take.
+ELITE_SOLUTIONS = 3
+MERGE_SHARE = 0.5
 #: ``scipy.optimize.milp`` status for a proven infeasible model.
 MILP_INFEASIBLE = 2
 #: What proves the bound of each method (``bound_method`` in the JSON).
@@ -125,12 +131,36 @@ def solve_heuristic(
     def cost() -> float:
         return best[2] if best is not None else search.cost()
 
+    elites: list[tuple[np.ndarray, np.ndarray, float]] = []
+    merges = 0
+
     def improve_from(
         opened: np.ndarray, until: float = deadline, stop: Callable[[], bool] | None = None
     ) -> None:
         seat(opened)
         search.interchange(until, refresh, stop)
         keep_best()
+        o, a, c = search.snapshot()
+        if np.all(a >= 0) and not any(np.array_equal(o, e[0]) for e in elites):
+            elites.append((o, a, c))
+            elites.sort(key=lambda e: e[2])
+            del elites[ELITE_SOLUTIONS:]
+
+    def merge() -> None:
+        """Solution merging over the elite local optima's open sites (``merge_solutions``)."""
+        nonlocal merges
+        if best is None or len(elites) < 2:
+            return
+        left = deadline - MIN_RESTART_S - time.perf_counter()
+        out = merge_solutions(prob, [(o, a) for o, a, _ in elites], best[2], MERGE_SHARE * left)
+        merges += 1
+        if out is not None:
+            search.load(*out)
+            search.improve_assignment(deadline)
+            keep_best()
+            o, a, c = search.snapshot()
+            elites.insert(0, (o, a, c))
+            del elites[ELITE_SOLUTIONS:]
 
     greedy = repair_capacity(prob, greedy_open(prob))
     seat(greedy)
@@ -158,6 +188,10 @@ def solve_heuristic(
         improve_from(greedy)
     timings["interchange_s"] = time.perf_counter() - t0
 
+    if not done():
+        merge()
+    timings["merge_s"] = time.perf_counter() - t0
+
     exact_iterations = 0
     if worker is None and not done():
         strong = lagrangian_bound(
@@ -171,6 +205,21 @@ def solve_heuristic(
         )
         bound, exact_iterations = max(bound, strong.lower_bound), strong.iterations
     timings["exact_knapsack_s"] = time.perf_counter() - t0
+
+    tried = {np.packbits(best[0]).tobytes()} if best is not None else set()
+    restarts, repeats, noise = 0, 0, PERTURB_NOISE
+    while time.perf_counter() < deadline - MIN_RESTART_S and repeats < MAX_REPEATS and not done():
+        opened = round_openings(prob, lag.y_mean + noise * search.rng.random(prob.m))
+        key = np.packbits(opened).tobytes()
+        if key in tried:
+            noise, repeats = min(2 * noise, 1.0), repeats + 1
+            continue
+        tried.add(key)
+        improve_from(opened)
+        restarts, repeats = restarts + 1, 0
+        if not done():
+            merge()
+    timings["restarts_s"] = time.perf_counter() - t0
 
     windows = 0
     if best is not None and not done():
@@ -190,22 +239,10 @@ def solve_heuristic(
             keep_best()
     timings["windows_s"] = time.perf_counter() - t0
 
-    tried = {np.packbits(best[0]).tobytes()} if best is not None else set()
-    restarts, repeats, noise = 0, 0, PERTURB_NOISE
-    while time.perf_counter() < deadline - MIN_RESTART_S and repeats < MAX_REPEATS and not done():
-        opened = round_openings(prob, lag.y_mean + noise * search.rng.random(prob.m))
-        key = np.packbits(opened).tobytes()
-        if key in tried:
-            noise, repeats = min(2 * noise, 1.0), repeats + 1
-            continue
-        tried.add(key)
-        improve_from(opened)
-        restarts, repeats = restarts + 1, 0
     if worker is not None:
         final = worker.finish(deadline + JOIN_GRACE_S)
         bound = max(bound, final[0])
         exact_iterations = final[1]
-    timings["restarts_s"] = time.perf_counter() - t0
 
     if best is None:
         best = search.snapshot()
@@ -222,6 +259,7 @@ def solve_heuristic(
         exact_knapsack_iterations=exact_iterations,
         restarts=restarts,
         windows=windows,
+        merges=merges,
     )
     return Solution(
         open=best_open,
@@ -330,12 +368,19 @@ def _bound_child(
     deadline: float,
     target_gap: float,
 ) -> None:
+    # The best upper bound so far, kept across both phases: the exact phase must start from the
+    # answers sent during the first, not from the greedy one (its steps scale with the gap; with
+    # the greedy answer they overshot and the phase stalled without raising the bound).
+    best_upper = [upper_bound]
+
     def feed() -> float | None:
         value = None
         while conn.poll():
             kind, sent = conn.recv()
             if kind == "upper":
                 value = sent if value is None else min(value, sent)
+        if value is not None:
+            best_upper[0] = min(best_upper[0], value)
         return value
 
     try:
@@ -343,10 +388,11 @@ def _bound_child(
             prob, upper_bound, iterations=iterations, deadline=relaxation_end, upper_bound_feed=feed
         )
         conn.send(("relaxation", lag))
+        feed()
         strong = lagrangian_bound(
             prob,
-            upper_bound,
-            iterations=iterations,
+            best_upper[0],
+            iterations=EXACT_ITERATIONS_FACTOR * iterations,
             deadline=deadline,
             target_gap=target_gap,
             lam0=lag.lam,
