@@ -22,6 +22,7 @@ the load average is printed with them.
     python bench/siting.py              # grid and large (several minutes)
     python bench/siting.py --quick      # n ≤ 300 and a 1,000 × 150 county, for a smoke run
     python bench/siting.py --medium     # also the medium case against HiGHS (minutes more)
+    python bench/siting.py --large-only --more-seeds 2,3   # the county again with other seeds
 """
 
 from __future__ import annotations
@@ -131,6 +132,7 @@ def seats_ok(inst: Instance, res: Any) -> bool:
 def figures(res: Any, wall: float, cpu: float) -> dict[str, Any]:
     return {
         "method": res.method,
+        "bound_method": res.bound_method,
         "objective_child_km": round(res.objective, 3),
         "lower_bound": None if res.lower_bound is None else round(res.lower_bound, 3),
         "gap": None if res.gap is None else round(res.gap, 5),
@@ -215,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N/P,…",
         help="grid instances to run, e.g. 700/5,900/5 (profiling; targets not judged)",
     )
+    parser.add_argument(
+        "--more-seeds",
+        metavar="S,…",
+        help="also the large county with these seeds (how the figures vary; targets not judged)",
+    )
     parser.add_argument("--grid-only", action="store_true", help="skip the capacitated cases")
     parser.add_argument("--large-only", action="store_true", help="skip the uncapacitated grid")
     args = parser.parse_args(argv)
@@ -251,6 +258,14 @@ def main(argv: list[str] | None = None) -> int:
         "seats_respected": seats_ok(inst, res),
         "load_average_1m": round(os.getloadavg()[0], 2),
     }
+    if args.more_seeds:
+        out["large_more_seeds"] = []
+        for seed in (int(v) for v in args.more_seeds.split(",")):
+            other = county_instance(n, m, p, seed)
+            res_s, wall_s, cpu_s = run(other, p, "auto", budget)
+            out["large_more_seeds"].append(
+                {"seed": seed, **figures(res_s, wall_s, cpu_s), "load_average_1m": round(os.getloadavg()[0], 2)}
+            )
     if args.highs:
         from eduplan.planning.siting import pmedian
         from eduplan.planning.siting.solve import pmedian_problem
