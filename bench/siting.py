@@ -264,7 +264,11 @@ def main(argv: list[str] | None = None) -> int:
             other = county_instance(n, m, p, seed)
             res_s, wall_s, cpu_s = run(other, p, "auto", budget)
             out["large_more_seeds"].append(
-                {"seed": seed, **figures(res_s, wall_s, cpu_s), "load_average_1m": round(os.getloadavg()[0], 2)}
+                {
+                    "seed": seed,
+                    **figures(res_s, wall_s, cpu_s),
+                    "load_average_1m": round(os.getloadavg()[0], 2),
+                }
             )
     if args.highs:
         from eduplan.planning.siting import pmedian

@@ -34,7 +34,9 @@ def problems(seed: int, n: int, m: int, p: int, k: int):
     """The same instance with K-nearest lists (what the heuristic uses) and with full lists."""
     inst = random_instance(seed, n, m, p, spread=TIGHT)
     forced = np.zeros(m, dtype=bool)
-    short = pmedian_problem(inst, inst.capacity, p, forced, replace(SitingSettings(), candidates_per_demand=k))
+    short = pmedian_problem(
+        inst, inst.capacity, p, forced, replace(SitingSettings(), candidates_per_demand=k)
+    )
     full = pmedian_problem(inst, inst.capacity, p, forced, replace(SitingSettings(), candidates_per_demand=m))
     return short, full
 

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, linprog, milp
 
 from .instance import Candidates
 from .problem import SEAT_TOL, Problem, assignment_cost
@@ -166,7 +166,7 @@ def lp_assignment(
 def _reseat_near_lp(
     prob: Problem,
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
-    lp: object,
+    lp: OptimizeResult,
     row_of: np.ndarray,
     time_limit: float,
 ) -> np.ndarray | None:
@@ -177,13 +177,13 @@ def _reseat_near_lp(
     finds none in time."""
     r, c, d = pairs
     cost = prob.w[r] * d
-    u = np.asarray(lp.eqlin.marginals)  # type: ignore[attr-defined]
+    u = np.asarray(lp.eqlin.marginals)
     v = np.zeros(prob.m)
     has_cap = row_of >= 0
     if has_cap.any():
-        v[has_cap] = np.asarray(lp.ineqlin.marginals)[row_of[has_cap]]  # type: ignore[attr-defined]
+        v[has_cap] = np.asarray(lp.ineqlin.marginals)[row_of[has_cap]]
     reduced = cost - u[r] - prob.w[r] * v[c]
-    sel = (reduced <= RESEAT_REDUCED_COST) | (np.asarray(lp.x) > LP_INTEGRAL_TOL)  # type: ignore[attr-defined]
+    sel = (reduced <= RESEAT_REDUCED_COST) | (np.asarray(lp.x) > LP_INTEGRAL_TOL)
     sr, sc, sd = r[sel], c[sel], cost[sel]
     nv = len(sr)
     used = np.unique(sc)

@@ -121,7 +121,10 @@ def _solve_window(
     strong = sparse.csr_matrix(
         (
             np.r_[np.ones(len(inside)), -np.ones(len(inside))],
-            (np.r_[np.arange(len(inside)), np.arange(len(inside))], np.r_[inside, col_y[site_of[pj[inside]]]]),
+            (
+                np.r_[np.arange(len(inside)), np.arange(len(inside))],
+                np.r_[inside, col_y[site_of[pj[inside]]]],
+            ),
         ),
         shape=(len(inside), nx + ns),
     )
@@ -196,7 +199,10 @@ def merge_solutions(
         shape=(ns, nx + ns),
     )
     strong = sparse.csr_matrix(
-        (np.r_[np.ones(nx), -np.ones(nx)], (np.r_[np.arange(nx), np.arange(nx)], np.r_[np.arange(nx), col_y[site_of[pj]]])),
+        (
+            np.r_[np.ones(nx), -np.ones(nx)],
+            (np.r_[np.arange(nx), np.arange(nx)], np.r_[np.arange(nx), col_y[site_of[pj]]]),
+        ),
         shape=(nx, nx + ns),
     )
     count = sparse.csr_matrix((np.ones(ns), (np.zeros(ns, dtype=int), col_y)), shape=(1, nx + ns))
