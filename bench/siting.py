@@ -40,6 +40,7 @@ import scipy
 
 from eduplan.output import to_json
 from eduplan.planning.siting import Instance, SitingSettings, solve
+from eduplan.planning.siting.native_output import solver_output_to_stderr
 from eduplan.planning.siting.synthetic import network_instance, road_network_km
 
 TARGET_GAP = 0.001
@@ -111,7 +112,8 @@ def run(inst: Instance, p: int, method: str, settings: SitingSettings) -> tuple[
     """The solve, its wall seconds and its CPU seconds — this process's and those of the bound's
     forked process (counted once it has been joined)."""
     wall, cpu, kids = time.perf_counter(), time.process_time(), _children_cpu()
-    res = solve(inst, "pmedian", p=p, method=method, settings=settings)
+    with solver_output_to_stderr():
+        res = solve(inst, "pmedian", p=p, method=method, settings=settings)
     return res, time.perf_counter() - wall, time.process_time() - cpu + _children_cpu() - kids
 
 
@@ -161,7 +163,8 @@ def run_grid(sizes: tuple[int, ...], only: set[tuple[int, int]] | None = None) -
             if only is not None and (n, p) not in only:
                 continue
             wall, cpu = time.perf_counter(), time.process_time()
-            res = solve(inst, "pmedian", p=p, capacitated=False, settings=settings)
+            with solver_output_to_stderr():
+                res = solve(inst, "pmedian", p=p, capacitated=False, settings=settings)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             rows.append(
                 {
@@ -276,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
 
         prob = pmedian_problem(inst, inst.capacity, p, np.zeros(m, dtype=bool), SitingSettings())
         wall0, cpu0 = time.perf_counter(), time.process_time()
-        alone = pmedian.solve_exact(prob, time_limit=args.highs)
+        with solver_output_to_stderr():
+            alone = pmedian.solve_exact(prob, time_limit=args.highs)
         out["large"]["highs_alone"] = {
             "time_limit_s": args.highs,
             "objective_child_km": round(alone.objective, 3),
