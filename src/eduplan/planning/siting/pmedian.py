@@ -89,15 +89,16 @@ def solve_heuristic(
     """Greedy + vertex interchange, guided and bounded by the Lagrangian relaxation.
 
     1. Greedy opening, children seated by the LP assignment: a first upper bound.
-    2. Subgradient ascent on the Lagrangian dual: the lower bound and the average open sites.
-    3. The p sites most often open in the relaxation, seated, then vertex interchange.
-    4. While the gap is above target: more subgradient steps with exact 0-1 knapsacks (a stronger
-       bound), and vertex interchange from the greedy sites and from randomised roundings of the
-       relaxation's openings, until the time is up.
+    2. Subgradient ascent on the Lagrangian dual (linear knapsacks): a lower bound and the average
+       open sites; the p sites most often open, seated, then vertex interchange.
+    3. While the gap is above target: rounds of subgradient steps with exact 0-1 knapsacks (a
+       stronger bound); restarts round the latest relaxation's average openings (the exact one's
+       as soon as it exists), then noise around them; the three best local optima are merged by
+       HiGHS (``merge_solutions``); windows re-solved exactly if restarts run out.
 
     With ``parallel`` (on a platform that can fork, and an instance big enough to gain) the bound
-    (2 and the bound of 4) runs in a second process for the whole budget, beside the local search,
-    exchanging bounds with it; otherwise the steps run in turn.
+    (2 and the bound of 3) runs in a second process for the whole budget, beside the local search,
+    exchanging bounds, answers and openings with it; otherwise the steps run in turn.
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit
