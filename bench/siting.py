@@ -22,6 +22,7 @@ the load average is printed with them.
     python bench/siting.py              # grid and large (several minutes)
     python bench/siting.py --quick      # n ≤ 300 and a 1,000 × 150 county, for a smoke run
     python bench/siting.py --medium     # also the medium case against HiGHS (minutes more)
+    python bench/siting.py --large-only --more-seeds 2,3   # the county again with other seeds
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import scipy
 
 from eduplan.output import to_json
 from eduplan.planning.siting import Instance, SitingSettings, solve
+from eduplan.planning.siting.native_output import solver_output_to_stderr
 from eduplan.planning.siting.synthetic import network_instance, road_network_km
 
 TARGET_GAP = 0.001
@@ -110,7 +112,8 @@ def run(inst: Instance, p: int, method: str, settings: SitingSettings) -> tuple[
     """The solve, its wall seconds and its CPU seconds — this process's and those of the bound's
     forked process (counted once it has been joined)."""
     wall, cpu, kids = time.perf_counter(), time.process_time(), _children_cpu()
-    res = solve(inst, "pmedian", p=p, method=method, settings=settings)
+    with solver_output_to_stderr():
+        res = solve(inst, "pmedian", p=p, method=method, settings=settings)
     return res, time.perf_counter() - wall, time.process_time() - cpu + _children_cpu() - kids
 
 
@@ -131,6 +134,7 @@ def seats_ok(inst: Instance, res: Any) -> bool:
 def figures(res: Any, wall: float, cpu: float) -> dict[str, Any]:
     return {
         "method": res.method,
+        "bound_method": res.bound_method,
         "objective_child_km": round(res.objective, 3),
         "lower_bound": None if res.lower_bound is None else round(res.lower_bound, 3),
         "gap": None if res.gap is None else round(res.gap, 5),
@@ -159,7 +163,8 @@ def run_grid(sizes: tuple[int, ...], only: set[tuple[int, int]] | None = None) -
             if only is not None and (n, p) not in only:
                 continue
             wall, cpu = time.perf_counter(), time.process_time()
-            res = solve(inst, "pmedian", p=p, capacitated=False, settings=settings)
+            with solver_output_to_stderr():
+                res = solve(inst, "pmedian", p=p, capacitated=False, settings=settings)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             rows.append(
                 {
@@ -215,6 +220,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N/P,…",
         help="grid instances to run, e.g. 700/5,900/5 (profiling; targets not judged)",
     )
+    parser.add_argument(
+        "--more-seeds",
+        metavar="S,…",
+        help="also the large county with these seeds (how the figures vary; targets not judged)",
+    )
     parser.add_argument("--grid-only", action="store_true", help="skip the capacitated cases")
     parser.add_argument("--large-only", action="store_true", help="skip the uncapacitated grid")
     args = parser.parse_args(argv)
@@ -251,13 +261,26 @@ def main(argv: list[str] | None = None) -> int:
         "seats_respected": seats_ok(inst, res),
         "load_average_1m": round(os.getloadavg()[0], 2),
     }
+    if args.more_seeds:
+        out["large_more_seeds"] = []
+        for seed in (int(v) for v in args.more_seeds.split(",")):
+            other = county_instance(n, m, p, seed)
+            res_s, wall_s, cpu_s = run(other, p, "auto", budget)
+            out["large_more_seeds"].append(
+                {
+                    "seed": seed,
+                    **figures(res_s, wall_s, cpu_s),
+                    "load_average_1m": round(os.getloadavg()[0], 2),
+                }
+            )
     if args.highs:
         from eduplan.planning.siting import pmedian
         from eduplan.planning.siting.solve import pmedian_problem
 
         prob = pmedian_problem(inst, inst.capacity, p, np.zeros(m, dtype=bool), SitingSettings())
         wall0, cpu0 = time.perf_counter(), time.process_time()
-        alone = pmedian.solve_exact(prob, time_limit=args.highs)
+        with solver_output_to_stderr():
+            alone = pmedian.solve_exact(prob, time_limit=args.highs)
         out["large"]["highs_alone"] = {
             "time_limit_s": args.highs,
             "objective_child_km": round(alone.objective, 3),

