@@ -77,7 +77,8 @@ def test_adopt_a_saved_scenario_then_list_it_and_judge_the_counties(registry_cit
     # An indicator the city has not divided among its counties: no target, no status, no verdict.
     undivided = [r for r in records if r["indicator"] == "inclusive_coverage" and r["level"] == "county"]
     assert undivided and all(
-        (r["target_origin"], r["target"], r["status"]) == ("none", None, None) for r in undivided
+        (r["target_origin"], r["target"], r["status"], r["target_kind"]) == ("none", None, None, None)
+        for r in undivided
     )
     # A ban is marked as one, on the city and every county.
     bans = [r for r in records if r["indicator"] == "hs_big_classes"]
