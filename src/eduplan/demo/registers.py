@@ -363,7 +363,8 @@ class RegisterFiller:
             if g.lead_id in inactive:
                 man.add("hs_group_inactive", next(i["code"] for i in self.hs if i["pk"] == g.lead_id))
             for m in (m for m in members if m.lead_id == g.lead_id):
-                days = [400, 500] if g.lead_id in inactive else [400, *sorted(rng.integers(20, 330, 3))]
+                # Distinct days (a repeated draw is one activity, not two with the same title and day).
+                days = [400, 500] if g.lead_id in inactive else [400, *sorted(set(rng.integers(20, 330, 3)))]
                 for d in days:
                     kind = kinds[int(rng.integers(len(kinds)))]
                     activities.append(
