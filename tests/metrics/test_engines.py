@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import pyarrow.parquet as pq
 import pytest
-from django.db import connection
 
 from eduplan.metrics import engines
 from eduplan.metrics.indicators import compute_indicators
-from tests.metrics import golden
 
 pytestmark = pytest.mark.django_db
 
@@ -33,25 +31,6 @@ def test_export_has_only_the_canonical_columns(city, tmp_path, django_db_blocker
     assert set(staff.names) == set(engines.TABLES["registry_staffmember"])
     assert "id_hash" not in staff.names and "name" not in staff.names
     assert str(pq.read_schema(tmp_path / "registry_division.parquet").field("valid_to").type) == "date32[day]"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_separate_connection_sees_the_same(tmp_path):
-    """Committed data through a connection of its own (a file path or a URL), as a report server would."""
-    golden.build()
-    on_django = compute_indicators(engine=engines.from_django(), incidents=[])
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        separate = engines.sqlite(settings["NAME"])
-    else:
-        user, host, port, name = (
-            settings["USER"],
-            settings["HOST"],
-            settings["PORT"] or 5432,
-            settings["NAME"],
-        )
-        separate = engines.postgres(f"postgres://{user}@{host}:{port}/{name}")
-    assert compute_indicators(engine=separate, incidents=[]) == on_django
 
 
 def test_missing_or_broken_parquet_file_is_named(tmp_path):
