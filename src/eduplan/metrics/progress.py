@@ -412,7 +412,14 @@ def judge_against(
 
 #: The fields a county row without an adopted target loses: nothing to be judged against. The
 #: forecast of its value stays: it describes the county, it is not a verdict.
-UNJUDGED = {"target": None, "met": None, "gap": None, "status": None, "target_origin": NONE, "target_kind": None}
+UNJUDGED = {
+    "target": None,
+    "met": None,
+    "gap": None,
+    "status": None,
+    "target_origin": NONE,
+    "target_kind": None,
+}
 
 
 @dataclass(frozen=True)
