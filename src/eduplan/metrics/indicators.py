@@ -204,7 +204,7 @@ def compute_indicators(
         adopted = _adopted_targets()
     specs = {ind.spec.id: (ind.spec.target, ind.spec.upper) for ind in cat.indicators}
     margin = float(cat.plan.setting("at_risk_margin"))
-    pg.apply_county_targets(records, specs, adopted, margin=margin)  # type: ignore[arg-type]
+    pg.apply_county_targets(records, specs, adopted, margin=margin)
     return cast("list[IndicatorRecord]", _mark_corrections(records))  # built with every FIELDS key
 
 

@@ -13,6 +13,7 @@ and the API give the same account —
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from eduplan.plans import assumptions, standards
@@ -156,7 +157,7 @@ def _indicator(ident: str, division: str, year: int | None, plan: Plan) -> dict[
     }
 
 
-def _target_fields(row: dict[str, Any], target: Any) -> dict[str, Any]:
+def _target_fields(row: Mapping[str, Any], target: Any) -> dict[str, Any]:
     """The target the row is judged against: a county's adopted target (``adopted``, with who
     adopted it, when and from which scenario), none for a county the city has not given one
     (``none``), else the plan file's (its origin: ``plan``, ``standard`` or ``assumption``)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, F, OuterRef, Q, Sum
 
@@ -21,12 +22,17 @@ from eduplan.registry.choices import InstitutionKind, Ownership
 from .catalogue import RuleContext, inst_fields, rule, school_year_end, school_year_start
 from .findings import EntityType, FindingKind, RuleFinding, Severity
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from eduplan.registry.models import Institution
+
 
 def _in_force(start: str, end: str, day: dt.date) -> Q:
     return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day}))
 
 
-def _kindergartens(ctx: RuleContext):  # type: ignore[no-untyped-def]
+def _kindergartens(ctx: RuleContext) -> QuerySet[Institution]:
     """Open, licensed-or-pending kindergartens (an unlicensed one is dealt with by closure or
     licensing, not asked for the duties of a kindergarten)."""
     return ctx.open_institutions().filter(LICENSED.q(""), kind=InstitutionKind.KINDERGARTEN)
@@ -399,7 +405,7 @@ def pay_parity(ctx: RuleContext) -> Iterator[RuleFinding]:
     ):
         if r["teachers"]:
             public[r["institution__county__code"]] = Decimal(r["total"]) / r["teachers"]
-    missing: dict[str, dict] = {}
+    missing: dict[str, dict[str, Any]] = {}
     fields = (*inst_fields(), "average_monthly")
     for row in pay.exclude(institution__ownership=Ownership.PUBLIC).values(*fields):
         county = row["institution__county__code"]

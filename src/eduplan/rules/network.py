@@ -198,8 +198,8 @@ def quality_evaluation(ctx: RuleContext) -> Iterator[RuleFinding]:
             )
             continue
         opened = row["established_on"]
-        due = cycle_after(opened) if opened else None
-        if due is not None and due > ctx.as_of:
+        first_due = cycle_after(opened) if opened else None
+        if first_due is not None and first_due > ctx.as_of:
             continue
         yield ctx.at_institution(
             row,
@@ -207,7 +207,9 @@ def quality_evaluation(ctx: RuleContext) -> Iterator[RuleFinding]:
             required=f"每{years}年至少一次 once every {years} years",
             message_zh=f"没有保教质量评估记录(开办{years}年内应完成评估)",
             message_en=f"no quality evaluation recorded (due within {years} years of opening)",
-            details={"last_evaluated": None, "deadline": due} if due else {"last_evaluated": None},
+            details={"last_evaluated": None, "deadline": first_due}
+            if first_due
+            else {"last_evaluated": None},
         )
 
 
