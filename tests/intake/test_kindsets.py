@@ -46,3 +46,15 @@ def test_the_workforce_registers_are_a_kind_set_of_the_one_pipeline():
     # every register is written by its app's actions through a write hook, none by the upsert
     assert all(k.hook is not None for k in workforce.values())
     assert set(REGISTERS).isdisjoint(intake_kinds.KINDS)
+
+
+def test_every_kinds_sheet_name_is_a_title_excel_accepts():
+    """Excel refuses a sheet title over 31 characters or with one of []:*?/\\ (openpyxl only warns,
+    and the workbook then needs repair in Excel): every kind's sheet, in every registered set."""
+    from eduplan.intake import kindsets
+
+    names = [*kindsets._SETS, *kindsets._LATER]
+    sheets = {kind.sheet for name in names for kind in kind_set(name).kinds.values()}
+    assert "办园点标准 teaching_point_standards" in sheets
+    bad = sorted(s for s in sheets if len(s) > 31 or any(ch in s for ch in "[]:*?/\\"))
+    assert not bad, bad

@@ -305,10 +305,12 @@ class Kind:
     year_column: str = ""  # the column API and export filters use for a year
     bulk: bool = True  # bulk_create/bulk_update; False: row by row through registry actions
     hook: WriteHook | None = None  # written by its app's actions instead of the importer's upsert
+    #: The sheet's name where "label key" would pass Excel's 31-character limit for sheet titles.
+    sheet_name: str = ""
 
     @property
     def sheet(self) -> str:
-        return f"{self.label} {self.key}"
+        return self.sheet_name or f"{self.label} {self.key}"
 
     @property
     def url_name(self) -> str:

@@ -270,6 +270,7 @@ SPENDING = Kind(
 TEACHING_POINT_STANDARDS = Kind(
     key="teaching_point_standards",
     label="县级办园点标准",
+    sheet_name="办园点标准 teaching_point_standards",  # "label key" is 32 characters
     model=TeachingPointStandard,
     order=ORDER,
     description="县(市、区)制定的办园点标准(无证园分类治理) a county's own teaching-point standard",
