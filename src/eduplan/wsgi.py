@@ -24,7 +24,7 @@ def warm() -> None:
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - loads every app's urls and views
-    import eduplan.metrics.indicators  # noqa: F401
+    import eduplan.metrics.indicators
     import eduplan.rules.catalogue  # noqa: F401
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from eduplan.registry.choices import PRESCHOOL_KINDS, SENIOR_GRADES, InstitutionKind, LicenceStatus
+from eduplan.registry.choices import PRESCHOOL_KINDS, SENIOR_GRADES, InstitutionKind, LicenceStatus, StaffRole
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -172,7 +172,8 @@ CERTIFICATE_GROUPS: dict[str, tuple[str, ...]] = {
     "attached": (InstitutionKind.ATTACHED_CLASS.value,),
     "school": (InstitutionKind.HIGH_SCHOOL.value,),
 }
-POSTS = ("principal", "teacher")
+#: The posts that need a certificate, named by their staff role (``<post>_roles`` in ``[certificates]``).
+POSTS = (StaffRole.PRINCIPAL.value, StaffRole.TEACHER.value)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from eduplan.registry.choices import (
     LicenceStatus,
     Ownership,
     PairingKind,
+    StaffRole,
 )
 
 from .concepts import (
@@ -803,35 +804,35 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     add(
         "kg_teachers",
         st,
-        lambda r: _flag(r.role.isin(list(quals.roles_of("teacher")))),
+        lambda r: _flag(r.role.isin(list(quals.roles_of(StaffRole.TEACHER)))),
         "幼儿园专任教师数",
         "人",
-        fallback=_from_return(lambda r: staff_cell(r, quals.roles_of("teacher"), ["total"])),
+        fallback=_from_return(lambda r: staff_cell(r, quals.roles_of(StaffRole.TEACHER), ["total"])),
     )
     add(
         "kg_teachers_certified",
         st,
-        lambda r: _flag(quals.qualified("teacher").expr(r)),
+        lambda r: _flag(quals.qualified(StaffRole.TEACHER).expr(r)),
         "持证专任教师数",
         "人",
         "holding a certificate accepted in their institution's kind ([certificates], concepts.py)",
-        fallback=_from_return(lambda r: certified_cell(r, "teacher")),
+        fallback=_from_return(lambda r: certified_cell(r, StaffRole.TEACHER)),
     )
     add(
         "kg_principals",
         st,
-        lambda r: _flag(r.role.isin(list(quals.roles_of("principal")))),
+        lambda r: _flag(r.role.isin(list(quals.roles_of(StaffRole.PRINCIPAL)))),
         "幼儿园园长数",
         "人",
-        fallback=_from_return(lambda r: staff_cell(r, quals.roles_of("principal"), ["total"])),
+        fallback=_from_return(lambda r: staff_cell(r, quals.roles_of(StaffRole.PRINCIPAL), ["total"])),
     )
     add(
         "kg_principals_certified",
         st,
-        lambda r: _flag(quals.qualified("principal").expr(r)),
+        lambda r: _flag(quals.qualified(StaffRole.PRINCIPAL).expr(r)),
         "持证园长数",
         "人",
-        fallback=_from_return(lambda r: certified_cell(r, "principal")),
+        fallback=_from_return(lambda r: certified_cell(r, StaffRole.PRINCIPAL)),
     )
 
     # Population of the age groups of the gross rates, on the cut-off day.

@@ -385,13 +385,13 @@ def certificates(ctx: RuleContext) -> Iterator[RuleFinding]:
     quals = Qualifications.from_standards()
     accepted = {
         (kind, role): list(quals.accepted_for(kind, post))
-        for post in ("principal", "teacher")
+        for post in (StaffRole.PRINCIPAL, StaffRole.TEACHER)
         for kind, _ in quals.judged(post)
         for role in quals.roles_of(post)
     }
     rows = (
         ctx.staff()
-        .filter(quals.unqualified("principal").q() | quals.unqualified("teacher").q())
+        .filter(quals.unqualified(StaffRole.PRINCIPAL).q() | quals.unqualified(StaffRole.TEACHER).q())
         .values(*inst_fields(), "institution__kind", "name", "role", "certificate", "id_last4")
     )
     certificate_labels = dict(Certificate.choices)
@@ -490,7 +490,7 @@ def county_teacher_ratio(ctx: RuleContext) -> Iterator[RuleFinding]:
     children and teachers of licensed preschool institutions, as the indicator counts them
     (``metrics.concepts``: an unlicensed kindergarten's are counted apart)."""
     counted = PRESCHOOL.q() & LICENSED.q()
-    teacher_roles = Qualifications.from_standards().roles_of("teacher")
+    teacher_roles = Qualifications.from_standards().roles_of(StaffRole.TEACHER)
     limit = int(ctx.param("assessment.children_per_teacher_max"))
     counties = {c["code"]: c for c in ctx.counties()}
     children = {

@@ -325,7 +325,7 @@ def add_county_task(
 # -- the status workflow -------------------------------------------------------------------------
 
 
-def _county_officer(user: User | None, task: CountyTask, zh: str, en: str) -> None:
+def _require_county_task_doer(user: User | None, task: CountyTask, zh: str, en: str) -> None:
     permissions.require(user, "may_do_county_tasks", zh, en)
     require_scope(user, task, write=True)
 
@@ -343,7 +343,7 @@ def _city_or_own(user: User | None, task: CountyTask, zh: str, en: str) -> None:
 def start_task(task: CountyTask, *, user: User | None = None, at: dt.datetime | None = None) -> CountyTask:
     before = task.state
     target = _next(task, "start")
-    _county_officer(user, task, "任务由本县教育体育局启动", "the county's officer starts its task")
+    _require_county_task_doer(user, task, "任务由本县教育体育局启动", "the county's officer starts its task")
     moment = now_or(at)
     task.state = target
     task.started_at = moment
@@ -367,7 +367,7 @@ def record_progress(
     A task not yet started is started by its first report; a finished or cancelled one refuses."""
     before = task.state
     target = _next(task, "progress")
-    _county_officer(
+    _require_county_task_doer(
         user, task, "进展由本县教育体育局报送", "the county's officer reports progress on its task"
     )
     if not (text or "").strip():
@@ -406,7 +406,9 @@ def complete_task(
     """The county declares the task done (only a task in progress: report progress first)."""
     before = task.state
     target = _next(task, "complete")
-    _county_officer(user, task, "任务由本县教育体育局确认完成", "the county's officer completes its task")
+    _require_county_task_doer(
+        user, task, "任务由本县教育体育局确认完成", "the county's officer completes its task"
+    )
     moment = now_or(at)
     task.state = target
     task.percent = 100
@@ -510,7 +512,7 @@ def complete_milestone(
     task = milestone.task
     if not task.is_open:
         raise refuse("任务已结束,节点不能再修改", "the task is closed: its milestones can no longer change")
-    _county_officer(user, task, "节点由本县教育体育局确认", "the county's officer marks milestones")
+    _require_county_task_doer(user, task, "节点由本县教育体育局确认", "the county's officer marks milestones")
     moment = now_or(at)
     milestone.done_on = done_on or local_day(moment)
     save_with_history(milestone, user=user)
