@@ -81,16 +81,25 @@ def login(port: int, username: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def start_servers(count: int, env: dict[str, str], workers: int) -> tuple[list[int], list[subprocess.Popen]]:
+def start_servers(
+    count: int, env: dict[str, str], workers: int, log_dir: Path | None = None
+) -> tuple[list[int], list[subprocess.Popen]]:
+    """``count`` application processes; with ``log_dir``, each writes its access log there
+    (``<port>.log``: request line, status, time taken in microseconds, worker pid)."""
     ports, servers = [], []
     for _ in range(count):
         port = free_port()
+        log = subprocess.DEVNULL
+        if log_dir is not None:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            log = (log_dir / f"{port}.log").open("w")
+            env = {**env, "GUNICORN_CMD_ARGS": "--access-logformat '%(r)s %(s)s %(D)s %(p)s'"}
         servers.append(
             subprocess.Popen(
                 [EDUPLAN, "serve", "--port", str(port), "--workers", str(workers), "--no-worker"],
                 env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT if log_dir is not None else subprocess.DEVNULL,
                 start_new_session=True,
             )
         )
@@ -136,6 +145,7 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="the shared cache ('' for none)")
     parser.add_argument("--county", default="530402")
     parser.add_argument("--db", help="an existing demo SQLite file (else the city demo is generated)")
+    parser.add_argument("--server-log", type=Path, help="a folder for each process's access log (with times)")
     args = parser.parse_args()
     users = args.users or (20 if args.quick else 200)
     duration = args.duration or (15 if args.quick else 60)
@@ -157,7 +167,7 @@ def main() -> None:
     }
     if args.redis:
         env.update(EDUPLAN_CACHE_URL=args.redis, EDUPLAN_CACHE_PREFIX=prefix)
-    ports, servers = start_servers(count, env, args.workers)
+    ports, servers = start_servers(count, env, args.workers, args.server_log)
     try:
         cookies = [login(ports[i % count], "county") for i in range(users)]
         paths = page_mix(ports[0], cookies[0], args.county)

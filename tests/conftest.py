@@ -26,13 +26,16 @@ def _fast_password_hasher(settings):
 @pytest.fixture(autouse=True)
 def _private_cache(settings):
     """Each test gets an empty in-memory cache: no result leaks between tests or runs."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    from django.core.cache import cache
+    from tests.factories import memory_caches
+
+    settings.CACHES = memory_caches()
+    from django.core.cache import cache, caches
 
     from eduplan.common.cache import forget_local
     from eduplan.plans.assumptions import forget as forget_assumptions
 
     cache.clear()
+    caches["pages"].clear()
     forget_local()
     forget_assumptions()  # confirmations read by an earlier test's (rolled back) transaction
 

@@ -22,6 +22,15 @@ class MiniCity:
     hs_a: Institution
 
 
+def memory_caches() -> dict[str, dict[str, str]]:
+    """Every cache of the settings in this process's memory, for a test (the derived results and
+    the kept public pages)."""
+    return {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"test-{alias}"}
+        for alias in ("default", "pages")
+    }
+
+
 def make_division(code: str, name: str, level: str, parent: Division | None = None, **kw) -> Division:
     return actions.create_division(code=code, name=name, level=level, parent=parent, **kw)
 

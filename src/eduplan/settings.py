@@ -336,6 +336,20 @@ if _CACHE_URL:
     }
 elif os.environ.get("EDUPLAN_CACHE_PREFIX"):
     CACHES["default"]["KEY_PREFIX"] = os.environ["EDUPLAN_CACHE_PREFIX"]
+# Public pages kept for the next visitor asking for the same URL (eduplan.portal.caching), apart
+# from the derived results so that many searches never push out an indicator that took seconds:
+# in Redis with the cache URL (every application server serves what one rendered), else in each
+# process's memory (about 6 kB a page, compressed).
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": f"{CACHES['default']['KEY_PREFIX']}:pages"}
+    if _CACHE_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "eduplan-public-pages",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+)
 
 # Long work (admissions runs …) as tasks of Django's task framework (the django-tasks backport
 # while the project is on Django 5.2): the database backend by default, RQ on Redis by choice.

@@ -5,9 +5,13 @@ Each worker loads the URL configuration (every view, and the analytics and solve
 import: Ibis, pandas, SciPy …) while it boots, before it takes a request: otherwise the first
 officer to reach a new worker waits seconds for those imports, and so does every request queued
 behind theirs (bench/web.py measured p95 of several seconds from this alone). ``EDUPLAN_WARM=0``
-skips it."""
+skips it.
+
+Under gunicorn's threaded worker, a new connection's first bytes are awaited for 50 ms, not 5 s
+(see :func:`wait_briefly_for_first_bytes`)."""
 
 import os
+import sys
 
 from django.core.wsgi import get_wsgi_application
 
@@ -30,3 +34,24 @@ def warm() -> None:
 
 if os.environ.get("EDUPLAN_WARM", "1") != "0":
     warm()
+
+
+#: How long a worker thread waits for a new connection's first request bytes before handing the
+#: connection to the worker's poller (where waiting costs no thread).
+FIRST_BYTES_WAIT_S = 0.05
+
+
+def wait_briefly_for_first_bytes() -> None:
+    """gunicorn's threaded worker (23 and later) gives every new connection a thread that waits up
+    to 5 s for the request to arrive. Browsers open connections before they need them (preconnect,
+    a second socket per page) and reopen kept-alive ones after a pause, so idle sockets held every
+    thread of a worker while requests queued behind them: bench/web.py measured p95 of 1.3 s at 20
+    officers and 5 s at 200 while no request took over 0.6 s to serve. gunicorn has no setting for
+    this wait (``DEFAULT_WORKER_DATA_TIMEOUT`` in ``gunicorn.workers.gthread``); a connection with
+    no data yet goes to the poller, which is where gunicorn itself sends it after the wait."""
+    gthread = sys.modules.get("gunicorn.workers.gthread")
+    if gthread is not None and hasattr(gthread, "DEFAULT_WORKER_DATA_TIMEOUT"):
+        gthread.DEFAULT_WORKER_DATA_TIMEOUT = FIRST_BYTES_WAIT_S
+
+
+wait_briefly_for_first_bytes()

@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.cache import caches
 
 from eduplan.portal import disclosure
 from eduplan.registry import actions
@@ -101,5 +102,10 @@ def test_county_page_shows_indicators_and_survives_their_failure(client, city, m
         raise RuntimeError("no plan file")
 
     monkeypatch.setattr("eduplan.metrics.cached.all_indicator_records", broken)
+    caches["pages"].clear()  # else the page kept from the first visit is served, figures and all
     response = client.get("/lists/530402/")
     assert response.status_code == 200 and "指标暂时无法计算" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"  # neither a browser nor the server keeps it
+
+    monkeypatch.setattr("eduplan.metrics.cached.all_indicator_records", lambda: [RECORD])
+    assert "学前三年毛入园率 93.5%" in client.get("/lists/530402/").content.decode()

@@ -59,3 +59,58 @@ def test_pages_with_a_code_or_a_form_are_never_stored(client, city):
         response = client.get(url)
         assert "ETag" not in response
         assert "public" not in response.get("Cache-Control", "")
+
+
+# -- pages kept by the application for the next visitor --------------------------------------------
+
+
+def test_a_page_rendered_for_one_visitor_is_served_to_the_next_without_rendering(city, monkeypatch):
+    from django.test import Client
+
+    first = Client().get("/", {"q": "春蕾"})
+    assert "春蕾" in first.content.decode()
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the kept page should have been served")
+
+    monkeypatch.setattr("eduplan.portal.views.search", no_search)
+    second = Client().get("/", {"q": "春蕾"})
+    assert second.status_code == 200 and second["ETag"] == first["ETag"]
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second.content.count("春蕾".encode()) == first.content.count("春蕾".encode())
+
+
+def test_each_visitor_of_a_kept_page_gets_a_form_token_of_their_own(city):
+    """The language switch is a form: a kept page carries the new visitor's token, which works."""
+    import re
+
+    from django.test import Client
+
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    Client().get("/lists/")  # kept for later visitors
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/lists/").content.decode()
+    tokens = token.findall(page)
+    assert tokens and "\x00" not in page
+    switched = visitor.post("/i18n/setlang/", {"language": "en", "next": "/lists/", "csrfmiddlewaretoken": tokens[0]})
+    assert switched.status_code == 302
+    assert '<html lang="en"' in visitor.get("/lists/").content.decode()
+
+
+def test_a_signed_in_officers_page_is_neither_kept_nor_served_from_the_kept(city, django_user_model):
+    from django.test import Client
+
+    officer = Client()
+    officer.force_login(django_user_model.objects.create_superuser("zhang-wei", "zw@example.com", "pw"))
+    assert "zhang-wei" in officer.get("/lists/").content.decode()
+    assert "zhang-wei" not in Client().get("/lists/").content.decode()  # not kept from the officer's
+    assert "zhang-wei" in officer.get("/lists/").content.decode()  # nor the public's served to them
+
+
+def test_a_write_is_shown_to_the_next_visitor_at_once(city):
+    from django.test import Client
+
+    assert "新名字幼儿园" not in Client().get("/kindergartens/K3/").content.decode()
+    actions.update_fields(city.kg_inclusive, {"name": "新名字幼儿园"})
+    assert "新名字幼儿园" in Client().get("/kindergartens/K3/").content.decode()
+

@@ -44,6 +44,15 @@ def test_the_map_gets_county_outlines_and_township_points(city):
     assert ["凤凰街道", 24.3415, 102.545] in layers["townships"]
 
 
+def test_the_map_layers_come_apart_from_the_directory_page(client, city):
+    """Every search page would carry every township of a province (46 kB in Yunnan's) otherwise."""
+    page = client.get("/").content.decode()
+    assert '"src": "/map-layers.json"' in page and "24.3415" not in page
+    layers = client.get("/map-layers.json")
+    assert layers.status_code == 200 and layers["ETag"]
+    assert ["凤凰街道", 24.3415, 102.545] in layers.json()["townships"]
+
+
 def test_kindergarten_page_shows_full_address_and_public_telephone(client, city):
     from django.core.exceptions import ValidationError
 

@@ -22,6 +22,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from tests.factories import memory_caches
 from django.test import Client, override_settings
 from django.utils import translation
 
@@ -109,11 +110,10 @@ def crawl_all(client: Client, start: str) -> list[tuple[str, int, str, bytes]]:
 @pytest.fixture(scope="module")
 def attacked(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
-    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     with (
         django_db_blocker.unblock(),
         override_settings(
-            CACHES=caches,
+            CACHES=memory_caches(),
             MEDIA_ROOT=media,
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         ),

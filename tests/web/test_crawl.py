@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from tests.factories import memory_caches
 from django.test import Client, override_settings
 from django.utils import translation
 
@@ -27,12 +28,11 @@ generator = pytest.importorskip("eduplan.demo.generator")
 def crawls(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Crawl]:
     """Every role's crawl of one tiny demo, rolled back afterwards (built once for the module)."""
     media = tmp_path_factory.mktemp("media")
-    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     result: dict[str, Crawl] = {}
     with (
         django_db_blocker.unblock(),
         override_settings(
-            CACHES=caches,
+            CACHES=memory_caches(),
             MEDIA_ROOT=media,
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 from django.db import transaction
+from tests.factories import memory_caches
 from django.test import Client, override_settings
 from django.utils import translation
 
@@ -57,12 +58,11 @@ def data_names() -> set[str]:
 def english(django_db_setup, django_db_blocker, tmp_path_factory) -> tuple[dict[str, Crawl], set[str]]:
     """Every role's English crawl of the tiny demo, and the data names (rolled back afterwards)."""
     media = tmp_path_factory.mktemp("media")
-    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     result: dict[str, Crawl] = {}
     with (
         django_db_blocker.unblock(),
         override_settings(
-            CACHES=caches,
+            CACHES=memory_caches(),
             MEDIA_ROOT=media,
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         ),

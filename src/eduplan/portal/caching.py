@@ -12,6 +12,15 @@ back (``If-None-Match``) gets ``304 Not Modified`` for the cost of one small que
 at once. ``EDUPLAN_PUBLIC_MAX_AGE`` (seconds, default 0) lets it serve the page without asking for
 that long instead: a deployment trading a few seconds of staleness for fewer requests reaching the
 application. Pages carrying a tracking code or a form token are ``no-store`` and never get here.
+
+Behind no proxy, the application keeps the pages itself: a public page rendered for one visitor
+is kept under its tag (the ``pages`` cache: Redis with ``EDUPLAN_CACHE_URL``, shared by every
+application server; else each process's memory) and served to the next visitor asking for the
+same URL, without searching or rendering again. Only pages rendered for a visitor who is not
+signed in are kept or served this way (a signed-in officer's header names them), a page marked
+``no-store`` (one that could not show everything just now) is never kept, and the one
+per-visitor part of a public page, the language form's CSRF token, is put back fresh for each
+visitor.
 """
 
 from __future__ import annotations
@@ -19,13 +28,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
+import zlib
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition
 
@@ -52,7 +65,15 @@ def release() -> str:
 
 
 def page_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-    """The tag of the page this request asks for, from the data versions (one query), not its bytes."""
+    """The tag of the page this request asks for, from the data versions (one query), not its bytes.
+    Worked out once per request."""
+    tag = getattr(request, "_eduplan_page_etag", None)
+    if tag is None:
+        tag = request._eduplan_page_etag = _page_etag(request)  # type: ignore[attr-defined]
+    return tag
+
+
+def _page_etag(request: HttpRequest) -> str:
     from eduplan.registry.models import current_versions
 
     registry, work = current_versions()
@@ -72,10 +93,56 @@ def max_age() -> int:
     return max(0, int(getattr(settings, "PUBLIC_MAX_AGE", 0)))
 
 
+#: A kept page's CSRF token (the language form's), taken out when it is kept and put back fresh.
+_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_TOKEN_SLOT = b"\x00csrf-token\x00"  # no byte of a rendered page is NUL
+#: The largest page kept (bytes, before compression): a full page of results is about 45 kB.
+KEEP_AT_MOST = 512 * 1024
+
+
+def _keepable(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def _kept(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve the page kept under this request's tag, or render it and keep it."""
+
+    @wraps(view)
+    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not _keepable(request):
+            return view(request, *args, **kwargs)
+        pages = caches["pages"]
+        key = f"eduplan:public-page:{page_etag(request)}"
+        kept = pages.get(key)
+        if kept is not None:
+            headers, packed = kept
+            body = zlib.decompress(packed)
+            if _TOKEN_SLOT in body:
+                body = body.replace(_TOKEN_SLOT, get_token(request).encode())
+            response = HttpResponse(body)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and "no-store" not in response.get("Cache-Control", "")
+            and len(response.content) <= KEEP_AT_MOST
+        ):
+            body = _TOKEN.sub(lambda m: m.group(1) + _TOKEN_SLOT + m.group(2), response.content)
+            pages.set(key, (list(response.items()), zlib.compress(body, 1)))
+        return response
+
+    return inner
+
+
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve a public page with an ETag of its data version; answer a matching ``If-None-Match``
-    with 304 before rendering. The language comes from a cookie, hence ``Vary: Cookie``."""
-    conditional = condition(etag_func=page_etag)(view)
+    with 304 before rendering, and serve a page kept for an earlier visitor without rendering. The
+    language comes from a cookie, hence ``Vary: Cookie``."""
+    conditional = condition(etag_func=page_etag)(_kept(view))
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -90,30 +90,40 @@ def find_places(text: str, limit: int = 8) -> list[Place]:
 def map_layers(city_code: str | None = None) -> dict[str, object]:
     """What the public map draws besides the kindergartens: the county outlines (a static file
     written by ``eduplan map_boundaries``, when there is one) and the townships as labelled
-    points."""
+    points. Served apart from the directory page (``map-layers.json``), so the page stays small and
+    a browser keeps the layer until the data changes."""
     from django.templatetags.static import static
 
     from .boundaries import outline_file
+    from .caching import release
 
-    if city_code is None:
-        city_code = (
+    def build() -> dict[str, object]:
+        code = city_code or (
             Division.objects.filter(level=DivisionLevel.CITY, valid_to__isnull=True)
             .values_list("code", flat=True)
             .first()
         )
-    towns = [[p.name, p.latitude, p.longitude] for p in gazetteer() if p.kind == "township"]
-    has_outline = city_code is not None and outline_file(city_code).is_file()
-    return {
-        "boundaries": static(f"portal/boundaries/{city_code}.geojson") if has_outline else "",
-        "townships": towns,
-    }
+        towns = [[p.name, p.latitude, p.longitude] for p in gazetteer() if p.kind == "township"]
+        has_outline = code is not None and outline_file(code).is_file()
+        return {
+            "boundaries": static(f"portal/boundaries/{code}.geojson") if has_outline else "",
+            "townships": towns,
+        }
+
+    # the outline's address names a static file of this release
+    return cached(f"portal:map-layers:{city_code or ''}:{release()}", build)
 
 
 def place_example() -> str:
     """The place field's placeholder, from the registry so that its example always works: the
     first township by name and its pinyin initials ("凤凰街道 / fhjd")."""
-    towns = sorted((p for p in gazetteer() if p.kind == "township"), key=lambda p: p.name)
-    return f"{towns[0].name} / {towns[0].initials}" if towns else ""
+
+    def build() -> str:
+        towns = [p for p in gazetteer() if p.kind == "township"]
+        first = min(towns, key=lambda p: p.name, default=None)
+        return f"{first.name} / {first.initials}" if first else ""
+
+    return cached("portal:place-example", build)
 
 
 def search_example(d: Directory) -> str:

@@ -12,6 +12,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("points.json", views.points, name="points"),
+    path("map-layers.json", views.map_layers, name="map-layers"),
     path("kindergartens/<str:code>/", views.kindergarten, name="kindergarten"),
     path("lists/", views.lists, name="lists"),
     path("lists/<str:code>/", views.county, name="county"),

@@ -88,7 +88,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "points_url": reverse("portal:points") + "?" + urlencode(query.as_params(page="")),
             "map_tiles": settings.MAP_TILE_URL,
             "map_attribution": settings.MAP_TILE_ATTRIBUTION,
-            "map_layers": places.map_layers(),
+            "map_layers": {"src": reverse("portal:map-layers")},
             "place_example": places.place_example(),
             "search_example": places.search_example(d),
             "section": "directory",
@@ -103,6 +103,13 @@ def points(request: HttpRequest) -> JsonResponse:
     query, _ = parse_query(request.GET)
     result = search(directory(), query, page_size=1)
     return JsonResponse({"points": map_points(result), "total": result.total})
+
+
+@require_GET
+@public_page
+def map_layers(request: HttpRequest) -> JsonResponse:
+    """The map's county outlines and township points (the same for every search)."""
+    return JsonResponse(places.map_layers())
 
 
 @require_GET
@@ -148,7 +155,8 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
     public = disclosure.list_entries(d, code, "public")
     private_inclusive = [e for e in disclosure.list_entries(d, code, "inclusive") if not e.public]
     annual = disclosure.latest_annual(e.pk for e in (*public, *private_inclusive))
-    return render(
+    statements = disclosure.county_statements(code)
+    response = render(
         request,
         "portal/county.html",
         {
@@ -156,11 +164,13 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
             "name": name,
             "public": [(e, annual.get(e.pk)) for e in public],
             "private_inclusive": [(e, annual.get(e.pk)) for e in private_inclusive],
-            "statements": disclosure.county_statements(code),
+            "statements": statements,
             "formats": disclosure.FORMATS,
             "section": "lists",
         },
     )
+    # the indicators could not be worked out just now: say so, but keep the page nowhere
+    return _no_store(response) if statements is None else response
 
 
 @require_GET

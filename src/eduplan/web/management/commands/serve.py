@@ -27,9 +27,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep-alive",
             type=int,
-            default=30,
+            default=75,
             help="seconds an idle browser connection stays open (gunicorn's default of 2 s makes an "
-            "officer who pauses reconnect on every click)",
+            "officer who pauses reconnect on every click; 75 s is nginx's default). An idle "
+            "connection waits in the worker's poller and holds no thread",
         )
 
     def handle(self, *args, **options) -> None:
