@@ -92,7 +92,9 @@ def test_each_visitor_of_a_kept_page_gets_a_form_token_of_their_own(city):
     page = visitor.get("/lists/").content.decode()
     tokens = token.findall(page)
     assert tokens and "\x00" not in page
-    switched = visitor.post("/i18n/setlang/", {"language": "en", "next": "/lists/", "csrfmiddlewaretoken": tokens[0]})
+    switched = visitor.post(
+        "/i18n/setlang/", {"language": "en", "next": "/lists/", "csrfmiddlewaretoken": tokens[0]}
+    )
     assert switched.status_code == 302
     assert '<html lang="en"' in visitor.get("/lists/").content.decode()
 
@@ -113,4 +115,3 @@ def test_a_write_is_shown_to_the_next_visitor_at_once(city):
     assert "新名字幼儿园" not in Client().get("/kindergartens/K3/").content.decode()
     actions.update_fields(city.kg_inclusive, {"name": "新名字幼儿园"})
     assert "新名字幼儿园" in Client().get("/kindergartens/K3/").content.decode()
-

@@ -22,10 +22,10 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from tests.factories import memory_caches
 from django.test import Client, override_settings
 from django.utils import translation
 
+from tests.factories import memory_caches
 from tests.web.crawl import DEMO_PASSWORD, build_demo_world, links, pattern_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

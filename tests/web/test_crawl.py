@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
-from tests.factories import memory_caches
 from django.test import Client, override_settings
 from django.utils import translation
 
+from tests.factories import memory_caches
 from tests.web.crawl import (
     DEMO_PASSWORD,
     ROLES,

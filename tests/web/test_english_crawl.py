@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 from django.db import transaction
-from tests.factories import memory_caches
 from django.test import Client, override_settings
 from django.utils import translation
 
+from tests.factories import memory_caches
 from tests.web.crawl import (
     CJK,
     DEMO_PASSWORD,
