@@ -11,7 +11,9 @@ largest step meeting the target is reported as ``most_parents_served``.
 - Data: ``eduplan demo --scale province --seed 1 --no-serve --db PATH`` (several minutes; pass
   ``--db`` to reuse a demo file). ``--quick``: the ``tiny`` demo, 10 users, 15 s.
 - Server: ``eduplan serve --db PATH --port N`` (gunicorn on 127.0.0.1, its default workers and
-  threads), with an empty cache directory of its own. Until the project's URL layout mounts the
+  threads), with an empty cache directory of its own and, as a deployment of several workers would
+  have, the shared cache in Redis (``--redis``, '' for none), where a page rendered for one parent
+  is kept for the next (eduplan.portal.caching). Until the project's URL layout mounts the
   portal at ``/``, the benchmark serves it through a small settings overlay that does.
 - Load: a threaded load generator on http.client (nothing to install). Each of the ``--users``
   simulated parents keeps one keep-alive connection and loops: one request, then a pause of
@@ -313,6 +315,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: eduplan serve's)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/14",
+        help="the shared cache of a deployment (kept pages shared by every worker); '' for none "
+        "(each worker keeps its own)",
+    )
     args = parser.parse_args()
     scale = "tiny" if args.quick else "province"
     ramp = [args.users] if args.users else [10] if args.quick else [int(n) for n in args.ramp.split(",")]
@@ -335,6 +343,9 @@ def main() -> None:
             # the server refuses the development key: local keys, made once and kept
             "EDUPLAN_KEY_FILE": str(ensure_key_file(Path(tempfile.gettempdir()) / "eduplan-bench-keys.json")),
         }
+        prefix = f"eduplan-bench-portal-{os.getpid()}"
+        if args.redis:
+            env.update(EDUPLAN_CACHE_URL=args.redis, EDUPLAN_CACHE_PREFIX=prefix)
         overlay = not portal_mounted()
         if overlay:
             (work / "portal_bench_settings.py").write_text(OVERLAY_SETTINGS)
@@ -375,6 +386,12 @@ def main() -> None:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
+            if args.redis:
+                import redis
+
+                r = redis.Redis.from_url(args.redis)
+                for key in r.scan_iter(f"{prefix}:*"):
+                    r.delete(key)
 
     served = [st["users"] for st in steps if st["meets_target"]]
     last = steps[-1]
@@ -387,6 +404,7 @@ def main() -> None:
             "command": "eduplan serve",
             "workers": args.workers or "default",
             "portal_overlay": overlay,
+            "shared_cache": args.redis or "none (each worker keeps its own pages)",
         },
         "load": {
             "users": ramp,

@@ -66,7 +66,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (one per server thread, as on PostgreSQL): opening one reads the whole
+    # schema, which at province scale was half of what serving a cached public page cost (py-spy,
+    # bench/portal.py). A restore copies pages into the live file (eduplan.security.backup), so a
+    # kept connection sees it at its next transaction.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("EDUPLAN_CONN_MAX_AGE", 600))
     # Tests use a file, not memory, so other engines (Ibis, DuckDB) can read what Django wrote.
     # One per process, so concurrent test runs on one machine don't share it.
     DATABASES["default"]["TEST"] = {"NAME": str(Path.cwd() / f".test-eduplan-{os.getpid()}.sqlite3")}

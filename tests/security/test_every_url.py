@@ -26,7 +26,7 @@ SAMPLES = {
 }
 #: Pages anyone may read: the public portal, signing in, the language switch, the API's schema.
 PUBLIC = re.compile(
-    r"^/(|kindergartens/.*|lists/.*|complaints/.*|stats/|points\.json|office/login/|i18n/.*|"
+    r"^/(|kindergartens/.*|lists/.*|complaints/.*|stats/|points\.json|map-layers\.json|office/login/|i18n/.*|"
     r"office/password/reset/.*|admin/login/|api/(schema|docs|openapi\.json).*)$"
 )
 #: Views that take no session (token-authenticated API calls) may skip the CSRF check: a browser

@@ -24,7 +24,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 
 
@@ -81,6 +81,7 @@ def new_generation() -> None:
         for row in DataVersion.objects.all():
             DataVersion.objects.filter(pk=row.pk).update(version=row.version + offset)
     cache.clear()
+    caches["pages"].clear()
     try:
         from eduplan.common.cache import forget_local
 
