@@ -1,10 +1,12 @@
 """Two application servers, one database, one Redis (``EDUPLAN_CACHE_URL``): the cached
-dashboard is shared, and a write through one server shows on the other at once."""
+dashboard and the kept public pages are shared, and a write through one server shows on the other
+at once, to officers and to parents."""
 
 from __future__ import annotations
 
 import re
 import secrets
+import urllib.request
 
 import pytest
 from django.test import Client
@@ -17,6 +19,15 @@ from .services import Browser, app_servers, environment, redis_url, require_redi
 pytestmark = pytest.mark.django_db(transaction=True)
 
 COUNTY_PAGE = "/office/county/530402/"
+PUBLIC_PAGE = "/kindergartens/K1/"
+
+
+def public_classes(base: str) -> int:
+    """The number of classes a parent reads on the kindergarten's public page."""
+    page = urllib.request.urlopen(base + PUBLIC_PAGE, timeout=60).read().decode()
+    found = re.search(r"(\d+) 个班", page)
+    assert found, "no class count on the public page"
+    return int(found.group(1))
 
 
 def card_value(page: str, indicator: str) -> float:
@@ -62,6 +73,10 @@ def test_a_write_through_one_server_shows_on_the_other_at_once(tmp_path, shared_
         keys = [k.decode() for k in redis.Redis.from_url(redis_url()).scan_iter(f"{shared_redis}:*")]
         assert any("eduplan:part:" in k for k in keys), keys
         assert any("eduplan:indicators:" in k for k in keys), keys
+        # A parent's page rendered by one server is kept in Redis and served by the other.
+        assert public_classes(one) == public_classes(two) == 1
+        keys = [k.decode() for k in redis.Redis.from_url(redis_url()).scan_iter(f"{shared_redis}:pages:*")]
+        assert any("eduplan:public-page:" in k for k in keys), keys
 
         a.post(
             "/office/institutions/K1/classes/add/",
@@ -78,3 +93,4 @@ def test_a_write_through_one_server_shows_on_the_other_at_once(tmp_path, shared_
         after = card_value(b.get(COUNTY_PAGE), "preschool_ger")
         assert after > before
         assert card_value(a.get(COUNTY_PAGE), "preschool_ger") == after
+        assert public_classes(two) == public_classes(one) == 2
