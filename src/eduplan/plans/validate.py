@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
 
 #: ``source`` of a target value.
 TARGET_SOURCES = ("plan", "assumption")
+
+
+#: ``key = "text"`` at the start of a line (the text without escapes: ids never have them).
+_STRING_KEY = re.compile(r'^\s*([A-Za-z0-9_-]+)\s*=\s*"([^"\\]*)"')
 
 
 @dataclass(frozen=True)
@@ -47,15 +52,21 @@ class Locator:
 
     def entry(self, table: str, ident: str, id_key: str = "id") -> int:
         """The line (1-based) of ``id_key = "ident"`` inside a ``[[table]]`` entry; 0 if not found."""
+        return self._entries.get((table, id_key, ident), 0)
+
+    @cached_property
+    def _entries(self) -> dict[tuple[str, str, str], int]:
+        """Every ``key = "text"`` line by table, key and text (the first of each), read in one pass:
+        a plan is checked entry by entry, and scanning the file for each took half a second."""
+        found: dict[tuple[str, str, str], int] = {}
         current = ""
-        wanted = re.compile(rf'^\s*{re.escape(id_key)}\s*=\s*"{re.escape(ident)}"')
         for n, line in enumerate(self.lines, start=1):
             stripped = line.strip()
             if stripped.startswith("["):
                 current = stripped.strip("[] ")
-            elif current == table and wanted.match(line):
-                return n
-        return 0
+            elif m := _STRING_KEY.match(line):
+                found.setdefault((current, m.group(1), m.group(2)), n)
+        return found
 
     def key(self, table: str, ident: str, key: str, needle: str = "", id_key: str = "id") -> int:
         """The line of ``key`` in the entry (from there, the first line containing ``needle`` when
