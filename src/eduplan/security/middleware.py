@@ -10,6 +10,7 @@ them. A response that already carries a policy keeps it."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -69,15 +70,20 @@ class SweepMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        #: This process asks the shared cache at most once per ``SWEEP_SECONDS`` (not on every
+        #: request: with Redis that was a round trip per page).
+        self.next_ask = 0.0
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         seconds = int(settings.SWEEP_SECONDS)
-        if seconds > 0:
+        now = time.monotonic()
+        if seconds > 0 and now >= self.next_ask:
             from django.core.cache import cache
 
             from .sweeps import sweep_all
 
+            self.next_ask = now + seconds
             try:
                 if cache.add("eduplan:security:sweep", 1, timeout=seconds):
                     sweep_all()
