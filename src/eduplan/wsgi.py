@@ -51,7 +51,7 @@ def wait_briefly_for_first_bytes() -> None:
     no data yet goes to the poller, which is where gunicorn itself sends it after the wait."""
     gthread = sys.modules.get("gunicorn.workers.gthread")
     if gthread is not None and hasattr(gthread, "DEFAULT_WORKER_DATA_TIMEOUT"):
-        gthread.DEFAULT_WORKER_DATA_TIMEOUT = FIRST_BYTES_WAIT_S
+        vars(gthread)["DEFAULT_WORKER_DATA_TIMEOUT"] = FIRST_BYTES_WAIT_S  # read at each call
 
 
 wait_briefly_for_first_bytes()
