@@ -115,3 +115,12 @@ def test_a_write_is_shown_to_the_next_visitor_at_once(city):
     assert "新名字幼儿园" not in Client().get("/kindergartens/K3/").content.decode()
     actions.update_fields(city.kg_inclusive, {"name": "新名字幼儿园"})
     assert "新名字幼儿园" in Client().get("/kindergartens/K3/").content.decode()
+
+
+def test_a_kept_download_is_the_same_file(city):
+    from django.test import Client
+
+    first = Client().get("/lists/530402/public.csv")
+    assert first.status_code == 200 and first["Content-Type"].startswith("text/csv")
+    again = Client().get("/lists/530402/public.csv")
+    assert again.content == first.content and again["Content-Disposition"] == first["Content-Disposition"]

@@ -116,9 +116,9 @@ def _kept(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         key = f"eduplan:public-page:{page_etag(request)}"
         kept = pages.get(key)
         if kept is not None:
-            headers, packed = kept
+            headers, packed, tokened = kept
             body = zlib.decompress(packed)
-            if _TOKEN_SLOT in body:
+            if tokened:
                 body = body.replace(_TOKEN_SLOT, get_token(request).encode())
             response = HttpResponse(body)
             for name, value in headers:
@@ -131,8 +131,10 @@ def _kept(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             and "no-store" not in response.get("Cache-Control", "")
             and len(response.content) <= KEEP_AT_MOST
         ):
-            body = _TOKEN.sub(lambda m: m.group(1) + _TOKEN_SLOT + m.group(2), response.content)
-            pages.set(key, (list(response.items()), zlib.compress(body, 1)))
+            body, tokened = response.content, 0
+            if response.get("Content-Type", "").startswith("text/html"):  # never a download's data
+                body, tokened = _TOKEN.subn(lambda m: m.group(1) + _TOKEN_SLOT + m.group(2), body)
+            pages.set(key, (list(response.items()), zlib.compress(body, 1), bool(tokened)))
         return response
 
     return inner
