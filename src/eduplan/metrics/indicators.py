@@ -111,10 +111,24 @@ class Catalogue:
     indicators: list[Indicator] = field(default_factory=list)
 
 
+#: The last catalogue built, with the plan (the loader's object, new when the file changes) and the
+#: parameters it was built from: a drill-down page asks for it several times per request.
+_LAST_CATALOGUE: list[tuple[Plan, MeasureParams, Catalogue]] = []
+
+
 def load_catalogue(plan: Plan | None = None, params: MeasureParams | None = None) -> Catalogue:
     """Parse every formula of the plan and refuse unknown measures, naming file and indicator."""
     plan = plan or load_plan()
     params = params or load_params(plan)
+    for built_plan, built_params, built in _LAST_CATALOGUE:
+        if built_plan is plan and built_params == params:
+            return built
+    cat = _build_catalogue(plan, params)
+    _LAST_CATALOGUE[:] = [(plan, params, cat)]
+    return cat
+
+
+def _build_catalogue(plan: Plan, params: MeasureParams) -> Catalogue:
     measures = build_measures(params)
     known = set(measures)
     derived_formulas: dict[str, fm.Formula] = {}
