@@ -136,3 +136,20 @@ def test_what_figures_a_user_is_bound_to(people):
     assert permissions.bound_institutions(users[C]) is None
     assert permissions.sees_county_findings(users[K]) and not permissions.sees_county_findings(users[C])
     assert set(users) == EVERY
+
+
+@pytest.mark.django_db
+def test_a_user_is_made_for_a_capability_at_a_division():
+    m = mini_city()
+    from eduplan.accounts.actions import create_user_who_may
+
+    at_city = create_user_who_may("who-may-ethics", "pw-123456", "may_see_ethics", division=m.city).user
+    assert permissions.has(at_city, "may_see_ethics")
+    at_county = create_user_who_may(
+        "who-may-report", "pw-123456", "may_submit_reports", division=m.county_a
+    ).user
+    assert permissions.has(at_county, "may_submit_reports") and not permissions.has(
+        at_county, "may_approve_reports"
+    )
+    with pytest.raises(ValueError, match="may_approve_reports"):
+        create_user_who_may("nobody", "pw-123456", "may_approve_reports", division=m.county_a)

@@ -342,11 +342,10 @@ def _hype(city: City) -> str:
 
 
 def _ethics_officer(city: City):  # type: ignore[no-untyped-def]
-    """A city officer: a role allowed to see ethics records (the ethics rules run only for one)."""
-    from eduplan.accounts.actions import create_user_with_role
-    from eduplan.registry.choices import Role
+    """An officer of the city who may see ethics records (the ethics rules run only for one)."""
+    from eduplan.accounts.actions import create_user_who_may
 
-    return create_user_with_role("ethics-officer", "pw-123456", Role.CITY_OFFICER, division=city.city).user
+    return create_user_who_may("ethics-officer", "pw-123456", "may_see_ethics", division=city.city).user
 
 
 # -- supervision, tasks and statistical returns ------------------------------------------------

@@ -9,7 +9,8 @@ from django.db import transaction
 
 from eduplan.registry.models import Division, Institution
 
-from .models import Profile
+from .models import DIVISION_LEVELS, Profile
+from .permissions import CAPABILITIES
 
 
 def create_user_with_role(
@@ -32,3 +33,15 @@ def create_user_with_role(
         if supervised:
             profile.supervised.set(list(supervised))
     return profile
+
+
+def create_user_who_may(username: str, password: str, capability: str, *, division: Division) -> Profile:
+    """A login bound to ``division`` in a role granted ``capability``: for set-up scripts and tests
+    that need "someone who may …" without naming a role."""
+    for role in CAPABILITIES[capability]:
+        if division.level in DIVISION_LEVELS.get(role, ()):
+            return create_user_with_role(username, password, role, division=division)
+    raise ValueError(
+        f"没有绑定{division.level}级区划并可{capability}的角色 / "
+        f"no role bound to a {division.level} division has {capability}"
+    )

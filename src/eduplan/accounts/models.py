@@ -9,6 +9,13 @@ from django.db import models
 from eduplan.registry.choices import DivisionLevel, Role
 from eduplan.registry.models import Division, Institution
 
+#: The division levels a division-bound role is bound at.
+DIVISION_LEVELS: dict[str, tuple[str, ...]] = {
+    Role.CITY_OFFICER: (DivisionLevel.CITY,),
+    Role.COUNTY_OFFICER: (DivisionLevel.COUNTY,),
+    Role.VIEWER: (DivisionLevel.CITY, DivisionLevel.COUNTY),
+}
+
 
 class Profile(models.Model):
     """A city officer and a viewer are bound to a city or county, a county officer to a county, a
@@ -40,14 +47,9 @@ class Profile(models.Model):
         return f"{self.user.get_username()} ({self.get_role_display()})"
 
     def clean(self) -> None:
-        needs: dict[str, tuple[str, ...]] = {
-            Role.CITY_OFFICER: (DivisionLevel.CITY,),
-            Role.COUNTY_OFFICER: (DivisionLevel.COUNTY,),
-            Role.VIEWER: (DivisionLevel.CITY, DivisionLevel.COUNTY),
-        }
-        if self.role in needs:
-            if self.division is None or self.division.level not in needs[self.role]:
-                levels = "/".join(needs[self.role])
+        if self.role in DIVISION_LEVELS:
+            if self.division is None or self.division.level not in DIVISION_LEVELS[self.role]:
+                levels = "/".join(DIVISION_LEVELS[self.role])
                 raise ValidationError(
                     {"division": f"该角色须绑定{levels}级区划 / this role needs a {levels} division"}
                 )

@@ -172,8 +172,12 @@ CERTIFICATE_GROUPS: dict[str, tuple[str, ...]] = {
     "attached": (InstitutionKind.ATTACHED_CLASS.value,),
     "school": (InstitutionKind.HIGH_SCHOOL.value,),
 }
-#: The posts that need a certificate, named by their staff role (``<post>_roles`` in ``[certificates]``).
-POSTS = (StaffRole.PRINCIPAL.value, StaffRole.TEACHER.value)
+#: The two posts that need a certificate (持证上岗): an institution's head and its teaching staff,
+#: each named by its staff role as ``[certificates]`` names it (``<post>_roles``). Measures and
+#: rules name these posts, never a staff role.
+HEAD_POST = StaffRole.PRINCIPAL.value
+TEACHING_POST = StaffRole.TEACHER.value
+POSTS = (HEAD_POST, TEACHING_POST)
 
 
 @dataclass(frozen=True)

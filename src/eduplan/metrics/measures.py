@@ -40,17 +40,18 @@ from eduplan.registry.choices import (
     LicenceStatus,
     Ownership,
     PairingKind,
-    StaffRole,
 )
 
 from .concepts import (
     ATTACHED_CLASS,
     COUNTY_HIGH_SCHOOL,
+    HEAD_POST,
     LICENSED,
     LICENSED_KINDERGARTEN,
     NEW_INTAKE_CLASS,
     PRESCHOOL,
     SENIOR_HS_CLASS,
+    TEACHING_POST,
 )
 from .engines import DATED_COLUMNS
 from .params import AgeBand, MeasureParams
@@ -804,35 +805,35 @@ def build_measures(p: MeasureParams) -> dict[str, Measure]:
     add(
         "kg_teachers",
         st,
-        lambda r: _flag(r.role.isin(list(quals.roles_of(StaffRole.TEACHER)))),
+        lambda r: _flag(r.role.isin(list(quals.roles_of(TEACHING_POST)))),
         "幼儿园专任教师数",
         "人",
-        fallback=_from_return(lambda r: staff_cell(r, quals.roles_of(StaffRole.TEACHER), ["total"])),
+        fallback=_from_return(lambda r: staff_cell(r, quals.roles_of(TEACHING_POST), ["total"])),
     )
     add(
         "kg_teachers_certified",
         st,
-        lambda r: _flag(quals.qualified(StaffRole.TEACHER).expr(r)),
+        lambda r: _flag(quals.qualified(TEACHING_POST).expr(r)),
         "持证专任教师数",
         "人",
         "holding a certificate accepted in their institution's kind ([certificates], concepts.py)",
-        fallback=_from_return(lambda r: certified_cell(r, StaffRole.TEACHER)),
+        fallback=_from_return(lambda r: certified_cell(r, TEACHING_POST)),
     )
     add(
         "kg_principals",
         st,
-        lambda r: _flag(r.role.isin(list(quals.roles_of(StaffRole.PRINCIPAL)))),
+        lambda r: _flag(r.role.isin(list(quals.roles_of(HEAD_POST)))),
         "幼儿园园长数",
         "人",
-        fallback=_from_return(lambda r: staff_cell(r, quals.roles_of(StaffRole.PRINCIPAL), ["total"])),
+        fallback=_from_return(lambda r: staff_cell(r, quals.roles_of(HEAD_POST), ["total"])),
     )
     add(
         "kg_principals_certified",
         st,
-        lambda r: _flag(quals.qualified(StaffRole.PRINCIPAL).expr(r)),
+        lambda r: _flag(quals.qualified(HEAD_POST).expr(r)),
         "持证园长数",
         "人",
-        fallback=_from_return(lambda r: certified_cell(r, StaffRole.PRINCIPAL)),
+        fallback=_from_return(lambda r: certified_cell(r, HEAD_POST)),
     )
 
     # Population of the age groups of the gross rates, on the cut-off day.

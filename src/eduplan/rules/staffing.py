@@ -12,14 +12,16 @@ kindergarten-level rule; they are computed once per run and shared.
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from eduplan.metrics.concepts import LICENSED, PRESCHOOL, Qualifications
+from eduplan.metrics.concepts import LICENSED, POSTS, PRESCHOOL, TEACHING_POST, Qualifications
 from eduplan.registry.choices import PRESCHOOL_KINDS, Certificate, InstitutionKind, ServiceType, StaffRole
 
 from .catalogue import INSTITUTION_FIELDS, RuleContext, inst_fields, rule
@@ -385,13 +387,13 @@ def certificates(ctx: RuleContext) -> Iterator[RuleFinding]:
     quals = Qualifications.from_standards()
     accepted = {
         (kind, role): list(quals.accepted_for(kind, post))
-        for post in (StaffRole.PRINCIPAL, StaffRole.TEACHER)
+        for post in POSTS
         for kind, _ in quals.judged(post)
         for role in quals.roles_of(post)
     }
     rows = (
         ctx.staff()
-        .filter(quals.unqualified(StaffRole.PRINCIPAL).q() | quals.unqualified(StaffRole.TEACHER).q())
+        .filter(reduce(operator.or_, (quals.unqualified(post).q() for post in POSTS)))
         .values(*inst_fields(), "institution__kind", "name", "role", "certificate", "id_last4")
     )
     certificate_labels = dict(Certificate.choices)
@@ -490,7 +492,7 @@ def county_teacher_ratio(ctx: RuleContext) -> Iterator[RuleFinding]:
     children and teachers of licensed preschool institutions, as the indicator counts them
     (``metrics.concepts``: an unlicensed kindergarten's are counted apart)."""
     counted = PRESCHOOL.q() & LICENSED.q()
-    teacher_roles = Qualifications.from_standards().roles_of(StaffRole.TEACHER)
+    teacher_roles = Qualifications.from_standards().roles_of(TEACHING_POST)
     limit = int(ctx.param("assessment.children_per_teacher_max"))
     counties = {c["code"]: c for c in ctx.counties()}
     children = {
